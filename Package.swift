@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ovl-conform",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ovl-conform", targets: ["ovl-conform"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // Pure reference model of overlayfs semantics: stdlib only.
+        .target(name: "OvlModel"),
+        // Case files (YAML) -> scenarios, with a source location on every node.
+        .target(name: "OvlCase", dependencies: ["OvlModel", .product(name: "Yams", package: "Yams")]),
+        // C libraries wrapped as system-library targets.
+        .systemLibrary(name: "CLibMount", pkgConfig: "mount", providers: [.apt(["libmount-dev"])]),
+        .systemLibrary(name: "CLibAttr", providers: [.apt(["libattr1-dev"])]),
+        .systemLibrary(name: "CLinux"),
+        // Syscall layer: the one place where -1 becomes a typed errno.
+        .target(name: "OvlSys", dependencies: ["CLibMount", "CLibAttr", "CLinux"]),
+        // Guest executor: runs a scenario's steps on real mounts and records observations.
+        .target(name: "OvlGuest", dependencies: ["OvlModel", "OvlSys"]),
+        // VM harness: kernel cache, module build, initramfs, QEMU, the results channel.
+        .target(name: "OvlVM", dependencies: ["OvlModel"]),
+        // Checker (model vs observations), verdicts, reporters.
+        .target(name: "OvlRunner", dependencies: ["OvlModel", "OvlCase", "OvlVM"]),
+        .executableTarget(
+            name: "ovl-conform",
+            dependencies: [
+                "OvlRunner", "OvlGuest", "OvlCase",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "OvlModelTests", dependencies: ["OvlModel"]),
+        .testTarget(name: "OvlCaseTests", dependencies: ["OvlCase"]),
+        .testTarget(name: "OvlRunnerTests", dependencies: ["OvlRunner"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,24 @@
+// Linux calls the Swift Glibc module does not expose (variadic or _GNU_SOURCE-only).
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/mount.h>
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+
+static inline int clinux_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+                                   unsigned int flags) {
+    return renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
+}
+static inline int clinux_open(const char *path, int flags, mode_t mode) { return open(path, flags, mode); }
+static inline dev_t clinux_makedev(unsigned int ma, unsigned int mi) { return makedev(ma, mi); }
+static inline unsigned int clinux_major(dev_t d) { return major(d); }
+static inline unsigned int clinux_minor(dev_t d) { return minor(d); }
+static inline const char *clinux_dirent_name(const struct dirent *d) { return d->d_name; }
+static inline int clinux_errno(void) { return errno; }
+static inline const char *clinux_errname(int e) { return strerrorname_np(e); }
+static inline int clinux_stat(const char *p, struct stat *st) { return stat(p, st); }
+static inline int clinux_lstat(const char *p, struct stat *st) { return lstat(p, st); }

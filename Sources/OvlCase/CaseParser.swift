@@ -1,0 +1,258 @@
+import Foundation
+import OvlModel
+import Yams
+
+/// Reads case files (`cases/**/*.yaml`) into ``Case`` values.
+///
+/// # The case format
+///
+/// ```yaml
+/// description: unlink of a lower file leaves a 0:0 whiteout   # required, a string
+/// rules: [R33, R30]                                            # required, non-empty, each ^R[0-9]+$
+/// groups: [whiteout, quick]                                    # optional, from GroupNames.all
+/// options: [redirect_dir=on, index=on, userxattr]              # optional, "key=value" or a bare flag
+/// layers:                                                      # required
+///   lower:                       # required: a list of layers, top first, at least one
+///     - d/f: hello               # a scalar => a regular file with that content
+///       d/sub: {type: dir, mode: 0700}
+///       d/ln: {type: symlink, target: f}
+///       d/w: {type: whiteout}
+///       d/p: {type: fifo}
+///       d/c: {type: chardev, major: 1, minor: 3}
+///       d/g: {type: file, data: "x\n", mode: 0600, uid: 1000, gid: 1000, mtime: 1234, xattrs: {user.a: "1"}}
+///       d/o: {type: dir, opaque: true}     # shorthand for xattr trusted.overlay.opaque = "y"
+///       .: {mode: 0755, xattrs: {user.r: "1"}}   # the layer root itself
+///     - {}                       # an empty layer
+///   upper:                       # optional: absent => an empty upper; `none` => no upper (read-only)
+///     d/x: hello
+/// steps:                         # optional, run in order
+///   - stat: d/f
+///   - write: {path: d/f, data: "new"}
+///   - remount                    # steps without arguments may be a bare name
+/// ```
+///
+/// ## Entries
+/// Keys: `type` (`file`, `dir`, `symlink`, `whiteout`, `fifo`, `chardev`; `file` when only `data`
+/// is given), `data` (file), `mode` (always octal: `0755`, `0o755` and `755` are the same; at most
+/// `07777`), `uid`, `gid`, `mtime` (seconds; default ``OvlModel/Node/layerMtime``), `xattrs`
+/// (name → string), `target` (symlink, any string), `major`/`minor` (chardev, not 0:0),
+/// `opaque` (dir). `{}` is an error. Missing parent directories are added (mode 0755); an entry
+/// inside a listed non-directory is an error.
+///
+/// ## Paths
+/// Every entry key and step path must stay inside the layers: no leading `/`, no `..` or `.`
+/// component, no empty component (a trailing `/` is allowed).
+///
+/// ## Steps
+/// - `stat`, `lstat`, `read`, `readdir`, `readlink`, `unlink`, `rmdir`, `listxattr`, `open_rdwr`:
+///   a path, or `{path}`
+/// - `write`, `append`: `{path, data}`; `truncate`: `{path, size}`
+/// - `mkdir` (mode 0755), `create` (mode 0644): a path, or `{path, mode}`
+/// - `mknod`: `{path, type: fifo}` or `{path, type: chardev, major, minor}`
+/// - `symlink`: `{target, path}`
+/// - `rename`: `{old, new, flags: [RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT]}`
+/// - `chmod`: `{path, mode}`; `chown`: `{path, uid, gid}`; `utimes`: `{path, mtime}`
+/// - `setxattr`: `{path, name, value}`; `getxattr`, `removexattr`: `{path, name}`
+/// - `remount`, `drop_caches`: a bare name (or with a null / `{}` value)
+///
+/// Scalars are read as written, so `data: 123` is the text `123`.
+///
+/// Every problem is a ``CaseError`` located at the offending node, with the source line and
+/// a caret; unknown keys, steps, types and values list the valid alternatives.
+public enum CaseParser {
+    static let topKeys = ["description", "rules", "groups", "options", "layers", "steps"]
+
+    /// Parses the text of a case file. `file` is used for locations and the case id.
+    public static func parse(yaml: String, file: String) throws(CaseError) -> Case {
+        let reader = NodeReader(file: file, source: yaml)
+        let root: YNode
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw reader.error("the case file is empty; expected a mapping with keys: \(topKeys.sorted().joined(separator: ", "))",
+                                   at: reader.location(line: 1, column: 1))
+            }
+            root = node
+        } catch let error as CaseError {
+            throw error
+        } catch let error as YamlError {
+            throw yamlError(error, reader: reader)
+        } catch {
+            throw reader.error("invalid YAML: \(error)", at: reader.location(line: 1, column: 1))
+        }
+        return try parseCase(root, reader: reader)
+    }
+
+    /// Reads and parses a case file; an unreadable file is an error at 1:1.
+    public static func parse(file: String) throws(CaseError) -> Case {
+        let text: String
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                throw CaseError(location: SourceLocation(file: file, line: 1, column: 1), message: "the file is not valid UTF-8")
+            }
+            text = decoded
+        } catch let error as CaseError {
+            throw error
+        } catch {
+            throw CaseError(location: SourceLocation(file: file, line: 1, column: 1),
+                            message: "cannot read the file: \(error.localizedDescription)")
+        }
+        return try parse(yaml: text, file: file)
+    }
+
+    /// The id of a case: its path below the nearest ancestor folder named `cases`, without
+    /// `.yaml`; the bare file name without `.yaml` when there is no such folder.
+    static func caseID(file: String) -> String {
+        var parts = file.split(separator: "/").map(String.init)
+        if let last = parts.last, last.hasSuffix(".yaml") {
+            parts[parts.count - 1] = String(last.dropLast(5))
+        }
+        guard !parts.isEmpty else { return file }
+        if let index = parts.dropLast().lastIndex(of: "cases") {
+            return parts[(index + 1)...].joined(separator: "/")
+        }
+        return parts[parts.count - 1]
+    }
+
+    static func parseCase(_ root: YNode, reader: NodeReader) throws(CaseError) -> Case {
+        guard case .mapping = root else {
+            throw reader.error("expected a mapping, found \(reader.kindName(root)) (a case is a mapping with keys: \(topKeys.sorted().joined(separator: ", ")))", at: root)
+        }
+        let fields = try reader.fields(root, allowed: topKeys)
+        let description = try reader.nonEmptyText(try fields.required("description"))
+
+        let rulesNode = try fields.required("rules")
+        let ruleItems = try reader.sequence(rulesNode)
+        guard !ruleItems.isEmpty else { throw reader.error("'rules' needs at least one rule, like R33", at: rulesNode) }
+        var rules: [String] = []
+        for item in ruleItems {
+            let rule = try reader.text(item)
+            guard isRuleName(rule) else { throw reader.error("a rule is 'R' and a number, like R33; found '\(rule)'", at: item) }
+            rules.append(rule)
+        }
+
+        var groups: [String] = []
+        if let groupsNode = fields["groups"] {
+            for item in try reader.sequence(groupsNode) {
+                let group = try reader.text(item)
+                guard GroupNames.all.contains(group) else {
+                    throw reader.error("unknown group '\(group)'; expected one of: \(GroupNames.all.sorted().joined(separator: ", "))", at: item)
+                }
+                groups.append(group)
+            }
+        }
+
+        var options: [MountOption] = []
+        if let optionsNode = fields["options"] {
+            for item in try reader.sequence(optionsNode) { options.append(try parseOption(item, reader: reader)) }
+        }
+
+        let layers = try LayerParser(reader: reader).parseLayers(try fields.required("layers"))
+
+        var steps: [OvlModel.Operation] = []
+        var stepLocations: [SourceLocation] = []
+        if let stepsNode = fields["steps"], !reader.isNull(stepsNode) {
+            let parser = StepParser(reader: reader)
+            for item in try reader.sequence(stepsNode) {
+                steps.append(try parser.parseStep(item))
+                stepLocations.append(reader.location(of: item))
+            }
+        }
+
+        let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps)
+        return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
+                    groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root))
+    }
+
+    static func isRuleName(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count >= 2, scalars[0] == "R" else { return false }
+        return scalars.dropFirst().allSatisfy { ("0"..."9").contains($0) }
+    }
+
+    /// `key=value` or a bare flag, checked against ``OvlModel/MountOption/known``.
+    static func parseOption(_ node: YNode, reader: NodeReader) throws(CaseError) -> MountOption {
+        let text = try reader.text(node)
+        let key: String
+        let value: String?
+        if let equals = text.firstIndex(of: "=") {
+            key = String(text[..<equals])
+            value = String(text[text.index(after: equals)...])
+        } else {
+            key = text
+            value = nil
+        }
+        guard let known = MountOption.known.first(where: { $0.key == key }) else {
+            let keys = MountOption.known.map(\.key).sorted().joined(separator: ", ")
+            throw reader.error("unknown mount option '\(key)'; expected one of: \(keys)", at: node)
+        }
+        if known.values.isEmpty {
+            guard value == nil else { throw reader.error("mount option '\(key)' is a flag and takes no value", at: node) }
+        } else {
+            let values = known.values.joined(separator: ", ")
+            guard let value else { throw reader.error("mount option '\(key)' needs a value; expected one of: \(values)", at: node) }
+            guard known.values.contains(value) else {
+                throw reader.error("bad value '\(value)' for mount option '\(key)'; expected one of: \(values)", at: node)
+            }
+        }
+        return MountOption(key: key, value: value)
+    }
+
+    // MARK: Yams errors
+
+    static func yamlError(_ error: YamlError, reader: NodeReader) -> CaseError {
+        func located(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> CaseError {
+            var message = "invalid YAML: \(problem)"
+            if let context {
+                message += " (\(context.text) at \(context.mark.line):\(context.mark.column))"
+            }
+            return reader.error(message, at: reader.location(line: mark.line, column: mark.column))
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            return located(context, problem, mark)
+        case let .reader(problem, offset, _, yaml):
+            var line = 1, column = 1
+            if let offset {
+                for character in yaml.prefix(max(offset, 0)) {
+                    if character == "\n" || character == "\r\n" { line += 1; column = 1 } else { column += character.unicodeScalars.count }
+                }
+            }
+            return reader.error("invalid YAML: \(problem)", at: reader.location(line: line, column: column))
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let key = duplicates.first ?? ""
+            let first = context.mark
+            let second = findRepeat(of: key, after: first, in: reader.lines)
+            var message = "duplicate key '\(key)'"
+            if second != nil { message += " (first at \(first.line):\(first.column))" }
+            let at = second ?? (first.line, first.column)
+            return reader.error(message, at: reader.location(line: at.line, column: at.column))
+        default:
+            return reader.error("invalid YAML: \(error)", at: reader.location(line: 1, column: 1))
+        }
+    }
+
+    /// Finds where `key` appears again as a mapping key after its first use at `mark`
+    /// (Yams reports only the first), so the error points at the repeat.
+    static func findRepeat(of key: String, after mark: Mark, in lines: [String]) -> (line: Int, column: Int)? {
+        let needle = Array(key.unicodeScalars)
+        guard !needle.isEmpty, mark.line >= 1 else { return nil }
+        var lineNumber = mark.line
+        while lineNumber <= lines.count {
+            let scalars = Array(lines[lineNumber - 1].unicodeScalars)
+            var start = lineNumber == mark.line ? mark.column - 1 + needle.count : 0
+            while start >= 0, start + needle.count <= scalars.count {
+                defer { start += 1 }
+                guard Array(scalars[start..<(start + needle.count)]) == needle else { continue }
+                if start > 0, ![" ", "\t", "{", ",", "-"].contains(scalars[start - 1]) { continue }
+                var after = start + needle.count
+                while after < scalars.count, scalars[after] == " " { after += 1 }
+                guard after < scalars.count, scalars[after] == ":" else { continue }
+                return (lineNumber, start + 1)
+            }
+            lineNumber += 1
+        }
+        return nil
+    }
+}

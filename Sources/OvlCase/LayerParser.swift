@@ -1,0 +1,159 @@
+import OvlModel
+import Yams
+
+/// Turns the `layers:` section of a case into ``OvlModel/Layer`` values.
+struct LayerParser {
+    let reader: NodeReader
+
+    static let entryKeys = ["type", "data", "mode", "uid", "gid", "mtime", "xattrs", "target", "major", "minor", "opaque"]
+    static let rootKeys = ["type", "mode", "uid", "gid", "mtime", "xattrs", "opaque"]
+    static let types = ["file", "dir", "symlink", "whiteout", "fifo", "chardev"]
+
+    /// Parses `layers:` into the lowers (top first) and the upper (nil for `upper: none`).
+    func parseLayers(_ node: YNode) throws(CaseError) -> (lowers: [Layer], upper: Layer?) {
+        let fields = try reader.fields(node, allowed: ["lower", "upper"])
+        let lowerNode = try fields.required("lower")
+        let items = try reader.sequence(lowerNode)
+        guard !items.isEmpty else {
+            throw reader.error("'lower' needs at least one layer", at: lowerNode)
+        }
+        var lowers: [Layer] = []
+        for item in items { lowers.append(try parseLayer(item)) }
+        var upper: Layer? = Layer()
+        if let upperNode = fields["upper"] {
+            if case let .scalar(scalar) = upperNode, scalar.string == "none" {
+                upper = nil
+            } else if case .mapping = upperNode {
+                upper = try parseLayer(upperNode)
+            } else {
+                throw reader.error("expected a mapping or 'none', found \(reader.kindName(upperNode))", at: upperNode)
+            }
+        }
+        return (lowers, upper)
+    }
+
+    /// One layer: a mapping from paths to entries; `.` describes the layer root.
+    func parseLayer(_ node: YNode) throws(CaseError) -> Layer {
+        var layer = Layer()
+        var seen: [RelPath: SourceLocation] = [:]
+        for (_, keyNode, value) in try reader.pairs(node) {
+            let path = try reader.path(keyNode, allowRoot: try reader.text(keyNode) == ".")
+            if let first = seen[path] {
+                throw reader.error("path '\(path)' is listed twice in this layer (first at \(first.line):\(first.column))", at: keyNode)
+            }
+            seen[path] = reader.location(of: keyNode)
+            if path.isRoot {
+                layer.root = try parseRoot(value)
+            } else {
+                layer.entries[path] = try parseEntry(value)
+            }
+        }
+        // An explicit entry may only sit inside an explicit directory.
+        for (path, _) in layer.entries.sorted(by: { $0.key < $1.key }) {
+            var ancestor = path.parent
+            while let dir = ancestor, !dir.isRoot {
+                if let parent = layer.entries[dir], parent.kind != .dir, let keyLocation = seen[path] {
+                    throw reader.error("'\(path)' is inside '\(dir)', which is a \(Self.typeName(parent.kind)), not a dir", at: keyLocation)
+                }
+                ancestor = dir.parent
+            }
+        }
+        layer.addMissingParents()
+        return layer
+    }
+
+    static func typeName(_ kind: NodeKind) -> String {
+        switch kind {
+        case .file: "file"
+        case .dir: "dir"
+        case .symlink: "symlink"
+        case .whiteout: "whiteout"
+        case .fifo: "fifo"
+        case .chardev: "chardev"
+        }
+    }
+
+    /// The metadata shared by entries and the root.
+    private struct Meta {
+        var perm: UInt32?
+        var uid: UInt32 = 0
+        var gid: UInt32 = 0
+        var mtime: Int64 = OvlModel.Node.layerMtime
+        var xattrs: [String: String] = [:]
+    }
+
+    private func parseMeta(_ fields: Fields, isDir: Bool) throws(CaseError) -> Meta {
+        var meta = Meta()
+        if let mode = fields["mode"] { meta.perm = try reader.mode(mode) }
+        if let uid = fields["uid"] { meta.uid = try reader.uint32(uid) }
+        if let gid = fields["gid"] { meta.gid = try reader.uint32(gid) }
+        if let mtime = fields["mtime"] { meta.mtime = try reader.int64(mtime) }
+        if let xattrs = fields["xattrs"] {
+            for (name, keyNode, value) in try reader.pairs(xattrs) {
+                guard !name.isEmpty else { throw reader.error("an xattr name may not be empty", at: keyNode) }
+                meta.xattrs[name] = try reader.text(value)
+            }
+        }
+        if let opaque = fields["opaque"] {
+            guard isDir else {
+                throw reader.error("'opaque' is only valid for type dir", at: fields.keyNode("opaque") ?? opaque)
+            }
+            if try reader.bool(opaque) { meta.xattrs["trusted.overlay.opaque"] = "y" }
+        }
+        return meta
+    }
+
+    /// `.`: the layer root, always a directory.
+    func parseRoot(_ node: YNode) throws(CaseError) -> OvlModel.Node {
+        let fields = try reader.fields(node, allowed: Self.rootKeys)
+        if let type = fields["type"], try reader.text(type) != "dir" {
+            throw reader.error("the layer root '.' is always a dir, found type '\(try reader.text(type))'", at: type)
+        }
+        let meta = try parseMeta(fields, isDir: true)
+        return OvlModel.Node(kind: .dir, perm: meta.perm, uid: meta.uid, gid: meta.gid, xattrs: meta.xattrs, mtime: meta.mtime)
+    }
+
+    /// One entry: a scalar (a file with that content) or a mapping with `type` and metadata.
+    func parseEntry(_ node: YNode) throws(CaseError) -> OvlModel.Node {
+        if case let .scalar(scalar) = node {
+            return OvlModel.Node(kind: .file(data: scalar.string))
+        }
+        let fields = try reader.fields(node, allowed: Self.entryKeys)
+        let type: String
+        if let typeNode = fields["type"] {
+            type = try reader.text(typeNode)
+            guard Self.types.contains(type) else {
+                throw reader.error("unknown type '\(type)'; expected one of: \(Self.types.joined(separator: ", "))", at: typeNode)
+            }
+        } else if fields.has("data") {
+            type = "file"
+        } else {
+            throw reader.error("an entry needs 'type' (one of: \(Self.types.joined(separator: ", "))) or 'data'; valid keys: \(Self.entryKeys.sorted().joined(separator: ", "))", at: node)
+        }
+        let only: [(key: String, type: String)] = [("data", "file"), ("target", "symlink"), ("major", "chardev"), ("minor", "chardev"), ("opaque", "dir")]
+        for rule in only where fields.has(rule.key) && type != rule.type {
+            throw reader.error("'\(rule.key)' is only valid for type \(rule.type), not \(type)", at: fields.keyNode(rule.key) ?? node)
+        }
+        let kind: NodeKind
+        switch type {
+        case "dir": kind = .dir
+        case "symlink":
+            kind = .symlink(target: try reader.text(try fields.required("target", missing: "a symlink needs 'target'")))
+        case "whiteout": kind = .whiteout
+        case "fifo": kind = .fifo
+        case "chardev":
+            let major = try reader.uint32(try fields.required("major", missing: "a chardev needs 'major'"))
+            let minor = try reader.uint32(try fields.required("minor", missing: "a chardev needs 'minor'"))
+            guard major != 0 || minor != 0 else {
+                throw reader.error("a chardev 0:0 is a whiteout; write {type: whiteout}", at: node)
+            }
+            kind = .chardev(major: major, minor: minor)
+        default:
+            var data = ""
+            if let dataNode = fields["data"] { data = try reader.text(dataNode) }
+            kind = .file(data: data)
+        }
+        let meta = try parseMeta(fields, isDir: kind == .dir)
+        return OvlModel.Node(kind: kind, perm: meta.perm, uid: meta.uid, gid: meta.gid, xattrs: meta.xattrs, mtime: meta.mtime)
+    }
+}

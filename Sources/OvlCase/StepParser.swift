@@ -1,0 +1,196 @@
+import OvlModel
+import Yams
+
+/// Turns one item of `steps:` into an ``OvlModel/Operation``.
+///
+/// A step is a one-key mapping `name: arguments`, or a bare scalar `name` for a step that
+/// takes no arguments.
+struct StepParser {
+    let reader: NodeReader
+
+    /// How a step's arguments are written.
+    enum Shape {
+        /// A scalar path or `{path: P}`.
+        case path
+        /// A scalar path or `{path: P, mode: M}`, with a default mode.
+        case pathMode(defaultMode: UInt32)
+        /// A mapping with these required keys, and these optional ones.
+        case mapping(required: [String], optional: [String])
+        /// No arguments: a bare scalar, null, or `{}`.
+        case none
+    }
+
+    static let shapes: [String: Shape] = [
+        "stat": .path, "lstat": .path, "read": .path, "readdir": .path, "readlink": .path,
+        "unlink": .path, "rmdir": .path, "listxattr": .path, "open_rdwr": .path,
+        "write": .mapping(required: ["path", "data"], optional: []),
+        "append": .mapping(required: ["path", "data"], optional: []),
+        "truncate": .mapping(required: ["path", "size"], optional: []),
+        "mkdir": .pathMode(defaultMode: 0o755),
+        "create": .pathMode(defaultMode: 0o644),
+        "mknod": .mapping(required: ["path", "type"], optional: ["major", "minor"]),
+        "symlink": .mapping(required: ["target", "path"], optional: []),
+        "rename": .mapping(required: ["old", "new"], optional: ["flags"]),
+        "chmod": .mapping(required: ["path", "mode"], optional: []),
+        "chown": .mapping(required: ["path", "uid", "gid"], optional: []),
+        "utimes": .mapping(required: ["path", "mtime"], optional: []),
+        "setxattr": .mapping(required: ["path", "name", "value"], optional: []),
+        "getxattr": .mapping(required: ["path", "name"], optional: []),
+        "removexattr": .mapping(required: ["path", "name"], optional: []),
+        "remount": .none,
+        "drop_caches": .none,
+    ]
+
+    /// Every step name, sorted.
+    static let names: [String] = shapes.keys.sorted()
+
+    /// Parses one step item.
+    func parseStep(_ node: YNode) throws(CaseError) -> OvlModel.Operation {
+        let nameNode: YNode
+        let args: YNode?
+        switch node {
+        case .scalar:
+            nameNode = node
+            args = nil
+        case let .mapping(mapping):
+            let keys = Array(mapping.keys)
+            guard keys.count == 1, let key = keys.first, let value = mapping.values.first else {
+                let listed = keys.compactMap { $0.scalar?.string }.map { "'\($0)'" }.joined(separator: ", ")
+                throw reader.error(keys.isEmpty
+                    ? "a step needs a name; expected one of: \(Self.names.joined(separator: ", "))"
+                    : "a step is a mapping with one key, the step name; found \(keys.count) keys: \(listed)", at: node)
+            }
+            nameNode = key
+            args = value
+        default:
+            throw reader.error("expected a step (a mapping 'name: arguments' or a bare name), found \(reader.kindName(node))", at: node)
+        }
+        let name = try reader.text(nameNode)
+        guard let shape = Self.shapes[name] else {
+            throw reader.error("unknown step '\(name)'; expected one of: \(Self.names.joined(separator: ", "))", at: nameNode)
+        }
+        let step = Step(reader: reader, name: name, nameNode: nameNode, args: args)
+        switch shape {
+        case .none:
+            try step.expectNoArguments()
+            return name == "remount" ? .remount : .dropCaches
+        case .path:
+            let path = try step.path()
+            switch name {
+            case "stat": return .stat(path)
+            case "lstat": return .lstat(path)
+            case "read": return .read(path)
+            case "readdir": return .readdir(path)
+            case "readlink": return .readlink(path)
+            case "unlink": return .unlink(path)
+            case "rmdir": return .rmdir(path)
+            case "listxattr": return .listxattr(path)
+            default: return .openRW(path)
+            }
+        case let .pathMode(defaultMode):
+            let (path, mode) = try step.pathAndMode(defaultMode: defaultMode)
+            return name == "mkdir" ? .mkdir(path, mode: mode) : .create(path, mode: mode)
+        case let .mapping(required, optional):
+            let fields = try step.fields(required: required, optional: optional)
+            return try build(name, fields, step)
+        }
+    }
+
+    private func build(_ name: String, _ f: Fields, _ step: Step) throws(CaseError) -> OvlModel.Operation {
+        func need(_ key: String) throws(CaseError) -> YNode {
+            try f.required(key, missing: "step '\(name)' needs '\(key)'")
+        }
+        func path(_ key: String = "path") throws(CaseError) -> RelPath { try reader.path(try need(key)) }
+        func text(_ key: String) throws(CaseError) -> String { try reader.text(try need(key)) }
+        switch name {
+        case "write": return .write(try path(), data: try text("data"))
+        case "append": return .append(try path(), data: try text("data"))
+        case "truncate": return .truncate(try path(), size: try reader.nonNegativeInt64(try need("size")))
+        case "mknod":
+            let typeNode = try need("type")
+            let type = try reader.text(typeNode)
+            switch type {
+            case "fifo":
+                for key in ["major", "minor"] {
+                    if let keyNode = f.keyNode(key) {
+                        throw reader.error("'\(key)' is only valid for mknod type chardev", at: keyNode)
+                    }
+                }
+                return .mknod(try path(), kind: .fifo)
+            case "chardev":
+                let major = try reader.uint32(try need("major"))
+                let minor = try reader.uint32(try need("minor"))
+                return .mknod(try path(), kind: .chardev(major: major, minor: minor))
+            default:
+                throw reader.error("unknown mknod type '\(type)'; expected one of: chardev, fifo", at: typeNode)
+            }
+        case "symlink": return .symlink(target: try text("target"), path: try path())
+        case "rename":
+            var flags: [RenameFlag] = []
+            if let flagsNode = f["flags"] {
+                let valid = RenameFlag.allCases.map(\.rawValue)
+                for item in try reader.sequence(flagsNode) {
+                    let value = try reader.text(item)
+                    guard let flag = RenameFlag(rawValue: value) else {
+                        throw reader.error("unknown rename flag '\(value)'; expected one of: \(valid.joined(separator: ", "))", at: item)
+                    }
+                    flags.append(flag)
+                }
+            }
+            return .rename(try path("old"), to: try path("new"), flags: flags)
+        case "chmod": return .chmod(try path(), mode: try reader.mode(try need("mode")))
+        case "chown": return .chown(try path(), uid: try reader.uint32(try need("uid")), gid: try reader.uint32(try need("gid")))
+        case "utimes": return .utimes(try path(), mtime: try reader.int64(try need("mtime")))
+        case "setxattr": return .setxattr(try path(), name: try reader.nonEmptyText(try need("name")), value: try text("value"))
+        case "getxattr": return .getxattr(try path(), name: try reader.nonEmptyText(try need("name")))
+        default: return .removexattr(try path(), name: try reader.nonEmptyText(try need("name")))
+        }
+    }
+}
+
+/// One step's name and arguments, with the messages that name the step.
+private struct Step {
+    let reader: NodeReader
+    let name: String
+    let nameNode: YNode
+    let args: YNode?
+
+    /// Where a missing argument is reported: the arguments, or the name when there are none.
+    var anchor: YNode { args ?? nameNode }
+
+    func expectNoArguments() throws(CaseError) {
+        guard let args, !reader.isNull(args) else { return }
+        if case let .mapping(mapping) = args, mapping.isEmpty { return }
+        throw reader.error("step '\(name)' takes no arguments", at: args)
+    }
+
+    /// The mapping of arguments, or a scalar that stands for `path`.
+    func fields(required: [String], optional: [String]) throws(CaseError) -> Fields {
+        guard let args, !reader.isNull(args) else {
+            throw reader.error("step '\(name)' needs '\(required.first ?? "path")'", at: anchor)
+        }
+        guard case .mapping = args else {
+            throw reader.error("step '\(name)' takes a mapping with keys: \((required + optional).sorted().joined(separator: ", ")); found \(reader.kindName(args))", at: args)
+        }
+        let fields = try reader.fields(args, allowed: required + optional)
+        for key in required where !fields.has(key) {
+            throw reader.error("step '\(name)' needs '\(key)'", at: args)
+        }
+        return fields
+    }
+
+    func path() throws(CaseError) -> RelPath {
+        if let args, case .scalar = args, !reader.isNull(args) { return try reader.path(args) }
+        let fields = try fields(required: ["path"], optional: [])
+        return try reader.path(try fields.required("path"))
+    }
+
+    func pathAndMode(defaultMode: UInt32) throws(CaseError) -> (RelPath, UInt32) {
+        if let args, case .scalar = args, !reader.isNull(args) { return (try reader.path(args), defaultMode) }
+        let fields = try fields(required: ["path"], optional: ["mode"])
+        let path = try reader.path(try fields.required("path"))
+        var mode = defaultMode
+        if let modeNode = fields["mode"] { mode = try reader.mode(modeNode) }
+        return (path, mode)
+    }
+}

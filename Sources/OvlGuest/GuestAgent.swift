@@ -1,0 +1,62 @@
+import Foundation
+import OvlModel
+import OvlSys
+
+/// The guest side of a run: executes every job of a plan on real overlay mounts and streams
+/// ``GuestRecord``s to the results share. It records only; the host judges.
+public enum GuestAgent {
+    /// Where the VM harness mounted the per-boot ext4 and xfs loop filesystems.
+    static let fsRoot = "/mnt"
+
+    /// Runs the plan at `planPath`, writing `records.jsonl` into `outDir`.
+    /// - Returns: 0 when the plan ran (whatever the verdicts), 1 when the agent could not start.
+    public static func run(planPath: String, outDir: String) -> Int32 {
+        Files.setUmask(0)
+        let plan: Plan
+        do {
+            plan = try JSONDecoder().decode(Plan.self, from: Data(contentsOf: URL(fileURLWithPath: planPath)))
+        } catch {
+            print("ovl-conform guest: cannot read plan \(planPath): \(error)")
+            return 1
+        }
+        let writer: RecordWriter
+        let kmsg: KernelLog
+        do {
+            writer = try RecordWriter(path: outDir + "/records.jsonl")
+            kmsg = try KernelLog()
+        } catch {
+            print("ovl-conform guest: \(error)")
+            return 1
+        }
+        writer.write(.boot(defaults: moduleDefaults(), kernel: kernelRelease()))
+        for job in plan.jobs {
+            writer.write(.begin(job: job.index))
+            kmsg.mark("ovl-conform: begin job \(job.index) \(job.caseID) [\(job.config)]")
+            do {
+                try JobRunner(job: job, kmsg: kmsg, writer: writer).run()
+            } catch {
+                writer.write(.error(job: job.index, message: error.description))
+            }
+            writer.write(.end(job: job.index))
+        }
+        writer.write(.done)
+        return 0
+    }
+
+    /// `/sys/module/overlay/parameters/*` as the model needs them.
+    static func moduleDefaults() -> ModuleDefaults {
+        func flag(_ name: String) -> Bool {
+            let text = (try? Files.read("/sys/module/overlay/parameters/" + name)).map { String(decoding: $0, as: UTF8.self) }
+            return text?.hasPrefix("Y") ?? false
+        }
+        return ModuleDefaults(redirectDir: flag("redirect_dir"), redirectAlwaysFollow: flag("redirect_always_follow"),
+                              index: flag("index"), nfsExport: flag("nfs_export"), xinoAuto: flag("xino_auto"),
+                              metacopy: flag("metacopy"))
+    }
+
+    static func kernelRelease() -> String {
+        var u = utsname()
+        uname(&u)
+        return withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+}

@@ -1,0 +1,96 @@
+import OvlModel
+import OvlSys
+import Glibc
+
+/// Runs one job: builds its layers in fresh directories, mounts, runs the steps, dumps the state.
+struct JobRunner {
+    let job: Job
+    let kmsg: KernelLog
+    let writer: RecordWriter
+
+    var base: String { "\(GuestAgent.fsRoot)/\(job.config.lower)/j\(job.index)" }
+    var upperBase: String { "\(GuestAgent.fsRoot)/\(job.config.upper)/j\(job.index)" }
+    var lowerDirs: [String] { job.scenario.lowers.indices.map { "\(base)/l\($0)" } }
+    var upperDir: String { "\(upperBase)/u" }
+    var workDir: String { "\(upperBase)/w" }
+    var mountPoint: String { "\(GuestAgent.fsRoot)/m\(job.index)" }
+
+    /// The `mount -o` string: `lowerdir=…,upperdir=…,workdir=…` plus the case's options.
+    var optionString: String {
+        var parts = ["lowerdir=" + lowerDirs.joined(separator: ":")]
+        if job.scenario.upper != nil { parts += ["upperdir=" + upperDir, "workdir=" + workDir] }
+        parts += job.scenario.options.map(\.description)
+        return parts.joined(separator: ",")
+    }
+
+    func run() throws(SysError) {
+        try makeDirs(base)
+        try makeDirs(upperBase)
+        try makeDirs(mountPoint)
+        for (layer, dir) in zip(job.scenario.lowers, lowerDirs) {
+            try Files.mkdir(dir, mode: 0o755)
+            try LayerBuilder.build(layer, at: dir)
+        }
+        if let upper = job.scenario.upper {
+            try Files.mkdir(upperDir, mode: 0o755)
+            try Files.mkdir(workDir, mode: 0o755)
+            try LayerBuilder.build(upper, at: upperDir)
+        }
+        let mounted = mount()
+        var merged: TreeView = [:]
+        if mounted {
+            let exec = StepExecutor(mountPoint: mountPoint, remount: remount)
+            for (i, op) in job.scenario.steps.enumerated() {
+                writer.write(.step(job: job.index, index: i, exec.run(op)))
+            }
+            merged = try StateDump.tree(at: mountPoint)
+            try Mount.unmount(mountPoint)
+        }
+        var upperView: TreeView?
+        var work: [String]?
+        if job.scenario.upper != nil {
+            upperView = try StateDump.tree(at: upperDir)
+            work = (try? Files.readdir(workDir + "/work"))?.map(\.name).sorted()
+        }
+        var lowerViews: [TreeView] = []
+        for dir in lowerDirs { lowerViews.append(try StateDump.tree(at: dir)) }
+        writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, lowers: lowerViews)))
+    }
+
+    /// Mounts the overlay and records the outcome; true when it is mounted.
+    func mount() -> Bool {
+        _ = kmsg.drain()
+        do {
+            try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
+            writer.write(.mount(job: job.index, MountObservation(errno: nil, options: try shownOptions(), kernelLog: overlayLog())))
+            return true
+        } catch {
+            writer.write(.mount(job: job.index, MountObservation(errno: ModelErrno(rawValue: error.errno), options: nil,
+                                                                 kernelLog: overlayLog())))
+            return false
+        }
+    }
+
+    func remount() throws(SysError) -> [String] {
+        try Mount.unmount(mountPoint)
+        try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
+        return try shownOptions()
+    }
+
+    /// The options mountinfo shows, without the layer paths and rw/ro.
+    func shownOptions() throws(SysError) -> [String] {
+        try Mount.superOptions(of: mountPoint).split(separator: ",").map(String.init).filter { opt in
+            !["rw", "ro"].contains(opt) && !["lowerdir", "upperdir", "workdir", "lowerdir+", "datadir+"].contains(opt.split(separator: "=").first.map(String.init) ?? "")
+        }
+    }
+
+    func overlayLog() -> [String] { kmsg.drain().filter { $0.hasPrefix("overlayfs:") } }
+
+    func makeDirs(_ path: String) throws(SysError) {
+        var current = ""
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            do { try Files.mkdir(current, mode: 0o755) } catch where error.errno == EEXIST {}
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import OvlModel
+import OvlSys
+import Glibc
+
+/// Creates a case's layer directories on the real filesystems before the mount.
+enum LayerBuilder {
+    /// Builds `layer` below the existing directory `root`: objects parents first, then owners,
+    /// modes and xattrs, then every mtime deepest first (so creating a child cannot move a
+    /// parent's mtime afterwards).
+    static func build(_ layer: Layer, at root: String) throws(SysError) {
+        let paths = layer.entries.keys.sorted { $0.components.count < $1.components.count || ($0.components.count == $1.components.count && $0 < $1) }
+        for path in paths {
+            guard let node = layer.entries[path] else { continue }
+            let real = root + "/" + path.description
+            switch node.kind {
+            case .dir: try Files.mkdir(real, mode: 0o700)
+            case .file(let data): try Files.write(real, Array(data.utf8), flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+            case .symlink(let target): try Files.symlink(target, real)
+            case .whiteout: try Files.mknod(real, mode: S_IFCHR, major: 0, minor: 0)
+            case .fifo: try Files.mknod(real, mode: S_IFIFO | 0o600, major: 0, minor: 0)
+            case .chardev(let ma, let mi): try Files.mknod(real, mode: S_IFCHR | 0o600, major: ma, minor: mi)
+            }
+        }
+        for (path, node) in [(RelPath.root, layer.root)] + paths.compactMap({ p in layer.entries[p].map { (p, $0) } }) {
+            let real = path.isRoot ? root : root + "/" + path.description
+            try Files.lchown(real, node.uid, node.gid)
+            if node.kind.fileType != .symlink { try Files.chmod(real, node.perm) }
+            for (name, value) in node.xattrs.sorted(by: { $0.key < $1.key }) {
+                try Xattr.set(real, name, Array(value.utf8))
+            }
+        }
+        for path in paths.reversed() {
+            guard let node = layer.entries[path], let mtime = node.mtime else { continue }
+            try Files.setTimes(root + "/" + path.description, seconds: mtime)
+        }
+        if let mtime = layer.root.mtime { try Files.setTimes(root, seconds: mtime) }
+    }
+}

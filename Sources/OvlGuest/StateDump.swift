@@ -1,0 +1,52 @@
+import OvlModel
+import OvlSys
+import Glibc
+
+/// Reads a whole tree (the merged view or one layer) into a ``TreeView``: type, mode, owner,
+/// contents, symlink targets, device numbers, nlink, mtime and every xattr.
+enum StateDump {
+    static func tree(at root: String) throws(SysError) -> TreeView {
+        var out: TreeView = [:]
+        var queue: [RelPath] = [.root]
+        while let path = queue.popLast() {
+            let real = path.isRoot ? root : root + "/" + path.description
+            let view = try entry(real)
+            out[path] = view
+            if view.type == .dir {
+                for e in try Files.readdir(real) { queue.append(path.appending(e.name)) }
+            }
+        }
+        return out
+    }
+
+    static func entry(_ real: String) throws(SysError) -> EntryView {
+        let st = try Files.stat(real)
+        let type = fileType(st.format)
+        var v = EntryView(type: type, perm: type == .symlink ? nil : st.perm, uid: st.uid, gid: st.gid,
+                          nlink: st.nlink, mtime: st.mtime)
+        switch type {
+        case .file: v.data = String(decoding: try Files.read(real), as: UTF8.self)
+        case .symlink: v.target = try Files.readlink(real)
+        case .chardev, .blockdev: v.rdev = "\(st.rdevMajor):\(st.rdevMinor)"
+        default: break
+        }
+        var xattrs: [String: String] = [:]
+        for name in try Xattr.list(real) {
+            xattrs[name] = Xattr.render(try Xattr.get(real, name))
+        }
+        v.xattrs = xattrs
+        return v
+    }
+
+    static func fileType(_ format: UInt32) -> FileType {
+        switch format {
+        case 0o040000: .dir
+        case 0o120000: .symlink
+        case 0o010000: .fifo
+        case 0o020000: .chardev
+        case 0o060000: .blockdev
+        case 0o140000: .socket
+        default: .file
+        }
+    }
+}

@@ -1,0 +1,200 @@
+extension OverlayModel {
+    /// Predicts the outcome of one step and updates the layers as overlayfs would.
+    /// - Parameter op: the step.
+    /// - Returns: the value or errno the kernel must return.
+    public mutating func apply(_ op: Operation) -> Outcome {
+        if upper == nil, op.modifies { return readOnly(op) }
+        switch op {
+        case .stat(let p): return statPath(p, follow: true)
+        case .lstat(let p): return statPath(p, follow: false)
+        case .read(let p): return readFile(p)
+        case .write(let p, let data): return writeFile(p, data: data, append: false)
+        case .append(let p, let data): return writeFile(p, data: data, append: true)
+        case .openRW(let p): return openRW(p)
+        case .truncate(let p, let size): return truncate(p, size: size)
+        case .readdir(let p): return readdir(p)
+        case .mkdir(let p, let mode): return create(p, node: Node(kind: .dir, perm: mode & 0o7777, mtime: nil))
+        case .create(let p, let mode): return create(p, node: Node(kind: .file(data: ""), perm: mode & 0o7777, mtime: nil))
+        case .mknod(let p, .fifo): return create(p, node: Node(kind: .fifo, mtime: nil))
+        case .mknod(_, .chardev(0, 0)):
+            // R37: dir.c:ovl_mknod refuses to make a whiteout through the overlay.
+            return .failed(.EPERM)
+        case .mknod(let p, .chardev(let ma, let mi)):
+            return create(p, node: Node(kind: .chardev(major: ma, minor: mi), mtime: nil))
+        case .unlink(let p): return unlink(p)
+        case .rmdir(let p): return rmdir(p)
+        case .symlink(let target, let p): return create(p, node: Node(kind: .symlink(target: target), mtime: nil))
+        case .readlink(let p): return readlink(p)
+        case .rename(let from, let to, let flags): return rename(from, to, flags: flags)
+        case .chmod(let p, let mode): return setattr(p, follow: true) { $0.perm = mode & 0o7777 }
+        case .chown(let p, let uid, let gid): return setattr(p, follow: false) { $0.uid = uid; $0.gid = gid }
+        case .utimes(let p, let mtime): return setattr(p, follow: false) { $0.mtime = mtime }
+        case .setxattr(let p, let name, let value): return setxattr(p, name: name, value: value)
+        case .getxattr(let p, let name): return getxattr(p, name: name)
+        case .removexattr(let p, let name): return removexattr(p, name: name)
+        case .listxattr(let p): return listxattr(p)
+        case .remount: return .ok(.names(establishMount()))
+        case .dropCaches: return .ok(.none)
+        }
+    }
+
+    /// R5/R84: without an upper layer every modifying step fails with EROFS. (Cases keep such
+    /// steps on names that exist: the VFS may report ENOENT/EEXIST first otherwise.)
+    func readOnly(_ op: Operation) -> Outcome {
+        .failed(.EROFS)
+    }
+
+    /// Follows final symlinks whose target is relative and stays inside the overlay.
+    mutating func follow(_ path: RelPath) -> Result<(RelPath, Resolution), ModelErrno> {
+        var p = path
+        for _ in 0..<8 {
+            switch lookup(p) {
+            case .failure(let e): return .failure(e)
+            case .success(let r):
+                guard case .symlink(let target) = r.node.kind else { return .success((p, r)) }
+                guard let rel = RelPath(parsing: target) else { return .failure(.ENOENT) }
+                p = RelPath(components: (p.parent ?? .root).components + rel.components)
+            }
+        }
+        return .failure(.ELOOP)
+    }
+
+    mutating func statPath(_ path: RelPath, follow doFollow: Bool) -> Outcome {
+        let result = doFollow ? follow(path) : lookup(path).map { (path, $0) }
+        switch result {
+        case .failure(let e): return .failed(e)
+        case .success(let (p, r)): return .ok(.stat(statView(p, r)))
+        }
+    }
+
+    /// What `stat` shows of a resolved object.
+    /// - Rule: R23 (metadata from the topmost layer), R24 (a merged directory has st_nlink 1).
+    func statView(_ path: RelPath, _ r: Resolution) -> StatView {
+        let n = r.node
+        var nlink: UInt64 = 1
+        if n.kind.isDir {
+            if r.isMergedDir {
+                nlink = 1
+            } else if r.inUpper, let u = upper {
+                nlink = UInt64(2 + u.subdirCount(of: path))
+            } else if let (layer, lp) = r.lowers.first {
+                nlink = UInt64(2 + lowers[layer].subdirCount(of: lp))
+            }
+        }
+        return StatView(type: n.kind.fileType, perm: n.perm, uid: n.uid, gid: n.gid, size: n.size,
+                        nlink: nlink, mtime: n.mtime)
+    }
+
+    mutating func readFile(_ path: RelPath) -> Outcome {
+        switch follow(path) {
+        case .failure(let e): return .failed(e)
+        case .success(let (_, r)):
+            switch r.node.kind {
+            case .file(let data): return .ok(.text(data))
+            case .dir: return .failed(.EISDIR)
+            default: return .failed(.EINVAL)
+            }
+        }
+    }
+
+    /// `open(O_WRONLY|O_CREAT|O_TRUNC)` or `open(O_WRONLY|O_APPEND)` + write: copy-up (R38), then
+    /// the data changes in the upper file.
+    mutating func writeFile(_ path: RelPath, data: String, append: Bool) -> Outcome {
+        switch follow(path) {
+        case .failure(.ENOENT) where !append:
+            let made = create(path, node: Node(kind: .file(data: data), mtime: nil))
+            return made
+        case .failure(let e): return .failed(e)
+        case .success(let (p, r)):
+            guard case .file(let old) = r.node.kind else { return .failed(r.node.kind.isDir ? .EISDIR : .EINVAL) }
+            copyUp(p)
+            upper?[p]?.kind = .file(data: append ? old + data : data)
+            upper?[p]?.mtime = nil
+            return .ok(.none)
+        }
+    }
+
+    /// `open(O_RDWR)` + close: a regular file is copied up unchanged (R38).
+    mutating func openRW(_ path: RelPath) -> Outcome {
+        switch follow(path) {
+        case .failure(let e): return .failed(e)
+        case .success(let (p, r)):
+            if r.node.kind.isDir { return .failed(.EISDIR) }
+            if case .file = r.node.kind { copyUp(p) }
+            return .ok(.none)
+        }
+    }
+
+    /// `truncate(2)`: always copies data up (R38), then cuts or zero-extends.
+    mutating func truncate(_ path: RelPath, size: Int64) -> Outcome {
+        switch follow(path) {
+        case .failure(let e): return .failed(e)
+        case .success(let (p, r)):
+            guard case .file(let old) = r.node.kind else { return .failed(r.node.kind.isDir ? .EISDIR : .EINVAL) }
+            copyUp(p)
+            var bytes = Array(old.utf8)
+            if Int64(bytes.count) > size { bytes = Array(bytes.prefix(Int(size))) }
+            while Int64(bytes.count) < size { bytes.append(0) }
+            upper?[p]?.kind = .file(data: String(decoding: bytes, as: UTF8.self))
+            upper?[p]?.mtime = nil
+            return .ok(.none)
+        }
+    }
+
+    /// getdents64 of a directory: the merged set of names and d_types (R25).
+    mutating func readdir(_ path: RelPath) -> Outcome {
+        switch follow(path) {
+        case .failure(let e): return .failed(e)
+        case .success(let (p, r)):
+            guard r.node.kind.isDir else { return .failed(.ENOTDIR) }
+            return .ok(.entries(mergedChildren(p, of: r).mapValues { $0.node.kind.fileType }))
+        }
+    }
+
+    mutating func readlink(_ path: RelPath) -> Outcome {
+        switch lookup(path) {
+        case .failure(let e): return .failed(e)
+        case .success(let r):
+            guard case .symlink(let target) = r.node.kind else { return .failed(.EINVAL) }
+            return .ok(.text(target))
+        }
+    }
+
+    /// chmod, chown, utimes: any setattr copies up first (R38), then changes metadata only.
+    /// ctime changes; mtime is kept unless set (R40).
+    mutating func setattr(_ path: RelPath, follow doFollow: Bool, _ change: (inout Node) -> Void) -> Outcome {
+        let result = doFollow ? follow(path) : lookup(path).map { (path, $0) }
+        switch result {
+        case .failure(let e): return .failed(e)
+        case .success(let (p, _)):
+            copyUp(p)
+            if var n = upper?[p] {
+                change(&n)
+                upper?[p] = n
+            }
+            return .ok(.none)
+        }
+    }
+}
+
+extension Operation {
+    /// True for steps that change the file system (and so fail with EROFS without upper).
+    var modifies: Bool {
+        switch self {
+        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .dropCaches: false
+        default: true
+        }
+    }
+}
+
+extension Node {
+    /// st_size as the model knows it (regular files and symlinks; nil for directories).
+    var size: Int64? {
+        switch kind {
+        case .file(let data): Int64(data.utf8.count)
+        case .symlink(let target): Int64(target.utf8.count)
+        case .dir: nil
+        default: 0
+        }
+    }
+}

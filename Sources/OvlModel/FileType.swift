@@ -1,0 +1,4 @@
+/// The type of a file as `stat(2)` and `getdents64(2)` report it.
+public enum FileType: String, Codable, Sendable, Hashable {
+    case file, dir, symlink, fifo, chardev, blockdev, socket
+}

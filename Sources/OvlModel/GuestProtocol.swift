@@ -1,0 +1,52 @@
+/// Which filesystem each layer of a job lives on.
+public struct FSConfig: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// Filesystem of every lower layer (`ext4` or `xfs`).
+    public var lower: String
+    /// Filesystem of the upper and work dirs.
+    public var upper: String
+    public init(lower: String, upper: String) { self.lower = lower; self.upper = upper }
+    /// True when upper and lowers share one filesystem (R54).
+    public var samefs: Bool { lower == upper }
+    /// `ext4` for samefs, else `ext4/xfs` (lower/upper).
+    public var description: String { samefs ? lower : "\(lower)/\(upper)" }
+    /// The configurations a suite runs: each fs alone, and upper on the other fs than the lowers.
+    public static let matrix: [FSConfig] = [
+        FSConfig(lower: "ext4", upper: "ext4"), FSConfig(lower: "xfs", upper: "xfs"),
+        FSConfig(lower: "ext4", upper: "xfs"), FSConfig(lower: "xfs", upper: "ext4"),
+    ]
+}
+
+/// One case in one configuration, as the guest runs it.
+public struct Job: Codable, Sendable, Equatable {
+    /// Index of the job in the plan (also its directory name in the guest).
+    public var index: Int
+    /// The case id, for logs.
+    public var caseID: String
+    public var config: FSConfig
+    public var scenario: Scenario
+    public init(index: Int, caseID: String, config: FSConfig, scenario: Scenario) {
+        self.index = index; self.caseID = caseID; self.config = config; self.scenario = scenario
+    }
+}
+
+/// Everything one guest boot runs.
+public struct Plan: Codable, Sendable, Equatable {
+    public var jobs: [Job]
+    public init(jobs: [Job]) { self.jobs = jobs }
+}
+
+/// One line the guest writes to the results share; the host reads them as they appear.
+/// The guest only records: it never consults the model.
+public enum GuestRecord: Codable, Sendable, Equatable {
+    /// Written once per boot: the module's parameters and the kernel release.
+    case boot(defaults: ModuleDefaults, kernel: String)
+    case begin(job: Int)
+    case mount(job: Int, MountObservation)
+    case step(job: Int, index: Int, Outcome)
+    case snapshot(job: Int, Snapshot)
+    /// A harness failure inside the guest (setup, layer building): the job is an `error`.
+    case error(job: Int, message: String)
+    case end(job: Int)
+    /// The guest finished the plan.
+    case done
+}

@@ -1,0 +1,57 @@
+/// The contents of one layer directory: every object by its path, parents included.
+public struct Layer: Codable, Sendable, Equatable {
+    /// Every object below the layer root. The root itself is not listed; it is always a directory.
+    public var entries: [RelPath: Node]
+    /// The layer root directory itself.
+    public var root: Node
+
+    public init(entries: [RelPath: Node] = [:], root: Node = Node(kind: .dir)) {
+        self.entries = entries
+        self.root = root
+    }
+
+    /// The node at `path`; `.root` is the layer root, which always exists.
+    public subscript(path: RelPath) -> Node? {
+        get { path.isRoot ? root : entries[path] }
+        set {
+            if path.isRoot {
+                if let newValue { root = newValue }
+            } else {
+                entries[path] = newValue
+            }
+        }
+    }
+
+    /// The names directly inside directory `path`.
+    public func children(of path: RelPath) -> [String] {
+        entries.keys.filter { $0.parent == path }.map(\.name).sorted()
+    }
+
+    /// Removes `path` and everything below it.
+    public mutating func removeTree(_ path: RelPath) {
+        for key in entries.keys where key.hasPrefix(path) { entries[key] = nil }
+    }
+
+    /// Moves `from` and everything below it to `to`.
+    public mutating func moveTree(_ from: RelPath, to: RelPath) {
+        let moved = entries.filter { $0.key.hasPrefix(from) }
+        for key in moved.keys { entries[key] = nil }
+        for (key, node) in moved { entries[key.replacingPrefix(from, with: to)] = node }
+    }
+
+    /// Adds any missing parent directories of every entry (a case may list `a/b/f` alone).
+    public mutating func addMissingParents() {
+        for path in Array(entries.keys) {
+            var p = path.parent
+            while let dir = p, !dir.isRoot {
+                if entries[dir] == nil { entries[dir] = Node(kind: .dir) }
+                p = dir.parent
+            }
+        }
+    }
+
+    /// The number of subdirectories of `path` (a directory's real st_nlink is 2 + this).
+    public func subdirCount(of path: RelPath) -> Int {
+        entries.filter { $0.key.parent == path && $0.value.kind == .dir }.count
+    }
+}

@@ -1,0 +1,63 @@
+/// A Linux errno value as the model predicts it (x86-64 numbering), printed by its C name.
+///
+/// The model has no Glibc, so the numbers live here; `OvlSys` maps its errno to this type and a
+/// test checks the numbers against Glibc.
+public struct ModelErrno: Error, RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// EPERM: operation not permitted.
+    public static let EPERM = ModelErrno(rawValue: 1)
+    /// ENOENT: no such file or directory.
+    public static let ENOENT = ModelErrno(rawValue: 2)
+    /// EIO: input/output error.
+    public static let EIO = ModelErrno(rawValue: 5)
+    /// EBADF: bad file descriptor.
+    public static let EBADF = ModelErrno(rawValue: 9)
+    /// EACCES: permission denied.
+    public static let EACCES = ModelErrno(rawValue: 13)
+    /// EBUSY: device or resource busy.
+    public static let EBUSY = ModelErrno(rawValue: 16)
+    /// EEXIST: file exists.
+    public static let EEXIST = ModelErrno(rawValue: 17)
+    /// EXDEV: invalid cross-device link.
+    public static let EXDEV = ModelErrno(rawValue: 18)
+    /// ENOTDIR: not a directory.
+    public static let ENOTDIR = ModelErrno(rawValue: 20)
+    /// EISDIR: is a directory.
+    public static let EISDIR = ModelErrno(rawValue: 21)
+    /// EINVAL: invalid argument.
+    public static let EINVAL = ModelErrno(rawValue: 22)
+    /// EROFS: read-only file system.
+    public static let EROFS = ModelErrno(rawValue: 30)
+    /// ENAMETOOLONG: file name too long.
+    public static let ENAMETOOLONG = ModelErrno(rawValue: 36)
+    /// ENOTEMPTY: directory not empty.
+    public static let ENOTEMPTY = ModelErrno(rawValue: 39)
+    /// ELOOP: too many levels of symbolic links (overlapping layers too).
+    public static let ELOOP = ModelErrno(rawValue: 40)
+    /// ENODATA: no data available (missing xattr).
+    public static let ENODATA = ModelErrno(rawValue: 61)
+    /// EOPNOTSUPP: operation not supported.
+    public static let EOPNOTSUPP = ModelErrno(rawValue: 95)
+    /// ESTALE: stale file handle.
+    public static let ESTALE = ModelErrno(rawValue: 116)
+
+    /// Every errno the model knows, by name.
+    public static let all: [ModelErrno] = [
+        .EPERM, .ENOENT, .EIO, .EBADF, .EACCES, .EBUSY, .EEXIST, .EXDEV, .ENOTDIR, .EISDIR, .EINVAL, .EROFS,
+        .ENAMETOOLONG, .ENOTEMPTY, .ELOOP, .ENODATA, .EOPNOTSUPP, .ESTALE,
+    ]
+    private static let names: [Int32: String] = [
+        1: "EPERM", 2: "ENOENT", 5: "EIO", 9: "EBADF", 13: "EACCES", 16: "EBUSY", 17: "EEXIST", 18: "EXDEV",
+        20: "ENOTDIR", 21: "EISDIR", 22: "EINVAL", 30: "EROFS", 36: "ENAMETOOLONG", 39: "ENOTEMPTY",
+        40: "ELOOP", 61: "ENODATA", 95: "EOPNOTSUPP", 116: "ESTALE",
+    ]
+    /// The C name, e.g. `ENOENT`, or `errno N` for one the model does not name.
+    public var description: String { Self.names[rawValue] ?? "errno \(rawValue)" }
+    /// Looks an errno up by its C name.
+    public init?(name: String) {
+        guard let hit = Self.names.first(where: { $0.value == name }) else { return nil }
+        self.rawValue = hit.key
+    }
+}

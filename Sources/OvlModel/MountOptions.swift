@@ -1,0 +1,149 @@
+/// `redirect_dir=` modes (R15).
+public enum RedirectMode: String, Codable, Sendable, CaseIterable {
+    case off, follow, nofollow, on
+}
+
+/// `xino=` modes (R16).
+public enum XinoMode: String, Codable, Sendable, CaseIterable { case off, auto, on }
+
+/// `uuid=` modes (R18).
+public enum UUIDMode: String, Codable, Sendable, CaseIterable { case null, off, auto, on }
+
+/// `verity=` modes (R82).
+public enum VerityMode: String, Codable, Sendable, CaseIterable { case off, on, require }
+
+/// The module parameters that decide every option a mount does not set
+/// (`/sys/module/overlay/parameters/*`, `params.c:ovl_init_fs_context`).
+public struct ModuleDefaults: Codable, Sendable, Equatable {
+    public var redirectDir: Bool
+    public var redirectAlwaysFollow: Bool
+    public var index: Bool
+    public var nfsExport: Bool
+    public var xinoAuto: Bool
+    public var metacopy: Bool
+
+    public init(redirectDir: Bool = false, redirectAlwaysFollow: Bool = true, index: Bool = false,
+                nfsExport: Bool = false, xinoAuto: Bool = false, metacopy: Bool = false) {
+        self.redirectDir = redirectDir; self.redirectAlwaysFollow = redirectAlwaysFollow; self.index = index
+        self.nfsExport = nfsExport; self.xinoAuto = xinoAuto; self.metacopy = metacopy
+    }
+
+    /// Debian 6.12's configuration (REDIRECT_DIR=n, REDIRECT_ALWAYS_FOLLOW=y, the rest n).
+    public static let debian = ModuleDefaults()
+
+    /// Default redirect mode (`params.c:ovl_redirect_mode_def`).
+    public var redirectDefault: RedirectMode {
+        redirectDir ? .on : redirectAlwaysFollow ? .follow : .nofollow
+    }
+    /// Default xino mode (`params.c:ovl_xino_def`).
+    public var xinoDefault: XinoMode { xinoAuto ? .auto : .off }
+}
+
+/// One mount option as a case gives it, e.g. `index=on` or `userxattr`.
+public struct MountOption: Codable, Sendable, Equatable, CustomStringConvertible {
+    public var key: String
+    public var value: String?
+    public init(key: String, value: String?) { self.key = key; self.value = value }
+    public var description: String { value.map { "\(key)=\($0)" } ?? key }
+
+    /// The option names a case may use, with their allowed values (empty = a flag).
+    public static let known: [(key: String, values: [String])] = [
+        ("redirect_dir", RedirectMode.allCases.map(\.rawValue)),
+        ("index", ["on", "off"]),
+        ("nfs_export", ["on", "off"]),
+        ("xino", XinoMode.allCases.map(\.rawValue)),
+        ("metacopy", ["on", "off"]),
+        ("uuid", UUIDMode.allCases.map(\.rawValue)),
+        ("verity", VerityMode.allCases.map(\.rawValue)),
+        ("userxattr", []),
+        ("volatile", []),
+    ]
+}
+
+/// The options of one mount after `params.c:ovl_fs_params_verify` resolved them (R11).
+public struct ResolvedOptions: Codable, Sendable, Equatable {
+    public var redirect: RedirectMode
+    public var index: Bool
+    public var nfsExport: Bool
+    public var xino: XinoMode
+    public var metacopy: Bool
+    public var uuid: UUIDMode
+    public var verity: VerityMode
+    public var userxattr: Bool
+    public var volatile: Bool
+}
+
+/// Why the kernel refuses a set of options: the errno and the `overlayfs:` log text.
+public struct MountRefusal: Error, Sendable, Equatable {
+    public var errno: ModelErrno
+    public var message: String
+}
+
+extension ResolvedOptions {
+    /// Resolves the options given to a mount with an upper layer, as `ovl_parse_param` and
+    /// `ovl_fs_params_verify` do.
+    ///
+    /// - Rule: R11 (dependency order), R15 (redirect_dir=off), R16 (xino default).
+    /// - Throws: ``MountRefusal`` for a conflicting combination (EINVAL, "conflicting options: …").
+    public static func resolve(_ given: [MountOption], defaults: ModuleDefaults) throws(MountRefusal) -> ResolvedOptions {
+        var o = ResolvedOptions(
+            redirect: defaults.redirectDefault, index: defaults.index, nfsExport: defaults.nfsExport,
+            xino: defaults.xinoDefault, metacopy: defaults.metacopy, uuid: .auto, verity: .off,
+            userxattr: false, volatile: false)
+        var setRedirect = false, setIndex = false, setNfs = false, setMetacopy = false
+        for opt in given {
+            let v = opt.value ?? ""
+            switch opt.key {
+            case "redirect_dir":
+                setRedirect = true
+                o.redirect = RedirectMode(rawValue: v) ?? o.redirect
+                // params.c:ovl_parse_param: "off" means follow or nofollow per redirect_always_follow.
+                if o.redirect == .off { o.redirect = defaults.redirectAlwaysFollow ? .follow : .nofollow }
+            case "index": setIndex = true; o.index = v == "on"
+            case "nfs_export": setNfs = true; o.nfsExport = v == "on"
+            case "xino": o.xino = XinoMode(rawValue: v) ?? o.xino
+            case "metacopy": setMetacopy = true; o.metacopy = v == "on"
+            case "uuid": o.uuid = UUIDMode(rawValue: v) ?? o.uuid
+            case "verity": o.verity = VerityMode(rawValue: v) ?? o.verity
+            case "userxattr": o.userxattr = true
+            case "volatile": o.volatile = true
+            default: break
+            }
+        }
+        func conflict(_ text: String) -> MountRefusal { MountRefusal(errno: .EINVAL, message: "conflicting options: \(text)") }
+        if o.verity != .off && !o.metacopy {
+            if setMetacopy { throw conflict("metacopy=off,verity=\(o.verity.rawValue)") }
+            o.metacopy = true
+        }
+        if o.metacopy && o.redirect != .on {
+            if setMetacopy && setRedirect { throw conflict("metacopy=on,redirect_dir=\(o.redirect.rawValue)") }
+            if o.verity != .off && setRedirect {
+                throw conflict("verity=\(o.verity.rawValue),redirect_dir=\(o.redirect.rawValue)")
+            }
+            if setRedirect { o.metacopy = false } else { o.redirect = .on }
+        }
+        if o.nfsExport && !o.index {
+            if setNfs && setIndex { throw conflict("nfs_export=on,index=off") }
+            if setIndex { o.nfsExport = false } else { o.index = true }
+        }
+        if o.nfsExport && o.metacopy {
+            if setNfs && setMetacopy { throw conflict("nfs_export=on,metacopy=on") }
+            if setMetacopy || o.verity != .off { o.nfsExport = false } else { o.metacopy = false }
+        }
+        if o.userxattr {
+            if setRedirect && o.redirect != .nofollow { throw conflict("userxattr,redirect_dir=\(o.redirect.rawValue)") }
+            if o.metacopy && setMetacopy { throw conflict("userxattr,metacopy=on") }
+            if o.verity != .off { throw conflict("userxattr,verity=\(o.verity.rawValue)") }
+            o.redirect = .nofollow
+            o.metacopy = false
+        }
+        return o
+    }
+
+    /// The private xattr prefix: `trusted.overlay.` or, with userxattr, `user.overlay.`.
+    public var xattrPrefix: String { userxattr ? "user.overlay." : "trusted.overlay." }
+
+    /// `dir.c:ovl_allow_offline_changes` negated: features under which overlay marks new
+    /// directories in merged parents opaque (R36).
+    public var forbidsOfflineChanges: Bool { index || metacopy || redirect == .on || xino == .on }
+}

@@ -1,0 +1,61 @@
+/// What one layer holds at one path.
+public enum NodeKind: Codable, Sendable, Equatable {
+    /// A regular file with its contents.
+    case file(data: String)
+    case dir
+    case symlink(target: String)
+    /// A character device 0:0 — the whiteout form overlayfs creates (R30, R33).
+    case whiteout
+    case fifo
+    /// A character device other than 0:0.
+    case chardev(major: UInt32, minor: UInt32)
+
+    /// The file type `lstat` reports for this node.
+    public var fileType: FileType {
+        switch self {
+        case .file: .file
+        case .dir: .dir
+        case .symlink: .symlink
+        case .whiteout, .chardev: .chardev
+        case .fifo: .fifo
+        }
+    }
+    /// True for directories.
+    public var isDir: Bool { self == .dir }
+}
+
+/// One object in a layer: its kind and its metadata.
+public struct Node: Codable, Sendable, Equatable {
+    public var kind: NodeKind
+    /// Permission bits (mode & 07777).
+    public var perm: UInt32
+    public var uid: UInt32
+    public var gid: UInt32
+    /// Extended attributes, name → value (binary values as `0x…` hex).
+    public var xattrs: [String: String]
+    /// Modification time in seconds, or nil once it changed at a time the model does not know.
+    public var mtime: Int64?
+
+    public init(kind: NodeKind, perm: UInt32? = nil, uid: UInt32 = 0, gid: UInt32 = 0,
+                xattrs: [String: String] = [:], mtime: Int64? = Node.layerMtime) {
+        self.kind = kind
+        self.perm = perm ?? Node.defaultPerm(for: kind)
+        self.uid = uid
+        self.gid = gid
+        self.xattrs = xattrs
+        self.mtime = mtime
+    }
+
+    /// The mtime the layer builder gives every object a case does not date itself.
+    public static let layerMtime: Int64 = 1_500_000_000
+
+    /// Default permissions for an object a case creates without a mode.
+    public static func defaultPerm(for kind: NodeKind) -> UInt32 {
+        switch kind {
+        case .dir: 0o755
+        case .symlink: 0o777
+        case .whiteout: 0
+        default: 0o644
+        }
+    }
+}

@@ -1,0 +1,64 @@
+/// What `stat(2)` shows of one object. Optional fields are ones the model does not predict.
+public struct StatView: Codable, Sendable, Equatable {
+    public var type: FileType
+    public var perm: UInt32?
+    public var uid: UInt32?
+    public var gid: UInt32?
+    public var size: Int64?
+    public var nlink: UInt64?
+    public var mtime: Int64?
+
+    public init(type: FileType, perm: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil,
+                size: Int64? = nil, nlink: UInt64? = nil, mtime: Int64? = nil) {
+        self.type = type; self.perm = perm; self.uid = uid; self.gid = gid
+        self.size = size; self.nlink = nlink; self.mtime = mtime
+    }
+}
+
+/// The value a successful step returns.
+public enum StepValue: Codable, Sendable, Equatable {
+    case none
+    /// File contents or a symlink target or an xattr value.
+    case text(String)
+    case stat(StatView)
+    /// A directory listing: name → d_type (a set: order is not promised, R25).
+    case entries([String: FileType])
+    /// A set of names (listxattr).
+    case names([String])
+}
+
+/// The result of one step: a value, or the errno it failed with.
+public enum Outcome: Codable, Sendable, Equatable, CustomStringConvertible {
+    case ok(StepValue)
+    case failed(ModelErrno)
+
+    public var description: String {
+        switch self {
+        case .failed(let e): e.description
+        case .ok(.none): "0"
+        case .ok(.text(let t)): "0 \(quoted(t))"
+        case .ok(.stat(let s)): "0 \(s.summary)"
+        case .ok(.entries(let e)):
+            "0 {" + e.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.rawValue)" }.joined(separator: " ") + "}"
+        case .ok(.names(let n)): "0 [" + n.sorted().joined(separator: " ") + "]"
+        }
+    }
+}
+
+/// Quotes a string for a report, showing a newline as `\n`.
+func quoted(_ s: String) -> String {
+    "\"" + s.map { $0 == "\n" ? "\\n" : String($0) }.joined() + "\""
+}
+
+extension StatView {
+    /// One-line rendering: `file 0644 0:0 size=5 nlink=1 mtime=…`; unpredicted fields are left out.
+    public var summary: String {
+        var parts = [type.rawValue]
+        if let perm { parts.append("0" + String(perm, radix: 8)) }
+        if let uid, let gid { parts.append("\(uid):\(gid)") }
+        if let size { parts.append("size=\(size)") }
+        if let nlink { parts.append("nlink=\(nlink)") }
+        if let mtime { parts.append("mtime=\(mtime)") }
+        return parts.joined(separator: " ")
+    }
+}

@@ -1,0 +1,99 @@
+/// Flags of `renameat2(2)`.
+public enum RenameFlag: String, Codable, Sendable, CaseIterable {
+    case noreplace = "RENAME_NOREPLACE"
+    case exchange = "RENAME_EXCHANGE"
+    case whiteout = "RENAME_WHITEOUT"
+}
+
+/// One step of a scenario, named after the syscall it makes on the merged view.
+///
+/// Paths are relative to the overlay mount point. Every operation yields one ``Outcome``.
+public enum Operation: Codable, Sendable, Equatable {
+    /// `stat(2)` (follows a final symlink).
+    case stat(RelPath)
+    /// `lstat(2)`.
+    case lstat(RelPath)
+    /// `open(O_RDONLY)` + read everything + close.
+    case read(RelPath)
+    /// `open(O_WRONLY|O_CREAT|O_TRUNC, 0644)` + write + close.
+    case write(RelPath, data: String)
+    /// `open(O_WRONLY|O_APPEND)` + write + close.
+    case append(RelPath, data: String)
+    /// `open(O_RDWR)` + close: copies a lower file up without changing it (R38).
+    case openRW(RelPath)
+    /// `truncate(2)`.
+    case truncate(RelPath, size: Int64)
+    /// `getdents64` over the whole directory: the set of names and d_types.
+    case readdir(RelPath)
+    /// `mkdir(2)`.
+    case mkdir(RelPath, mode: UInt32)
+    /// `open(O_CREAT|O_EXCL|O_WRONLY, mode)` + close.
+    case create(RelPath, mode: UInt32)
+    /// `mknod(2)`: a fifo, or a character device major:minor.
+    case mknod(RelPath, kind: MknodKind)
+    /// `unlink(2)`.
+    case unlink(RelPath)
+    /// `rmdir(2)`.
+    case rmdir(RelPath)
+    /// `symlink(2)`.
+    case symlink(target: String, path: RelPath)
+    /// `readlink(2)`.
+    case readlink(RelPath)
+    /// `renameat2(2)` (plain `rename` when flags are empty).
+    case rename(RelPath, to: RelPath, flags: [RenameFlag])
+    /// `chmod(2)`.
+    case chmod(RelPath, mode: UInt32)
+    /// `lchown(2)`.
+    case chown(RelPath, uid: UInt32, gid: UInt32)
+    /// `utimensat(2)` setting atime and mtime to the given seconds (no symlink follow).
+    case utimes(RelPath, mtime: Int64)
+    /// `lsetxattr(2)`.
+    case setxattr(RelPath, name: String, value: String)
+    /// `lgetxattr(2)`.
+    case getxattr(RelPath, name: String)
+    /// `lremovexattr(2)`.
+    case removexattr(RelPath, name: String)
+    /// `llistxattr(2)`: the set of names.
+    case listxattr(RelPath)
+    /// umount and mount again with the same options.
+    case remount
+    /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
+    case dropCaches
+
+    /// The syscall-style name used in case files and reports.
+    public var name: String {
+        switch self {
+        case .stat: "stat"
+        case .lstat: "lstat"
+        case .read: "read"
+        case .write: "write"
+        case .append: "append"
+        case .openRW: "open_rdwr"
+        case .truncate: "truncate"
+        case .readdir: "readdir"
+        case .mkdir: "mkdir"
+        case .create: "create"
+        case .mknod: "mknod"
+        case .unlink: "unlink"
+        case .rmdir: "rmdir"
+        case .symlink: "symlink"
+        case .readlink: "readlink"
+        case .rename: "rename"
+        case .chmod: "chmod"
+        case .chown: "chown"
+        case .utimes: "utimes"
+        case .setxattr: "setxattr"
+        case .getxattr: "getxattr"
+        case .removexattr: "removexattr"
+        case .listxattr: "listxattr"
+        case .remount: "remount"
+        case .dropCaches: "drop_caches"
+        }
+    }
+}
+
+/// What `mknod` makes.
+public enum MknodKind: Codable, Sendable, Equatable {
+    case fifo
+    case chardev(major: UInt32, minor: UInt32)
+}

@@ -1,0 +1,105 @@
+/// The reference model of one overlay mount: the layers as they are on disk, the resolved
+/// options, and the rules that say what each step does to them.
+///
+/// The model keeps the *on-disk* state (lower layers, upper layer) and derives the merged view by
+/// lookup, so every prediction covers both what a program sees and what overlayfs wrote.
+public struct OverlayModel: Sendable {
+    /// The lower layers, top first. Overlayfs never changes them.
+    public internal(set) var lowers: [Layer]
+    /// The upper layer; nil for a read-only overlay.
+    public internal(set) var upper: Layer?
+    /// The options in force, or nil while unmounted / after a refused mount.
+    public internal(set) var options: ResolvedOptions
+    /// The machine facts the prediction depends on.
+    public let environment: Environment
+    /// False when the mount was refused: no step runs then.
+    public internal(set) var mounted = false
+    let given: [MountOption]
+
+    /// The private xattr prefix in force (`trusted.overlay.` or `user.overlay.`).
+    var prefix: String { options.xattrPrefix }
+
+    /// Prepares a model for `scenario`; call ``mount()`` before any step.
+    public init(scenario: Scenario, environment: Environment) {
+        self.lowers = scenario.lowers
+        self.upper = scenario.upper
+        self.given = scenario.options
+        self.environment = environment
+        self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults))
+            ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,
+                               uuid: .null, verity: .off, userxattr: false, volatile: false)
+    }
+
+    /// Predicts the initial mount.
+    ///
+    /// - Rule: R11 (option conflicts refuse the mount with EINVAL), R18 (uuid=auto upgrades to on
+    ///   and stores `X.uuid` on a new upper root), R13 (index=on stores the lower root's origin).
+    public mutating func mount() -> MountObservation {
+        do {
+            options = try ResolvedOptions.resolve(given, defaults: environment.defaults)
+        } catch {
+            mounted = false
+            return MountObservation(errno: error.errno, options: nil, kernelLog: ["overlayfs: " + error.message])
+        }
+        mounted = true
+        return MountObservation(errno: nil, options: establishMount(), kernelLog: [])
+    }
+
+    /// What `fill_super` writes and which options mountinfo then shows (`params.c:ovl_show_options`).
+    mutating func establishMount() -> [String] {
+        let defaults = environment.defaults
+        if var root = upper?[.root] {
+            // util.c:ovl_init_uuid_xattr: uuid=auto keeps an existing X.uuid, downgrades to null
+            // for an old overlay (X.impure on the root) and upgrades to on for a new one.
+            if options.uuid == .auto || options.uuid == .on {
+                if root.xattrs[prefix + "uuid"] != nil {
+                    // kept as configured
+                } else if options.uuid == .auto, root.xattrs[prefix + "impure"] != nil {
+                    options.uuid = .null
+                } else {
+                    options.uuid = .on
+                    root.xattrs[prefix + "uuid"] = XattrPattern.uuid
+                }
+            }
+            if options.index, root.xattrs[prefix + "origin"] == nil {
+                root.xattrs[prefix + "origin"] = XattrPattern.fileHandle
+            }
+            upper?[.root] = root
+        }
+        var shown: [String] = []
+        if options.redirect != defaults.redirectDefault { shown.append("redirect_dir=\(options.redirect.rawValue)") }
+        if options.index != defaults.index { shown.append("index=\(options.index ? "on" : "off")") }
+        if options.uuid != .auto { shown.append("uuid=\(options.uuid.rawValue)") }
+        if options.nfsExport != defaults.nfsExport { shown.append("nfs_export=\(options.nfsExport ? "on" : "off")") }
+        if options.xino != defaults.xinoDefault && !environment.samefs { shown.append("xino=\(options.xino.rawValue)") }
+        if options.metacopy != defaults.metacopy { shown.append("metacopy=\(options.metacopy ? "on" : "off")") }
+        if options.volatile { shown.append("volatile") }
+        if options.userxattr { shown.append("userxattr") }
+        if options.verity != .off { shown.append("verity=\(options.verity.rawValue)") }
+        return shown
+    }
+
+    /// Sets `X.impure=y` on an upper directory (`util.c:ovl_set_impure`, R46).
+    mutating func markImpure(_ dir: RelPath) {
+        guard upper?[dir] != nil else { return }
+        setPrivateXattr(dir, "impure", "y")
+    }
+
+    /// Records that a name inside upper directory `dir` was created or removed: its mtime is now
+    /// the time of the step, which the model does not know.
+    mutating func touchDir(_ dir: RelPath) {
+        upper?[dir]?.mtime = nil
+    }
+}
+
+extension OverlayModel {
+    /// Sets (or with nil removes) xattr `name` on upper object `path`.
+    mutating func setXattr(_ path: RelPath, _ name: String, _ value: String?) {
+        upper?[path]?.xattrs[name] = value
+    }
+
+    /// Sets (or removes) the private overlay xattr `X.<suffix>` on upper object `path`.
+    mutating func setPrivateXattr(_ path: RelPath, _ suffix: String, _ value: String?) {
+        setXattr(path, prefix + suffix, value)
+    }
+}

@@ -1,0 +1,25 @@
+extension OverlayModel {
+    /// Copies `path` up to the upper layer if it is not there yet, parents first.
+    ///
+    /// - Rule: R38 (triggers are the callers), R39 (parents first, contents not copied),
+    ///   R40 (type, mode, owner, mtime, data, symlink target kept), R41 (xattrs copied except the
+    ///   private ones), R45 (`X.origin` for a directory or a lower file with nlink 1), R46 (the upper
+    ///   parent becomes `X.impure=y`), R42 (the parent's mtime is restored, so it stays unchanged).
+    ///   Kernel: `copy_up.c:ovl_copy_up_flags`, `ovl_do_copy_up`, `ovl_copy_xattr`, `ovl_set_impure`.
+    mutating func copyUp(_ path: RelPath) {
+        guard upper != nil, !path.isRoot, case .success(let r) = lookup(path), !r.inUpper else { return }
+        if let parent = path.parent { copyUp(parent) }
+        var node = r.node
+        node.xattrs = node.xattrs.filter { !isPrivate($0.key) }
+        // Lower files in a case are never hardlinked, so every copy-up stores an origin (R45).
+        node.xattrs[prefix + "origin"] = XattrPattern.fileHandle
+        upper?[path] = node
+        markImpure(path.parent ?? .root)
+    }
+
+    /// A private overlay xattr (`X.*` but not the escaped `X.overlay.*`) — never copied up (R41)
+    /// and never visible through the overlay (R91). Kernel: `xattrs.c:ovl_is_private_xattr`.
+    func isPrivate(_ name: String) -> Bool {
+        name.hasPrefix(prefix) && !name.hasPrefix(prefix + "overlay.")
+    }
+}

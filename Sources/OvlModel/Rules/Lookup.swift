@@ -1,0 +1,117 @@
+/// Where a name of the merged view comes from: its upper object and the lower objects it merges.
+public struct Resolution: Sendable, Equatable {
+    /// True when the upper layer holds this object (the upper path equals the merged path).
+    public var inUpper: Bool
+    /// The lower objects, top first: (layer index, real path in that layer).
+    public var lowers: [(layer: Int, path: RelPath)]
+    /// The topmost object: its metadata is what the merged view shows (R23).
+    public var node: Node
+
+    public static func == (a: Resolution, b: Resolution) -> Bool {
+        a.inUpper == b.inUpper && a.node == b.node
+            && a.lowers.map(\.layer) == b.lowers.map(\.layer) && a.lowers.map(\.path) == b.lowers.map(\.path)
+    }
+
+    /// A directory with an upper and a lower, or two lowers (R23).
+    public var isMergedDir: Bool { node.kind.isDir && (inUpper ? 1 : 0) + lowers.count >= 2 }
+}
+
+extension OverlayModel {
+    /// Resolves `path` component by component, as `namei.c:ovl_lookup` does.
+    ///
+    /// - Rule: R22 (upper first, a non-directory stops the walk), R30 (a whiteout hides the name),
+    ///   R32 (`opaque=y` stops the merge), R50 (redirects are followed where the mode allows).
+    /// - Side effect (`namei.c:ovl_fix_origin`): a merged directory whose upper has no origin gets
+    ///   `X.origin` and its upper parent `X.impure=y` — the first lookup writes to the upper layer.
+    /// - Returns: the resolution, or ENOENT / ENOTDIR.
+    public mutating func lookup(_ path: RelPath) -> Result<Resolution, ModelErrno> {
+        var current = rootResolution
+        var walked = RelPath.root
+        for name in path.components {
+            guard current.node.kind.isDir else { return .failure(.ENOTDIR) }
+            let parent = current
+            let child = walked.appending(name)
+            guard let next = resolveChild(parent: parent, name: name, path: child) else { return .failure(.ENOENT) }
+            walked = child
+            current = next
+            if next.inUpper, next.isMergedDir, upper?[child]?.xattrs[prefix + "origin"] == nil {
+                setPrivateXattr(child, "origin", XattrPattern.fileHandle)
+                markImpure(walked.parent ?? .root)
+            }
+        }
+        return .success(current)
+    }
+
+    /// The root: the upper root (if any) merged with every lower root.
+    var rootResolution: Resolution {
+        let lowersAll = lowers.indices.map { (layer: $0, path: RelPath.root) }
+        return Resolution(inUpper: upper != nil, lowers: lowersAll, node: upper?[.root] ?? lowers[0][.root] ?? Node(kind: .dir))
+    }
+
+    /// One step of the walk: `name` inside the already-resolved directory `parent`.
+    func resolveChild(parent: Resolution, name: String, path: RelPath) -> Resolution? {
+        var inUpper = false
+        var top: Node?
+        var stop = false
+        var redirect: String?
+        if parent.inUpper, let u = upper?[path] {
+            if u.kind == .whiteout { return nil }
+            inUpper = true
+            top = u
+            if !u.kind.isDir || u.xattrs[prefix + "opaque"] == "y" { stop = true }
+            if u.kind.isDir, options.redirect == .on || options.redirect == .follow {
+                redirect = u.xattrs[prefix + "redirect"]
+            }
+        }
+        var found: [(layer: Int, path: RelPath)] = []
+        if !stop {
+            for (layer, parentPath) in parent.lowers {
+                let lowerPath: RelPath
+                if let r = redirect, r.hasPrefix("/") {
+                    lowerPath = RelPath(parsing: String(r.dropFirst())) ?? parentPath.appending(name)
+                } else if let r = redirect {
+                    lowerPath = parentPath.appending(r)
+                } else {
+                    lowerPath = parentPath.appending(name)
+                }
+                guard let l = lowers[layer][lowerPath] else { continue }
+                if l.kind == .whiteout { break }
+                if !l.kind.isDir {
+                    // A lower non-directory below a directory found higher up is ignored (R22).
+                    if top == nil { top = l; found.append((layer, lowerPath)) }
+                    break
+                }
+                if let t = top, !t.kind.isDir { break }
+                if top == nil { top = l }
+                found.append((layer, lowerPath))
+                if l.xattrs[prefix + "opaque"] == "y" { break }
+            }
+        }
+        guard let node = top else { return nil }
+        return Resolution(inUpper: inUpper, lowers: found, node: node)
+    }
+
+    /// True when a lower layer still has `path` (`namei.c:ovl_lower_positive`): removing it must
+    /// then leave a whiteout (R33).
+    public mutating func lowerPositive(_ path: RelPath) -> Bool {
+        guard let parentPath = path.parent, case .success(let parent) = lookup(parentPath) else { return false }
+        if parent.inUpper, upper?[parentPath]?.xattrs[prefix + "opaque"] == "y" { return false }
+        for (layer, lp) in parent.lowers {
+            guard let l = lowers[layer][lp.appending(path.name)] else { continue }
+            return l.kind != .whiteout
+        }
+        return false
+    }
+
+    /// The merged listing of directory `path`: name → resolution (R25: a set; whiteouts hidden).
+    public mutating func mergedChildren(_ path: RelPath, of dir: Resolution) -> [String: Resolution] {
+        var names = Set<String>()
+        if dir.inUpper, let u = upper { names.formUnion(u.children(of: path)) }
+        for (layer, lp) in dir.lowers { names.formUnion(lowers[layer].children(of: lp)) }
+        var out: [String: Resolution] = [:]
+        for name in names {
+            if case .success(let r) = lookup(path.appending(name)) { out[name] = r }
+        }
+        return out
+    }
+}

@@ -1,0 +1,79 @@
+extension OverlayModel {
+    /// `renameat2(2)` on the merged view.
+    ///
+    /// - Rule: R86 (RENAME_WHITEOUT → EINVAL; RENAME_NOREPLACE → EEXIST), R47 (a merged or lower
+    ///   directory gives EXDEV unless redirect_dir=on), R48/R49 (with redirect_dir=on the directory
+    ///   is copied up without contents and gets a relative or absolute `X.redirect`), R52 (a pure
+    ///   upper directory moved into a merged parent becomes opaque), R53 (a non-directory is copied
+    ///   up and renamed; a whiteout stays at the old name when a lower still has it).
+    ///   Kernel: `dir.c:ovl_rename`, `ovl_can_move`, `ovl_set_redirect`.
+    mutating func rename(_ from: RelPath, _ to: RelPath, flags: [RenameFlag]) -> Outcome {
+        if flags.contains(.whiteout) || flags.contains(.exchange) { return .failed(.EINVAL) }
+        guard let fromParent = from.parent, let toParent = to.parent else { return .failed(.EBUSY) }
+        let src: Resolution
+        switch lookup(from) {
+        case .failure(let e): return .failed(e)
+        case .success(let r): src = r
+        }
+        guard case .success(let dstParent) = lookup(toParent) else { return .failed(.ENOENT) }
+        guard dstParent.node.kind.isDir else { return .failed(.ENOTDIR) }
+        if to.hasPrefix(from) && to != from { return .failed(.EINVAL) }
+        var target: Resolution?
+        if case .success(let t) = lookup(to) {
+            if flags.contains(.noreplace) { return .failed(.EEXIST) }
+            target = t
+        }
+        if from == to { return .ok(.none) }
+        if let t = target {
+            if src.node.kind.isDir && !t.node.kind.isDir { return .failed(.ENOTDIR) }
+            if !src.node.kind.isDir && t.node.kind.isDir { return .failed(.EISDIR) }
+            if t.node.kind.isDir, !mergedChildren(to, of: t).isEmpty { return .failed(.ENOTEMPTY) }
+        }
+        let srcIsMovableDir = src.node.kind.isDir && !src.lowers.isEmpty
+        if srcIsMovableDir && options.redirect != .on { return .failed(.EXDEV) }
+        if let t = target, t.node.kind.isDir, !t.lowers.isEmpty, options.redirect != .on { return .failed(.EXDEV) }
+
+        copyUp(fromParent)
+        copyUp(toParent)
+        var redirect: String?
+        if srcIsMovableDir {
+            // R49: relative within one parent, absolute (the old merged path) across parents.
+            let existing = upper?[from]?.xattrs[prefix + "redirect"]
+            if fromParent == toParent {
+                redirect = existing ?? from.name
+            } else {
+                redirect = existing.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/" + absoluteLowerPath(from)
+            }
+            copyUp(from)
+        } else if !src.node.kind.isDir {
+            copyUp(from)
+        }
+        let leaveWhiteout = lowerPositive(from)
+        let targetLowerPositive = target != nil && lowerPositive(to)
+        upper?.removeTree(to)
+        upper?.moveTree(from, to: to)
+        if let redirect { setPrivateXattr(to, "redirect", redirect) }
+        if src.node.kind.isDir, !srcIsMovableDir, dstParent.isMergedDir, upper?[to]?.xattrs[prefix + "opaque"] == nil {
+            setPrivateXattr(to, "opaque", "y")
+        }
+        if targetLowerPositive, src.node.kind.isDir, !srcIsMovableDir {
+            setPrivateXattr(to, "opaque", "y")
+        }
+        if leaveWhiteout { upper?[from] = Node(kind: .whiteout, perm: 0, mtime: nil) }
+        if (src.node.kind.isDir ? srcIsMovableDir : false) || !src.lowers.isEmpty || src.inUpper {
+            if fromParent != toParent, src.node.xattrs[prefix + "origin"] != nil || srcIsMovableDir {
+                markImpure(toParent)
+            }
+        }
+        touchDir(fromParent)
+        touchDir(toParent)
+        return .ok(.none)
+    }
+
+    /// The path a merged directory's lowers are found under, for an absolute redirect (R49):
+    /// each ancestor contributes its own redirect if it has one.
+    mutating func absoluteLowerPath(_ path: RelPath) -> String {
+        guard case .success(let r) = lookup(path), let first = r.lowers.first else { return path.description }
+        return first.path.description
+    }
+}

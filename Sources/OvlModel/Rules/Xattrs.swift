@@ -1,0 +1,58 @@
+extension OverlayModel {
+    /// The name a user xattr is stored under on the real file: a name in the private namespace is
+    /// escaped to `X.overlay.*` (R91, `xattrs.c:ovl_xattr_set` since 6.7).
+    func realXattrName(_ name: String) -> String {
+        name.hasPrefix(prefix) ? prefix + "overlay." + name.dropFirst(prefix.count) : name
+    }
+
+    /// `lsetxattr`: copies up (R38), then stores the (escaped) name.
+    mutating func setxattr(_ path: RelPath, name: String, value: String) -> Outcome {
+        switch lookup(path) {
+        case .failure(let e): return .failed(e)
+        case .success:
+            copyUp(path)
+            setXattr(path, realXattrName(name), value)
+            return .ok(.none)
+        }
+    }
+
+    /// `lgetxattr` through the overlay: never copies up (R38); private names read their escaped form.
+    mutating func getxattr(_ path: RelPath, name: String) -> Outcome {
+        switch lookup(path) {
+        case .failure(let e): return .failed(e)
+        case .success(let r):
+            guard let v = r.node.xattrs[realXattrName(name)] else { return .failed(.ENODATA) }
+            return .ok(.text(v))
+        }
+    }
+
+    /// `lremovexattr`: ENODATA without copy-up for a name the object lacks (R38), else copy-up and remove.
+    mutating func removexattr(_ path: RelPath, name: String) -> Outcome {
+        switch lookup(path) {
+        case .failure(let e): return .failed(e)
+        case .success(let r):
+            let real = realXattrName(name)
+            guard r.node.xattrs[real] != nil else { return .failed(.ENODATA) }
+            copyUp(path)
+            setXattr(path, real, nil)
+            return .ok(.none)
+        }
+    }
+
+    /// `llistxattr` through the overlay: private names hidden, escaped ones shown unescaped (R91).
+    mutating func listxattr(_ path: RelPath) -> Outcome {
+        switch lookup(path) {
+        case .failure(let e): return .failed(e)
+        case .success(let r): return .ok(.names(visibleXattrs(r.node).keys.sorted()))
+        }
+    }
+
+    /// The xattrs a program sees through the overlay (R91, `xattrs.c:ovl_listxattr`).
+    func visibleXattrs(_ node: Node) -> [String: String] {
+        var out: [String: String] = [:]
+        for (k, v) in node.xattrs where !isPrivate(k) {
+            out[k.hasPrefix(prefix + "overlay.") ? prefix + k.dropFirst((prefix + "overlay.").count) : k] = v
+        }
+        return out
+    }
+}

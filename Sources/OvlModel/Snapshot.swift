@@ -1,0 +1,75 @@
+/// What the dump after a case shows of one object. Optional fields are ones not predicted.
+public struct EntryView: Codable, Sendable, Equatable {
+    public var type: FileType
+    public var perm: UInt32?
+    public var uid: UInt32?
+    public var gid: UInt32?
+    /// Contents of a regular file.
+    public var data: String?
+    /// Target of a symlink.
+    public var target: String?
+    /// `major:minor` of a device node.
+    public var rdev: String?
+    public var nlink: UInt64?
+    public var mtime: Int64?
+    /// Extended attributes (all namespaces the dump reads); nil = not predicted.
+    public var xattrs: [String: String]?
+
+    public init(type: FileType, perm: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil,
+                data: String? = nil, target: String? = nil, rdev: String? = nil, nlink: UInt64? = nil,
+                mtime: Int64? = nil, xattrs: [String: String]? = nil) {
+        self.type = type; self.perm = perm; self.uid = uid; self.gid = gid; self.data = data
+        self.target = target; self.rdev = rdev; self.nlink = nlink; self.mtime = mtime; self.xattrs = xattrs
+    }
+}
+
+/// The state of one tree (the merged view, the upper layer, a lower layer): every object by path.
+/// The root is listed as `.`.
+public typealias TreeView = [RelPath: EntryView]
+
+/// Everything the state dump after a case records.
+public struct Snapshot: Codable, Sendable, Equatable {
+    /// The merged view, read through the overlay mount.
+    public var merged: TreeView
+    /// The upper layer as it is on disk (whiteouts, `trusted.overlay.*` xattrs); nil without upper.
+    public var upper: TreeView?
+    /// Names left in `workdir/work` (R43: a finished copy-up leaves none).
+    public var work: [String]?
+    /// Every lower layer as it is on disk: the overlay must never change them.
+    public var lowers: [TreeView]
+
+    public init(merged: TreeView, upper: TreeView?, work: [String]?, lowers: [TreeView]) {
+        self.merged = merged; self.upper = upper; self.work = work; self.lowers = lowers
+    }
+}
+
+/// What mounting the overlay showed.
+public struct MountObservation: Codable, Sendable, Equatable {
+    /// nil when the mount succeeded.
+    public var errno: ModelErrno?
+    /// The overlay's options as `/proc/self/mountinfo` shows them, without the layer paths.
+    public var options: [String]?
+    /// `overlayfs:` lines the kernel logged during the mount.
+    public var kernelLog: [String]
+
+    public init(errno: ModelErrno?, options: [String]?, kernelLog: [String]) {
+        self.errno = errno; self.options = options; self.kernelLog = kernelLog
+    }
+}
+
+/// Placeholders the model uses for xattr values it cannot know byte for byte.
+public enum XattrPattern {
+    /// An `ovl_fb` file handle (R45): observed values start with `0x00fb`.
+    public static let fileHandle = "<fh>"
+    /// A 16-byte UUID (R18).
+    public static let uuid = "<uuid>"
+
+    /// True when `observed` satisfies `expected`, which is a literal value or a placeholder.
+    public static func matches(_ expected: String, _ observed: String) -> Bool {
+        switch expected {
+        case fileHandle: observed.hasPrefix("0x00fb")
+        case uuid: observed.hasPrefix("0x") && observed.utf8.count == 34
+        default: expected == observed
+        }
+    }
+}

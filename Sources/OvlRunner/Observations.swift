@@ -1,0 +1,33 @@
+import OvlModel
+
+/// What the guest recorded for one job.
+public struct Observations: Sendable {
+    public var began = false
+    public var ended = false
+    public var mount: MountObservation?
+    public var steps: [Int: Outcome] = [:]
+    public var snapshot: Snapshot?
+    public var error: String?
+}
+
+/// Everything one or more boots recorded, by job index.
+public struct RecordLog: Sendable {
+    public var defaults: ModuleDefaults?
+    public var kernel: String?
+    public var jobs: [Int: Observations] = [:]
+    public var done = false
+
+    /// Folds one record in.
+    public mutating func add(_ record: GuestRecord) {
+        switch record {
+        case .boot(let d, let k): defaults = d; kernel = k
+        case .begin(let j): jobs[j, default: Observations()].began = true
+        case .mount(let j, let m): jobs[j, default: Observations()].mount = m
+        case .step(let j, let i, let o): jobs[j, default: Observations()].steps[i] = o
+        case .snapshot(let j, let s): jobs[j, default: Observations()].snapshot = s
+        case .error(let j, let message): jobs[j, default: Observations()].error = message
+        case .end(let j): jobs[j, default: Observations()].ended = true
+        case .done: done = true
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import CLinux
+import Glibc
+
+/// The fields of `struct stat` the suite observes.
+public struct FileStat: Sendable, Equatable {
+    public var mode: UInt32
+    public var uid: UInt32
+    public var gid: UInt32
+    public var size: Int64
+    public var nlink: UInt64
+    public var ino: UInt64
+    public var dev: UInt64
+    public var rdevMajor: UInt32
+    public var rdevMinor: UInt32
+    public var mtime: Int64
+
+    /// `S_IFMT` bits of the mode.
+    public var format: UInt32 { mode & 0o170000 }
+    /// Permission bits.
+    public var perm: UInt32 { mode & 0o7777 }
+}
+
+/// Thin, typed wrappers over the file system calls the guest makes. Every call goes through ``sys(_:_:_:)``.
+public enum Files {
+    /// `stat(2)` or `lstat(2)`.
+    public static func stat(_ path: String, follow: Bool = false) throws(SysError) -> FileStat {
+        var st = Glibc.stat()
+        if follow {
+            try sys("stat", path) { clinux_stat(path, &st) }
+        } else {
+            try sys("lstat", path) { clinux_lstat(path, &st) }
+        }
+        return FileStat(mode: st.st_mode, uid: st.st_uid, gid: st.st_gid, size: Int64(st.st_size),
+                        nlink: UInt64(st.st_nlink), ino: UInt64(st.st_ino), dev: UInt64(st.st_dev),
+                        rdevMajor: clinux_major(st.st_rdev), rdevMinor: clinux_minor(st.st_rdev),
+                        mtime: Int64(st.st_mtim.tv_sec))
+    }
+
+    /// Reads a whole file.
+    public static func read(_ path: String) throws(SysError) -> [UInt8] {
+        try withFD(path, O_RDONLY | O_CLOEXEC) { fd throws(SysError) in
+            var out: [UInt8] = []
+            var buf = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = try sys("read", path) { buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }
+                if n == 0 { return out }
+                out.append(contentsOf: buf[0..<n])
+            }
+        }
+    }
+
+    /// Opens with `flags` (and `mode` for O_CREAT), writes `data` fully, closes.
+    public static func write(_ path: String, _ data: [UInt8], flags: Int32, mode: mode_t = 0o644) throws(SysError) {
+        try withFD(path, flags | O_CLOEXEC, mode: mode) { fd throws(SysError) in
+            var done = 0
+            while done < data.count {
+                let n = try sys("write", path) {
+                    data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, data.count - done) }  // non-empty: done < count
+                }
+                done += n
+            }
+        }
+    }
+
+    /// Opens and closes (e.g. `O_RDWR` to trigger a copy-up).
+    public static func openClose(_ path: String, flags: Int32, mode: mode_t = 0o644) throws(SysError) {
+        try withFD(path, flags | O_CLOEXEC, mode: mode) { _ throws(SysError) in }
+    }
+
+    public static func mkdir(_ path: String, mode: mode_t) throws(SysError) {
+        try sys("mkdir", path) { Glibc.mkdir(path, mode) }
+    }
+    public static func rmdir(_ path: String) throws(SysError) { try sys("rmdir", path) { Glibc.rmdir(path) } }
+    public static func unlink(_ path: String) throws(SysError) { try sys("unlink", path) { Glibc.unlink(path) } }
+    public static func symlink(_ target: String, _ path: String) throws(SysError) {
+        try sys("symlink", path) { Glibc.symlink(target, path) }
+    }
+    public static func readlink(_ path: String) throws(SysError) -> String {
+        var buf = [CChar](repeating: 0, count: 4097)
+        let n = try sys("readlink", path) { Glibc.readlink(path, &buf, 4096) }
+        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+    public static func mknod(_ path: String, mode: mode_t, major: UInt32, minor: UInt32) throws(SysError) {
+        try sys("mknod", path) { Glibc.mknod(path, mode, clinux_makedev(major, minor)) }
+    }
+    public static func chmod(_ path: String, _ mode: mode_t) throws(SysError) { try sys("chmod", path) { Glibc.chmod(path, mode) } }
+    public static func lchown(_ path: String, _ uid: UInt32, _ gid: UInt32) throws(SysError) {
+        try sys("lchown", path) { Glibc.lchown(path, uid, gid) }
+    }
+    public static func truncate(_ path: String, _ size: Int64) throws(SysError) {
+        try sys("truncate", path) { Glibc.truncate(path, off_t(size)) }
+    }
+    /// Sets atime and mtime to `seconds` without following a final symlink.
+    public static func setTimes(_ path: String, seconds: Int64) throws(SysError) {
+        var ts = [timespec(tv_sec: Int(seconds), tv_nsec: 0), timespec(tv_sec: Int(seconds), tv_nsec: 0)]
+        try sys("utimensat", path) { utimensat(AT_FDCWD, path, &ts, AT_SYMLINK_NOFOLLOW) }
+    }
+    /// `renameat2(2)` with raw flags.
+    public static func rename(_ from: String, _ to: String, flags: UInt32) throws(SysError) {
+        try sys("renameat2", from) { clinux_renameat2(AT_FDCWD, from, AT_FDCWD, to, flags) }
+    }
+    /// `umask(2)`.
+    public static func setUmask(_ mask: mode_t) { _ = umask(mask) }
+}

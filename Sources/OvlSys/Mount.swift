@@ -1,0 +1,40 @@
+import CLibMount
+import Glibc
+
+/// Mounting and unmounting through libmount.
+public enum Mount {
+    /// Mounts filesystem `type` from `source` on `target` with the fs-specific `options` string.
+    /// - Throws: ``SysError`` with the errno of the mount syscall.
+    public static func mount(type: String, source: String, target: String, options: String, readOnly: Bool = false) throws(SysError) {
+        guard let cxt = mnt_new_context() else { throw SysError(errno: ENOMEM, call: "mnt_new_context", path: target) }
+        defer { mnt_free_context(cxt) }
+        mnt_context_disable_helpers(cxt, 1)
+        mnt_context_disable_mtab(cxt, 1)
+        mnt_context_set_fstype(cxt, type)
+        mnt_context_set_source(cxt, source)
+        mnt_context_set_target(cxt, target)
+        mnt_context_set_options(cxt, readOnly ? "ro," + options : options)
+        let rc = mnt_context_mount(cxt)
+        if rc != 0 {
+            let e = mnt_context_get_syscall_errno(cxt)
+            throw SysError(errno: e != 0 ? e : (rc < 0 ? -rc : EINVAL), call: "mount \(type)", path: target)
+        }
+    }
+
+    /// `umount2(target, 0)`.
+    public static func unmount(_ target: String) throws(SysError) {
+        try sys("umount", target) { umount2(target, 0) }
+    }
+
+    /// The filesystem-specific options `/proc/self/mountinfo` shows for the mount at `target`.
+    public static func superOptions(of target: String) throws(SysError) -> String {
+        guard let table = mnt_new_table_from_file("/proc/self/mountinfo") else {
+            throw SysError(errno: EIO, call: "mnt_new_table_from_file", path: "/proc/self/mountinfo")
+        }
+        defer { mnt_unref_table(table) }
+        guard let fs = mnt_table_find_target(table, target, Int32(MNT_ITER_BACKWARD)), let opts = mnt_fs_get_fs_options(fs) else {
+            throw SysError(errno: ENOENT, call: "mountinfo", path: target)
+        }
+        return String(cString: opts)
+    }
+}

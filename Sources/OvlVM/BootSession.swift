@@ -1,0 +1,80 @@
+import Foundation
+
+/// How one guest boot ended.
+public enum BootEnd: Sendable, Equatable {
+    /// QEMU exited (guest powered off, or the kernel panicked and QEMU stopped).
+    case exited(status: Int32)
+    /// No progress before the watchdog fired: QEMU was killed.
+    case timedOut
+}
+
+/// One QEMU boot that runs the guest agent over a plan and writes records into a results folder.
+public struct BootSession: Sendable {
+    public var kernel: KernelImage
+    public var initrd: String
+    /// The executable the guest runs as its agent (this very binary, seen over the 9p host root).
+    public var agent: String
+    /// Host folder shared read-write with the guest; the plan and records live here.
+    public var resultsDir: String
+    /// Kill QEMU when the records file has not grown for this long.
+    public var stallTimeout: Double
+
+    public init(kernel: KernelImage, initrd: String, agent: String, resultsDir: String, stallTimeout: Double) {
+        self.kernel = kernel; self.initrd = initrd; self.agent = agent; self.resultsDir = resultsDir
+        self.stallTimeout = stallTimeout
+    }
+
+    /// The QEMU command line: software emulation, one vCPU, no network, host root over 9p.
+    public func qemuArguments(planPath: String) -> [String] {
+        let append = [
+            "console=ttyS0", "quiet", "panic=-1", "oops=panic", "softlockup_panic=1",
+            "ovl.agent=\(agent)", "ovl.results=/mnt/results", "ovl.plan=/mnt/results/\((planPath as NSString).lastPathComponent)",
+        ].joined(separator: " ")
+        return [
+            "-m", "2G", "-smp", "1", "-nographic", "-no-reboot", "-net", "none",
+            "-kernel", kernel.vmlinuz, "-initrd", initrd, "-append", append,
+            "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
+            "-virtfs", "local,path=\(resultsDir),mount_tag=results,security_model=none",
+        ]
+    }
+
+    /// Boots, waits until QEMU exits or the records stall, and returns how it ended.
+    /// The serial console is appended to `console.log` in the results folder.
+    /// - Parameter onProgress: called about every half second with the records file's size.
+    public func run(planPath: String, consoleName: String, onProgress: (Int) -> Void = { _ in }) throws -> BootEnd {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-system-x86_64")
+        p.arguments = qemuArguments(planPath: planPath)
+        let consolePath = resultsDir + "/" + consoleName
+        _ = FileManager.default.createFile(atPath: consolePath, contents: nil)
+        guard let console = FileHandle(forWritingAtPath: consolePath) else {
+            throw HarnessError(.setup, "cannot write \(consolePath)")
+        }
+        defer { try? console.close() }
+        p.standardOutput = console
+        p.standardError = console
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch {
+            throw HarnessError(.setup, "cannot start qemu-system-x86_64 (apt-get install qemu-system-x86): \(error)")
+        }
+        let records = resultsDir + "/records.jsonl"
+        var lastSize = -1
+        var lastChange = Date()
+        while p.isRunning {
+            Thread.sleep(forTimeInterval: 0.25)
+            let size = (try? FileManager.default.attributesOfItem(atPath: records)[.size] as? Int) ?? 0
+            if size != lastSize {
+                lastSize = size
+                lastChange = Date()
+                onProgress(size)
+            } else if Date().timeIntervalSince(lastChange) > stallTimeout {
+                p.terminate()
+                Thread.sleep(forTimeInterval: 1)
+                if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+                p.waitUntilExit()
+                return .timedOut
+            }
+        }
+        return .exited(status: p.terminationStatus)
+    }
+}

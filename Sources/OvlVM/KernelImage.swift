@@ -1,0 +1,32 @@
+import Foundation
+
+/// One cached Debian kernel: vmlinuz, headers, modules and the overlayfs source tarball.
+public struct KernelImage: Sendable {
+    /// The cache folder (`~/.cache/ovl-conform/kernel/<release>`).
+    public var directory: String
+    /// The kernel release, e.g. `6.12.117+deb12-amd64`.
+    public var release: String
+    /// Path of the bootable image.
+    public var vmlinuz: String { "\(directory)/root/boot/vmlinuz-\(release)" }
+
+    /// Fetches (or finds in the cache) the Debian kernel `version` (nil: the newest 6.12).
+    /// - Throws: ``HarnessError`` (setup) naming the package that is not available.
+    public static func fetch(version: String?, repo: RepoLayout) throws -> KernelImage {
+        let r = try Shell.run("/bin/bash", [repo.path("scripts/fetch-kernel.sh")] + (version.map { [$0] } ?? []))
+        guard r.status == 0 else {
+            throw HarnessError(.setup, r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let dir = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let release = (try? String(contentsOfFile: dir + "/kver", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard !release.isEmpty else { throw HarnessError(.setup, "kernel cache \(dir) is incomplete") }
+        return KernelImage(directory: dir, release: release)
+    }
+
+    /// The overlayfs source extracted from the cached `linux-source` tarball.
+    public func stockModuleSource(repo: RepoLayout) throws -> String {
+        let r = try Shell.run("/bin/bash", [repo.path("kmod/extract-source.sh"), directory])
+        guard r.status == 0 else { throw HarnessError(.setup, r.stderr) }
+        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import OvlCase
+import OvlModel
+import OvlRunner
+
+/// `ovl-conform predict`: what the model expects at every step of one case.
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print what the model predicts for one case.")
+
+    @Argument(help: "The case file.")
+    var file: String
+
+    @Flag(help: "Predict for upper and lowers on different filesystems.")
+    var nonSamefs = false
+
+    func run() throws {
+        let cases = try loadCases([file])
+        for c in cases {
+            var model = OverlayModel(scenario: c.scenario, environment: Environment(defaults: .debian, samefs: !nonSamefs))
+            let m = model.mount()
+            print("\(c.id): \(c.description)")
+            print("mount: " + (m.errno.map { "\($0) \(m.kernelLog.joined(separator: " "))" } ?? "0 options=\((m.options ?? []).joined(separator: ","))"))
+            for (i, op) in c.scenario.steps.enumerated() where model.mounted {
+                print("step \(i + 1) \(op.name) \(Checker.describe(op)) -> \(model.apply(op))")
+            }
+            let s = model.snapshot()
+            for (name, tree) in [("merged", s.merged), ("upper", s.upper ?? [:])] {
+                for path in tree.keys.sorted() {
+                    if let v = tree[path] { print("\(name) \(path): \(Checker.render(v))") }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+import OvlModel
+import Testing
+@testable import OvlCase
+
+/// The whole rendered error for `yaml`, or a marker when it parsed.
+private func render(_ yaml: String) -> String {
+    do {
+        _ = try CaseParser.parse(yaml: yaml, file: "c.yaml")
+        return "<parsed>"
+    } catch {
+        return error.description
+    }
+}
+
+private let head = "description: d\nrules: [R1]\n"
+private let lower = "layers:\n  lower:\n    - a: x\n"
+
+@Suite struct CaseErrorTests {
+    @Test func unknownTopLevelKey() {
+        #expect(render(head + lower + "stpes: []\n") == """
+        c.yaml:6:1: error: unknown key 'stpes'; expected one of: description, groups, layers, options, rules, steps
+        stpes: []
+        ^
+        """)
+    }
+
+    @Test func unknownStep() {
+        #expect(render(head + lower + "steps:\n  - renam: {old: a, new: b}\n") == """
+        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chmod, chown, create, drop_caches, getxattr, listxattr, lstat, mkdir, mknod, open_rdwr, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, symlink, truncate, unlink, utimes, write
+          - renam: {old: a, new: b}
+            ^
+        """)
+    }
+
+    @Test func missingStepArgument() {
+        #expect(render(head + lower + "steps:\n  - write: {path: a}\n") == """
+        c.yaml:7:12: error: step 'write' needs 'data'
+          - write: {path: a}
+                   ^
+        """)
+        #expect(render(head + lower + "steps:\n  - stat\n") == """
+        c.yaml:7:5: error: step 'stat' needs 'path'
+          - stat
+            ^
+        """)
+    }
+
+    @Test func unknownStepArgument() {
+        #expect(render(head + lower + "steps:\n  - write: {path: a, dat: x}\n") == """
+        c.yaml:7:22: error: unknown key 'dat'; expected one of: data, path
+          - write: {path: a, dat: x}
+                             ^
+        """)
+    }
+
+    @Test func duplicateKey() {
+        #expect(render(head + lower + "description: again\n") == """
+        c.yaml:6:1: error: duplicate key 'description' (first at 1:1)
+        description: again
+        ^
+        """)
+        #expect(render(head + "layers:\n  lower:\n    - {a: x, a: y}\n") == """
+        c.yaml:5:14: error: duplicate key 'a' (first at 5:8)
+            - {a: x, a: y}
+                     ^
+        """)
+    }
+
+    @Test func badYAMLSyntax() {
+        #expect(render(head + "layers: [a\n") == """
+        c.yaml:4:1: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at 3:9)
+        """)
+        #expect(render("description: \"unterminated\nrules: [R1]\n") == """
+        c.yaml:3:1: error: invalid YAML: found unexpected end of stream (while scanning a quoted scalar at 1:14)
+        """)
+        #expect(render("a: b: c\n") == """
+        c.yaml:1:5: error: invalid YAML: mapping values are not allowed in this context
+        a: b: c
+            ^
+        """)
+    }
+
+    @Test func pathWithDotDot() {
+        #expect(render(head + "layers:\n  lower:\n    - a/../b: x\n") == """
+        c.yaml:5:7: error: path 'a/../b' leaves the case's layers (absolute, '..', '.' or empty component)
+              - a/../b: x
+                ^
+        """)
+    }
+
+    @Test func absolutePath() {
+        #expect(render(head + lower + "steps:\n  - stat: /etc/passwd\n") == """
+        c.yaml:7:11: error: path '/etc/passwd' leaves the case's layers (absolute, '..', '.' or empty component)
+          - stat: /etc/passwd
+                  ^
+        """)
+    }
+
+    @Test func badMode() {
+        #expect(render(head + "layers:\n  lower:\n    - d: {type: dir, mode: 0789}\n") == """
+        c.yaml:5:26: error: expected an octal mode like 0755, found '0789'
+              - d: {type: dir, mode: 0789}
+                                     ^
+        """)
+        #expect(render(head + lower + "steps:\n  - chmod: {path: a, mode: 017777}\n") == """
+        c.yaml:7:28: error: mode '017777' is larger than 07777
+          - chmod: {path: a, mode: 017777}
+                                   ^
+        """)
+    }
+
+    @Test func badOption() {
+        #expect(render(head + "options: [index=maybe]\n" + lower) == """
+        c.yaml:3:11: error: bad value 'maybe' for mount option 'index'; expected one of: on, off
+        options: [index=maybe]
+                  ^
+        """)
+        #expect(render(head + "options: [userxattr=on]\n" + lower) == """
+        c.yaml:3:11: error: mount option 'userxattr' is a flag and takes no value
+        options: [userxattr=on]
+                  ^
+        """)
+        #expect(render(head + "options: [inde=on]\n" + lower) == """
+        c.yaml:3:11: error: unknown mount option 'inde'; expected one of: index, metacopy, nfs_export, redirect_dir, userxattr, uuid, verity, volatile, xino
+        options: [inde=on]
+                  ^
+        """)
+    }
+
+    @Test func wrongNodeKinds() {
+        #expect(render(head + "layers: [a]\n") == """
+        c.yaml:3:9: error: expected a mapping, found a sequence
+        layers: [a]
+                ^
+        """)
+        #expect(render(head + "layers:\n  lower: {a: x}\n") == """
+        c.yaml:4:10: error: expected a sequence, found a mapping
+          lower: {a: x}
+                 ^
+        """)
+        #expect(render(head + lower + "steps:\n  - write: a\n") == """
+        c.yaml:7:12: error: step 'write' takes a mapping with keys: data, path; found a scalar
+          - write: a
+                   ^
+        """)
+        #expect(render(head + lower + "steps:\n  - truncate: {path: a, size: abc}\n") == """
+        c.yaml:7:32: error: expected an integer, found 'abc'
+          - truncate: {path: a, size: abc}
+                                      ^
+        """)
+    }
+
+    @Test func entryProblems() {
+        #expect(render(head + "layers:\n  lower:\n    - e: {}\n") == """
+        c.yaml:5:10: error: an entry needs 'type' (one of: file, dir, symlink, whiteout, fifo, chardev) or 'data'; valid keys: data, gid, major, minor, mode, mtime, opaque, target, type, uid, xattrs
+              - e: {}
+                   ^
+        """)
+        #expect(render(head + "layers:\n  lower:\n    - f: x\n      f/g: y\n") == """
+        c.yaml:6:7: error: 'f/g' is inside 'f', which is a file, not a dir
+                f/g: y
+                ^
+        """)
+        #expect(render(head + "layers:\n  lower:\n    - f: {type: file, target: x}\n") == """
+        c.yaml:5:24: error: 'target' is only valid for type symlink, not file
+              - f: {type: file, target: x}
+                                ^
+        """)
+    }
+
+    @Test func missingRequiredKey() {
+        #expect(render("description: d\n" + lower) == """
+        c.yaml:1:1: error: missing required key 'rules'
+        description: d
+        ^
+        """)
+    }
+
+    @Test func emptyDocument() {
+        #expect(render("") == "c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, groups, layers, options, rules, steps")
+        #expect(render("# only a comment\n") == """
+        c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, groups, layers, options, rules, steps
+        # only a comment
+        ^
+        """)
+    }
+
+    @Test func documentIsAList() {
+        #expect(render("- a\n- b\n") == """
+        c.yaml:1:1: error: expected a mapping, found a sequence (a case is a mapping with keys: description, groups, layers, options, rules, steps)
+        - a
+        ^
+        """)
+    }
+
+    @Test func badRule() {
+        #expect(render("description: d\nrules: [R1, X2]\n" + lower) == """
+        c.yaml:2:13: error: a rule is 'R' and a number, like R33; found 'X2'
+        rules: [R1, X2]
+                    ^
+        """)
+    }
+
+    /// Mutated and truncated versions of a valid case only ever parse or throw a CaseError.
+    @Test func fuzzNeverCrashes() {
+        let base = CaseParserTests.full + "\n  - rename: {old: d/f, new: d/g, flags: [RENAME_NOREPLACE]}\n  - chown: {path: d/f, uid: 1, gid: 2}\n"
+        let scalars = Array(base.unicodeScalars)
+        let inserts: [String] = ["{", "}", "[", "]", ":", "-", " ", "\n", "\t", "..", "/", "&a", "*a", "!!int", "'", "\"", "~", "0x", "99999999999999999999", "é"]
+        var generator = SplitMix(seed: 0x5eed)
+        var parsed = 0, failed = 0
+        for round in 0..<240 {
+            var mutated = scalars
+            if round < 40 {
+                mutated = Array(scalars.prefix(scalars.count * round / 40))
+            } else {
+                for _ in 0..<(1 + Int(generator.next() % 3)) {
+                    guard !mutated.isEmpty else { break }
+                    let at = Int(generator.next() % UInt64(mutated.count))
+                    switch generator.next() % 3 {
+                    case 0: mutated.remove(at: at)
+                    case 1: mutated.insert(contentsOf: inserts[Int(generator.next() % UInt64(inserts.count))].unicodeScalars, at: at)
+                    default: mutated[at] = mutated[Int(generator.next() % UInt64(mutated.count))]
+                    }
+                }
+            }
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: mutated)
+            do {
+                _ = try CaseParser.parse(yaml: String(text), file: "f.yaml")
+                parsed += 1
+            } catch {
+                #expect(error.location.line >= 1 && error.location.column >= 1)
+                #expect(error.description.hasPrefix("f.yaml:"))
+                failed += 1
+            }
+        }
+        #expect(parsed + failed == 240)
+        #expect(failed > 0)
+    }
+}
+
+/// A small deterministic generator for the fuzz test.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}

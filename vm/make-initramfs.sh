@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Build the base initramfs for one cached kernel: static busybox, the stock modules the guest needs
+# (9p over virtio, ext4, xfs, loop) in dependency order, and vm/init. The fresh overlay.ko is NOT in
+# it: the runner appends it as a second cpio archive per run (the kernel accepts concatenated cpio).
+# usage: vm/make-initramfs.sh KERNEL_CACHE_DIR      prints the path of base.cpio
+set -euo pipefail
+kdir=${1:?usage: make-initramfs.sh KERNEL_CACHE_DIR}
+here=$(cd "$(dirname "$0")" && pwd)
+kver=$(cat "$kdir/kver")
+out="$kdir/initramfs-base.cpio"
+stamp=$(cat "$here/init" "$0" | sha256sum | cut -c1-16)
+if [ -f "$out" ] && [ "$(cat "$out.stamp" 2>/dev/null)" = "$stamp" ]; then echo "$out"; exit 0; fi
+busybox=$(command -v busybox) || { echo "make-initramfs: error: busybox missing: apt-get install busybox-static" >&2; exit 128; }
+file -L "$busybox" 2>/dev/null | grep -q 'statically linked' || [ -x /bin/busybox ] || true
+
+root="$kdir/root"
+[ -f "$root/lib/modules/$kver/modules.dep" ] || depmod -b "$root" "$kver"
+stage=$(mktemp -d); trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,dev,proc,sys,host,lib/mod,tmp}
+cp "$busybox" "$stage/bin/busybox"
+cp "$here/init" "$stage/init"; chmod +x "$stage/init"
+: > "$stage/lib/mod/order"
+for ko in $(modprobe -d "$root" -S "$kver" --show-depends -a 9pnet_virtio 9p loop ext4 xfs | awk '$1=="insmod" {print $2}'); do
+    name=$(basename "$ko"); name=${name%.xz}
+    grep -qx "$name" "$stage/lib/mod/order" && continue
+    case "$ko" in *.xz) xz -dc "$ko" > "$stage/lib/mod/$name";; *) cp "$ko" "$stage/lib/mod/$name";; esac
+    echo "$name" >> "$stage/lib/mod/order"
+done
+(cd "$stage" && find . | cpio -o -H newc --quiet) > "$out.tmp"
+mv "$out.tmp" "$out"; echo "$stamp" > "$out.stamp"
+echo "$out"
