@@ -30,10 +30,12 @@ struct NodeReader: Sendable {
         return location(line: mark.line, column: mark.column)
     }
 
-    /// The source line at `location` and a caret under its column; nil outside the text.
+    /// The source line at `location` and a caret under its column; nil outside the text or
+    /// on an empty line (an error at the end of the file).
     func snippet(at location: SourceLocation) -> String? {
         guard location.line >= 1, location.line <= lines.count else { return nil }
         let line = lines[location.line - 1]
+        guard !line.isEmpty else { return nil }
         var caret = ""
         var count = 0
         for scalar in line.unicodeScalars {
@@ -137,11 +139,11 @@ struct NodeReader: Sendable {
         let value = try text(node)
         var digits = Substring(value)
         if digits.hasPrefix("0o") || digits.hasPrefix("0O") { digits = digits.dropFirst(2) }
-        guard !digits.isEmpty, digits.count <= 12, digits.allSatisfy({ ("0"..."7").contains($0) }),
-              let mode = UInt32(digits, radix: 8) else {
+        guard !digits.isEmpty, digits.allSatisfy({ ("0"..."7").contains($0) }) else {
             throw error("expected an octal mode like 0755, found '\(value)'", at: node)
         }
-        guard mode <= 0o7777 else {
+        let significant = digits.drop(while: { $0 == "0" })
+        guard significant.count <= 4, let mode = UInt32(significant.isEmpty ? "0" : significant, radix: 8), mode <= 0o7777 else {
             throw error("mode '\(value)' is larger than 07777", at: node)
         }
         return mode
@@ -159,10 +161,10 @@ struct NodeReader: Sendable {
     // MARK: Paths
 
     /// A path inside the case's layers; everything goes through ``RelPath/init(parsing:)``.
-    /// The root (`.` or empty) is refused unless `allowRoot`.
-    func path(_ node: YNode, allowRoot: Bool = false) throws(CaseError) -> RelPath {
+    /// `.` is the root (of a layer, or of the merged view).
+    func path(_ node: YNode) throws(CaseError) -> RelPath {
         let value = try text(node)
-        guard let path = RelPath(parsing: value), allowRoot || !path.isRoot else {
+        guard let path = RelPath(parsing: value) else {
             throw error("path '\(value)' leaves the case's layers (absolute, '..', '.' or empty component)", at: node)
         }
         return path

@@ -85,7 +85,8 @@ extension ResolvedOptions {
     ///
     /// - Rule: R11 (dependency order), R15 (redirect_dir=off), R16 (xino default).
     /// - Throws: ``MountRefusal`` for a conflicting combination (EINVAL, "conflicting options: …").
-    public static func resolve(_ given: [MountOption], defaults: ModuleDefaults) throws(MountRefusal) -> ResolvedOptions {
+    /// - Parameter hasUpper: false for a read-only overlay (no upperdir).
+    public static func resolve(_ given: [MountOption], defaults: ModuleDefaults, hasUpper: Bool = true) throws(MountRefusal) -> ResolvedOptions {
         var o = ResolvedOptions(
             redirect: defaults.redirectDefault, index: defaults.index, nfsExport: defaults.nfsExport,
             xino: defaults.xinoDefault, metacopy: defaults.metacopy, uuid: .auto, verity: .off,
@@ -111,6 +112,15 @@ extension ResolvedOptions {
             }
         }
         func conflict(_ text: String) -> MountRefusal { MountRefusal(errno: .EINVAL, message: "conflicting options: \(text)") }
+        if !hasUpper {
+            // R5/R11 step 1: without upper, index and volatile are dropped, uuid=on falls back to
+            // null, and redirect "follow" becomes "on" internally ("to make the logic below
+            // simpler") — which mountinfo then shows as redirect_dir=on (seen on 6.12).
+            o.index = false
+            o.volatile = false
+            if o.uuid == .on { o.uuid = .null }
+            if o.redirect == .follow { o.redirect = .on }
+        }
         if o.verity != .off && !o.metacopy {
             if setMetacopy { throw conflict("metacopy=off,verity=\(o.verity.rawValue)") }
             o.metacopy = true

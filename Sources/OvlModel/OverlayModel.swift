@@ -14,7 +14,13 @@ public struct OverlayModel: Sendable {
     public let environment: Environment
     /// False when the mount was refused: no step runs then.
     public internal(set) var mounted = false
+    /// True once this mount created a whiteout: `dir.c:ovl_whiteout` then keeps one spare
+    /// `#<hex>` whiteout in `workdir/work` to hard-link the next ones from, until the next mount
+    /// empties `work/` again (R8). Learned on the 6.12 module; R43 alone says `work/` is empty.
+    var spareWhiteoutInWork = false
     let given: [MountOption]
+    /// The options as `ovl_fs_params_verify` leaves them, before `fill_super` adjusts uuid.
+    var verified: ResolvedOptions?
 
     /// The private xattr prefix in force (`trusted.overlay.` or `user.overlay.`).
     var prefix: String { options.xattrPrefix }
@@ -36,7 +42,7 @@ public struct OverlayModel: Sendable {
     ///   and stores `X.uuid` on a new upper root), R13 (index=on stores the lower root's origin).
     public mutating func mount() -> MountObservation {
         do {
-            options = try ResolvedOptions.resolve(given, defaults: environment.defaults)
+            verified = try ResolvedOptions.resolve(given, defaults: environment.defaults, hasUpper: upper != nil)
         } catch {
             mounted = false
             return MountObservation(errno: error.errno, options: nil, kernelLog: ["overlayfs: " + error.message])
@@ -48,6 +54,10 @@ public struct OverlayModel: Sendable {
     /// What `fill_super` writes and which options mountinfo then shows (`params.c:ovl_show_options`).
     mutating func establishMount() -> [String] {
         let defaults = environment.defaults
+        spareWhiteoutInWork = false
+        // Every mount (a remount too) starts from the verified options: uuid=auto seen again on
+        // an upper root that now has X.uuid stays auto and is not shown (util.c:ovl_init_uuid_xattr).
+        if let verified { options = verified }
         if var root = upper?[.root] {
             // util.c:ovl_init_uuid_xattr: uuid=auto keeps an existing X.uuid, downgrades to null
             // for an old overlay (X.impure on the root) and upgrades to on for a new one.

@@ -18,7 +18,7 @@ extension OverlayModel {
             }
         }
         let upperView = upper.map { layerView($0) }
-        return Snapshot(merged: merged, upper: upperView, work: mounted && upper != nil ? [] : nil,
+        return Snapshot(merged: merged, upper: upperView, work: mounted && upper != nil ? (spareWhiteoutInWork ? [XattrPattern.tempName] : []) : nil,
                         lowers: lowers.map { layerView($0) })
     }
 

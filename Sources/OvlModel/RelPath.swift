@@ -13,13 +13,13 @@ public struct RelPath: Hashable, Comparable, Sendable, Codable, CustomStringConv
     public init(components: [String]) { self.components = components }
 
     /// Parses `a/b/c` (a trailing `/` is allowed). Returns nil for an absolute path, an empty
-    /// component, `.` or `..`, a NUL byte, or a component longer than 255 bytes.
+    /// component, `.` or `..`, or a NUL byte. (Over-long names are allowed: R29 tests them.)
     public init?(parsing text: String) {
         if text == "." || text == "" { self.components = []; return }
         if text.hasPrefix("/") || text.contains("\0") { return nil }
         var parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         if parts.last == "" { parts.removeLast() }
-        for part in parts where part.isEmpty || part == "." || part == ".." || part.utf8.count > 255 {
+        for part in parts where part.isEmpty || part == "." || part == ".." {
             return nil
         }
         self.components = parts

@@ -63,12 +63,15 @@ public enum XattrPattern {
     public static let fileHandle = "<fh>"
     /// A 16-byte UUID (R18).
     public static let uuid = "<uuid>"
+    /// A temporary name in `workdir/work` (`#<hex>`, `util.c:ovl_lookup_temp`).
+    public static let tempName = "<#tmp>"
 
     /// True when `observed` satisfies `expected`, which is a literal value or a placeholder.
     public static func matches(_ expected: String, _ observed: String) -> Bool {
         switch expected {
         case fileHandle: observed.hasPrefix("0x00fb")
         case uuid: observed.hasPrefix("0x") && observed.utf8.count == 34
+        case tempName: observed.hasPrefix("#")
         default: expected == observed
         }
     }

@@ -58,9 +58,9 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
                           MountOption(key: "userxattr", value: nil)],
                 steps: [.stat(rp("d/f")), .write(rp("d/f"), data: "new"), .remount]),
             stepLocations: [
+                SourceLocation(file: "cases/whiteout/001-unlink.yaml", line: 20, column: 5),
                 SourceLocation(file: "cases/whiteout/001-unlink.yaml", line: 21, column: 5),
                 SourceLocation(file: "cases/whiteout/001-unlink.yaml", line: 22, column: 5),
-                SourceLocation(file: "cases/whiteout/001-unlink.yaml", line: 23, column: 5),
             ],
             location: SourceLocation(file: "cases/whiteout/001-unlink.yaml", line: 1, column: 1))
         #expect(parsed == expected)

@@ -29,6 +29,8 @@ extension OverlayModel {
         var walked = RelPath.root
         for name in path.components {
             guard current.node.kind.isDir else { return .failure(.ENOTDIR) }
+            // R29: ext4 and xfs both have f_namelen 255 (namei.c:ovl_lookup checks ofs->namelen).
+            if name.utf8.count > 255 { return .failure(.ENAMETOOLONG) }
             let parent = current
             let child = walked.appending(name)
             guard let next = resolveChild(parent: parent, name: name, path: child) else { return .failure(.ENOENT) }

@@ -35,6 +35,8 @@ extension OverlayModel {
 
         copyUp(fromParent)
         copyUp(toParent)
+        // dir.c:ovl_rename checks ovl_type_merge(new->d_parent) after copying the parents up.
+        let dstParentNowMerged = (try? lookup(toParent).get())?.isMergedDir ?? dstParent.isMergedDir
         var redirect: String?
         if srcIsMovableDir {
             // R49: relative within one parent, absolute (the old merged path) across parents.
@@ -53,7 +55,7 @@ extension OverlayModel {
         upper?.removeTree(to)
         upper?.moveTree(from, to: to)
         if let redirect { setPrivateXattr(to, "redirect", redirect) }
-        if src.node.kind.isDir, !srcIsMovableDir, dstParent.isMergedDir, upper?[to]?.xattrs[prefix + "opaque"] == nil {
+        if src.node.kind.isDir, !srcIsMovableDir, dstParentNowMerged, upper?[to]?.xattrs[prefix + "opaque"] == nil {
             setPrivateXattr(to, "opaque", "y")
         }
         if targetLowerPositive, src.node.kind.isDir, !srcIsMovableDir {

@@ -36,6 +36,7 @@ extension OverlayModel {
         upper?.removeTree(path)
         if leaveWhiteout {
             upper?[path] = Node(kind: .whiteout, perm: 0, mtime: nil)
+            spareWhiteoutInWork = true
         }
         touchDir(parent)
         return .ok(.none)
@@ -52,9 +53,12 @@ extension OverlayModel {
         switch lookup(parentPath) {
         case .failure(let e): return .failed(e)
         case .success(let p) where !p.node.kind.isDir: return .failed(.ENOTDIR)
-        case .success(let parent):
+        case .success:
             if case .success = lookup(path) { return .failed(.EEXIST) }
             copyUp(parentPath)
+            // dir.c:ovl_create_upper tests ovl_type_merge(parent) after the parent's copy-up, so
+            // a lower-only parent that was just copied up counts as merged.
+            guard case .success(let parent) = lookup(parentPath) else { return .failed(.ENOENT) }
             var new = node
             let overWhiteout = upper?[path]?.kind == .whiteout
             if new.kind.isDir && (overWhiteout || (parent.isMergedDir && options.forbidsOfflineChanges)) {
