@@ -37,7 +37,7 @@ let package = Package(
         ),
         .testTarget(name: "OvlModelTests", dependencies: ["OvlModel"]),
         .testTarget(name: "OvlCaseTests", dependencies: ["OvlCase"]),
-        .testTarget(name: "OvlRunnerTests", dependencies: ["OvlRunner"]),
+        .testTarget(name: "OvlRunnerTests", dependencies: ["OvlRunner", "OvlCase", "OvlModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

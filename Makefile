@@ -1,0 +1,40 @@
+# ovl-conform: `make check` is the one test command (CI runs exactly this via .ci/run).
+SWIFT      ?= swift
+BIN        := .build/debug/ovl-conform
+RESULTS    ?= results/check
+CASES      ?= cases
+
+.PHONY: all deps build test cases kernel vm-check check bench clean
+
+all: build
+
+deps:
+	bash scripts/deps.sh
+
+build:
+	$(SWIFT) build
+
+# Host-only unit tests (model, case parser, reporters): seconds.
+test:
+	$(SWIFT) test
+
+# Parse every case and run the model on it, no VM.
+cases: build
+	$(BIN) validate $(CASES)
+
+# Fetch and cache the Debian 6.12 kernel image, headers and linux-source (~/.cache/ovl-conform).
+kernel:
+	bash scripts/fetch-kernel.sh
+
+# One guest boot, the whole suite, JUnit + TAP into $(RESULTS).
+vm-check: build kernel
+	mkdir -p $(RESULTS)
+	$(BIN) run $(CASES) --results $(RESULTS) --junit $(RESULTS)/junit.xml --tap $(RESULTS)/results.tap
+
+check: deps build test cases vm-check
+
+bench: deps build kernel
+	bash scripts/bench.sh
+
+clean:
+	rm -rf .build results
