@@ -66,25 +66,20 @@ public struct Suite {
             var bootLog = RecordLog()
             let tb = Date()
             var reader = RecordReader(path: bootDir + "/records.jsonl")
-            let end = try session.run(planPath: planPath, consoleName: "console.log") { _ in
+            /// Folds newly written records in and judges each job as soon as it ends.
+            func consumeNewRecords() {
                 for r in reader.readNew() {
                     bootLog.add(r)
                     if case .end(let j) = r, let c = byJob[j], let job = plan.jobs.first(where: { $0.index == j }) {
-                        let res = judge(job: job, caseInfo: c, log: bootLog, console: nil)
+                        let res = judge(job: job, caseInfo: c, log: bootLog)
                         results.append(res)
                         reporter.finished(res)
                     }
                 }
             }
+            let end = try session.run(planPath: planPath, consoleName: "console.log") { _ in consumeNewRecords() }
             bootSeconds.append(Date().timeIntervalSince(tb))
-            for r in reader.readNew() {
-                bootLog.add(r)
-                if case .end(let j) = r, let c = byJob[j], let job = plan.jobs.first(where: { $0.index == j }) {
-                    let res = judge(job: job, caseInfo: c, log: bootLog, console: nil)
-                    results.append(res)
-                    reporter.finished(res)
-                }
-            }
+            consumeNewRecords()
             log.defaults = log.defaults ?? bootLog.defaults
             log.kernel = log.kernel ?? bootLog.kernel
             let console = (try? String(contentsOfFile: bootDir + "/console.log", encoding: .utf8)) ?? ""
@@ -113,7 +108,7 @@ public struct Suite {
         return summary
     }
 
-    func judge(job: Job, caseInfo: Case, log: RecordLog, console: String?) -> JobResult {
+    func judge(job: Job, caseInfo: Case, log: RecordLog) -> JobResult {
         let obs = log.jobs[job.index] ?? Observations()
         if let err = obs.error {
             return JobResult(job: job, caseInfo: caseInfo, verdict: .error(err), differences: [], kernelLog: [], seconds: 0)
