@@ -1,3 +1,5 @@
+import Foundation
+
 /// JUnit XML: one testcase per case × configuration; the first difference in the failure message,
 /// every difference in its body, the kernel log in system-err.
 public enum JUnitReporter {
@@ -37,7 +39,8 @@ public enum JUnitReporter {
         return x
     }
 
-    static func format(_ t: Double) -> String { String(Int(t * 1000)) == "" ? "0" : "\(Double(Int(t * 1000)) / 1000)" }
+    /// Seconds with millisecond precision, as JUnit's `time` attribute.
+    static func format(_ t: Double) -> String { String(format: "%.3f", t) }
 
     /// Escapes text for XML attributes and bodies (and drops control characters XML forbids).
     static func esc(_ s: String) -> String {
@@ -54,11 +57,5 @@ public enum JUnitReporter {
             }
         }
         return out
-    }
-}
-
-extension String {
-    func replacingOccurrences(of a: String, with b: String) -> String {
-        split(separator: Character(a), omittingEmptySubsequences: false).joined(separator: b)
     }
 }
