@@ -70,7 +70,8 @@ public struct Suite {
             func consumeNewRecords() {
                 for r in reader.readNew() {
                     bootLog.add(r)
-                    if case .end(let j) = r, let c = byJob[j], let job = plan.jobs.first(where: { $0.index == j }) {
+                    if case .end(let j) = r, let c = byJob[j], plan.jobs.indices.contains(j) {
+                        let job = plan.jobs[j]  // plan() numbers jobs by their position
                         let res = judge(job: job, caseInfo: c, log: bootLog)
                         results.append(res)
                         reporter.finished(res)

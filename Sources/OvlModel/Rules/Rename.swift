@@ -62,10 +62,9 @@ extension OverlayModel {
             setPrivateXattr(to, "opaque", "y")
         }
         if leaveWhiteout { upper?[from] = Node(kind: .whiteout, perm: 0, mtime: nil) }
-        if (src.node.kind.isDir ? srcIsMovableDir : false) || !src.lowers.isEmpty || src.inUpper {
-            if fromParent != toParent, src.node.xattrs[prefix + "origin"] != nil || srcIsMovableDir {
-                markImpure(toParent)
-            }
+        // A resolved source always comes from the upper or a lower, so only this test matters.
+        if fromParent != toParent, src.node.xattrs[prefix + "origin"] != nil || srcIsMovableDir {
+            markImpure(toParent)
         }
         touchDir(fromParent)
         touchDir(toParent)
