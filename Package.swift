@@ -27,16 +27,19 @@ let package = Package(
         // VM harness: kernel cache, module build, initramfs, QEMU, the results channel.
         .target(name: "OvlVM", dependencies: ["OvlModel"]),
         // Checker (model vs observations), verdicts, reporters.
-        .target(name: "OvlRunner", dependencies: ["OvlModel", "OvlCase", "OvlVM"]),
+        // Random scenarios and their shrinking (`ovl-conform fuzz`): pure, like the model.
+        .target(name: "OvlFuzz", dependencies: ["OvlModel"]),
+        .target(name: "OvlRunner", dependencies: ["OvlModel", "OvlCase", "OvlVM", "OvlFuzz"]),
         .executableTarget(
             name: "ovl-conform",
             dependencies: [
-                "OvlRunner", "OvlGuest", "OvlCase",
+                "OvlRunner", "OvlGuest", "OvlCase", "OvlFuzz",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "OvlModelTests", dependencies: ["OvlModel"]),
         .testTarget(name: "OvlCaseTests", dependencies: ["OvlCase"]),
+        .testTarget(name: "OvlFuzzTests", dependencies: ["OvlFuzz", "OvlCase", "OvlModel"]),
         .testTarget(name: "OvlRunnerTests", dependencies: ["OvlRunner", "OvlCase", "OvlModel"]),
     ],
     swiftLanguageModes: [.v6]

@@ -13,6 +13,8 @@ public struct Suite {
     public var resultsDir: String
     public var stallTimeout: Double
     public var reporter: ProgressReporter
+    /// Which configurations each case runs in; nil runs every case in every configuration.
+    public var runsIn: (@Sendable (Case, FSConfig) -> Bool)?
 
     public init(cases: [Case], configs: [FSConfig], moduleSource: String?, kernelVersion: String?,
                 resultsDir: String, stallTimeout: Double, reporter: ProgressReporter) {
@@ -26,7 +28,7 @@ public struct Suite {
         var jobs: [Job] = []
         var byJob: [Int: Case] = [:]
         for c in cases {
-            for config in configs {
+            for config in configs where runsIn?(c, config) ?? true {
                 byJob[jobs.count] = c
                 jobs.append(Job(index: jobs.count, caseID: c.id, config: config, scenario: c.scenario))
             }

@@ -36,7 +36,10 @@ struct Run: ParsableCommand {
     @Flag(help: "Print every verdict, not only failures.")
     var verbose = false
 
-    func configs() throws -> [FSConfig] {
+    func configs() throws -> [FSConfig] { try Run.parseConfigs(filesystems) }
+
+    /// `--fs` values as configurations; none given means all four.
+    static func parseConfigs(_ filesystems: [String]) throws -> [FSConfig] {
         if filesystems.isEmpty { return FSConfig.matrix }
         return try filesystems.map { text in
             let parts = text.split(separator: "/").map(String.init)

@@ -1,0 +1,161 @@
+import OvlModel
+
+/// Makes random scenarios from the model's own vocabulary: layer trees with files, dirs, symlinks,
+/// fifos, whiteouts, opaque dirs and xattrs, a valid set of mount options, and a sequence of steps.
+///
+/// Names come from a small pool so that layers collide (a name in several layers is what overlayfs
+/// is about). Scenario `index` of a run with seed `seed` is the same on every machine.
+public struct ScenarioGenerator: Sendable {
+    /// The most steps a sequence has (at least one).
+    public var maxSteps: Int
+    /// A fixed option set for every scenario, or nil for a random one of ``optionSets``.
+    public var options: [MountOption]?
+
+    public init(maxSteps: Int = 8, options: [MountOption]? = nil) {
+        self.maxSteps = max(1, maxSteps)
+        self.options = options
+    }
+
+    /// Option sets the model covers, chosen at random when no fixed set is given.
+    public static let optionSets: [[MountOption]] = [
+        [],
+        [MountOption(key: "redirect_dir", value: "on")],
+        [MountOption(key: "index", value: "on")],
+        [MountOption(key: "redirect_dir", value: "on"), MountOption(key: "index", value: "on")],
+        [MountOption(key: "redirect_dir", value: "nofollow")],
+        [MountOption(key: "redirect_dir", value: "follow")],
+        [MountOption(key: "xino", value: "on")],
+    ]
+
+    static let topNames = ["a", "b", "c"]
+    static let childNames = ["x", "y"]
+    static let texts = ["", "1", "hello", "two\nlines"]
+
+    /// Every path the generator may name: `a`, `a/x`, `a/x/y`, …
+    static let pool: [RelPath] = {
+        var paths: [RelPath] = []
+        for t in topNames {
+            paths.append(RelPath(components: [t]))
+            for c in childNames {
+                paths.append(RelPath(components: [t, c]))
+                for g in childNames { paths.append(RelPath(components: [t, c, g])) }
+            }
+        }
+        return paths
+    }()
+
+    /// Scenario number `index` of the run with `seed`.
+    public func scenario(seed: UInt64, index: Int) -> Scenario {
+        var rng = SeededRandom(seed: seed, index: index)
+        let hasUpper = Int.random(in: 0..<8, using: &rng) != 0
+        let lowerCount = Int.random(in: hasUpper ? 1...3 : 2...3, using: &rng)
+        var lowers: [Layer] = []
+        for k in 0..<lowerCount { lowers.append(layer(bottom: k == lowerCount - 1, using: &rng)) }
+        let upper = hasUpper ? layer(bottom: false, using: &rng) : nil
+        let opts = options ?? Self.optionSets.randomElement(using: &rng) ?? []
+        var known = Set(lowers.flatMap { $0.entries.keys })
+        if let upper { known.formUnion(upper.entries.keys) }
+        var steps: [Operation] = []
+        for _ in 0..<Int.random(in: 1...maxSteps, using: &rng) {
+            let op = step(known: Array(known).sorted(), using: &rng)
+            steps.append(op)
+            if let made = op.createdPath { known.insert(made) }
+        }
+        return Scenario(lowers: lowers, upper: upper, options: opts, steps: steps)
+    }
+
+    /// A random layer. The bottom lower never holds whiteouts or opaque dirs (nothing below to hide).
+    func layer(bottom: Bool, using rng: inout SeededRandom) -> Layer {
+        var layer = Layer()
+        for _ in 0..<Int.random(in: 0...5, using: &rng) {
+            guard let path = Self.pool.randomElement(using: &rng), layer.entries[path] == nil else { continue }
+            let blockedByAncestor = path.ancestors.contains { a in layer.entries[a].map { !$0.kind.isDir } ?? false }
+            if blockedByAncestor { continue }
+            let hasDescendant = layer.entries.keys.contains { $0 != path && $0.hasPrefix(path) }
+            var node = randomNode(bottom: bottom, using: &rng)
+            if hasDescendant { node = Node(kind: .dir, perm: node.kind.isDir ? node.perm : 0o755) }
+            layer.entries[path] = node
+        }
+        layer.addMissingParents()
+        return layer
+    }
+
+    func randomNode(bottom: Bool, using rng: inout SeededRandom) -> Node {
+        let roll = Int.random(in: 0..<100, using: &rng)
+        var xattrs: [String: String] = [:]
+        if Int.random(in: 0..<5, using: &rng) == 0 { xattrs["user.k"] = "v" }
+        switch roll {
+        case ..<40:
+            let text = Self.texts.randomElement(using: &rng) ?? ""
+            return Node(kind: .file(data: text), perm: [0o644, 0o600, 0o755].randomElement(using: &rng), xattrs: xattrs)
+        case ..<65: return Node(kind: .dir, perm: [0o755, 0o700].randomElement(using: &rng), xattrs: xattrs)
+        case ..<75:
+            let target = ["x", "y", "a", "missing"].randomElement(using: &rng) ?? "x"
+            return Node(kind: .symlink(target: target))
+        case ..<80: return Node(kind: .fifo)
+        case ..<90 where !bottom: return Node(kind: .whiteout)
+        case ..<100 where !bottom:
+            xattrs["trusted.overlay.opaque"] = "y"
+            return Node(kind: .dir, xattrs: xattrs)
+        default: return Node(kind: .dir)
+        }
+    }
+
+    /// A random step on a known path (usually) or any path of the pool.
+    func step(known: [RelPath], using rng: inout SeededRandom) -> Operation {
+        func path() -> RelPath {
+            if !known.isEmpty, Int.random(in: 0..<4, using: &rng) != 0 { return known.randomElement(using: &rng)! }
+            return Self.pool.randomElement(using: &rng)!
+        }
+        func text() -> String { Self.texts.randomElement(using: &rng) ?? "" }
+        switch Int.random(in: 0..<26, using: &rng) {
+        case 0: return .stat(path())
+        case 1: return .lstat(path())
+        case 2: return .read(path())
+        case 3: return .write(path(), data: text())
+        case 4: return .append(path(), data: text())
+        case 5: return .openRW(path())
+        case 6: return .truncate(path(), size: Int64.random(in: 0...3, using: &rng))
+        case 7, 8: return .readdir(Int.random(in: 0..<3, using: &rng) == 0 ? .root : path())
+        case 9: return .mkdir(path(), mode: 0o755)
+        case 10: return .create(path(), mode: 0o644)
+        case 11: return .mknod(path(), kind: .fifo)
+        case 12: return .unlink(path())
+        case 13: return .rmdir(path())
+        case 14: return .symlink(target: ["x", "a", "missing"].randomElement(using: &rng)!, path: path())
+        case 15: return .readlink(path())
+        case 16, 17:
+            let flags: [RenameFlag] = Int.random(in: 0..<8, using: &rng) == 0 ? [.noreplace] : []
+            return .rename(path(), to: path(), flags: flags)
+        case 18: return .chmod(path(), mode: [0o600, 0o755].randomElement(using: &rng)!)
+        case 19: return .chown(path(), uid: 1000, gid: 100)
+        case 20: return .utimes(path(), mtime: 1_234_567_890)
+        case 21: return .setxattr(path(), name: ["user.k", "user.m"].randomElement(using: &rng)!, value: "w")
+        case 22: return .getxattr(path(), name: ["user.k", "user.m"].randomElement(using: &rng)!)
+        case 23: return .removexattr(path(), name: "user.k")
+        case 24: return .listxattr(path())
+        default: return Int.random(in: 0..<2, using: &rng) == 0 ? .remount : .dropCaches
+        }
+    }
+}
+
+extension Operation {
+    /// The path a step may bring into existence, so later steps can name it.
+    var createdPath: RelPath? {
+        switch self {
+        case .write(let p, _), .mkdir(let p, _), .create(let p, _), .mknod(let p, _), .symlink(_, let p): p
+        case .rename(_, let to, _): to
+        default: nil
+        }
+    }
+}
+
+extension RelPath {
+    /// The proper ancestors, nearest first, without the root.
+    var ancestors: [RelPath] {
+        var out: [RelPath] = []
+        var p = parent
+        while let d = p, !d.isRoot { out.append(d); p = d.parent }
+        return out
+    }
+}

@@ -1,0 +1,74 @@
+import OvlModel
+
+/// Proposes smaller variants of a failing scenario, for a greedy search that keeps the smallest
+/// variant that still fails and tries again (all variants of one round run in one guest boot).
+public enum Shrinker {
+    /// How big a scenario is: steps weigh most, then layer entries, options and xattrs.
+    public static func size(_ s: Scenario) -> Int {
+        let layers = s.lowers + (s.upper.map { [$0] } ?? [])
+        let entries = layers.reduce(0) { $0 + $1.entries.count }
+        let xattrs = layers.reduce(0) { $0 + $1.entries.values.reduce(0) { $0 + $1.xattrs.count } }
+        return 100 * s.steps.count + 10 * entries + 10 * s.lowers.count + 5 * s.options.count + xattrs
+    }
+
+    /// Every one-edit reduction of `s`, smallest first: drop a run of steps, drop one step, drop
+    /// a lower layer, drop a layer entry with its subtree, drop an option, drop a node's xattrs.
+    /// A variant is never larger than `s` and never equal to it.
+    public static func candidates(_ s: Scenario) -> [Scenario] {
+        var out: [Scenario] = []
+        let n = s.steps.count
+        // Halves and quarters of the steps, then each single step.
+        var chunk = n / 2
+        while chunk >= 2 {
+            var start = 0
+            while start < n {
+                var v = s
+                v.steps.removeSubrange(start..<min(n, start + chunk))
+                if !v.steps.isEmpty { out.append(v) }
+                start += chunk
+            }
+            chunk /= 2
+        }
+        if n > 1 {
+            for i in 0..<n { var v = s; v.steps.remove(at: i); out.append(v) }
+        }
+        if s.lowers.count > (s.upper == nil ? 2 : 1) {
+            for k in s.lowers.indices { var v = s; v.lowers.remove(at: k); out.append(v) }
+        }
+        for k in s.lowers.indices {
+            for path in s.lowers[k].entries.keys.sorted() { var v = s; v.lowers[k].removeTree(path); out.append(v) }
+        }
+        if let upper = s.upper {
+            for path in upper.entries.keys.sorted() { var v = s; v.upper?.removeTree(path); out.append(v) }
+        }
+        for i in s.options.indices { var v = s; v.options.remove(at: i); out.append(v) }
+        for k in s.lowers.indices {
+            for (path, node) in s.lowers[k].entries.sorted(by: { $0.key < $1.key }) where !node.xattrs.isEmpty {
+                var v = s; v.lowers[k].entries[path]?.xattrs = [:]; out.append(v)
+            }
+        }
+        return out.filter { size($0) < size(s) }.sorted { size($0) < size($1) }
+    }
+}
+
+extension Scenario {
+    /// The rules of the semantics doc a scenario's steps exercise, for a reproducer's `rules:`.
+    public var exercisedRules: [String] {
+        var rules = Set<Int>()
+        for op in steps {
+            switch op {
+            case .stat, .lstat: rules.insert(23)
+            case .read, .readlink: rules.insert(22)
+            case .readdir: rules.insert(25)
+            case .write, .append, .openRW, .truncate, .chmod, .chown, .utimes, .setxattr, .removexattr: rules.insert(38)
+            case .getxattr, .listxattr: rules.insert(91)
+            case .mkdir, .create, .mknod, .symlink: rules.insert(35)
+            case .unlink: rules.insert(33)
+            case .rmdir: rules.insert(34)
+            case .rename: rules.formUnion([47, 53])
+            case .remount, .dropCaches: rules.insert(50)
+            }
+        }
+        return rules.sorted().map { "R\($0)" }
+    }
+}

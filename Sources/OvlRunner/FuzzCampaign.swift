@@ -1,0 +1,126 @@
+import Foundation
+import OvlCase
+import OvlFuzz
+import OvlModel
+
+/// `ovl-conform fuzz`: runs generated scenarios in the guest against the model, shrinks each one
+/// the kernel disagrees on, and saves the smallest reproducer as an ordinary case file.
+public struct FuzzCampaign {
+    public var generator: ScenarioGenerator
+    public var seed: UInt64
+    /// Sequences to run, or nil to run batches until `seconds` have passed.
+    public var count: Int?
+    public var seconds: Double
+    public var batchSize: Int
+    public var configs: [FSConfig]
+    /// At most this many failing sequences are shrunk (each costs a boot per round).
+    public var shrinkLimit: Int
+    public var shrinkRounds: Int
+    /// Where reproducers are written.
+    public var outDir: String
+    /// Builds the suite that runs a set of cases (module, kernel, results folder, watchdog).
+    public var makeSuite: (_ cases: [Case], _ runsIn: (@Sendable (Case, FSConfig) -> Bool)?, _ label: String) -> Suite
+
+    public init(generator: ScenarioGenerator, seed: UInt64, count: Int?, seconds: Double, batchSize: Int,
+                configs: [FSConfig], shrinkLimit: Int, shrinkRounds: Int, outDir: String,
+                makeSuite: @escaping (_ cases: [Case], _ runsIn: (@Sendable (Case, FSConfig) -> Bool)?, _ label: String) -> Suite) {
+        self.generator = generator; self.seed = seed; self.count = count; self.seconds = seconds
+        self.batchSize = batchSize; self.configs = configs; self.shrinkLimit = shrinkLimit
+        self.shrinkRounds = shrinkRounds; self.outDir = outDir; self.makeSuite = makeSuite
+    }
+
+    /// What a campaign found.
+    public struct Report: Sendable {
+        public var sequences = 0
+        public var steps = 0
+        public var jobs = 0
+        /// Failing (sequence, configuration) jobs.
+        public var differences = 0
+        /// Reproducer files written.
+        public var reproducers: [String] = []
+        public var seconds = 0.0
+        public var exitStatus: ExitStatus = .success
+    }
+
+    /// Runs the campaign.
+    /// - Throws: ``OvlVM/HarnessError`` when the module does not build or load or the guest does not start.
+    public func run() throws -> Report {
+        let t0 = Date()
+        var report = Report()
+        var failures: [JobResult] = []
+        var next = 0
+        repeat {
+            let n = count.map { min(batchSize, $0 - next) } ?? batchSize
+            let cases = (next..<next + n).map { i in
+                fuzzCase(id: "fuzz/\(seed)-\(i)", generator.scenario(seed: seed, index: i))
+            }
+            next += n
+            let summary = try makeSuite(cases, nil, "batch\(next / batchSize)").run()
+            report.sequences += n
+            report.steps += cases.reduce(0) { $0 + $1.scenario.steps.count }
+            report.jobs += summary.results.count
+            let bad = summary.results.filter { $0.verdict.isFailure }
+            report.differences += bad.count
+            failures += bad
+            if summary.exitStatus != .success { report.exitStatus = summary.exitStatus }
+        } while count.map({ next < $0 }) ?? (Date().timeIntervalSince(t0) < seconds)
+
+        // Shrink one failing job per sequence, up to the limit.
+        var seen = Set<String>()
+        let targets = failures.filter { seen.insert($0.caseInfo.id).inserted }.prefix(shrinkLimit)
+        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+        for (file, text) in try shrink(Array(targets)) {
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            report.reproducers.append(file)
+        }
+        report.seconds = Date().timeIntervalSince(t0)
+        return report
+    }
+
+    /// Greedy shrinking, all targets at once: each round runs every candidate of every target in
+    /// one boot (in the target's configuration only) and keeps each target's smallest candidate
+    /// that fails the same way. Returns (file, case text) per target.
+    func shrink(_ targets: [JobResult]) throws -> [(String, String)] {
+        var current = targets.map { (config: $0.job.config, scenario: $0.job.scenario, verdict: $0.verdict.name) }
+        var active = Set(current.indices)
+        var round = 0
+        while !active.isEmpty && round < shrinkRounds {
+            round += 1
+            var cases: [Case] = []
+            var owner: [String: (target: Int, config: FSConfig)] = [:]
+            for t in active.sorted() {
+                for (k, v) in Shrinker.candidates(current[t].scenario).prefix(80).enumerated() {
+                    let id = "shrink/\(t)-\(round)-\(k)"
+                    cases.append(fuzzCase(id: id, v))
+                    owner[id] = (t, current[t].config)
+                }
+            }
+            if cases.isEmpty { break }
+            let wanted = owner
+            let summary = try makeSuite(cases, { c, config in wanted[c.id]?.config == config }, "shrink\(round)").run()
+            var improved = Set<Int>()
+            for r in summary.results where r.verdict.name == current[owner[r.caseInfo.id]!.target].verdict {
+                let t = owner[r.caseInfo.id]!.target
+                if Shrinker.size(r.job.scenario) < Shrinker.size(current[t].scenario) {
+                    current[t].scenario = r.job.scenario
+                    improved.insert(t)
+                }
+            }
+            active = improved
+        }
+        return current.enumerated().map { i, t in
+            let file = outDir + "/\(String(format: "%03d", i + 1))-fuzz-\(seed).yaml"
+            let text = CaseWriter.yaml(t.scenario,
+                                       description: "fuzz seed \(seed): \(t.verdict) on \(t.config), shrunk to \(t.scenario.steps.count) steps",
+                                       rules: t.scenario.exercisedRules, groups: ["auto"])
+            return (file, "# reproduce: ovl-conform run --fs \(t.config) \(file)\n" + text)
+        }
+    }
+
+    /// A generated scenario as a case the suite can run.
+    func fuzzCase(id: String, _ scenario: Scenario) -> Case {
+        let here = SourceLocation(file: id, line: 1, column: 1)
+        return Case(id: id, file: id, description: "generated", rules: [], groups: [], scenario: scenario,
+                    stepLocations: scenario.steps.map { _ in here }, location: here)
+    }
+}
