@@ -7,13 +7,21 @@ import Glibc
 enum StateDump {
     static func tree(at root: String) throws(SysError) -> TreeView {
         var out: TreeView = [:]
-        var queue: [RelPath] = [.root]
-        while let path = queue.popLast() {
+        var queue: [(path: RelPath, listedAs: FileType?)] = [(.root, nil)]
+        while let (path, listedAs) = queue.popLast() {
             let real = path.isRoot ? root : root + "/" + path.description
-            let view = try entry(real)
+            let view: EntryView
+            do {
+                view = try entry(real)
+            } catch where error.errno == ENOENT && listedAs != nil {
+                // readdir listed a name that lookup does not find: a whiteout in a directory
+                // overlayfs passes through unfiltered (readdir.c:ovl_iterate, is_real).
+                out[path] = EntryView(type: listedAs ?? .file, listedOnly: true)
+                continue
+            }
             out[path] = view
             if view.type == .dir {
-                for e in try Files.readdir(real) { queue.append(path.appending(e.name)) }
+                for e in try Files.readdir(real) { queue.append((path.appending(e.name), FileType(direntType: e.type))) }
             }
         }
         return out

@@ -25,16 +25,16 @@ struct StepExecutor {
         case .lstat(let p): return .ok(.stat(statView(try Files.stat(path(p)))))
         case .read(let p): return .ok(.text(String(decoding: try Files.read(path(p)), as: UTF8.self)))
         case .write(let p, let data):
-            try Files.write(path(p), Array(data.utf8), flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
-        case .append(let p, let data): try Files.write(path(p), Array(data.utf8), flags: O_WRONLY | O_APPEND)
-        case .openRW(let p): try Files.openClose(path(p), flags: O_RDWR)
+            try Files.write(path(p), Array(data.utf8), flags: O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK, mode: 0o644)
+        case .append(let p, let data): try Files.write(path(p), Array(data.utf8), flags: O_WRONLY | O_APPEND | O_NONBLOCK)
+        case .openRW(let p): try Files.openClose(path(p), flags: O_RDWR | O_NONBLOCK)
         case .truncate(let p, let size): try Files.truncate(path(p), size)
         case .readdir(let p):
             var names: [String: FileType] = [:]
-            for e in try Files.readdir(path(p)) { names[e.name] = direntType(e.type) }
+            for e in try Files.readdir(path(p)) { names[e.name] = FileType(direntType: e.type) }
             return .ok(.entries(names))
         case .mkdir(let p, let mode): try Files.mkdir(path(p), mode: mode)
-        case .create(let p, let mode): try Files.openClose(path(p), flags: O_WRONLY | O_CREAT | O_EXCL, mode: mode)
+        case .create(let p, let mode): try Files.openClose(path(p), flags: O_WRONLY | O_CREAT | O_EXCL | O_NONBLOCK, mode: mode)
         case .mknod(let p, .fifo): try Files.mknod(path(p), mode: S_IFIFO | 0o644, major: 0, minor: 0)
         case .mknod(let p, .chardev(let ma, let mi)): try Files.mknod(path(p), mode: S_IFCHR | 0o644, major: ma, minor: mi)
         case .unlink(let p): try Files.unlink(path(p))
@@ -70,17 +70,5 @@ struct StepExecutor {
         let type = StateDump.fileType(st.format)
         return StatView(type: type, perm: st.perm, uid: st.uid, gid: st.gid,
                         size: type == .dir ? nil : st.size, nlink: st.nlink, mtime: st.mtime)
-    }
-
-    func direntType(_ t: UInt8) -> FileType {
-        switch Int(t) {
-        case Int(DT_DIR): .dir
-        case Int(DT_LNK): .symlink
-        case Int(DT_FIFO): .fifo
-        case Int(DT_CHR): .chardev
-        case Int(DT_BLK): .blockdev
-        case Int(DT_SOCK): .socket
-        default: .file
-        }
     }
 }

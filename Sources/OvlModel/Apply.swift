@@ -2,7 +2,16 @@ extension OverlayModel {
     /// Predicts the outcome of one step and updates the layers as overlayfs would.
     /// - Parameter op: the step.
     /// - Returns: the value or errno the kernel must return.
-    public mutating func apply(_ op: Operation) -> Outcome {
+    public mutating func apply(_ step: Operation) -> Outcome {
+        // The VFS resolves the parents of every path first (symlinks followed, fs/namei.c).
+        var resolved: [RelPath] = []
+        for p in step.paths {
+            switch resolveParents(p) {
+            case .failure(let e): return .failed(e)
+            case .success(let r): resolved.append(r)
+            }
+        }
+        let op = step.withPaths(resolved)
         if upper == nil, op.modifies { return readOnly(op) }
         switch op {
         case .stat(let p): return statPath(p, follow: true)
@@ -38,25 +47,44 @@ extension OverlayModel {
         }
     }
 
-    /// R5/R84: without an upper layer every modifying step fails with EROFS. (Cases keep such
-    /// steps on names that exist: the VFS may report ENOENT/EEXIST first otherwise.)
+    /// R5/R84: without an upper layer a modifying step fails with EROFS — at the point where the
+    /// VFS asks for write access (`mnt_want_write`), so errors found before it win:
+    /// unlink/rmdir/rename ask right after the parent walk (`do_unlinkat`, `do_rmdir`,
+    /// `do_renameat2`); mkdir/mknod/symlink/O_EXCL create report EEXIST first (`filename_create`,
+    /// `lookup_open`); other opens report ENOENT/EISDIR/ENXIO first and `O_CREAT` of a missing
+    /// name EROFS (`open_last_lookups`; `may_open` treats only regular files, dirs and symlinks as
+    /// read-only, so a fifo still opens); truncate reports EISDIR/EINVAL first (`vfs_truncate`);
+    /// the rest need the object to exist.
     func readOnly(_ op: Operation) -> Outcome {
-        .failed(.EROFS)
-    }
-
-    /// Follows final symlinks whose target is relative and stays inside the overlay.
-    mutating func follow(_ path: RelPath) -> Result<(RelPath, Resolution), ModelErrno> {
-        var p = path
-        for _ in 0..<8 {
-            switch lookup(p) {
-            case .failure(let e): return .failure(e)
-            case .success(let r):
-                guard case .symlink(let target) = r.node.kind else { return .success((p, r)) }
-                guard let rel = RelPath(parsing: target) else { return .failure(.ENOENT) }
-                p = RelPath(components: (p.parent ?? .root).components + rel.components)
+        var model = self
+        switch op {
+        case .unlink, .rmdir, .rename: return .failed(.EROFS)
+        case .mkdir(let p, _), .mknod(let p, _), .symlink(_, let p), .create(let p, _):
+            if case .success = model.lookup(p) { return .failed(.EEXIST) }
+            return .failed(.EROFS)
+        case .write(let p, _), .append(let p, _), .openRW(let p), .truncate(let p, _):
+            switch model.followFinal(p) {
+            case .failure(let e): return .failed(e)
+            case .success((_, nil)):
+                if case .write = op { return .failed(.EROFS) }
+                return .failed(.ENOENT)
+            case .success((_, let r?)):
+                switch (r.node.kind, op) {
+                case (.dir, _): return .failed(.EISDIR)
+                case (.file, _): return .failed(.EROFS)
+                case (_, .truncate): return .failed(.EINVAL)
+                case (.fifo, .openRW): return .ok(.none)
+                case (.fifo, _): return .failed(.ENXIO)
+                default: return .failed(.EROFS)
+                }
             }
+        case .chmod(let p, _):
+            if case .failure(let e) = model.follow(p) { return .failed(e) }
+            return .failed(.EROFS)
+        default:
+            if let p = op.paths.first, case .failure(let e) = model.lookup(p) { return .failed(e) }
+            return .failed(.EROFS)
         }
-        return .failure(.ELOOP)
     }
 
     mutating func statPath(_ path: RelPath, follow doFollow: Bool) -> Outcome {
@@ -92,6 +120,8 @@ extension OverlayModel {
             switch r.node.kind {
             case .file(let data): return .ok(.text(data))
             case .dir: return .failed(.EISDIR)
+            // The guest opens with O_NONBLOCK: a fifo without writers reads as empty.
+            case .fifo: return .ok(.text(""))
             default: return .failed(.EINVAL)
             }
         }
@@ -100,12 +130,15 @@ extension OverlayModel {
     /// `open(O_WRONLY|O_CREAT|O_TRUNC)` or `open(O_WRONLY|O_APPEND)` + write: copy-up (R38), then
     /// the data changes in the upper file.
     mutating func writeFile(_ path: RelPath, data: String, append: Bool) -> Outcome {
-        switch follow(path) {
-        case .failure(.ENOENT) where !append:
-            let made = create(path, node: Node(kind: .file(data: data), mtime: nil))
-            return made
+        switch followFinal(path) {
         case .failure(let e): return .failed(e)
-        case .success(let (p, r)):
+        case .success((let p, nil)):
+            // O_CREAT creates the file where a dangling symlink chain ends.
+            if append { return .failed(.ENOENT) }
+            return create(p, node: Node(kind: .file(data: data), mtime: nil))
+        case .success((let p, let r?)):
+            // O_NONBLOCK write-open of a fifo without readers: ENXIO (fs/fifo.c:fifo_open).
+            if r.node.kind == .fifo { return .failed(.ENXIO) }
             guard case .file(let old) = r.node.kind else { return .failed(r.node.kind.isDir ? .EISDIR : .EINVAL) }
             copyUp(p)
             upper?[p]?.kind = .file(data: append ? old + data : data)
@@ -147,7 +180,9 @@ extension OverlayModel {
         case .failure(let e): return .failed(e)
         case .success(let (p, r)):
             guard r.node.kind.isDir else { return .failed(.ENOTDIR) }
-            return .ok(.entries(mergedChildren(p, of: r).mapValues { $0.node.kind.fileType }))
+            var entries = mergedChildren(p, of: r).mapValues { $0.node.kind.fileType }
+            for name in passedThroughWhiteouts(p, of: r) { entries[name] = .chardev }
+            return .ok(.entries(entries))
         }
     }
 

@@ -10,6 +10,8 @@ public struct ModelErrno: Error, RawRepresentable, Hashable, Sendable, Codable, 
     public static let EPERM = ModelErrno(rawValue: 1)
     /// ENOENT: no such file or directory.
     public static let ENOENT = ModelErrno(rawValue: 2)
+    /// ENXIO: no such device or address (a fifo opened for writing without readers).
+    public static let ENXIO = ModelErrno(rawValue: 6)
     /// EIO: input/output error.
     public static let EIO = ModelErrno(rawValue: 5)
     /// EBADF: bad file descriptor.
@@ -45,11 +47,11 @@ public struct ModelErrno: Error, RawRepresentable, Hashable, Sendable, Codable, 
 
     /// Every errno the model knows, by name.
     public static let all: [ModelErrno] = [
-        .EPERM, .ENOENT, .EIO, .EBADF, .EACCES, .EBUSY, .EEXIST, .EXDEV, .ENOTDIR, .EISDIR, .EINVAL, .EROFS,
+        .EPERM, .ENOENT, .ENXIO, .EIO, .EBADF, .EACCES, .EBUSY, .EEXIST, .EXDEV, .ENOTDIR, .EISDIR, .EINVAL, .EROFS,
         .ENAMETOOLONG, .ENOTEMPTY, .ELOOP, .ENODATA, .EOPNOTSUPP, .ESTALE,
     ]
     private static let names: [Int32: String] = [
-        1: "EPERM", 2: "ENOENT", 5: "EIO", 9: "EBADF", 13: "EACCES", 16: "EBUSY", 17: "EEXIST", 18: "EXDEV",
+        1: "EPERM", 2: "ENOENT", 6: "ENXIO", 5: "EIO", 9: "EBADF", 13: "EACCES", 16: "EBUSY", 17: "EEXIST", 18: "EXDEV",
         20: "ENOTDIR", 21: "EISDIR", 22: "EINVAL", 30: "EROFS", 36: "ENAMETOOLONG", 39: "ENOTEMPTY",
         40: "ELOOP", 61: "ENODATA", 95: "EOPNOTSUPP", 116: "ESTALE",
     ]

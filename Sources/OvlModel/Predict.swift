@@ -14,6 +14,9 @@ extension OverlayModel {
                 merged[path] = view
                 if r.node.kind.isDir {
                     for name in mergedChildren(path, of: r).keys { queue.append(path.appending(name)) }
+                    for name in passedThroughWhiteouts(path, of: r) {
+                        merged[path.appending(name)] = EntryView(type: .chardev, listedOnly: true)
+                    }
                 }
             }
         }

@@ -14,12 +14,16 @@ public struct EntryView: Codable, Sendable, Equatable {
     public var mtime: Int64?
     /// Extended attributes (all namespaces the dump reads); nil = not predicted.
     public var xattrs: [String: String]?
+    /// True for a name readdir lists but lookup does not find (a whiteout passed through by
+    /// readdir of an unmerged directory); such an entry has only its d_type.
+    public var listedOnly: Bool?
 
     public init(type: FileType, perm: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil,
                 data: String? = nil, target: String? = nil, rdev: String? = nil, nlink: UInt64? = nil,
-                mtime: Int64? = nil, xattrs: [String: String]? = nil) {
+                mtime: Int64? = nil, xattrs: [String: String]? = nil, listedOnly: Bool? = nil) {
         self.type = type; self.perm = perm; self.uid = uid; self.gid = gid; self.data = data
         self.target = target; self.rdev = rdev; self.nlink = nlink; self.mtime = mtime; self.xattrs = xattrs
+        self.listedOnly = listedOnly
     }
 }
 

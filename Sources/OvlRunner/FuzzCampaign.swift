@@ -49,13 +49,15 @@ public struct FuzzCampaign {
         var report = Report()
         var failures: [JobResult] = []
         var next = 0
+        var batch = 0
         repeat {
+            batch += 1
             let n = count.map { min(batchSize, $0 - next) } ?? batchSize
             let cases = (next..<next + n).map { i in
                 fuzzCase(id: "fuzz/\(seed)-\(i)", generator.scenario(seed: seed, index: i))
             }
             next += n
-            let summary = try makeSuite(cases, nil, "batch\(next / batchSize)").run()
+            let summary = try makeSuite(cases, nil, "batch\(batch)").run()
             report.sequences += n
             report.steps += cases.reduce(0) { $0 + $1.scenario.steps.count }
             report.jobs += summary.results.count

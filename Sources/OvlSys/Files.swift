@@ -38,7 +38,7 @@ public enum Files {
 
     /// Reads a whole file.
     public static func read(_ path: String) throws(SysError) -> [UInt8] {
-        try withFD(path, O_RDONLY | O_CLOEXEC) { fd throws(SysError) in
+        try withFD(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) { fd throws(SysError) in
             var out: [UInt8] = []
             var buf = [UInt8](repeating: 0, count: 65536)
             while true {

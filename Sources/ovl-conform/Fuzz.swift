@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OvlCase
 import OvlFuzz
 import OvlModel
 import OvlRunner
@@ -32,6 +33,9 @@ struct Fuzz: ParsableCommand {
     @Option(name: .customLong("fs"), help: "Filesystem configurations: ext4, xfs, ext4/xfs, xfs/ext4. Repeatable.")
     var filesystems: [String] = []
 
+    @Flag(help: "Write the sequences as case files into --out (default: fuzz-cases/) and stop; no guest.")
+    var emit = false
+
     @Option(help: "Sequences per guest boot.")
     var batch: Int = 500
 
@@ -51,7 +55,7 @@ struct Fuzz: ParsableCommand {
     var stepTimeout: Double = 60
 
     func validate() throws {
-        if count == nil && time == nil { throw ValidationError("give --count N or --time D") }
+        if count == nil && time == nil && !emit { throw ValidationError("give --count N or --time D") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
         _ = try seconds()
@@ -84,12 +88,14 @@ struct Fuzz: ParsableCommand {
 
     func run() throws {
         let seed = self.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        let generator = ScenarioGenerator(maxSteps: steps, options: try fixedOptions())
+        if emit { return try emitCases(generator, seed: seed) }
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
         let resultsDir = URL(fileURLWithPath: results ?? "results/fuzz-\(stamp)").standardizedFileURL.path
         let configs = try Run.parseConfigs(filesystems)
         print("ovl-conform fuzz: seed \(seed) (rerun with --seed \(seed)), up to \(steps) steps per sequence")
         let campaign = FuzzCampaign(
-            generator: ScenarioGenerator(maxSteps: steps, options: try fixedOptions()), seed: seed, count: count,
+            generator: generator, seed: seed, count: count,
             seconds: try seconds(), batchSize: batch, configs: configs, shrinkLimit: shrink, shrinkRounds: 12,
             outDir: out ?? resultsDir + "/reproducers"
         ) { cases, runsIn, label in
@@ -111,5 +117,18 @@ struct Fuzz: ParsableCommand {
         for file in report.reproducers { print("reproducer: \(file)") }
         print("results: \(resultsDir)")
         throw ExitCode(report.exitStatus.rawValue)
+    }
+
+    /// `--emit`: the first `--count` sequences of `seed` as case files, to read or run one by one.
+    func emitCases(_ generator: ScenarioGenerator, seed: UInt64) throws {
+        let dir = out ?? "fuzz-cases"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for i in 0..<(count ?? 1) {
+            let s = generator.scenario(seed: seed, index: i)
+            let file = dir + "/fuzz-\(seed)-\(i).yaml"
+            try CaseWriter.yaml(s, description: "fuzz seed \(seed) sequence \(i)", rules: s.exercisedRules, groups: ["auto"])
+                .write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        print("wrote \(count ?? 1) case files to \(dir)")
     }
 }

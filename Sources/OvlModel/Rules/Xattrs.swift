@@ -5,11 +5,22 @@ extension OverlayModel {
         name.hasPrefix(prefix) ? prefix + "overlay." + name.dropFirst(prefix.count) : name
     }
 
+    /// `fs/xattr.c:xattr_permission`: `user.*` names exist only on regular files and directories;
+    /// on anything else writing gives EPERM and reading ENODATA, before overlayfs is asked.
+    func userXattrRefused(_ node: Node, name: String, write: Bool) -> ModelErrno? {
+        guard name.hasPrefix("user.") else { return nil }
+        switch node.kind {
+        case .file, .dir: return nil
+        default: return write ? .EPERM : .ENODATA
+        }
+    }
+
     /// `lsetxattr`: copies up (R38), then stores the (escaped) name.
     mutating func setxattr(_ path: RelPath, name: String, value: String) -> Outcome {
         switch lookup(path) {
         case .failure(let e): return .failed(e)
-        case .success:
+        case .success(let r):
+            if let e = userXattrRefused(r.node, name: name, write: true) { return .failed(e) }
             copyUp(path)
             setXattr(path, realXattrName(name), value)
             return .ok(.none)
@@ -21,6 +32,7 @@ extension OverlayModel {
         switch lookup(path) {
         case .failure(let e): return .failed(e)
         case .success(let r):
+            if let e = userXattrRefused(r.node, name: name, write: false) { return .failed(e) }
             guard let v = r.node.xattrs[realXattrName(name)] else { return .failed(.ENODATA) }
             return .ok(.text(v))
         }
@@ -31,6 +43,7 @@ extension OverlayModel {
         switch lookup(path) {
         case .failure(let e): return .failed(e)
         case .success(let r):
+            if let e = userXattrRefused(r.node, name: name, write: true) { return .failed(e) }
             let real = realXattrName(name)
             guard r.node.xattrs[real] != nil else { return .failed(.ENODATA) }
             copyUp(path)

@@ -1,0 +1,127 @@
+/// The VFS path walk around overlayfs' own lookup: symlinks among a path's parents are always
+/// followed, a final symlink only where the syscall follows it (`fs/namei.c:link_path_walk`,
+/// `trailing_symlink`). Targets are resolved relative to the link's directory inside the overlay.
+extension OverlayModel {
+    /// The most symlinks one walk follows before ELOOP (`fs/namei.c`: MAXSYMLINKS = 40).
+    static let maxSymlinks = 40
+
+    /// `path` with every symlink among its parents replaced by where it leads; the last component
+    /// is kept as written.
+    /// - Returns: ENOENT for a missing parent, ENOTDIR for a parent that is not a directory, ELOOP.
+    public mutating func resolveParents(_ path: RelPath) -> Result<RelPath, ModelErrno> {
+        guard let last = path.components.last else { return .success(path) }
+        var hops = 0
+        return walk(Array(path.components.dropLast()), from: .root, hops: &hops).map { $0.appending(last) }
+    }
+
+    /// Walks `components` from directory `start`, following every symlink met; every component
+    /// must end up a directory.
+    mutating func walk(_ components: [String], from start: RelPath, hops: inout Int) -> Result<RelPath, ModelErrno> {
+        var dir = start
+        var rest = components[...]
+        while let name = rest.popFirst() {
+            if name == "." { continue }
+            if name == ".." {
+                // Leaving the overlay root would walk the guest's own tree: not modelled.
+                guard let up = dir.parent else { return .failure(.ENOENT) }
+                dir = up
+                continue
+            }
+            let next = dir.appending(name)
+            switch lookup(next) {
+            case .failure(let e): return .failure(e)
+            case .success(let r):
+                if case .symlink(let target) = r.node.kind {
+                    hops += 1
+                    if hops > Self.maxSymlinks { return .failure(.ELOOP) }
+                    // An absolute target leaves the overlay: not modelled, reported as ENOENT.
+                    if target.hasPrefix("/") || target.isEmpty { return .failure(.ENOENT) }
+                    rest = (target.split(separator: "/").map(String.init) + rest)[...]
+                } else if r.node.kind.isDir {
+                    dir = next
+                } else {
+                    return .failure(.ENOTDIR)
+                }
+            }
+        }
+        return .success(dir)
+    }
+
+    /// Follows a final symlink chain (for syscalls that follow). Returns the object's path and
+    /// resolution, or the path with nil when only the last target is missing — where `O_CREAT`
+    /// creates the file (`fs/namei.c:open_last_lookups`).
+    mutating func followFinal(_ path: RelPath) -> Result<(RelPath, Resolution?), ModelErrno> {
+        var p = path
+        var hops = 0
+        while true {
+            switch lookup(p) {
+            case .failure(.ENOENT): return .success((p, nil))
+            case .failure(let e): return .failure(e)
+            case .success(let r):
+                guard case .symlink(let target) = r.node.kind else { return .success((p, r)) }
+                hops += 1
+                if hops > Self.maxSymlinks { return .failure(.ELOOP) }
+                if target.hasPrefix("/") || target.isEmpty { return .failure(.ENOENT) }
+                var parts = target.split(separator: "/").map(String.init)
+                let last = parts.removeLast()
+                if last == "." || last == ".." { return .failure(.ENOENT) }
+                switch walk(parts, from: p.parent ?? .root, hops: &hops) {
+                case .failure(let e): return .failure(e)
+                case .success(let dir): p = dir.appending(last)
+                }
+            }
+        }
+    }
+
+    /// Follows a final symlink chain to an existing object.
+    mutating func follow(_ path: RelPath) -> Result<(RelPath, Resolution), ModelErrno> {
+        followFinal(path).flatMap { p, r in r.map { .success((p, $0)) } ?? .failure(.ENOENT) }
+    }
+}
+
+extension Operation {
+    /// The paths a step names, in order.
+    var paths: [RelPath] {
+        switch self {
+        case .stat(let p), .lstat(let p), .read(let p), .write(let p, _), .append(let p, _), .openRW(let p),
+             .truncate(let p, _), .readdir(let p), .mkdir(let p, _), .create(let p, _), .mknod(let p, _),
+             .unlink(let p), .rmdir(let p), .symlink(_, let p), .readlink(let p), .chmod(let p, _),
+             .chown(let p, _, _), .utimes(let p, _), .setxattr(let p, _, _), .getxattr(let p, _),
+             .removexattr(let p, _), .listxattr(let p):
+            [p]
+        case .rename(let from, let to, _): [from, to]
+        case .remount, .dropCaches: []
+        }
+    }
+
+    /// The same step on other paths (one per element of ``paths``).
+    func withPaths(_ new: [RelPath]) -> Operation {
+        guard let p = new.first else { return self }
+        switch self {
+        case .stat: return .stat(p)
+        case .lstat: return .lstat(p)
+        case .read: return .read(p)
+        case .write(_, let d): return .write(p, data: d)
+        case .append(_, let d): return .append(p, data: d)
+        case .openRW: return .openRW(p)
+        case .truncate(_, let s): return .truncate(p, size: s)
+        case .readdir: return .readdir(p)
+        case .mkdir(_, let m): return .mkdir(p, mode: m)
+        case .create(_, let m): return .create(p, mode: m)
+        case .mknod(_, let k): return .mknod(p, kind: k)
+        case .unlink: return .unlink(p)
+        case .rmdir: return .rmdir(p)
+        case .symlink(let t, _): return .symlink(target: t, path: p)
+        case .readlink: return .readlink(p)
+        case .chmod(_, let m): return .chmod(p, mode: m)
+        case .chown(_, let u, let g): return .chown(p, uid: u, gid: g)
+        case .utimes(_, let t): return .utimes(p, mtime: t)
+        case .setxattr(_, let n, let v): return .setxattr(p, name: n, value: v)
+        case .getxattr(_, let n): return .getxattr(p, name: n)
+        case .removexattr(_, let n): return .removexattr(p, name: n)
+        case .listxattr: return .listxattr(p)
+        case .rename(_, _, let f): return .rename(p, to: new.count > 1 ? new[1] : p, flags: f)
+        case .remount, .dropCaches: return self
+        }
+    }
+}
