@@ -15,9 +15,11 @@ public struct OverlayModel: Sendable {
     /// False when the mount was refused: no step runs then.
     public internal(set) var mounted = false
     /// True once this mount created a whiteout: `dir.c:ovl_whiteout` then keeps one spare
-    /// `#<hex>` whiteout in `workdir/work` to hard-link the next ones from, until the next mount
-    /// empties `work/` again (R8). Learned on the 6.12 module; R43 alone says `work/` is empty.
-    var spareWhiteoutInWork = false
+    /// `#<hex>` whiteout in the work dir to hard-link the next ones from, until the next mount
+    /// empties it again (R8). Learned on the 6.12 module; R43 alone says `work/` is empty.
+    /// With index=on the work dir is `workdir/index` (super.c:ovl_get_indexdir: "index dir will
+    /// act also as workdir"), so `work/` stays empty.
+    var spareWhiteout = false
     let given: [MountOption]
     /// The options as `ovl_fs_params_verify` leaves them, before `fill_super` adjusts uuid.
     var verified: ResolvedOptions?
@@ -30,7 +32,8 @@ public struct OverlayModel: Sendable {
         self.lowers = scenario.lowers
         self.upper = scenario.upper
         self.given = scenario.options
-        self.environment = environment
+        // Without an upper every layer of a job sits on the lowers' filesystem: samefs (R54).
+        self.environment = scenario.upper == nil ? Environment(defaults: environment.defaults, samefs: true, upperFS: nil) : environment
         self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,
                                uuid: .null, verity: .off, userxattr: false, volatile: false)
@@ -54,7 +57,7 @@ public struct OverlayModel: Sendable {
     /// What `fill_super` writes and which options mountinfo then shows (`params.c:ovl_show_options`).
     mutating func establishMount() -> [String] {
         let defaults = environment.defaults
-        spareWhiteoutInWork = false
+        spareWhiteout = false
         // Every mount (a remount too) starts from the verified options: uuid=auto seen again on
         // an upper root that now has X.uuid stays auto and is not shown (util.c:ovl_init_uuid_xattr).
         if let verified { options = verified }

@@ -21,7 +21,7 @@ extension OverlayModel {
             }
         }
         let upperView = upper.map { layerView($0) }
-        return Snapshot(merged: merged, upper: upperView, work: mounted && upper != nil ? (spareWhiteoutInWork ? [XattrPattern.tempName] : []) : nil,
+        return Snapshot(merged: merged, upper: upperView, work: mounted && upper != nil ? (spareWhiteout && !options.index ? [XattrPattern.tempName] : []) : nil,
                         lowers: lowers.map { layerView($0) })
     }
 

@@ -20,8 +20,11 @@ public struct Environment: Codable, Sendable, Equatable {
     public var defaults: ModuleDefaults
     /// True when the upper and every lower are on one filesystem (R54).
     public var samefs: Bool
+    /// The upper layer's filesystem (`ext4`, `xfs`), where an errno or timestamp is the real
+    /// filesystem's own; nil when unknown.
+    public var upperFS: String?
 
-    public init(defaults: ModuleDefaults, samefs: Bool) {
-        self.defaults = defaults; self.samefs = samefs
+    public init(defaults: ModuleDefaults, samefs: Bool, upperFS: String? = nil) {
+        self.defaults = defaults; self.samefs = samefs; self.upperFS = upperFS
     }
 }

@@ -60,6 +60,8 @@ public struct Suite {
         while !remaining.isEmpty {
             boot += 1
             let bootDir = resultsDir + "/boot\(boot)"
+            // A reused results folder must not feed an earlier run's records to this one.
+            try? FileManager.default.removeItem(atPath: bootDir)
             try FileManager.default.createDirectory(atPath: bootDir, withIntermediateDirectories: true)
             let planPath = bootDir + "/plan.json"
             try JSONEncoder().encode(Plan(jobs: remaining)).write(to: URL(fileURLWithPath: planPath))

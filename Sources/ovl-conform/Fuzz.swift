@@ -39,8 +39,8 @@ struct Fuzz: ParsableCommand {
     @Option(help: "Sequences per guest boot.")
     var batch: Int = 500
 
-    @Option(help: "Shrink at most this many failing sequences.")
-    var shrink: Int = 3
+    @Option(help: "Shrink at most this many failing sequences (one per kind of difference).")
+    var shrink: Int = 6
 
     @Option(help: "A folder holding fs/overlayfs (default: the Debian source).")
     var moduleSrc: String?
@@ -112,8 +112,9 @@ struct Fuzz: ParsableCommand {
             FileHandle.standardError.write(Data("ovl-conform: error: \(e.message)\n".utf8))
             throw ExitCode(e.kind == .untestable ? ExitStatus.untestable.rawValue : ExitStatus.broken.rawValue)
         }
-        print(String(format: "fuzz: seed %llu, %d sequences, %d steps, %d jobs, %d differences, %d shrunk cases, %.0fs",
-                     seed, report.sequences, report.steps, report.jobs, report.differences, report.reproducers.count, report.seconds))
+        print(String(format: "fuzz: seed %llu, %d sequences, %d steps, %d jobs, %d differences of %d kinds, %d shrunk cases, %.0fs",
+                     seed, report.sequences, report.steps, report.jobs, report.differences, report.kinds,
+                     report.reproducers.count, report.seconds))
         for file in report.reproducers { print("reproducer: \(file)") }
         print("results: \(resultsDir)")
         throw ExitCode(report.exitStatus.rawValue)

@@ -66,8 +66,11 @@ extension OverlayModel {
             }
         }
         var found: [(layer: Int, path: RelPath)] = []
+        // namei.c:ovl_lookup: an absolute redirect restarts in the lower layers of the root
+        // (`poe = roe`), whatever the parent merges.
+        let lowerParents = redirect?.hasPrefix("/") == true ? rootResolution.lowers : parent.lowers
         if !stop {
-            for (layer, parentPath) in parent.lowers {
+            for (layer, parentPath) in lowerParents {
                 let lowerPath: RelPath
                 if let r = redirect, r.hasPrefix("/") {
                     lowerPath = RelPath(parsing: String(r.dropFirst())) ?? parentPath.appending(name)
@@ -142,5 +145,13 @@ extension OverlayModel {
         }
         guard let layer, let real = layer[realPath], real.xattrs[prefix + "origin"] == nil else { return [] }
         return layer.children(of: realPath).filter { layer[realPath.appending($0)]?.kind == .whiteout }
+    }
+}
+
+extension OverlayModel {
+    /// `overlayfs.h:ovl_pure_upper` for a directory: in the upper only, with no lower and no
+    /// OVL_WHITEOUTS flag (no origin, not the root) — overlayfs then leaves checks to the upper fs.
+    func isPureUpperDir(_ path: RelPath, _ r: Resolution) -> Bool {
+        !path.isRoot && r.inUpper && r.lowers.isEmpty && r.node.xattrs[prefix + "origin"] == nil
     }
 }

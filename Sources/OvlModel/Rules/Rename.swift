@@ -17,21 +17,30 @@ extension OverlayModel {
         }
         guard case .success(let dstParent) = lookup(toParent) else { return .failed(.ENOENT) }
         guard dstParent.node.kind.isDir else { return .failed(.ENOTDIR) }
-        if to.hasPrefix(from) && to != from { return .failed(.EINVAL) }
+        // The VFS order (fs/namei.c:do_renameat2, vfs_rename): NOREPLACE over an existing name,
+        // source an ancestor of the target (EINVAL), target an ancestor of the source
+        // (ENOTEMPTY), the same object (0), type mismatch (may_delete); then overlayfs
+        // (dir.c:ovl_rename): EXDEV for a dir it cannot move before ENOTEMPTY for a non-empty target.
         var target: Resolution?
         if case .success(let t) = lookup(to) {
             if flags.contains(.noreplace) { return .failed(.EEXIST) }
             target = t
         }
+        if to.hasPrefix(from) && to != from { return .failed(.EINVAL) }
+        if from.hasPrefix(to) && to != from { return .failed(.ENOTEMPTY) }
         if from == to { return .ok(.none) }
         if let t = target {
             if src.node.kind.isDir && !t.node.kind.isDir { return .failed(.ENOTDIR) }
             if !src.node.kind.isDir && t.node.kind.isDir { return .failed(.EISDIR) }
-            if t.node.kind.isDir, !mergedChildren(to, of: t).isEmpty { return .failed(.ENOTEMPTY) }
         }
         let srcIsMovableDir = src.node.kind.isDir && !src.lowers.isEmpty
         if srcIsMovableDir && options.redirect != .on { return .failed(.EXDEV) }
         if let t = target, t.node.kind.isDir, !t.lowers.isEmpty, options.redirect != .on { return .failed(.EXDEV) }
+        if let t = target, t.node.kind.isDir, !mergedChildren(to, of: t).isEmpty {
+            // dir.c:ovl_rename checks emptiness itself unless the target is pure upper
+            // (ovl_pure_upper); then the upper fs answers: xfs_rename gives EEXIST, ext4 ENOTEMPTY.
+            return .failed(isPureUpperDir(to, t) && environment.upperFS == "xfs" ? .EEXIST : .ENOTEMPTY)
+        }
 
         copyUp(fromParent)
         copyUp(toParent)
@@ -51,9 +60,15 @@ extension OverlayModel {
             copyUp(from)
         }
         let leaveWhiteout = lowerPositive(from)
+        // Onto a whiteout a directory (or a source a lower still has) is swapped in with
+        // RENAME_EXCHANGE (dir.c:ovl_rename). xfs_cross_rename stamps a directory whose ".."
+        // changes with a new mtime; ext4 and plain renames keep it.
+        let exchangedDirMoves = src.node.kind.isDir && fromParent != toParent && upper?[to]?.kind == .whiteout
+            && environment.upperFS == "xfs"
         let targetLowerPositive = target != nil && lowerPositive(to)
         upper?.removeTree(to)
         upper?.moveTree(from, to: to)
+        if exchangedDirMoves { upper?[to]?.mtime = nil }
         if let redirect { setPrivateXattr(to, "redirect", redirect) }
         if src.node.kind.isDir, !srcIsMovableDir, dstParentNowMerged, upper?[to]?.xattrs[prefix + "opaque"] == nil {
             setPrivateXattr(to, "opaque", "y")
@@ -62,8 +77,9 @@ extension OverlayModel {
             setPrivateXattr(to, "opaque", "y")
         }
         if leaveWhiteout { upper?[from] = Node(kind: .whiteout, perm: 0, mtime: nil) }
-        // A resolved source always comes from the upper or a lower, so only this test matters.
-        if fromParent != toParent, src.node.xattrs[prefix + "origin"] != nil || srcIsMovableDir {
+        // dir.c:ovl_rename marks the new parent impure when the moved object has an origin —
+        // read after its copy-up, which gives a lower-only object one (R45, R46).
+        if fromParent != toParent, upper?[to]?.xattrs[prefix + "origin"] != nil || srcIsMovableDir {
             markImpure(toParent)
         }
         touchDir(fromParent)
