@@ -36,10 +36,13 @@ extension OverlayModel {
         let srcIsMovableDir = src.node.kind.isDir && !src.lowers.isEmpty
         if srcIsMovableDir && options.redirect != .on { return .failed(.EXDEV) }
         if let t = target, t.node.kind.isDir, !t.lowers.isEmpty, options.redirect != .on { return .failed(.EXDEV) }
+        // dir.c:ovl_rename checks a non-empty target itself unless it is pure upper
+        // (ovl_pure_upper); then only the upper fs refuses, after the copy-ups and the source's
+        // redirect or opaque xattr were written: xfs_rename gives EEXIST, ext4 ENOTEMPTY.
+        var upperFSRefusal: ModelErrno?
         if let t = target, t.node.kind.isDir, !mergedChildren(to, of: t).isEmpty {
-            // dir.c:ovl_rename checks emptiness itself unless the target is pure upper
-            // (ovl_pure_upper); then the upper fs answers: xfs_rename gives EEXIST, ext4 ENOTEMPTY.
-            return .failed(isPureUpperDir(to, t) && environment.upperFS == "xfs" ? .EEXIST : .ENOTEMPTY)
+            guard isPureUpperDir(to, t) else { return .failed(.ENOTEMPTY) }
+            upperFSRefusal = environment.upperFS == "xfs" ? .EEXIST : .ENOTEMPTY
         }
 
         copyUp(fromParent)
@@ -59,6 +62,13 @@ extension OverlayModel {
         } else if !src.node.kind.isDir {
             copyUp(from)
         }
+        let becomesOpaque = src.node.kind.isDir && !srcIsMovableDir && dstParentNowMerged
+            && upper?[from]?.xattrs[prefix + "opaque"] == nil
+        if let refusal = upperFSRefusal {
+            if let redirect { setPrivateXattr(from, "redirect", redirect) }
+            if becomesOpaque { setPrivateXattr(from, "opaque", "y") }
+            return .failed(refusal)
+        }
         let leaveWhiteout = lowerPositive(from)
         // Onto a whiteout a directory (or a source a lower still has) is swapped in with
         // RENAME_EXCHANGE (dir.c:ovl_rename). xfs_cross_rename stamps a directory whose ".."
@@ -70,9 +80,7 @@ extension OverlayModel {
         upper?.moveTree(from, to: to)
         if exchangedDirMoves { upper?[to]?.mtime = nil }
         if let redirect { setPrivateXattr(to, "redirect", redirect) }
-        if src.node.kind.isDir, !srcIsMovableDir, dstParentNowMerged, upper?[to]?.xattrs[prefix + "opaque"] == nil {
-            setPrivateXattr(to, "opaque", "y")
-        }
+        if becomesOpaque { setPrivateXattr(to, "opaque", "y") }
         if targetLowerPositive, src.node.kind.isDir, !srcIsMovableDir {
             setPrivateXattr(to, "opaque", "y")
         }
