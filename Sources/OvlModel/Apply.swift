@@ -180,6 +180,7 @@ extension OverlayModel {
         case .failure(let e): return .failed(e)
         case .success(let (p, r)):
             guard r.node.kind.isDir else { return .failed(.ENOTDIR) }
+            readDir(p, r)
             var entries = mergedChildren(p, of: r).mapValues { $0.node.kind.fileType }
             for name in passedThroughWhiteouts(p, of: r) { entries[name] = .chardev }
             return .ok(.entries(entries))

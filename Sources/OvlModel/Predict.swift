@@ -13,6 +13,7 @@ extension OverlayModel {
                 view.nlink = statView(path, r).nlink
                 merged[path] = view
                 if r.node.kind.isDir {
+                    readDir(path, r)
                     for name in mergedChildren(path, of: r).keys { queue.append(path.appending(name)) }
                     for name in passedThroughWhiteouts(path, of: r) {
                         merged[path.appending(name)] = EntryView(type: .chardev, listedOnly: true)

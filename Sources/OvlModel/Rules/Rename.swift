@@ -35,7 +35,11 @@ extension OverlayModel {
         }
         let srcIsMovableDir = src.node.kind.isDir && !src.lowers.isEmpty
         if srcIsMovableDir && options.redirect != .on { return .failed(.EXDEV) }
-        if let t = target, t.node.kind.isDir, !t.lowers.isEmpty, options.redirect != .on { return .failed(.EXDEV) }
+        // Only an exchanged target must be movable (`!overwrite && !ovl_can_move(new)`); a
+        // replaced lower directory is checked for emptiness and covered instead.
+        if flags.contains(.exchange), let t = target, t.node.kind.isDir, !t.lowers.isEmpty, options.redirect != .on {
+            return .failed(.EXDEV)
+        }
         // dir.c:ovl_rename checks a non-empty target itself unless it is pure upper
         // (ovl_pure_upper); then only the upper fs refuses, after the copy-ups and the source's
         // redirect or opaque xattr were written: xfs_rename gives EEXIST, ext4 ENOTEMPTY.
@@ -64,12 +68,19 @@ extension OverlayModel {
         }
         let becomesOpaque = src.node.kind.isDir && !srcIsMovableDir && dstParentNowMerged
             && upper?[from]?.xattrs[prefix + "opaque"] == nil
+        let leaveWhiteout = lowerPositive(from)
         if let refusal = upperFSRefusal {
+            // In code order: the impure marker on the new parent, then the source's xattrs.
+            if fromParent != toParent, upper?[from]?.xattrs[prefix + "origin"] != nil || srcIsMovableDir {
+                markImpure(toParent)
+            }
             if let redirect { setPrivateXattr(from, "redirect", redirect) }
             if becomesOpaque { setPrivateXattr(from, "opaque", "y") }
+            // ext4_rename with RENAME_WHITEOUT puts the old entry back on failure
+            // (ext4_resetent → ext4_setent), which stamps the old parent's mtime.
+            if leaveWhiteout, environment.upperFS == "ext4" { touchDir(fromParent) }
             return .failed(refusal)
         }
-        let leaveWhiteout = lowerPositive(from)
         // Onto a whiteout a directory (or a source a lower still has) is swapped in with
         // RENAME_EXCHANGE (dir.c:ovl_rename). xfs_cross_rename stamps a directory whose ".."
         // changes with a new mtime; ext4 and plain renames keep it.

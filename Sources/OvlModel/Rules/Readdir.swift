@@ -1,0 +1,45 @@
+extension OverlayModel {
+    /// Whiteouts that readdir of `path` shows as character devices although lookup hides them.
+    ///
+    /// `readdir.c:ovl_dir_open` reads a directory straight from its real layer (`is_real`) when it
+    /// is not merged and its inode lacks `OVL_WHITEOUTS`. `inode.c:ovl_get_inode` sets that flag
+    /// for a directory with an upper and a lower, with several lowers, or whose real directory
+    /// has an origin xattr; `super.c` sets it on the root and `copy_up.c` on a copied-up
+    /// directory (which gets an origin). Whiteouts a case put into any other directory therefore
+    /// show up in the listing (R25 holds only for merged directories).
+    func passedThroughWhiteouts(_ path: RelPath, of dir: Resolution) -> [String] {
+        guard readsReal(path, dir) else { return [] }
+        let layer: Layer?
+        let realPath: RelPath
+        if dir.inUpper {
+            layer = upper
+            realPath = path
+        } else if let first = dir.lowers.first {
+            layer = lowers[first.layer]
+            realPath = first.path
+        } else {
+            return []
+        }
+        guard let layer else { return [] }
+        return layer.children(of: realPath).filter { layer[realPath.appending($0)]?.kind == .whiteout }
+    }
+
+    /// True when readdir of a directory goes straight to its real layer (`is_real` in
+    /// `readdir.c:ovl_dir_open`): not merged, and no `OVL_WHITEOUTS` flag (see above).
+    func readsReal(_ path: RelPath, _ dir: Resolution) -> Bool {
+        guard !path.isRoot, dir.node.kind.isDir, !dir.isMergedDir else { return false }
+        return dir.node.xattrs[prefix + "origin"] == nil
+    }
+
+    /// The side effect of reading directory `path` (R46): `readdir.c:ovl_iterate` reads a real,
+    /// impure upper directory through `ovl_iterate_real` when st_ino is mapped (samefs or xino),
+    /// and `ovl_cache_get_impure` removes `X.impure` when no entry needs its d_ino translated —
+    /// no entry has an origin. Without samefs or xino the directory is read as is and the
+    /// marker stays.
+    mutating func readDir(_ path: RelPath, _ dir: Resolution) {
+        guard dir.inUpper, readsReal(path, dir), let u = upper, u[path]?.xattrs[prefix + "impure"] != nil,
+              environment.samefs || options.xino != .off else { return }
+        let translated = u.children(of: path).contains { u[path.appending($0)]?.xattrs[prefix + "origin"] != nil }
+        if !translated { setPrivateXattr(path, "impure", nil) }
+    }
+}
