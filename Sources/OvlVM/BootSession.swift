@@ -16,12 +16,17 @@ public struct BootSession: Sendable {
     public var agent: String
     /// Host folder shared read-write with the guest; the plan and records live here.
     public var resultsDir: String
-    /// Kill QEMU when the records file has not grown for this long.
+    /// Kill QEMU when the records file has not grown for this long (the per-step watchdog: the
+    /// guest writes a record after the mount and after every step).
     public var stallTimeout: Double
+    /// Kill QEMU when no record at all has appeared this long after the start (boot, module load,
+    /// loop filesystems): booting takes longer than a step, and longer still when guests share cores.
+    public var bootTimeout: Double
 
-    public init(kernel: KernelImage, initrd: String, agent: String, resultsDir: String, stallTimeout: Double) {
+    public init(kernel: KernelImage, initrd: String, agent: String, resultsDir: String, stallTimeout: Double,
+                bootTimeout: Double = 180) {
         self.kernel = kernel; self.initrd = initrd; self.agent = agent; self.resultsDir = resultsDir
-        self.stallTimeout = stallTimeout
+        self.stallTimeout = stallTimeout; self.bootTimeout = bootTimeout
     }
 
     /// The QEMU command line: software emulation, one vCPU, no network, host root over 9p.
@@ -58,16 +63,17 @@ public struct BootSession: Sendable {
             throw HarnessError(.setup, "cannot start qemu-system-x86_64 (apt-get install qemu-system-x86): \(error)")
         }
         let records = resultsDir + "/records.jsonl"
-        var lastSize = -1
+        var lastSize = 0
         var lastChange = Date()
         while p.isRunning {
             Thread.sleep(forTimeInterval: 0.25)
             let size = (try? FileManager.default.attributesOfItem(atPath: records)[.size] as? Int) ?? 0
+            let limit = lastSize == 0 ? bootTimeout : stallTimeout
             if size != lastSize {
                 lastSize = size
                 lastChange = Date()
                 onProgress(size)
-            } else if Date().timeIntervalSince(lastChange) > stallTimeout {
+            } else if Date().timeIntervalSince(lastChange) > limit {
                 p.terminate()
                 Thread.sleep(forTimeInterval: 1)
                 if p.isRunning { kill(p.processIdentifier, SIGKILL) }
