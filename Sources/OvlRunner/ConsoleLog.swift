@@ -10,6 +10,7 @@ enum ConsoleLog {
             .filter { !$0.unicodeScalars.contains("\u{1b}") }
         let hits = lines.filter { l in kernelMarkers.contains { l.contains($0) } }
         if hits.contains(where: { !$0.contains("ovl-conform: begin") }) { return hits.prefix(40).joined(separator: "\n") }
-        return (lines.filter { $0.hasPrefix("ovl-init:") } + lines.suffix(15)).joined(separator: "\n")
+        let initLines = lines.filter { $0.hasPrefix("ovl-init:") }
+        return (initLines + lines.suffix(15).filter { !initLines.contains($0) }).joined(separator: "\n")
     }
 }
