@@ -67,7 +67,7 @@ struct Run: ParsableCommand {
             do {
                 let previous = try results ?? ResultsFolder.latest(under: "results")
                 selected = JobList.only(selected, named: try ResultsFolder.failedJobs(in: previous))
-                print("ovl-conform: re-running \(selected.count) failed jobs of \(previous)")
+                say("ovl-conform: re-running \(selected.count) failed jobs of \(previous)")
             } catch {
                 throw ValidationError("--rerun-failed: \(error)")
             }
@@ -86,7 +86,7 @@ struct Run: ParsableCommand {
         }
         if let junit { try JUnitReporter.render(summary, options: options()).write(toFile: junit, atomically: true, encoding: .utf8) }
         if let tap { try TAPReporter.render(summary).write(toFile: tap, atomically: true, encoding: .utf8) }
-        print("results: \(resultsDir)")
+        say("results: \(resultsDir)")
         throw ExitCode(summary.exitStatus.rawValue)
     }
 
@@ -103,6 +103,11 @@ struct Run: ParsableCommand {
         if rerunFailed { o["rerun_failed"] = "true" }
         return o
     }
+}
+
+/// Writes a line to stdout at once (the progress reporter writes unbuffered too, so lines keep their order).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 /// Parses every case under `paths` (default `cases/`), printing each error compiler-style.
