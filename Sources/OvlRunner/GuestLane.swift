@@ -27,6 +27,8 @@ struct GuestLane {
         var defaults: ModuleDefaults?
         var kernel: String?
         var bootSeconds: [Double] = []
+        /// Seconds from QEMU's start to the guest agent's first record, per boot.
+        var readySeconds: [Double] = []
     }
 
     /// Runs every job of the lane.
@@ -46,10 +48,12 @@ struct GuestLane {
                                       resultsDir: bootDir, stallTimeout: setup.stallTimeout)
             var bootLog = RecordLog()
             var reader = RecordReader(path: bootDir + "/records.jsonl")
+            let started = Date()
             let byIndex = Dictionary(remaining.map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
             /// Folds newly written records in and judges each job as soon as it ends.
             func consumeNewRecords() {
                 for r in reader.readNew() {
+                    if case .boot = r { outcome.readySeconds.append(Date().timeIntervalSince(started)) }
                     bootLog.add(r)
                     if case .end(let j) = r, let job = byIndex[j], let c = cases[j] {
                         let res = JobJudge.judge(job: job, caseInfo: c, log: bootLog, bootDir: bootDir)
@@ -58,7 +62,6 @@ struct GuestLane {
                     }
                 }
             }
-            let started = Date()
             let end = try session.run(planPath: planPath, consoleName: "console.log") { _ in consumeNewRecords() }
             outcome.bootSeconds.append(Date().timeIntervalSince(started))
             consumeNewRecords()

@@ -51,7 +51,7 @@ public struct Suite {
             results: outcomes.flatMap(\.results).sorted { $0.job.index < $1.job.index },
             kernel: outcomes.lazy.compactMap(\.kernel).first ?? kernel.release,
             moduleSource: source, moduleRevision: ModuleRevision.describe(source: source, module: module),
-            buildSeconds: buildSeconds, bootSeconds: outcomes.flatMap(\.bootSeconds),
+            buildSeconds: buildSeconds, bootSeconds: outcomes.flatMap(\.bootSeconds), readySeconds: outcomes.flatMap(\.readySeconds),
             totalSeconds: Date().timeIntervalSince(t0), guests: lanes.count)
         try ResultsFolder.writeVerdicts(summary.results, to: resultsDir)
         reporter.summary(summary)
@@ -92,16 +92,20 @@ public struct RunSummary: Sendable {
     /// Git revision or content hash of the module source (see ``ModuleRevision``).
     public var moduleRevision: String
     public var buildSeconds: Double
+    /// Wall time of each boot, start to power-off (or kill).
     public var bootSeconds: [Double]
+    /// Seconds from each boot's start to the agent's first record (boot, module load, loop filesystems).
+    public var readySeconds: [Double]
     public var totalSeconds: Double
     /// Guests that ran in parallel.
     public var guests: Int
     public var exitStatus: ExitStatus { ExitStatus.of(results) }
 
     public init(results: [JobResult], kernel: String, moduleSource: String, moduleRevision: String, buildSeconds: Double,
-                bootSeconds: [Double], totalSeconds: Double, guests: Int) {
+                bootSeconds: [Double], readySeconds: [Double] = [], totalSeconds: Double, guests: Int) {
         self.results = results; self.kernel = kernel; self.moduleSource = moduleSource
         self.moduleRevision = moduleRevision; self.buildSeconds = buildSeconds; self.bootSeconds = bootSeconds
+        self.readySeconds = readySeconds
         self.totalSeconds = totalSeconds; self.guests = guests
     }
 }

@@ -75,7 +75,8 @@ public final class ProgressReporter: @unchecked Sendable {
         let counts = Dictionary(grouping: s.results, by: { $0.verdict.name }).mapValues(\.count)
         let pass = counts["pass"] ?? 0
         lock.withLock {
-            line(String(format: "ovl-conform: kernel %@, module build %.1fs, boots %@, total %.1fs", s.kernel, s.buildSeconds,
+            line(String(format: "ovl-conform: kernel %@, module build %.1fs, ready after %@, boots %@, total %.1fs", s.kernel,
+                        s.buildSeconds, s.readySeconds.map { String(format: "%.1fs", $0) }.joined(separator: "/"),
                         s.bootSeconds.map { String(format: "%.1fs", $0) }.joined(separator: "+"), s.totalSeconds))
             line(counts.keys.sorted().map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: " "))
             line("\(pass) passed, \(s.results.count - pass) failed")
