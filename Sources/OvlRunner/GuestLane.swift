@@ -10,6 +10,7 @@ struct GuestLane {
     struct Setup {
         var kernel: KernelImage
         var initrd: String
+        var disks: DiskImages
         var agent: String
         var stallTimeout: Double
         var reporter: ProgressReporter
@@ -44,7 +45,7 @@ struct GuestLane {
             try FileManager.default.createDirectory(atPath: bootDir, withIntermediateDirectories: true)
             let planPath = bootDir + "/plan.json"
             try JSONEncoder().encode(Plan(jobs: remaining)).write(to: URL(fileURLWithPath: planPath))
-            let session = BootSession(kernel: setup.kernel, initrd: setup.initrd, agent: setup.agent,
+            let session = BootSession(kernel: setup.kernel, initrd: setup.initrd, disks: setup.disks, agent: setup.agent,
                                       resultsDir: bootDir, stallTimeout: setup.stallTimeout)
             var bootLog = RecordLog()
             var reader = RecordReader(path: bootDir + "/records.jsonl")

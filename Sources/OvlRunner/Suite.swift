@@ -37,11 +37,12 @@ public struct Suite {
         let module = try ModuleBuilder.build(source: source, kernel: kernel, repo: repo)
         let buildSeconds = Date().timeIntervalSince(t0)
         let initrd = try Initramfs.make(kernel: kernel, module: module, in: resultsDir, repo: repo)
+        let disks = try DiskImages.make(kernel: kernel, repo: repo)
         let agent = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
         let lanes = Self.deal(jobs, into: guests)
         reporter.start(total: jobs.count, guests: lanes.count)
 
-        let setup = GuestLane.Setup(kernel: kernel, initrd: initrd, agent: agent, stallTimeout: stallTimeout,
+        let setup = GuestLane.Setup(kernel: kernel, initrd: initrd, disks: disks, agent: agent, stallTimeout: stallTimeout,
                                     reporter: reporter)
         let outcomes = try Self.runConcurrently(lanes.enumerated().map { i, laneJobs in
             GuestLane(setup: setup, directory: lanes.count == 1 ? resultsDir : resultsDir + "/guest\(i + 1)",

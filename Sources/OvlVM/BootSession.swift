@@ -12,6 +12,8 @@ public enum BootEnd: Sendable, Equatable {
 public struct BootSession: Sendable {
     public var kernel: KernelImage
     public var initrd: String
+    /// The ext4 and xfs disks (snapshot mode: every boot starts from the same fresh filesystems).
+    public var disks: DiskImages
     /// The executable the guest runs as its agent (this very binary, seen over the 9p host root).
     public var agent: String
     /// Host folder shared read-write with the guest; the plan and records live here.
@@ -23,13 +25,13 @@ public struct BootSession: Sendable {
     /// loop filesystems): booting takes longer than a step, and longer still when guests share cores.
     public var bootTimeout: Double
 
-    public init(kernel: KernelImage, initrd: String, agent: String, resultsDir: String, stallTimeout: Double,
-                bootTimeout: Double = 180) {
-        self.kernel = kernel; self.initrd = initrd; self.agent = agent; self.resultsDir = resultsDir
+    public init(kernel: KernelImage, initrd: String, disks: DiskImages, agent: String, resultsDir: String,
+                stallTimeout: Double, bootTimeout: Double = 180) {
+        self.kernel = kernel; self.initrd = initrd; self.disks = disks; self.agent = agent; self.resultsDir = resultsDir
         self.stallTimeout = stallTimeout; self.bootTimeout = bootTimeout
     }
 
-    /// The QEMU command line: software emulation, one vCPU, no network, host root over 9p.
+    /// The QEMU command line: software emulation, one vCPU, no network, host root over 9p, two disks.
     public func qemuArguments(planPath: String) -> [String] {
         let append = [
             "console=ttyS0", "quiet", "panic=-1", "oops=panic", "softlockup_panic=1",
@@ -40,7 +42,7 @@ public struct BootSession: Sendable {
             "-kernel", kernel.vmlinuz, "-initrd", initrd, "-append", append,
             "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
             "-virtfs", "local,path=\(resultsDir),mount_tag=results,security_model=none",
-        ]
+        ] + disks.qemuArguments
     }
 
     /// Boots, waits until QEMU exits or the records stall, and returns how it ended.
