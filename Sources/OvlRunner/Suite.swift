@@ -11,17 +11,20 @@ public struct Suite {
     public var cases: [Int: Case]
     public var moduleSource: String?
     public var kernelVersion: String?
+    /// A developer's built kernel tree to boot instead of a Debian kernel (see ``KernelTree``).
+    public var kernelTree: String?
     public var resultsDir: String
     public var stallTimeout: Double
     /// How many guests run in parallel (one vCPU each); the jobs are dealt out round-robin.
     public var guests: Int
     public var reporter: ProgressReporter
 
-    public init(jobs: [(Job, Case)], moduleSource: String?, kernelVersion: String?, resultsDir: String,
-                stallTimeout: Double, guests: Int = 1, reporter: ProgressReporter) {
+    public init(jobs: [(Job, Case)], moduleSource: String?, kernelVersion: String?, kernelTree: String? = nil,
+                resultsDir: String, stallTimeout: Double, guests: Int = 1, reporter: ProgressReporter) {
         self.jobs = jobs.map(\.0)
         self.cases = Dictionary(jobs.map { ($0.0.index, $0.1) }, uniquingKeysWith: { a, _ in a })
-        self.moduleSource = moduleSource; self.kernelVersion = kernelVersion; self.resultsDir = resultsDir
+        self.moduleSource = moduleSource; self.kernelVersion = kernelVersion; self.kernelTree = kernelTree
+        self.resultsDir = resultsDir
         self.stallTimeout = stallTimeout; self.guests = max(1, guests); self.reporter = reporter
     }
 
@@ -31,10 +34,21 @@ public struct Suite {
         let repo = try RepoLayout.locate()
         try FileManager.default.createDirectory(atPath: resultsDir, withIntermediateDirectories: true)
         let t0 = Date()
-        let kernel = try KernelImage.fetch(version: kernelVersion, repo: repo)
-        let source = try moduleSource ?? kernel.stockModuleSource(repo: repo)
-        reporter.note("kernel \(kernel.release); building overlay.ko from \(source)")
-        let module = try ModuleBuilder.build(source: source, kernel: kernel, repo: repo)
+        let kernel: KernelImage
+        let source: String
+        let module: String?
+        if let kernelTree {
+            let tree = try KernelTree.locate(kernelTree)
+            kernel = try tree.prepare(repo: repo)
+            source = tree.root
+            module = tree.moduleFile
+            reporter.note("kernel tree \(tree.root) (\(tree.release)); overlay \(module.map { "module \($0)" } ?? "built in")")
+        } else {
+            kernel = try KernelImage.fetch(version: kernelVersion, repo: repo)
+            source = try moduleSource ?? kernel.stockModuleSource(repo: repo)
+            reporter.note("kernel \(kernel.release); building overlay.ko from \(source)")
+            module = try ModuleBuilder.build(source: source, kernel: kernel, repo: repo)
+        }
         let buildSeconds = Date().timeIntervalSince(t0)
         let initrd = try Initramfs.make(kernel: kernel, module: module, in: resultsDir, repo: repo)
         let disks = try DiskImages.make(kernel: kernel, repo: repo)
@@ -51,7 +65,7 @@ public struct Suite {
         let summary = RunSummary(
             results: outcomes.flatMap(\.results).sorted { $0.job.index < $1.job.index },
             kernel: outcomes.lazy.compactMap(\.kernel).first ?? kernel.release,
-            moduleSource: source, moduleRevision: ModuleRevision.describe(source: source, module: module),
+            moduleSource: source, moduleRevision: ModuleRevision.describe(source: source, module: module ?? kernel.vmlinuz),
             buildSeconds: buildSeconds, bootSeconds: outcomes.flatMap(\.bootSeconds), readySeconds: outcomes.flatMap(\.readySeconds),
             totalSeconds: Date().timeIntervalSince(t0), guests: lanes.count)
         try ResultsFolder.writeVerdicts(summary.results, to: resultsDir)

@@ -18,6 +18,9 @@ struct Run: ParsableCommand {
     @Option(help: "Debian 6.12.N kernel version to boot (default: the newest available).")
     var kernel: String?
 
+    @Option(help: "Boot a built kernel tree (arch/x86/boot/bzImage, its modules; overlay built in or fs/overlayfs/overlay.ko) instead of a Debian kernel.")
+    var kernelTree: String?
+
     @Option(name: .customLong("fs"), help: "Filesystem configurations: ext4, xfs, ext4/xfs, xfs/ext4 (lower/upper). Repeatable.")
     var filesystems: [String] = []
 
@@ -58,6 +61,9 @@ struct Run: ParsableCommand {
 
     func run() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if kernelTree != nil, moduleSrc != nil || kernel != nil {
+            throw ValidationError("--kernel-tree boots the tree's own kernel and overlay; it excludes --module-src and --kernel")
+        }
         var selected = JobList.all(cases: try loadCases(paths), configs: try configs())
         if let shard {
             do { selected = JobList.slice(selected, shard: try Shard(parsing: shard)) } catch { throw ValidationError(error.description) }
@@ -75,7 +81,7 @@ struct Run: ParsableCommand {
             if selected.isEmpty { throw ExitCode(ExitStatus.success.rawValue) }
         }
         let resultsDir = URL(fileURLWithPath: dir ?? Self.freshResultsFolder()).standardizedFileURL.path
-        let suite = Suite(jobs: selected, moduleSource: moduleSrc, kernelVersion: kernel, resultsDir: resultsDir,
+        let suite = Suite(jobs: selected, moduleSource: moduleSrc, kernelVersion: kernel, kernelTree: kernelTree, resultsDir: resultsDir,
                           stallTimeout: stepTimeout, guests: jobs, reporter: ProgressReporter(verbose: verbose))
         let summary: RunSummary
         do {
