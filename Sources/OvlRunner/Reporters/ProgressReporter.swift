@@ -15,6 +15,8 @@ public final class ProgressReporter: @unchecked Sendable {
     private let write: (String) -> Void
     /// True while the self-overwriting status line is on screen.
     private var statusShown = false
+    /// When the first verdict came: the ETA is paced by jobs, not by the boot before them.
+    private var firstVerdict: Date?
 
     /// - Parameters:
     ///   - interactive: rewrite one status line (a terminal); default: whether stdout is a TTY.
@@ -63,11 +65,18 @@ public final class ProgressReporter: @unchecked Sendable {
         }
     }
 
-    /// `[37/168] 2 failed, 12s elapsed, ETA 43s`.
+    /// `[37/168] 2 failed, 12s elapsed, ETA 43s`; the ETA appears from the second verdict on.
     func status() -> String {
-        let elapsed = clock().timeIntervalSince(start)
+        let now = clock()
+        let elapsed = now.timeIntervalSince(start)
         var s = String(format: "[%d/%d] %d failed, %.0fs elapsed", done, total, failed, elapsed)
-        if done > 0, done < total { s += String(format: ", ETA %.0fs", elapsed / Double(done) * Double(total - done)) }
+        guard let first = firstVerdict else {
+            firstVerdict = now
+            return s
+        }
+        if done > 1, done < total {
+            s += String(format: ", ETA %.0fs", now.timeIntervalSince(first) / Double(done - 1) * Double(total - done))
+        }
         return s
     }
 
