@@ -34,7 +34,7 @@ public struct BootSession: Sendable {
     /// The QEMU command line: software emulation, one vCPU, no network, host root over 9p, two disks.
     public func qemuArguments(planPath: String) -> [String] {
         let append = [
-            "console=ttyS0", "quiet", "panic=-1", "oops=panic", "softlockup_panic=1",
+            "console=ttyS0", "quiet", "panic=-1", "oops=panic", "softlockup_panic=1", "sysrq_always_enabled=1",
             "ovl.agent=\(agent)", "ovl.results=/mnt/results", "ovl.plan=/mnt/results/\((planPath as NSString).lastPathComponent)",
         ].joined(separator: " ")
         return [
@@ -42,6 +42,9 @@ public struct BootSession: Sendable {
             "-kernel", kernel.vmlinuz, "-initrd", initrd, "-append", append,
             "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
             "-virtfs", "local,path=\(resultsDir),mount_tag=results,security_model=none",
+            // The human monitor on two FIFOs (monitor.in/.out): after a stall the host asks the
+            // guest for its blocked tasks (SysRq-w) before killing it.
+            "-monitor", "pipe:\(resultsDir)/monitor",
         ] + disks.qemuArguments
     }
 
@@ -64,6 +67,14 @@ public struct BootSession: Sendable {
         do { try p.run() } catch {
             throw HarnessError(.setup, "cannot start qemu-system-x86_64 (apt-get install qemu-system-x86): \(error)")
         }
+        let monitor = resultsDir + "/monitor"
+        for end in [".in", ".out"] {
+            unlink(monitor + end)
+            guard mkfifo(monitor + end, 0o600) == 0 else {
+                throw HarnessError(.setup, "cannot make the QEMU monitor FIFO \(monitor + end) (errno \(errno))")
+            }
+        }
+        defer { for end in [".in", ".out"] { unlink(monitor + end) } }
         let records = resultsDir + "/records.jsonl"
         var lastSize = 0
         var lastChange = Date()
@@ -76,6 +87,7 @@ public struct BootSession: Sendable {
                 lastChange = Date()
                 onProgress(size)
             } else if Date().timeIntervalSince(lastChange) > limit {
+                if lastSize > 0 { dumpBlockedTasks(monitor: monitor + ".in") }
                 p.terminate()
                 Thread.sleep(forTimeInterval: 1)
                 if p.isRunning { kill(p.processIdentifier, SIGKILL) }
@@ -84,5 +96,17 @@ public struct BootSession: Sendable {
             }
         }
         return .exited(status: p.terminationStatus)
+    }
+
+    /// Presses SysRq-w through the QEMU monitor: the guest kernel logs the stack of every blocked
+    /// task, which `vm/init` streams to `kmsg.log`; then waits a moment for it to arrive.
+    func dumpBlockedTasks(monitor: String) {
+        // O_NONBLOCK: never wait on a monitor that is gone; QEMU holds the FIFO open read-write.
+        let fd = open(monitor, O_WRONLY | O_NONBLOCK)
+        guard fd >= 0 else { return }
+        let command = Array("sendkey alt-sysrq-w\n".utf8)
+        _ = command.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        Thread.sleep(forTimeInterval: 2)
     }
 }
