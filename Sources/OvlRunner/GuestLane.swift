@@ -5,9 +5,9 @@ import OvlVM
 
 /// One guest's share of a run: boots, runs its jobs, judges each as its records arrive, and after a
 /// crash or hang marks the job in flight, reboots and goes on with the jobs left.
-struct GuestLane {
+struct GuestLane: Sendable {
     /// Everything a lane needs that is the same for every lane of a run.
-    struct Setup {
+    struct Setup: Sendable {
         var kernel: KernelImage
         var initrd: String
         var disks: DiskImages
@@ -87,17 +87,17 @@ struct GuestLane {
     /// The verdict of the job a boot did not finish: `hang` when the watchdog killed QEMU, `crash`
     /// when the guest stopped by itself (oops=panic).
     func interrupted(job: Job, caseInfo: Case, end: BootEnd, log: RecordLog, console: String, bootDir: String) -> JobResult {
-        let where_ = Self.position(of: job, in: log.jobs[job.index] ?? Observations())
+        let place = Self.position(of: job, in: log.jobs[job.index] ?? Observations())
         var lines: [String]
         let verdict: Verdict
         if end == .timedOut {
             verdict = .hang
             let kmsg = (try? String(contentsOfFile: bootDir + "/kmsg.log", encoding: .utf8)) ?? ""
-            lines = ["no guest progress for \(Int(setup.stallTimeout)) s \(where_): QEMU killed"]
+            lines = ["no guest progress for \(Int(setup.stallTimeout)) s \(place): QEMU killed"]
                 + KernelLogFile.slice(kmsg, job: job.index).prefix(80)
         } else {
             verdict = .crash
-            lines = ["the guest stopped \(where_)"] + ConsoleLog.excerpt(console).split(separator: "\n").map(String.init)
+            lines = ["the guest stopped \(place)"] + ConsoleLog.excerpt(console).split(separator: "\n").map(String.init)
         }
         return JobResult(job: job, caseInfo: caseInfo, verdict: verdict, differences: [], kernelLog: lines, seconds: 0)
     }
