@@ -66,6 +66,9 @@ struct GuestLane: Sendable {
             let end = try session.run(planPath: planPath, consoleName: "console.log") { _ in consumeNewRecords() }
             outcome.bootSeconds.append(Date().timeIntervalSince(started))
             consumeNewRecords()
+            let kmsg = (try? String(contentsOfFile: bootDir + "/kmsg.log", encoding: .utf8)) ?? ""
+            let seconds = KernelLogFile.jobSeconds(kmsg)
+            for i in outcome.results.indices { outcome.results[i].seconds = seconds[outcome.results[i].job.index] ?? outcome.results[i].seconds }
             outcome.defaults = outcome.defaults ?? bootLog.defaults
             outcome.kernel = outcome.kernel ?? bootLog.kernel
             let console = (try? String(contentsOfFile: bootDir + "/console.log", encoding: .utf8)) ?? ""

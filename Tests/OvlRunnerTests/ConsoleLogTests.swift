@@ -34,4 +34,11 @@ struct ConsoleLogTests {
         #expect(KernelLogFile.slice(raw, job: 40) == ["ovl-conform: begin job 40 a/c [ext4]", "later"])
         #expect(KernelLogFile.slice(raw, job: 5).isEmpty)
     }
+
+    @Test("kmsg.log: a job's time runs from its marker to the next job's, in kernel time")
+    func jobTimes() {
+        let raw = "12,2,2000000,-;ovl-conform: begin job 4 a/b [ext4]\n4,3,2100000,-;overlayfs: x\n"
+            + "12,4,2250000,-;ovl-conform: begin job 40 a/c [ext4]\n12,5,2300000,-;ovl-conform: begin job 7 a/d [xfs]\n"
+        #expect(KernelLogFile.jobSeconds(raw) == [4: 0.25, 40: 0.05])
+    }
 }
