@@ -13,4 +13,12 @@ enum ConsoleLog {
         let initLines = lines.filter { $0.hasPrefix("ovl-init:") }
         return (initLines + lines.suffix(15).filter { !initLines.contains($0) }).joined(separator: "\n")
     }
+
+    /// The console from the first SysRq line on (what the host's SysRq keys made the kernel print
+    /// after a stall), or nothing.
+    static func sysrqDump(_ console: String) -> [String] {
+        let lines = console.split(whereSeparator: \.isNewline).map { String($0) }
+        guard let start = lines.firstIndex(where: { $0.contains("sysrq: ") }) else { return [] }
+        return Array(lines[start...].filter { !$0.unicodeScalars.contains("\u{1b}") }.prefix(80))
+    }
 }

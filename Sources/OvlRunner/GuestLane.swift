@@ -96,8 +96,10 @@ struct GuestLane: Sendable {
         if end == .timedOut {
             verdict = .hang
             let kmsg = (try? String(contentsOfFile: bootDir + "/kmsg.log", encoding: .utf8)) ?? ""
-            lines = ["no guest progress for \(Int(setup.stallTimeout)) s \(place): QEMU killed"]
-                + KernelLogFile.slice(kmsg, job: job.index).prefix(80)
+            var dump = Array(KernelLogFile.slice(kmsg, job: job.index).prefix(80))
+            // A task spinning in the kernel keeps kmsg.log's copier from running: take the console.
+            if !dump.contains(where: { $0.contains("sysrq: Show") }) { dump += ConsoleLog.sysrqDump(console) }
+            lines = ["no guest progress for \(Int(setup.stallTimeout)) s \(place): QEMU killed"] + dump
         } else {
             verdict = .crash
             lines = ["the guest stopped \(place)"] + ConsoleLog.excerpt(console).split(separator: "\n").map(String.init)

@@ -98,13 +98,15 @@ public struct BootSession: Sendable {
         return .exited(status: p.terminationStatus)
     }
 
-    /// Presses SysRq-w through the QEMU monitor: the guest kernel logs the stack of every blocked
-    /// task, which `vm/init` streams to `kmsg.log`; then waits a moment for it to arrive.
+    /// Presses SysRq keys through the QEMU monitor: 8 (every message to the serial console, which
+    /// the kernel writes from the interrupt even when a task spins), w (the stacks of blocked
+    /// tasks) and l (a backtrace of the CPU: a task spinning in the kernel). `vm/init` also
+    /// streams them to `kmsg.log`. Then waits a moment for them to arrive.
     func dumpBlockedTasks(monitor: String) {
         // O_NONBLOCK: never wait on a monitor that is gone; QEMU holds the FIFO open read-write.
         let fd = open(monitor, O_WRONLY | O_NONBLOCK)
         guard fd >= 0 else { return }
-        let command = Array("sendkey alt-sysrq-w\n".utf8)
+        let command = Array("sendkey alt-sysrq-8\nsendkey alt-sysrq-w\nsendkey alt-sysrq-l\n".utf8)
         _ = command.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
         Thread.sleep(forTimeInterval: 2)

@@ -41,4 +41,15 @@ struct ConsoleLogTests {
             + "12,4,2250000,-;ovl-conform: begin job 40 a/c [ext4]\n12,5,2300000,-;ovl-conform: begin job 7 a/d [xfs]\n"
         #expect(KernelLogFile.jobSeconds(raw) == [4: 0.25, 40: 0.05])
     }
+
+    @Test("after a stall, the console from the first SysRq line on is the hang's evidence")
+    func sysrq() {
+        let console = "ovl-init: running agent\r\n[   16.68] sysrq: Changing Loglevel\r\n"
+            + "[   16.82] sysrq: Show backtrace of all active CPUs\r\n[   16.82] RIP: 0010:ovl_rmdir+0xb/0x10 [overlay]\r\n"
+        #expect(ConsoleLog.sysrqDump(console) == [
+            "[   16.68] sysrq: Changing Loglevel", "[   16.82] sysrq: Show backtrace of all active CPUs",
+            "[   16.82] RIP: 0010:ovl_rmdir+0xb/0x10 [overlay]",
+        ])
+        #expect(ConsoleLog.sysrqDump("ovl-init: running agent\n").isEmpty)
+    }
 }
