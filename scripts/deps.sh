@@ -3,7 +3,7 @@
 # and exit 128.
 set -euo pipefail
 pkgs=(qemu-system-x86 busybox-static xfsprogs e2fsprogs cpio kmod dwarves libmount-dev libattr1-dev attr xz-utils
-      make gcc bc flex bison libelf-dev libssl-dev pkg-config)
+      make gcc bc flex bison libelf-dev libssl-dev pkg-config libxml2-utils)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -31,12 +31,18 @@ public enum GuestAgent {
         writer.write(.boot(defaults: moduleDefaults(), kernel: kernelRelease()))
         for job in plan.jobs {
             writer.write(.begin(job: job.index))
-            kmsg.mark("ovl-conform: begin job \(job.index) \(job.caseID) [\(job.config)]")
+            let taintBefore = tainted()
+            // The newline ends the record: without it the kernel keeps it open for a continuation
+            // and no reader sees it until the next message is logged.
+            kmsg.mark("ovl-conform: begin job \(job.index) \(job.caseID) [\(job.config)]\n")
+            let slice = KernelSlice()
             do {
-                try JobRunner(job: job, kmsg: kmsg, writer: writer).run()
+                try JobRunner(job: job, kmsg: kmsg, writer: writer, slice: slice).run()
             } catch {
                 writer.write(.error(job: job.index, message: error.description))
             }
+            slice.add(kmsg.drain())
+            slice.write(to: outDir, job: job.index, taintBefore: taintBefore, taintAfter: tainted())
             writer.write(.end(job: job.index))
         }
         writer.write(.done)
@@ -54,9 +60,35 @@ public enum GuestAgent {
                               metacopy: flag("metacopy"))
     }
 
+    /// `/proc/sys/kernel/tainted` (a bit mask; 0 when unreadable).
+    static func tainted() -> UInt64 {
+        let text = (try? Files.read("/proc/sys/kernel/tainted")).map { String(decoding: $0, as: UTF8.self) }
+        return UInt64(text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+    }
+
     static func kernelRelease() -> String {
         var u = utsname()
         uname(&u)
         return withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+}
+
+
+/// The kernel log lines of one job and the kernel's taint mask around it, kept for the host in
+/// `kmsg/<job>.txt` on the results share: a first line `tainted BEFORE AFTER`, then the lines.
+/// Written before the job's `end` record, so the host has it when it judges the job.
+final class KernelSlice {
+    private var lines: [String] = []
+
+    func add(_ more: [String]) { lines += more }
+
+    /// Writes the file when there is anything beyond the job's own begin marker, or the taint changed.
+    func write(to outDir: String, job: Int, taintBefore: UInt64, taintAfter: UInt64) {
+        let own = lines.filter { !$0.hasPrefix("ovl-conform: begin job ") }
+        guard !own.isEmpty || taintBefore != taintAfter else { return }
+        let dir = outDir + "/kmsg"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let text = (["tainted \(taintBefore) \(taintAfter)"] + lines).joined(separator: "\n") + "\n"
+        try? Data(text.utf8).write(to: URL(fileURLWithPath: "\(dir)/\(job).txt"))
     }
 }

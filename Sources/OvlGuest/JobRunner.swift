@@ -7,6 +7,8 @@ struct JobRunner {
     let job: Job
     let kmsg: KernelLog
     let writer: RecordWriter
+    /// Every kernel log line read during the job (the host fails the job on a WARNING in it).
+    let slice: KernelSlice
 
     var base: String { "\(GuestAgent.fsRoot)/\(job.config.lower)/j\(job.index)" }
     var upperBase: String { "\(GuestAgent.fsRoot)/\(job.config.upper)/j\(job.index)" }
@@ -59,7 +61,7 @@ struct JobRunner {
 
     /// Mounts the overlay and records the outcome; true when it is mounted.
     func mount() -> Bool {
-        _ = kmsg.drain()
+        slice.add(kmsg.drain())
         do {
             try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
             writer.write(.mount(job: job.index, MountObservation(errno: nil, options: try shownOptions(), kernelLog: overlayLog())))
@@ -84,7 +86,11 @@ struct JobRunner {
         }
     }
 
-    func overlayLog() -> [String] { kmsg.drain().filter { $0.hasPrefix("overlayfs:") } }
+    func overlayLog() -> [String] {
+        let lines = kmsg.drain()
+        slice.add(lines)
+        return lines.filter { $0.hasPrefix("overlayfs:") }
+    }
 
     func makeDirs(_ path: String) throws(SysError) {
         var current = ""

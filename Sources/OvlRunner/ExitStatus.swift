@@ -1,3 +1,5 @@
+import OvlVM
+
 /// Exit codes, chosen for `git bisect run` (the one place they are mapped).
 public enum ExitStatus: Int32, Sendable {
     /// Every observation matched the model.
@@ -13,5 +15,11 @@ public enum ExitStatus: Int32, Sendable {
     public static func of(_ results: [JobResult]) -> ExitStatus {
         if results.contains(where: { if case .error = $0.verdict { true } else { false } }) { return .broken }
         return results.contains { $0.verdict.isFailure } ? .failures : .success
+    }
+
+    /// The status of a run the harness could not finish: 125 when the module under test did not
+    /// build or load (the commit is untestable), 128 for a broken setup.
+    public static func of(_ error: HarnessError) -> ExitStatus {
+        error.kind == .untestable ? .untestable : .broken
     }
 }

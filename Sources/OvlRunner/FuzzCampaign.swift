@@ -18,12 +18,12 @@ public struct FuzzCampaign {
     public var shrinkRounds: Int
     /// Where reproducers are written.
     public var outDir: String
-    /// Builds the suite that runs a set of cases (module, kernel, results folder, watchdog).
-    public var makeSuite: (_ cases: [Case], _ runsIn: (@Sendable (Case, FSConfig) -> Bool)?, _ label: String) -> Suite
+    /// Builds the suite that runs a set of jobs (module, kernel, results folder, watchdog).
+    public var makeSuite: (_ jobs: [(Job, Case)], _ label: String) -> Suite
 
     public init(generator: ScenarioGenerator, seed: UInt64, count: Int?, seconds: Double, batchSize: Int,
                 configs: [FSConfig], shrinkLimit: Int, shrinkRounds: Int, outDir: String,
-                makeSuite: @escaping (_ cases: [Case], _ runsIn: (@Sendable (Case, FSConfig) -> Bool)?, _ label: String) -> Suite) {
+                makeSuite: @escaping (_ jobs: [(Job, Case)], _ label: String) -> Suite) {
         self.generator = generator; self.seed = seed; self.count = count; self.seconds = seconds
         self.batchSize = batchSize; self.configs = configs; self.shrinkLimit = shrinkLimit
         self.shrinkRounds = shrinkRounds; self.outDir = outDir; self.makeSuite = makeSuite
@@ -59,7 +59,7 @@ public struct FuzzCampaign {
                 fuzzCase(id: "fuzz/\(seed)-\(i)", generator.scenario(seed: seed, index: i))
             }
             next += n
-            let summary = try makeSuite(cases, nil, "batch\(batch)").run()
+            let summary = try makeSuite(JobList.all(cases: cases, configs: configs), "batch\(batch)").run()
             report.sequences += n
             report.steps += cases.reduce(0) { $0 + $1.scenario.steps.count }
             report.jobs += summary.results.count
@@ -91,21 +91,20 @@ public struct FuzzCampaign {
         var round = 0
         while !active.isEmpty && round < shrinkRounds {
             round += 1
-            var cases: [Case] = []
-            var owner: [String: (target: Int, config: FSConfig)] = [:]
+            var jobs: [(Job, Case)] = []
+            var owner: [String: Int] = [:]
             for t in active.sorted() {
                 for (k, v) in Shrinker.candidates(current[t].scenario).prefix(80).enumerated() {
-                    let id = "shrink/\(t)-\(round)-\(k)"
-                    cases.append(fuzzCase(id: id, v))
-                    owner[id] = (t, current[t].config)
+                    let c = fuzzCase(id: "shrink/\(t)-\(round)-\(k)", v)
+                    jobs.append((Job(index: jobs.count, caseID: c.id, config: current[t].config, scenario: v), c))
+                    owner[c.id] = t
                 }
             }
-            if cases.isEmpty { break }
-            let wanted = owner
-            let summary = try makeSuite(cases, { c, config in wanted[c.id]?.config == config }, "shrink\(round)").run()
+            if jobs.isEmpty { break }
+            let summary = try makeSuite(jobs, "shrink\(round)").run()
             var improved = Set<Int>()
-            for r in summary.results where r.verdict.name == current[owner[r.caseInfo.id]!.target].verdict {
-                let t = owner[r.caseInfo.id]!.target
+            for r in summary.results {
+                guard let t = owner[r.caseInfo.id], r.verdict.name == current[t].verdict else { continue }
                 if Shrinker.size(r.job.scenario) < Shrinker.size(current[t].scenario) {
                     current[t].scenario = r.job.scenario
                     improved.insert(t)

@@ -3,124 +3,98 @@ import OvlCase
 import OvlModel
 import OvlVM
 
-/// Runs a set of cases in the guest — one boot for all of them, another only after a crash or
+/// Runs a set of jobs in one or more guests — one boot per guest, another only after a crash or
 /// hang — and judges every job against the model.
 public struct Suite {
-    public var cases: [Case]
-    public var configs: [FSConfig]
+    /// The jobs to run (see ``JobList``), each with its case.
+    public var jobs: [Job]
+    public var cases: [Int: Case]
     public var moduleSource: String?
     public var kernelVersion: String?
+    /// A developer's built kernel tree to boot instead of a Debian kernel (see ``KernelTree``).
+    public var kernelTree: String?
     public var resultsDir: String
     public var stallTimeout: Double
+    /// How many guests run in parallel (one vCPU each); the jobs are dealt out round-robin.
+    public var guests: Int
     public var reporter: ProgressReporter
-    /// Which configurations each case runs in; nil runs every case in every configuration.
-    public var runsIn: (@Sendable (Case, FSConfig) -> Bool)?
 
-    public init(cases: [Case], configs: [FSConfig], moduleSource: String?, kernelVersion: String?,
-                resultsDir: String, stallTimeout: Double, reporter: ProgressReporter) {
-        self.cases = cases; self.configs = configs; self.moduleSource = moduleSource
-        self.kernelVersion = kernelVersion; self.resultsDir = resultsDir; self.stallTimeout = stallTimeout
-        self.reporter = reporter
+    public init(jobs: [(Job, Case)], moduleSource: String?, kernelVersion: String?, kernelTree: String? = nil,
+                resultsDir: String, stallTimeout: Double, guests: Int = 1, reporter: ProgressReporter) {
+        self.jobs = jobs.map(\.0)
+        self.cases = Dictionary(jobs.map { ($0.0.index, $0.1) }, uniquingKeysWith: { a, _ in a })
+        self.moduleSource = moduleSource; self.kernelVersion = kernelVersion; self.kernelTree = kernelTree
+        self.resultsDir = resultsDir
+        self.stallTimeout = stallTimeout; self.guests = max(1, guests); self.reporter = reporter
     }
 
-    /// The jobs: every case in every configuration.
-    public func plan() -> (Plan, [Int: Case]) {
-        var jobs: [Job] = []
-        var byJob: [Int: Case] = [:]
-        for c in cases {
-            for config in configs where runsIn?(c, config) ?? true {
-                byJob[jobs.count] = c
-                jobs.append(Job(index: jobs.count, caseID: c.id, config: config, scenario: c.scenario))
-            }
-        }
-        return (Plan(jobs: jobs), byJob)
-    }
-
-    /// Builds the module, boots, runs, checks.
-    /// - Throws: ``HarnessError`` when the module does not build (untestable) or the setup is broken.
+    /// Builds the module, boots, runs, checks; writes `verdicts.json` into the results folder.
+    /// - Throws: ``HarnessError`` when the module does not build or load (untestable) or the setup is broken.
     public func run() throws -> RunSummary {
         let repo = try RepoLayout.locate()
         try FileManager.default.createDirectory(atPath: resultsDir, withIntermediateDirectories: true)
         let t0 = Date()
-        let kernel = try KernelImage.fetch(version: kernelVersion, repo: repo)
-        let source = try moduleSource ?? kernel.stockModuleSource(repo: repo)
-        reporter.note("kernel \(kernel.release); building overlay.ko from \(source)")
-        let module = try ModuleBuilder.build(source: source, kernel: kernel, repo: repo)
+        let kernel: KernelImage
+        let source: String
+        let module: String?
+        if let kernelTree {
+            let tree = try KernelTree.locate(kernelTree)
+            kernel = try tree.prepare(repo: repo)
+            source = tree.root
+            module = tree.moduleFile
+            reporter.note("kernel tree \(tree.root) (\(tree.release)); overlay \(module.map { "module \($0)" } ?? "built in")")
+        } else {
+            kernel = try KernelImage.fetch(version: kernelVersion, repo: repo)
+            source = try moduleSource ?? kernel.stockModuleSource(repo: repo)
+            reporter.note("kernel \(kernel.release); building overlay.ko from \(source)")
+            module = try ModuleBuilder.build(source: source, kernel: kernel, repo: repo)
+        }
         let buildSeconds = Date().timeIntervalSince(t0)
         let initrd = try Initramfs.make(kernel: kernel, module: module, in: resultsDir, repo: repo)
+        let disks = try DiskImages.make(kernel: kernel, repo: repo)
         let agent = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-        let (plan, byJob) = self.plan()
-        reporter.start(total: plan.jobs.count)
+        let lanes = Self.deal(jobs, into: guests)
+        reporter.start(total: jobs.count, guests: lanes.count)
 
-        var log = RecordLog()
-        var remaining = plan.jobs
-        var results: [JobResult] = []
-        var boot = 0
-        var bootSeconds: [Double] = []
-        while !remaining.isEmpty {
-            boot += 1
-            let bootDir = resultsDir + "/boot\(boot)"
-            // A reused results folder must not feed an earlier run's records to this one.
-            try? FileManager.default.removeItem(atPath: bootDir)
-            try FileManager.default.createDirectory(atPath: bootDir, withIntermediateDirectories: true)
-            let planPath = bootDir + "/plan.json"
-            try JSONEncoder().encode(Plan(jobs: remaining)).write(to: URL(fileURLWithPath: planPath))
-            let session = BootSession(kernel: kernel, initrd: initrd, agent: agent, resultsDir: bootDir,
-                                      stallTimeout: stallTimeout)
-            var bootLog = RecordLog()
-            let tb = Date()
-            var reader = RecordReader(path: bootDir + "/records.jsonl")
-            /// Folds newly written records in and judges each job as soon as it ends.
-            func consumeNewRecords() {
-                for r in reader.readNew() {
-                    bootLog.add(r)
-                    if case .end(let j) = r, let c = byJob[j], plan.jobs.indices.contains(j) {
-                        let job = plan.jobs[j]  // plan() numbers jobs by their position
-                        let res = judge(job: job, caseInfo: c, log: bootLog)
-                        results.append(res)
-                        reporter.finished(res)
-                    }
-                }
-            }
-            let end = try session.run(planPath: planPath, consoleName: "console.log") { _ in consumeNewRecords() }
-            bootSeconds.append(Date().timeIntervalSince(tb))
-            consumeNewRecords()
-            log.defaults = log.defaults ?? bootLog.defaults
-            log.kernel = log.kernel ?? bootLog.kernel
-            let console = (try? String(contentsOfFile: bootDir + "/console.log", encoding: .utf8)) ?? ""
-            if bootLog.defaults == nil {
-                if console.contains("MODULE-LOAD-FAILED") {
-                    throw HarnessError(.untestable, "overlay.ko did not load in the guest:\n" + ConsoleLog.excerpt(console))
-                }
-                throw HarnessError(.setup, "the guest did not start the agent (\(end)); console: \(bootDir)/console.log\n"
-                                   + ConsoleLog.excerpt(console))
-            }
-            if bootLog.done { break }
-            // The guest died or stalled in the job it had begun but not ended.
-            let finished = Set(bootLog.jobs.filter { $0.value.ended }.map(\.key))
-            guard let inFlight = remaining.first(where: { !finished.contains($0.index) }), let c = byJob[inFlight.index] else { break }
-            let verdict: Verdict = end == .timedOut ? .hang : .crash
-            let res = JobResult(job: inFlight, caseInfo: c, verdict: verdict, differences: [],
-                                kernelLog: ConsoleLog.excerpt(console).split(separator: "\n").map(String.init), seconds: 0)
-            results.append(res)
-            reporter.finished(res)
-            remaining = remaining.filter { !finished.contains($0.index) && $0.index != inFlight.index }
-        }
-        let summary = RunSummary(results: results.sorted { $0.job.index < $1.job.index }, kernel: log.kernel ?? kernel.release,
-                                 moduleSource: source, buildSeconds: buildSeconds, bootSeconds: bootSeconds,
-                                 totalSeconds: Date().timeIntervalSince(t0))
+        let setup = GuestLane.Setup(kernel: kernel, initrd: initrd, disks: disks, agent: agent, stallTimeout: stallTimeout,
+                                    reporter: reporter)
+        let outcomes = try Self.runConcurrently(lanes.enumerated().map { i, laneJobs in
+            GuestLane(setup: setup, directory: lanes.count == 1 ? resultsDir : resultsDir + "/guest\(i + 1)",
+                      jobs: laneJobs, cases: cases)
+        })
+        let summary = RunSummary(
+            results: outcomes.flatMap(\.results).sorted { $0.job.index < $1.job.index },
+            kernel: outcomes.lazy.compactMap(\.kernel).first ?? kernel.release,
+            moduleSource: source, moduleRevision: ModuleRevision.describe(source: source, module: module ?? kernel.vmlinuz),
+            buildSeconds: buildSeconds, bootSeconds: outcomes.flatMap(\.bootSeconds), readySeconds: outcomes.flatMap(\.readySeconds),
+            totalSeconds: Date().timeIntervalSince(t0), guests: lanes.count)
+        try ResultsFolder.writeVerdicts(summary.results, to: resultsDir)
         reporter.summary(summary)
         return summary
     }
 
-    func judge(job: Job, caseInfo: Case, log: RecordLog) -> JobResult {
-        let obs = log.jobs[job.index] ?? Observations()
-        if let err = obs.error {
-            return JobResult(job: job, caseInfo: caseInfo, verdict: .error(err), differences: [], kernelLog: [], seconds: 0)
+    /// Deals jobs round-robin into at most `count` non-empty lanes, keeping each lane in job order.
+    static func deal(_ jobs: [Job], into count: Int) -> [[Job]] {
+        let n = max(1, min(count, jobs.count))
+        var lanes = Array(repeating: [Job](), count: n)
+        for (i, job) in jobs.enumerated() { lanes[i % n].append(job) }
+        return lanes
+    }
+
+    /// Runs each lane on its own thread and waits for all; the first error (if any) is rethrown.
+    static func runConcurrently(_ lanes: [GuestLane]) throws -> [GuestLane.Outcome] {
+        if lanes.count == 1, let only = lanes.first { return [try only.run()] }
+        let slots = LockedSlots<Result<GuestLane.Outcome, Error>>(count: lanes.count)
+        let group = DispatchGroup()
+        for (i, lane) in lanes.enumerated() {
+            group.enter()
+            Thread.detachNewThread {
+                slots.set(i, Result { try lane.run() })
+                group.leave()
+            }
         }
-        let diffs = Checker.check(job: job, defaults: log.defaults ?? .debian, observed: obs)
-        return JobResult(job: job, caseInfo: caseInfo, verdict: diffs.isEmpty ? .pass : .fail, differences: diffs,
-                         kernelLog: obs.mount?.kernelLog ?? [], seconds: 0)
+        group.wait()
+        return try slots.values.map { try $0?.get() ?? GuestLane.Outcome() }
     }
 }
 
@@ -129,8 +103,23 @@ public struct RunSummary: Sendable {
     public var results: [JobResult]
     public var kernel: String
     public var moduleSource: String
+    /// Git revision or content hash of the module source (see ``ModuleRevision``).
+    public var moduleRevision: String
     public var buildSeconds: Double
+    /// Wall time of each boot, start to power-off (or kill).
     public var bootSeconds: [Double]
+    /// Seconds from each boot's start to the agent's first record (boot, module load, loop filesystems).
+    public var readySeconds: [Double]
     public var totalSeconds: Double
+    /// Guests that ran in parallel.
+    public var guests: Int
     public var exitStatus: ExitStatus { ExitStatus.of(results) }
+
+    public init(results: [JobResult], kernel: String, moduleSource: String, moduleRevision: String, buildSeconds: Double,
+                bootSeconds: [Double], readySeconds: [Double] = [], totalSeconds: Double, guests: Int) {
+        self.results = results; self.kernel = kernel; self.moduleSource = moduleSource
+        self.moduleRevision = moduleRevision; self.buildSeconds = buildSeconds; self.bootSeconds = bootSeconds
+        self.readySeconds = readySeconds
+        self.totalSeconds = totalSeconds; self.guests = guests
+    }
 }

@@ -12,22 +12,29 @@ public enum BootEnd: Sendable, Equatable {
 public struct BootSession: Sendable {
     public var kernel: KernelImage
     public var initrd: String
+    /// The ext4 and xfs disks (snapshot mode: every boot starts from the same fresh filesystems).
+    public var disks: DiskImages
     /// The executable the guest runs as its agent (this very binary, seen over the 9p host root).
     public var agent: String
     /// Host folder shared read-write with the guest; the plan and records live here.
     public var resultsDir: String
-    /// Kill QEMU when the records file has not grown for this long.
+    /// Kill QEMU when the records file has not grown for this long (the per-step watchdog: the
+    /// guest writes a record after the mount and after every step).
     public var stallTimeout: Double
+    /// Kill QEMU when no record at all has appeared this long after the start (boot, module load,
+    /// loop filesystems): booting takes longer than a step, and longer still when guests share cores.
+    public var bootTimeout: Double
 
-    public init(kernel: KernelImage, initrd: String, agent: String, resultsDir: String, stallTimeout: Double) {
-        self.kernel = kernel; self.initrd = initrd; self.agent = agent; self.resultsDir = resultsDir
-        self.stallTimeout = stallTimeout
+    public init(kernel: KernelImage, initrd: String, disks: DiskImages, agent: String, resultsDir: String,
+                stallTimeout: Double, bootTimeout: Double = 180) {
+        self.kernel = kernel; self.initrd = initrd; self.disks = disks; self.agent = agent; self.resultsDir = resultsDir
+        self.stallTimeout = stallTimeout; self.bootTimeout = bootTimeout
     }
 
-    /// The QEMU command line: software emulation, one vCPU, no network, host root over 9p.
+    /// The QEMU command line: software emulation, one vCPU, no network, host root over 9p, two disks.
     public func qemuArguments(planPath: String) -> [String] {
         let append = [
-            "console=ttyS0", "quiet", "panic=-1", "oops=panic", "softlockup_panic=1",
+            "console=ttyS0", "quiet", "panic=-1", "oops=panic", "softlockup_panic=1", "sysrq_always_enabled=1",
             "ovl.agent=\(agent)", "ovl.results=/mnt/results", "ovl.plan=/mnt/results/\((planPath as NSString).lastPathComponent)",
         ].joined(separator: " ")
         return [
@@ -35,7 +42,10 @@ public struct BootSession: Sendable {
             "-kernel", kernel.vmlinuz, "-initrd", initrd, "-append", append,
             "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
             "-virtfs", "local,path=\(resultsDir),mount_tag=results,security_model=none",
-        ]
+            // The human monitor on two FIFOs (monitor.in/.out): after a stall the host asks the
+            // guest for its blocked tasks (SysRq-w) before killing it.
+            "-monitor", "pipe:\(resultsDir)/monitor",
+        ] + disks.qemuArguments
     }
 
     /// Boots, waits until QEMU exits or the records stall, and returns how it ended.
@@ -57,17 +67,27 @@ public struct BootSession: Sendable {
         do { try p.run() } catch {
             throw HarnessError(.setup, "cannot start qemu-system-x86_64 (apt-get install qemu-system-x86): \(error)")
         }
+        let monitor = resultsDir + "/monitor"
+        for end in [".in", ".out"] {
+            unlink(monitor + end)
+            guard mkfifo(monitor + end, 0o600) == 0 else {
+                throw HarnessError(.setup, "cannot make the QEMU monitor FIFO \(monitor + end) (errno \(errno))")
+            }
+        }
+        defer { for end in [".in", ".out"] { unlink(monitor + end) } }
         let records = resultsDir + "/records.jsonl"
-        var lastSize = -1
+        var lastSize = 0
         var lastChange = Date()
         while p.isRunning {
             Thread.sleep(forTimeInterval: 0.25)
             let size = (try? FileManager.default.attributesOfItem(atPath: records)[.size] as? Int) ?? 0
+            let limit = lastSize == 0 ? bootTimeout : stallTimeout
             if size != lastSize {
                 lastSize = size
                 lastChange = Date()
                 onProgress(size)
-            } else if Date().timeIntervalSince(lastChange) > stallTimeout {
+            } else if Date().timeIntervalSince(lastChange) > limit {
+                if lastSize > 0 { dumpBlockedTasks(monitor: monitor + ".in") }
                 p.terminate()
                 Thread.sleep(forTimeInterval: 1)
                 if p.isRunning { kill(p.processIdentifier, SIGKILL) }
@@ -76,5 +96,19 @@ public struct BootSession: Sendable {
             }
         }
         return .exited(status: p.terminationStatus)
+    }
+
+    /// Presses SysRq keys through the QEMU monitor: 8 (every message to the serial console, which
+    /// the kernel writes from the interrupt even when a task spins), w (the stacks of blocked
+    /// tasks) and l (a backtrace of the CPU: a task spinning in the kernel). `vm/init` also
+    /// streams them to `kmsg.log`. Then waits a moment for them to arrive.
+    func dumpBlockedTasks(monitor: String) {
+        // O_NONBLOCK: never wait on a monitor that is gone; QEMU holds the FIFO open read-write.
+        let fd = open(monitor, O_WRONLY | O_NONBLOCK)
+        guard fd >= 0 else { return }
+        let command = Array("sendkey alt-sysrq-8\nsendkey alt-sysrq-w\nsendkey alt-sysrq-l\n".utf8)
+        _ = command.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        Thread.sleep(forTimeInterval: 2)
     }
 }

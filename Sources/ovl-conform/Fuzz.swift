@@ -98,12 +98,9 @@ struct Fuzz: ParsableCommand {
             generator: generator, seed: seed, count: count,
             seconds: try seconds(), batchSize: batch, configs: configs, shrinkLimit: shrink, shrinkRounds: 12,
             outDir: out ?? resultsDir + "/reproducers"
-        ) { cases, runsIn, label in
-            var suite = Suite(cases: cases, configs: configs, moduleSource: moduleSrc, kernelVersion: kernel,
-                              resultsDir: resultsDir + "/" + label, stallTimeout: stepTimeout,
-                              reporter: ProgressReporter(verbose: false))
-            suite.runsIn = runsIn
-            return suite
+        ) { jobs, label in
+            Suite(jobs: jobs, moduleSource: moduleSrc, kernelVersion: kernel, resultsDir: resultsDir + "/" + label,
+                  stallTimeout: stepTimeout, reporter: ProgressReporter(verbose: false))
         }
         let report: FuzzCampaign.Report
         do {

@@ -18,6 +18,9 @@ struct Run: ParsableCommand {
     @Option(help: "Debian 6.12.N kernel version to boot (default: the newest available).")
     var kernel: String?
 
+    @Option(help: "Boot a built kernel tree (arch/x86/boot/bzImage, its modules; overlay built in or fs/overlayfs/overlay.ko) instead of a Debian kernel.")
+    var kernelTree: String?
+
     @Option(name: .customLong("fs"), help: "Filesystem configurations: ext4, xfs, ext4/xfs, xfs/ext4 (lower/upper). Repeatable.")
     var filesystems: [String] = []
 
@@ -30,8 +33,17 @@ struct Run: ParsableCommand {
     @Option(help: "Results folder (default: results/<time>).")
     var results: String?
 
-    @Option(help: "Seconds without guest progress before a hang is declared.")
+    @Option(help: "Seconds without guest progress (a record after the mount and after every step) before a hang is declared.")
     var stepTimeout: Double = 60
+
+    @Option(help: "Guests to run in parallel (one vCPU each); the jobs are dealt out among them.")
+    var jobs: Int = 1
+
+    @Option(help: "Run only slice I of N of the (case x configuration) job list, e.g. 2/4 (for CI matrices).")
+    var shard: String?
+
+    @Flag(help: "Re-run only the fail/crash/hang jobs of the last results folder (--results DIR, default the newest under results/).")
+    var rerunFailed = false
 
     @Flag(help: "Print every verdict, not only failures.")
     var verbose = false
@@ -51,23 +63,60 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let cases = try loadCases(paths)
-        let dir = results ?? "results/" + ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
-        let resultsDir = URL(fileURLWithPath: dir).standardizedFileURL.path
-        let suite = Suite(cases: cases, configs: try configs(), moduleSource: moduleSrc, kernelVersion: kernel,
-                          resultsDir: resultsDir, stallTimeout: stepTimeout, reporter: ProgressReporter(verbose: verbose))
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if kernelTree != nil, moduleSrc != nil || kernel != nil {
+            throw ValidationError("--kernel-tree boots the tree's own kernel and overlay; it excludes --module-src and --kernel")
+        }
+        var selected = JobList.all(cases: try loadCases(paths), configs: try configs())
+        if let shard {
+            do { selected = JobList.slice(selected, shard: try Shard(parsing: shard)) } catch { throw ValidationError(error.description) }
+        }
+        var dir = results
+        if rerunFailed {
+            do {
+                let previous = try results ?? ResultsFolder.latest(under: "results")
+                selected = JobList.only(selected, named: try ResultsFolder.failedJobs(in: previous))
+                say("ovl-conform: re-running \(selected.count) failed jobs of \(previous)")
+            } catch {
+                throw ValidationError("--rerun-failed: \(error)")
+            }
+            dir = nil  // the re-run gets a folder of its own; the one read stays as it was
+            if selected.isEmpty { throw ExitCode(ExitStatus.success.rawValue) }
+        }
+        let resultsDir = URL(fileURLWithPath: dir ?? Self.freshResultsFolder()).standardizedFileURL.path
+        let suite = Suite(jobs: selected, moduleSource: moduleSrc, kernelVersion: kernel, kernelTree: kernelTree, resultsDir: resultsDir,
+                          stallTimeout: stepTimeout, guests: jobs, reporter: ProgressReporter(verbose: verbose))
         let summary: RunSummary
         do {
             summary = try suite.run()
         } catch let e as HarnessError {
             FileHandle.standardError.write(Data("ovl-conform: error: \(e.message)\n".utf8))
-            throw ExitCode(e.kind == .untestable ? ExitStatus.untestable.rawValue : ExitStatus.broken.rawValue)
+            throw ExitCode(ExitStatus.of(e).rawValue)
         }
-        if let junit { try JUnitReporter.render(summary).write(toFile: junit, atomically: true, encoding: .utf8) }
+        if let junit { try JUnitReporter.render(summary, options: options()).write(toFile: junit, atomically: true, encoding: .utf8) }
         if let tap { try TAPReporter.render(summary).write(toFile: tap, atomically: true, encoding: .utf8) }
-        print("results: \(resultsDir)")
+        say("results: \(resultsDir)")
         throw ExitCode(summary.exitStatus.rawValue)
     }
+
+    /// `results/<ISO time>`.
+    static func freshResultsFolder() -> String {
+        "results/" + ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
+    }
+
+    /// The options of this run, for the JUnit properties.
+    func options() -> [String: String] {
+        var o = ["fs": (try? configs())?.map(\.description).joined(separator: " ") ?? "",
+                 "step_timeout": String(stepTimeout), "jobs": String(jobs)]
+        if let shard { o["shard"] = shard }
+        if rerunFailed { o["rerun_failed"] = "true" }
+        return o
+    }
+}
+
+/// Writes a line to stdout at once (the progress reporter writes unbuffered too, so lines keep their order).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 /// Parses every case under `paths` (default `cases/`), printing each error compiler-style.

@@ -17,7 +17,8 @@ private func result(_ verdict: Verdict, _ diffs: [Difference] = []) throws -> Jo
 }
 
 private func summary(_ r: [JobResult]) -> RunSummary {
-    RunSummary(results: r, kernel: "6.12.117", moduleSource: "/src", buildSeconds: 1, bootSeconds: [4], totalSeconds: 10)
+    RunSummary(results: r, kernel: "6.12.117", moduleSource: "/src", moduleRevision: "git 0123456789ab",
+               buildSeconds: 1, bootSeconds: [4], totalSeconds: 10, guests: 1)
 }
 
 @Suite("Reporters and exit status")

@@ -1,34 +1,46 @@
 import Foundation
 
-/// JUnit XML: one testcase per case × configuration; the first difference in the failure message,
-/// every difference in its body, the kernel log in system-err.
+/// JUnit XML in the shape Jenkins' and Ant's JUnit schema (junit-4.xsd) accepts: one testcase per
+/// case × configuration; the first difference in the failure message, every difference in its
+/// body, the kernel log in system-err; kernel, module source and revision, and the run's options
+/// as properties.
 public enum JUnitReporter {
-    public static func render(_ s: RunSummary) -> String {
+    /// - Parameter options: the run's options (`fs`, `jobs`, …), each written as an `option.NAME` property.
+    public static func render(_ s: RunSummary, options: [String: String] = [:]) -> String {
         let failures = s.results.filter { $0.verdict == .fail }.count
-        let errors = s.results.filter { $0.verdict.isFailure && $0.verdict != .fail }.count
+        let errors = s.results.filter { $0.verdict == .crash || $0.verdict == .hang }.count
             + s.results.filter { if case .error = $0.verdict { true } else { false } }.count
         let skipped = s.results.filter { if case .skip = $0.verdict { true } else { false } }.count
+        let counts = "tests=\"\(s.results.count)\" failures=\"\(failures)\" errors=\"\(errors)\""
         var x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        x += "<testsuites name=\"ovl-conform\" tests=\"\(s.results.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(format(s.totalSeconds))\">\n"
-        x += "  <testsuite name=\"ovl-conform\" tests=\"\(s.results.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"\(format(s.totalSeconds))\">\n"
+        x += "<testsuites name=\"ovl-conform\" \(counts) time=\"\(format(s.totalSeconds))\">\n"
+        x += "  <testsuite name=\"ovl-conform\" \(counts) skipped=\"\(skipped)\" time=\"\(format(s.totalSeconds))\">\n"
         x += "    <properties>\n"
-        x += "      <property name=\"kernel\" value=\"\(esc(s.kernel))\"/>\n"
-        x += "      <property name=\"module_source\" value=\"\(esc(s.moduleSource))\"/>\n"
+        var properties = [("kernel", s.kernel), ("module_source", s.moduleSource), ("module_revision", s.moduleRevision),
+                          ("guests", String(s.guests))]
+        properties += options.keys.sorted().map { ("option.\($0)", options[$0] ?? "") }
+        for (name, value) in properties {
+            x += "      <property name=\"\(esc(name))\" value=\"\(esc(value))\"/>\n"
+        }
         x += "    </properties>\n"
         for r in s.results {
-            x += "    <testcase classname=\"\(esc(r.caseInfo.id.replacingOccurrences(of: "/", with: ".")))\" name=\"\(esc(r.name))\" file=\"\(esc(r.caseInfo.file))\" time=\"\(format(r.seconds))\""
-            let body = r.differences.map { "\($0.subject)\n  - expected (model)   \($0.expected)\n  + observed (kernel)  \($0.observed)" }.joined(separator: "\n")
+            x += "    <testcase classname=\"\(esc(r.caseInfo.id.replacingOccurrences(of: "/", with: ".")))\" name=\"\(esc(r.name))\" time=\"\(format(r.seconds))\""
+            let location = "case file: \(r.caseInfo.file)\nrules: \(r.caseInfo.rules.joined(separator: ","))\n"
             switch r.verdict {
             case .pass:
                 x += "/>\n"
                 continue
             case .fail:
                 let first = r.differences.first.map { "\($0.subject): expected \($0.expected), observed \($0.observed)" } ?? "differs"
-                x += ">\n      <failure message=\"\(esc(first))\" type=\"difference\">\(esc("rules " + r.caseInfo.rules.joined(separator: ",") + "\n" + body))</failure>\n"
+                let body = r.differences.map {
+                    "\($0.subject)\n  - expected (model)   \($0.expected)\n  + observed (kernel)  \($0.observed)"
+                }.joined(separator: "\n")
+                x += ">\n      <failure message=\"\(esc(first))\" type=\"difference\">\(esc(location + body))</failure>\n"
             case .crash, .hang:
-                x += ">\n      <error message=\"\(r.verdict.name)\" type=\"\(r.verdict.name)\">\(esc(r.kernelLog.joined(separator: "\n")))</error>\n"
+                let first = r.kernelLog.first ?? r.verdict.name
+                x += ">\n      <error message=\"\(esc(r.verdict.name + ": " + first))\" type=\"\(r.verdict.name)\">\(esc(location + r.kernelLog.joined(separator: "\n")))</error>\n"
             case .error(let why):
-                x += ">\n      <error message=\"\(esc(why))\" type=\"harness\"/>\n"
+                x += ">\n      <error message=\"\(esc(why))\" type=\"harness\">\(esc(location))</error>\n"
             case .skip(let why):
                 x += ">\n      <skipped message=\"\(esc(why))\"/>\n"
             }

@@ -1,0 +1,19 @@
+import OvlVM
+
+/// Why a guest boot produced no records at all, as a harness error with its exit status.
+enum BootFailure {
+    /// The console line `vm/init` prints when `insmod overlay.ko` fails.
+    static let moduleLoadFailed = "ovl-init: MODULE-LOAD-FAILED"
+
+    /// overlay.ko that does not load makes the commit untestable (exit 125, `git bisect run` skips
+    /// it); any other failure to reach the agent is a broken setup (exit 128).
+    static func diagnose(console: String, end: BootEnd, bootDir: String) -> HarnessError {
+        if console.contains(moduleLoadFailed) {
+            return HarnessError(.untestable, "overlay.ko did not load in the guest (insmod failed); console: "
+                                + "\(bootDir)/console.log\n" + ConsoleLog.excerpt(console))
+        }
+        let how = end == .timedOut ? "no record before the boot timeout" : "the guest powered off"
+        return HarnessError(.setup, "the guest did not start the agent (\(how)); console: \(bootDir)/console.log\n"
+                            + ConsoleLog.excerpt(console))
+    }
+}

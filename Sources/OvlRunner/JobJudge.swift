@@ -1,0 +1,22 @@
+import Foundation
+import OvlCase
+import OvlModel
+
+/// Judges one finished job: the guest's error, or the model's differences and the kernel's own
+/// complaints (a WARNING or a new taint bit during the job fails it).
+enum JobJudge {
+    static func judge(job: Job, caseInfo: Case, log: RecordLog, bootDir: String) -> JobResult {
+        let obs = log.jobs[job.index] ?? Observations()
+        let events = (try? String(contentsOfFile: "\(bootDir)/kmsg/\(job.index).txt", encoding: .utf8))
+            .flatMap(KernelEvents.init(parsing:))
+        if let err = obs.error {
+            return JobResult(job: job, caseInfo: caseInfo, verdict: .error(err), differences: [],
+                             kernelLog: events?.lines ?? [], seconds: 0)
+        }
+        var diffs = Checker.check(job: job, defaults: log.defaults ?? .debian, observed: obs)
+        if let kernel = events?.difference { diffs.insert(kernel, at: 0) }
+        let kernelLog = diffs.isEmpty ? obs.mount?.kernelLog ?? [] : events?.lines ?? obs.mount?.kernelLog ?? []
+        return JobResult(job: job, caseInfo: caseInfo, verdict: diffs.isEmpty ? .pass : .fail, differences: diffs,
+                         kernelLog: kernelLog, seconds: 0)
+    }
+}
