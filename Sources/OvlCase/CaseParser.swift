@@ -151,15 +151,18 @@ public enum CaseParser {
 
         var steps: [OvlModel.Operation] = []
         var stepLocations: [SourceLocation] = []
+        var inodeChecks: [InodeCheck] = []
         if let stepsNode = fields["steps"], !reader.isNull(stepsNode) {
             let parser = StepParser(reader: reader)
             for item in try reader.sequence(stepsNode) {
                 steps.append(try parser.parseStep(item))
                 stepLocations.append(reader.location(of: item))
+                if let check = try parser.inodeCheck(item, index: steps.count - 1, steps: steps) { inodeChecks.append(check) }
             }
         }
 
-        let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps)
+        let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
+                                inodeChecks: inodeChecks)
         return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
                     groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root))
     }

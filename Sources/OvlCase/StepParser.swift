@@ -41,6 +41,29 @@ struct StepParser {
         "drop_caches": .none,
     ]
 
+    /// Keys a `stat`/`lstat` step may add: the 1-based number of an earlier stat step whose
+    /// object must be the same inode (same st_dev and st_ino), or another one.
+    static let inodeKeys = ["same_inode_as", "other_inode_than"]
+
+    /// The identity assertion of step `index` (0-based), if it makes one.
+    /// - Parameter steps: the steps parsed so far, the current one last.
+    func inodeCheck(_ node: YNode, index: Int, steps: [OvlModel.Operation]) throws(CaseError) -> InodeCheck? {
+        guard case let .mapping(mapping) = node, let name = mapping.keys.first?.scalar?.string, name == "stat" || name == "lstat",
+              let args = mapping.values.first, case .mapping = args else { return nil }
+        let fields = try reader.fields(args, allowed: ["path"] + Self.inodeKeys)
+        for key in Self.inodeKeys {
+            guard let value = fields[key] else { continue }
+            guard index > 0 else { throw reader.error("'\(key)' needs an earlier stat step; this is the first step", at: value) }
+            let other = Int(try reader.integer(value, in: 1...Int64(index))) - 1
+            switch steps[other] {
+            case .stat, .lstat: break
+            default: throw reader.error("'\(key)' names step \(other + 1), which is a \(steps[other].name), not a stat or lstat", at: value)
+            }
+            return InodeCheck(step: index, other: other, same: key == "same_inode_as")
+        }
+        return nil
+    }
+
     /// Every step name, sorted.
     static let names: [String] = shapes.keys.sorted()
 
@@ -75,7 +98,7 @@ struct StepParser {
             try step.expectNoArguments()
             return name == "remount" ? .remount : .dropCaches
         case .path:
-            let path = try step.path()
+            let path = try step.path(optional: name == "stat" || name == "lstat" ? Self.inodeKeys : [])
             switch name {
             case "stat": return .stat(path)
             case "lstat": return .lstat(path)
@@ -179,9 +202,9 @@ private struct Step {
         return fields
     }
 
-    func path() throws(CaseError) -> RelPath {
+    func path(optional: [String] = []) throws(CaseError) -> RelPath {
         if let args, case .scalar = args, !reader.isNull(args) { return try reader.path(args) }
-        let fields = try fields(required: ["path"], optional: [])
+        let fields = try fields(required: ["path"], optional: optional)
         return try reader.path(try fields.required("path"))
     }
 

@@ -36,12 +36,19 @@ struct JobRunner {
             try Files.mkdir(workDir, mode: 0o755)
             try LayerBuilder.build(upper, at: upperDir)
         }
+        try recordLayerInodes()
         let mounted = mount()
         var merged: TreeView = [:]
         if mounted {
+            recordOverlayDev(generation: 0)
+            var generation = 0
             let exec = StepExecutor(mountPoint: mountPoint, remount: remount)
             for (i, op) in job.scenario.steps.enumerated() {
                 writer.write(.step(job: job.index, index: i, exec.run(op)))
+                if op == .remount {
+                    generation += 1
+                    recordOverlayDev(generation: generation)
+                }
             }
             merged = try StateDump.tree(at: mountPoint)
             try Mount.unmount(mountPoint)
@@ -55,6 +62,27 @@ struct JobRunner {
         var lowerViews: [TreeView] = []
         for dir in lowerDirs { lowerViews.append(try StateDump.tree(at: dir)) }
         writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, lowers: lowerViews)))
+    }
+
+    /// Records the real inode numbers and devices of the layers as built (R54–R58).
+    func recordLayerInodes() throws(SysError) {
+        var lowers: [[RelPath: UInt64]] = []
+        var devs: [UInt64] = []
+        for dir in lowerDirs {
+            lowers.append(try StateDump.inodes(at: dir))
+            devs.append(try Files.stat(dir).dev)
+        }
+        let hasUpper = job.scenario.upper != nil
+        let table = LayerInodes(lowers: lowers, upper: hasUpper ? try StateDump.inodes(at: upperDir) : nil,
+                                lowerDevs: devs, upperDev: hasUpper ? try Files.stat(upperDir).dev : nil)
+        writer.write(.layerInodes(job: job.index, table))
+    }
+
+    /// Records `stat(mountpoint).st_dev` of the overlay now mounted.
+    func recordOverlayDev(generation: Int) {
+        if let st = try? Files.stat(mountPoint) {
+            writer.write(.overlayDev(job: job.index, generation: generation, dev: st.dev))
+        }
     }
 
     /// Mounts the overlay and records the outcome; true when it is mounted.

@@ -30,9 +30,9 @@ struct StepExecutor {
         case .openRW(let p): try Files.openClose(path(p), flags: O_RDWR)
         case .truncate(let p, let size): try Files.truncate(path(p), size)
         case .readdir(let p):
-            var names: [String: FileType] = [:]
-            for e in try Files.readdir(path(p)) { names[e.name] = direntType(e.type) }
-            return .ok(.entries(names))
+            var names: [String: DirentView] = [:]
+            for e in try Files.readdir(path(p)) { names[e.name] = DirentView(type: direntType(e.type), ino: .number(e.ino)) }
+            return .ok(.dirents(names))
         case .mkdir(let p, let mode): try Files.mkdir(path(p), mode: mode)
         case .create(let p, let mode): try Files.openClose(path(p), flags: O_WRONLY | O_CREAT | O_EXCL, mode: mode)
         case .mknod(let p, .fifo): try Files.mknod(path(p), mode: S_IFIFO | 0o644, major: 0, minor: 0)
@@ -69,7 +69,8 @@ struct StepExecutor {
     func statView(_ st: FileStat) -> StatView {
         let type = StateDump.fileType(st.format)
         return StatView(type: type, perm: st.perm, uid: st.uid, gid: st.gid,
-                        size: type == .dir ? nil : st.size, nlink: st.nlink, mtime: st.mtime)
+                        size: type == .dir ? nil : st.size, nlink: st.nlink, mtime: st.mtime,
+                        ino: .number(st.ino), dev: .number(st.dev))
     }
 
     func direntType(_ t: UInt8) -> FileType {

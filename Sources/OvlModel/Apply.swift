@@ -33,8 +33,12 @@ extension OverlayModel {
         case .getxattr(let p, let name): return getxattr(p, name: name)
         case .removexattr(let p, let name): return removexattr(p, name: name)
         case .listxattr(let p): return listxattr(p)
-        case .remount: return .ok(.names(establishMount()))
-        case .dropCaches: return .ok(.none)
+        case .remount:
+            mountGeneration += 1
+            return .ok(.names(establishMount()))
+        case .dropCaches:
+            cacheEpoch += 1
+            return .ok(.none)
         }
     }
 
@@ -63,7 +67,10 @@ extension OverlayModel {
         let result = doFollow ? follow(path) : lookup(path).map { (path, $0) }
         switch result {
         case .failure(let e): return .failed(e)
-        case .success(let (p, r)): return .ok(.stat(statView(p, r)))
+        case .success(let (p, r)):
+            var view = statView(p, r)
+            (view.ino, view.dev) = inodeNumbers(p, r)
+            return .ok(.stat(view))
         }
     }
 
@@ -147,7 +154,11 @@ extension OverlayModel {
         case .failure(let e): return .failed(e)
         case .success(let (p, r)):
             guard r.node.kind.isDir else { return .failed(.ENOTDIR) }
-            return .ok(.entries(mergedChildren(p, of: r).mapValues { $0.node.kind.fileType }))
+            var out: [String: DirentView] = [:]
+            for (name, child) in mergedChildren(p, of: r) {
+                out[name] = DirentView(type: child.node.kind.fileType, ino: direntIno(p.appending(name), child))
+            }
+            return .ok(.dirents(out))
         }
     }
 

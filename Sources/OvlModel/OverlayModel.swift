@@ -18,6 +18,13 @@ public struct OverlayModel: Sendable {
     /// `#<hex>` whiteout in `workdir/work` to hard-link the next ones from, until the next mount
     /// empties `work/` again (R8). Learned on the 6.12 module; R43 alone says `work/` is empty.
     var spareWhiteoutInWork = false
+    /// The next number ``upperRef(_:)`` gives an upper inode (``Node/inode``).
+    var nextInode = 1
+    /// How many times the overlay was mounted again (`remount` steps): pseudo devices and counter
+    /// inos are per mount (R55).
+    var mountGeneration = 0
+    /// How many `drop_caches` steps ran: an evicted directory inode gets a new counter ino (R55).
+    var cacheEpoch = 0
     let given: [MountOption]
     /// The options as `ovl_fs_params_verify` leaves them, before `fill_super` adjusts uuid.
     var verified: ResolvedOptions?
@@ -48,7 +55,8 @@ public struct OverlayModel: Sendable {
             return MountObservation(errno: error.errno, options: nil, kernelLog: ["overlayfs: " + error.message])
         }
         mounted = true
-        return MountObservation(errno: nil, options: establishMount(), kernelLog: [])
+        let shown = establishMount()
+        return MountObservation(errno: nil, options: shown, kernelLog: xinoLog)
     }
 
     /// What `fill_super` writes and which options mountinfo then shows (`params.c:ovl_show_options`).

@@ -11,6 +11,7 @@ extension OverlayModel {
                 guard case .success(let r) = lookup(path) else { continue }
                 var view = entryView(r.node, xattrs: visibleXattrs(r.node))
                 view.nlink = statView(path, r).nlink
+                (view.ino, view.dev) = inodeNumbers(path, r)
                 merged[path] = view
                 if r.node.kind.isDir {
                     for name in mergedChildren(path, of: r).keys { queue.append(path.appending(name)) }
@@ -19,7 +20,14 @@ extension OverlayModel {
         }
         let upperView = upper.map { layerView($0) }
         return Snapshot(merged: merged, upper: upperView, work: mounted && upper != nil ? (spareWhiteoutInWork ? [XattrPattern.tempName] : []) : nil,
-                        lowers: lowers.map { layerView($0) })
+                        lowers: lowers.indices.map { k in
+                            // A lower layer never changes, inode numbers included (R1).
+                            layerView(lowers[k]).reduce(into: TreeView()) { out, e in
+                                var v = e.value
+                                v.ino = .real(.lower(layer: k, path: e.key), fsid: 0, xinoBits: 0)
+                                out[e.key] = v
+                            }
+                        })
     }
 
     /// The on-disk view of one layer (every xattr, whiteouts as 0:0 devices).

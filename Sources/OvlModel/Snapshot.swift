@@ -14,12 +14,17 @@ public struct EntryView: Codable, Sendable, Equatable {
     public var mtime: Int64?
     /// Extended attributes (all namespaces the dump reads); nil = not predicted.
     public var xattrs: [String: String]?
+    /// st_ino: a number in a dump, a symbol in a prediction (R54–R58); nil = not predicted.
+    public var ino: InoValue?
+    /// st_dev, likewise.
+    public var dev: DevValue?
 
     public init(type: FileType, perm: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil,
                 data: String? = nil, target: String? = nil, rdev: String? = nil, nlink: UInt64? = nil,
-                mtime: Int64? = nil, xattrs: [String: String]? = nil) {
+                mtime: Int64? = nil, xattrs: [String: String]? = nil, ino: InoValue? = nil, dev: DevValue? = nil) {
         self.type = type; self.perm = perm; self.uid = uid; self.gid = gid; self.data = data
         self.target = target; self.rdev = rdev; self.nlink = nlink; self.mtime = mtime; self.xattrs = xattrs
+        self.ino = ino; self.dev = dev
     }
 }
 

@@ -5,7 +5,7 @@ public enum Checker {
     /// Runs the model over `job` and lists every difference from `observed`.
     public static func check(job: Job, defaults: ModuleDefaults, observed: Observations) -> [Difference] {
         var model = OverlayModel(scenario: job.scenario,
-                                 environment: Environment(defaults: defaults, samefs: job.config.samefs))
+                                 environment: Environment(defaults: defaults, samefs: job.config.samefs, fs: job.config))
         var diffs: [Difference] = []
         let predictedMount = model.mount()
         if let m = observed.mount {
@@ -13,23 +13,30 @@ public enum Checker {
         } else {
             diffs.append(Difference(step: nil, subject: "mount", expected: "a mount result", observed: "nothing recorded"))
         }
+        // The whole prediction first: numbered upper inodes are found in the final dump.
+        var expectedSteps: [Outcome] = []
         if model.mounted, observed.mount?.errno == nil {
-            for (i, op) in job.scenario.steps.enumerated() {
-                let expected = model.apply(op)
-                let subject = "step \(i + 1) \(op.name) \(describe(op))"
-                guard let got = observed.steps[i] else {
-                    diffs.append(Difference(step: i, subject: subject, expected: expected.description, observed: "not run"))
-                    continue
-                }
-                if !outcomeMatches(expected, got) {
-                    diffs.append(Difference(step: i, subject: subject, expected: expected.description, observed: got.description))
-                }
-            }
+            for op in job.scenario.steps { expectedSteps.append(model.apply(op)) }
         }
         let predicted = model.snapshot()
+        var inodes = InodeResolver(layers: observed.layerInodes, overlayDevs: observed.overlayDevs,
+                                   finalUpper: observed.snapshot?.upper, upperPaths: model.upperPathsBySerial)
+        for (i, (op, expected)) in zip(job.scenario.steps, expectedSteps).enumerated() {
+            let subject = "step \(i + 1) \(op.name) \(describe(op))"
+            guard let got = observed.steps[i] else {
+                diffs.append(Difference(step: i, subject: subject, expected: expected.description, observed: "not run"))
+                continue
+            }
+            if !outcomeMatches(expected, got) {
+                diffs.append(Difference(step: i, subject: subject, expected: expected.description, observed: got.description))
+            } else {
+                diffs += compareInodes(step: i, subject, expected, got, &inodes)
+            }
+        }
+        diffs += checkInodeAssertions(job.scenario, observed)
         if let s = observed.snapshot {
-            diffs += compareTree("merged", predicted.merged, s.merged)
-            if let pu = predicted.upper, let ou = s.upper { diffs += compareTree("upper", pu, ou) }
+            diffs += compareTree("merged", predicted.merged, s.merged, &inodes)
+            if let pu = predicted.upper, let ou = s.upper { diffs += compareTree("upper", pu, ou, &inodes) }
             let workMatches = predicted.work.map { e in
                 s.work.map { o in e.count == o.count && zip(e, o).allSatisfy { XattrPattern.matches($0, $1) } } ?? false
             } ?? (s.work == nil)
@@ -38,12 +45,50 @@ public enum Checker {
                                         observed: s.work.map { "\($0)" } ?? "no work/ dir"))
             }
             for (i, (pl, ol)) in zip(predicted.lowers, s.lowers).enumerated() {
-                diffs += compareTree("lower\(i)", pl, ol)
+                diffs += compareTree("lower\(i)", pl, ol, &inodes)
             }
         } else if observed.error == nil {
             diffs.append(Difference(step: nil, subject: "state dump", expected: "a dump", observed: "nothing recorded"))
         }
         return diffs
+    }
+
+    /// st_ino/st_dev of a stat step and d_ino of a listing, resolved against the records (R54–R59).
+    static func compareInodes(step: Int, _ subject: String, _ e: Outcome, _ o: Outcome,
+                              _ inodes: inout InodeResolver) -> [Difference] {
+        var d: [Difference] = []
+        switch (e, o) {
+        case (.ok(.stat(let es)), .ok(.stat(let os))):
+            if let ei = es.ino, let why = inodes.check(ino: ei, observed: os.ino) {
+                d.append(Difference(step: step, subject: subject + " st_ino", expected: why, observed: inodes.describe(ino: os.ino)))
+            }
+            if let ed = es.dev, let why = inodes.check(dev: ed, observed: os.dev) {
+                d.append(Difference(step: step, subject: subject + " st_dev", expected: why, observed: os.dev.map { "\($0)" } ?? "-"))
+            }
+        case (.ok(.dirents(let ee)), .ok(.dirents(let oe))):
+            for name in ee.keys.sorted() {
+                guard let ei = ee[name]?.ino, let why = inodes.check(ino: ei, observed: oe[name]?.ino) else { continue }
+                d.append(Difference(step: step, subject: subject + " d_ino of \(name)", expected: why,
+                                    observed: inodes.describe(ino: oe[name]?.ino)))
+            }
+        default: break
+        }
+        return d
+    }
+
+    /// The case's own `same_inode_as` / `other_inode_than` assertions, on the observed stat steps.
+    static func checkInodeAssertions(_ scenario: Scenario, _ observed: Observations) -> [Difference] {
+        var d: [Difference] = []
+        for c in scenario.inodeChecks {
+            guard case .ok(.stat(let a))? = observed.steps[c.step], case .ok(.stat(let b))? = observed.steps[c.other] else { continue }
+            let same = a.ino == b.ino && a.dev == b.dev
+            if same != c.same {
+                d.append(Difference(step: c.step, subject: "step \(c.step + 1) \(c.same ? "same_inode_as" : "other_inode_than") \(c.other + 1)",
+                                    expected: c.same ? "the inode of step \(c.other + 1)" : "another inode than step \(c.other + 1)",
+                                    observed: "dev \(a.dev.map { "\($0)" } ?? "-") ino \(a.ino.map { "\($0)" } ?? "-") vs dev \(b.dev.map { "\($0)" } ?? "-") ino \(b.ino.map { "\($0)" } ?? "-")"))
+            }
+        }
+        return d
     }
 
     static func compareMount(_ e: MountObservation, _ o: MountObservation) -> [Difference] {
@@ -70,6 +115,9 @@ public enum Checker {
             return es.type == os.type && field(es.perm, os.perm) && field(es.uid, os.uid) && field(es.gid, os.gid)
                 && field(es.size, os.size) && field(es.nlink, os.nlink) && field(es.mtime, os.mtime)
         case (.ok(.names(let en)), .ok(.names(let on))): return Set(en) == Set(on)
+        case (.ok(.dirents(let ee)), .ok(.dirents(let oe))):
+            // Names and d_types here; d_ino is resolved by compareInodes.
+            return ee.mapValues(\.type) == oe.mapValues(\.type)
         default: return e == o
         }
     }
@@ -77,14 +125,21 @@ public enum Checker {
     static func field<T: Equatable>(_ expected: T?, _ observed: T?) -> Bool { expected == nil || expected == observed }
 
     /// Compares two trees: missing and unexpected paths, then every predicted field of each entry.
-    static func compareTree(_ tree: String, _ e: TreeView, _ o: TreeView) -> [Difference] {
+    static func compareTree(_ tree: String, _ e: TreeView, _ o: TreeView, _ inodes: inout InodeResolver) -> [Difference] {
         var d: [Difference] = []
         for path in Set(e.keys).union(o.keys).sorted() {
             let subject = "\(tree) \(path)"
             switch (e[path], o[path]) {
             case (let ev?, nil): d.append(Difference(step: nil, subject: subject, expected: render(ev), observed: "absent"))
             case (nil, let ov?): d.append(Difference(step: nil, subject: subject, expected: "absent", observed: render(ov)))
-            case (let ev?, let ov?): d += compareEntry(subject, ev, ov)
+            case (let ev?, let ov?):
+                d += compareEntry(subject, ev, ov)
+                if let ei = ev.ino, let why = inodes.check(ino: ei, observed: ov.ino) {
+                    d.append(Difference(step: nil, subject: subject + " st_ino", expected: why, observed: inodes.describe(ino: ov.ino)))
+                }
+                if let ed = ev.dev, let why = inodes.check(dev: ed, observed: ov.dev) {
+                    d.append(Difference(step: nil, subject: subject + " st_dev", expected: why, observed: ov.dev.map { "\($0)" } ?? "-"))
+                }
             case (nil, nil): break
             }
         }

@@ -13,6 +13,7 @@ extension OverlayModel {
         node.xattrs = node.xattrs.filter { !isPrivate($0.key) }
         // Lower files in a case are never hardlinked, so every copy-up stores an origin (R45).
         node.xattrs[prefix + "origin"] = XattrPattern.fileHandle
+        node.origin = r.lowers.first.map { .lower(layer: $0.layer, path: $0.path) }
         upper?[path] = node
         markImpure(path.parent ?? .root)
     }
