@@ -31,6 +31,7 @@ struct StepParser {
         "mknod": .mapping(required: ["path", "type"], optional: ["major", "minor"]),
         "symlink": .mapping(required: ["target", "path"], optional: []),
         "rename": .mapping(required: ["old", "new"], optional: ["flags"]),
+        "link": .mapping(required: ["old", "new"], optional: []),
         "chmod": .mapping(required: ["path", "mode"], optional: []),
         "chown": .mapping(required: ["path", "uid", "gid"], optional: []),
         "utimes": .mapping(required: ["path", "mtime"], optional: []),
@@ -161,6 +162,7 @@ struct StepParser {
                 }
             }
             return .rename(try path("old"), to: try path("new"), flags: flags)
+        case "link": return .link(try path("old"), to: try path("new"))
         case "chmod": return .chmod(try path(), mode: try reader.mode(try need("mode")))
         case "chown": return .chown(try path(), uid: try reader.uint32(try need("uid")), gid: try reader.uint32(try need("gid")))
         case "utimes": return .utimes(try path(), mtime: try reader.int64(try need("mtime")))

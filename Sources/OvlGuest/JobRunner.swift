@@ -61,7 +61,13 @@ struct JobRunner {
         }
         var lowerViews: [TreeView] = []
         for dir in lowerDirs { lowerViews.append(try StateDump.tree(at: dir)) }
-        writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, lowers: lowerViews)))
+        var index: [String: EntryView]?
+        if job.scenario.upper != nil, let names = try? Files.readdir(workDir + "/index") {
+            index = [:]
+            for e in names { index?[e.name] = try StateDump.entry(workDir + "/index/" + e.name) }
+        }
+        writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, lowers: lowerViews,
+                                                        index: index)))
     }
 
     /// Records the real inode numbers and devices of the layers as built (R54–R58).

@@ -9,9 +9,18 @@ enum LayerBuilder {
     /// parent's mtime afterwards).
     static func build(_ layer: Layer, at root: String) throws(SysError) {
         let paths = layer.entries.keys.sorted { $0.components.count < $1.components.count || ($0.components.count == $1.components.count && $0 < $1) }
+        var linked: [Int: String] = [:]
         for path in paths {
             guard let node = layer.entries[path] else { continue }
             let real = root + "/" + path.description
+            // Later names of one inode (``Node/inode``) are hard links to the first.
+            if let group = node.inode {
+                if let first = linked[group] {
+                    try Files.link(first, real)
+                    continue
+                }
+                linked[group] = real
+            }
             switch node.kind {
             case .dir: try Files.mkdir(real, mode: 0o700)
             case .file(let data): try Files.write(real, Array(data.utf8), flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)

@@ -58,6 +58,7 @@ struct StepExecutor {
         case .getxattr(let p, let name): return .ok(.text(Xattr.render(try Xattr.get(path(p), name))))
         case .removexattr(let p, let name): try Xattr.remove(path(p), name)
         case .listxattr(let p): return .ok(.names(try Xattr.list(path(p)).sorted()))
+        case .link(let a, let b): try Files.link(path(a), path(b))
         case .remount: return .ok(.names(try remount()))
         case .dropCaches:
             sync()

@@ -4,6 +4,13 @@ extension OverlayModel {
     /// - Returns: the value or errno the kernel must return.
     public mutating func apply(_ op: Operation) -> Outcome {
         if upper == nil, op.modifies { return readOnly(op) }
+        let outcome = applyStep(op)
+        // Names of one upper inode share its new state (hardlinks, R61).
+        if let p = op.changedPath, upper?[p] != nil { syncInode(from: p) }
+        return outcome
+    }
+
+    mutating func applyStep(_ op: Operation) -> Outcome {
         switch op {
         case .stat(let p): return statPath(p, follow: true)
         case .lstat(let p): return statPath(p, follow: false)
@@ -39,6 +46,7 @@ extension OverlayModel {
         case .dropCaches:
             cacheEpoch += 1
             return .ok(.none)
+        case .link(let old, let new): return link(old, new)
         }
     }
 
@@ -87,6 +95,8 @@ extension OverlayModel {
             } else if let (layer, lp) = r.lowers.first {
                 nlink = UInt64(2 + lowers[layer].subdirCount(of: lp))
             }
+        } else {
+            nlink = UInt64(fileNlink(path, r))
         }
         return StatView(type: n.kind.fileType, perm: n.perm, uid: n.uid, gid: n.gid, size: n.size,
                         nlink: nlink, mtime: n.mtime)
@@ -189,6 +199,16 @@ extension OverlayModel {
 }
 
 extension Operation {
+    /// The object whose data or metadata a step changes in place, if any.
+    var changedPath: RelPath? {
+        switch self {
+        case .write(let p, _), .append(let p, _), .truncate(let p, _), .openRW(let p), .chmod(let p, _),
+             .chown(let p, _, _), .utimes(let p, _), .setxattr(let p, _, _), .removexattr(let p, _):
+            p
+        default: nil
+        }
+    }
+
     /// True for steps that change the file system (and so fail with EROFS without upper).
     var modifies: Bool {
         switch self {

@@ -55,6 +55,8 @@ public enum Operation: Codable, Sendable, Equatable {
     case removexattr(RelPath, name: String)
     /// `llistxattr(2)`: the set of names.
     case listxattr(RelPath)
+    /// `link(2)`: a new name for an existing non-directory.
+    case link(RelPath, to: RelPath)
     /// umount and mount again with the same options.
     case remount
     /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
@@ -86,6 +88,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .getxattr: "getxattr"
         case .removexattr: "removexattr"
         case .listxattr: "listxattr"
+        case .link: "link"
         case .remount: "remount"
         case .dropCaches: "drop_caches"
         }

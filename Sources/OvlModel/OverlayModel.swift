@@ -25,6 +25,10 @@ public struct OverlayModel: Sendable {
     var mountGeneration = 0
     /// How many `drop_caches` steps ran: an evicted directory inode gets a new counter ino (R55).
     var cacheEpoch = 0
+    /// `workdir/index`: per lower inode (``lowerKey(_:_:)``), the upper inode it was copied up to (R61, R62).
+    var index: [InodeRef: Node] = [:]
+    /// The overlay nlink of each indexed upper inode (R63): upper names plus uncovered lower names.
+    var unionNlink: [Int: Int] = [:]
     let given: [MountOption]
     /// The options as `ovl_fs_params_verify` leaves them, before `fill_super` adjusts uuid.
     var verified: ResolvedOptions?
@@ -37,6 +41,7 @@ public struct OverlayModel: Sendable {
         self.lowers = scenario.lowers
         self.upper = scenario.upper
         self.given = scenario.options
+        self.nextInode = (scenario.upper?.entries.values.compactMap(\.inode).max() ?? 0) + 1
         self.environment = environment
         self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,

@@ -18,15 +18,23 @@ extension OverlayModel {
                 }
             }
         }
-        let upperView = upper.map { layerView($0) }
+        var upperView = upper.map { layerView($0) }
+        // A hardlinked upper inode counts its upper names and its index entry (R61, R63).
+        for (path, node) in upper?.entries ?? [:] where !node.kind.isDir {
+            if let serial = node.inode { upperView?[path]?.nlink = UInt64(upperLinkCount(serial)) }
+        }
         return Snapshot(merged: merged, upper: upperView, work: mounted && upper != nil ? (spareWhiteoutInWork ? [XattrPattern.tempName] : []) : nil,
                         lowers: lowers.indices.map { k in
                             // A lower layer never changes, inode numbers included (R1).
                             layerView(lowers[k]).reduce(into: TreeView()) { out, e in
                                 var v = e.value
                                 v.ino = .real(.lower(layer: k, path: e.key), fsid: 0, xinoBits: 0)
+                                if v.type != .dir, v.rdev != "0:0" { v.nlink = UInt64(linkCount(lowers[k], e.key)) }
                                 out[e.key] = v
                             }
+                        },
+                        index: indexView.map { views in
+                            Dictionary(uniqueKeysWithValues: views.enumerated().map { ("\(XattrPattern.fileHandle)\($0.offset)", $0.element) })
                         })
     }
 

@@ -42,9 +42,12 @@ public struct Snapshot: Codable, Sendable, Equatable {
     public var work: [String]?
     /// Every lower layer as it is on disk: the overlay must never change them.
     public var lowers: [TreeView]
+    /// `workdir/index` by entry name (R62); nil when not dumped or not predicted. Predicted names
+    /// are placeholders: an observed name is the lowercase hex of an `ovl_fb` (`00fb…`).
+    public var index: [String: EntryView]?
 
-    public init(merged: TreeView, upper: TreeView?, work: [String]?, lowers: [TreeView]) {
-        self.merged = merged; self.upper = upper; self.work = work; self.lowers = lowers
+    public init(merged: TreeView, upper: TreeView?, work: [String]?, lowers: [TreeView], index: [String: EntryView]? = nil) {
+        self.merged = merged; self.upper = upper; self.work = work; self.lowers = lowers; self.index = index
     }
 }
 

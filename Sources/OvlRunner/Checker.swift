@@ -47,10 +47,30 @@ public enum Checker {
             for (i, (pl, ol)) in zip(predicted.lowers, s.lowers).enumerated() {
                 diffs += compareTree("lower\(i)", pl, ol, &inodes)
             }
+            if let pi = predicted.index { diffs += compareIndex(pi, s.index ?? [:]) }
         } else if observed.error == nil {
             diffs.append(Difference(step: nil, subject: "state dump", expected: "a dump", observed: "nothing recorded"))
         }
         return diffs
+    }
+
+    /// `workdir/index` (R62): as many entries as predicted, each named by an origin handle in hex,
+    /// compared pairwise in a stable order (their names are not predictable).
+    static func compareIndex(_ e: [String: EntryView], _ o: [String: EntryView]) -> [Difference] {
+        var d: [Difference] = []
+        for name in o.keys.sorted() where !(name.hasPrefix("00fb") && name.allSatisfy(\.isHexDigit)) {
+            d.append(Difference(step: nil, subject: "index/\(name)", expected: "a name in lowercase hex of an ovl_fb (00fb…)", observed: name))
+        }
+        if e.count != o.count {
+            d.append(Difference(step: nil, subject: "index/ entries (R62)", expected: "\(e.count): " + e.values.map(render).sorted().joined(separator: ", "),
+                                observed: "\(o.count): " + o.values.map(render).sorted().joined(separator: ", ")))
+            return d
+        }
+        let order: (EntryView, EntryView) -> Bool = { render($0) + "\($0.nlink ?? 0)" < render($1) + "\($1.nlink ?? 0)" }
+        for (i, (ev, ov)) in zip(e.values.sorted(by: order), o.values.sorted(by: order)).enumerated() {
+            d += compareEntry("index entry \(i + 1)", ev, ov)
+        }
+        return d
     }
 
     /// st_ino/st_dev of a stat step and d_ino of a listing, resolved against the records (R54–R59).
@@ -192,6 +212,7 @@ public enum Checker {
         case .utimes(let p, let t): return "\(p) \(t)"
         case .setxattr(let p, let n, let v): return "\(p) \(n)=\(show(v))"
         case .getxattr(let p, let n), .removexattr(let p, let n): return "\(p) \(n)"
+        case .link(let a, let b): return "\(a) \(b)"
         case .remount, .dropCaches: return ""
         }
     }

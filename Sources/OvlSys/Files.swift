@@ -75,6 +75,10 @@ public enum Files {
     public static func symlink(_ target: String, _ path: String) throws(SysError) {
         try sys("symlink", path) { Glibc.symlink(target, path) }
     }
+    /// `link(2)`: a new name `path` for the inode at `existing`.
+    public static func link(_ existing: String, _ path: String) throws(SysError) {
+        try sys("link", path) { Glibc.link(existing, path) }
+    }
     public static func readlink(_ path: String) throws(SysError) -> String {
         var buf = [CChar](repeating: 0, count: 4097)
         let n = try sys("readlink", path) { Glibc.readlink(path, &buf, 4096) }

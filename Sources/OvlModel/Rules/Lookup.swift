@@ -41,7 +41,7 @@ extension OverlayModel {
                 markImpure(walked.parent ?? .root)
             }
         }
-        return .success(current)
+        return .success(indexedAlias(current))
     }
 
     /// The root: the upper root (if any) merged with every lower root.
