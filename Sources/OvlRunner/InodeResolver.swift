@@ -98,8 +98,9 @@ struct InodeResolver {
         if let known = names(n).first { return "\(n) (= \(known))" }
         for bits in [2, 32] {
             let low = n & (UInt64.max >> UInt64(bits))
-            if low != n, let known = names(low).first {
-                return "\(low)|\(n >> UInt64(64 - bits + 1))<<\(64 - bits + 1) (= \(known))"
+            let high = n ^ low
+            if high != 0, let known = names(low).first {
+                return "\(low)|\(high >> UInt64(high.trailingZeroBitCount))<<\(high.trailingZeroBitCount) (= \(known))"
             }
         }
         return "\(n)"
