@@ -4,7 +4,10 @@ extension OverlayModel {
     /// - Returns: the value or errno the kernel must return.
     public mutating func apply(_ op: Operation) -> Outcome {
         if upper == nil, op.modifies { return readOnly(op) }
+        var indexed: Int?
+        if case .unlink(let p) = op { indexed = beginIndexedUnlink(p) }
         let outcome = applyStep(op)
+        if let serial = indexed, outcome == .ok(.none) { endIndexedUnlink(serial) }
         // Names of one upper inode share its new state (hardlinks, R61).
         if let p = op.changedPath, upper?[p] != nil { syncInode(from: p) }
         return outcome

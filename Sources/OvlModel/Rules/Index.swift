@@ -121,10 +121,43 @@ extension OverlayModel {
     /// directories as well.
     var indexView: [EntryView]? {
         guard options.index, !options.nfsExport, upper != nil else { return nil }
-        return index.values.map { node in
+        var views = index.values.map { node in
             var v = entryView(node, xattrs: node.xattrs)
             v.nlink = node.inode.map { UInt64(upperLinkCount($0)) } ?? 1
             return v
         }
+        // The spare whiteout of `dir.c:ovl_whiteout` lives in the work dir, which is index/ here
+        // (`super.c:ovl_get_indexdir`); whiteouts share an inode, so its nlink is not predicted.
+        if spareWhiteoutInWork {
+            var w = entryView(Node(kind: .whiteout), xattrs: [:])
+            w.nlink = nil
+            w.mtime = nil
+            views.append(w)
+        }
+        return views
+    }
+
+    /// Before unlinking `path`: an indexed lower alias not yet copied up is copied up first, so
+    /// that the union nlink has an upper inode to live on, and `X.nlink` is stored relative to the
+    /// upper nlink (R65, `util.c:ovl_nlink_start`).
+    /// - Returns: the upper inode whose union nlink the unlink drops, if it is indexed.
+    mutating func beginIndexedUnlink(_ path: RelPath) -> Int? {
+        guard options.index, case .success(let r) = lookup(path), !r.node.kind.isDir else { return nil }
+        if !r.inUpper, let l = r.lowers.first, linkCount(lowers[l.layer], l.path) > 1 || options.nfsExport {
+            copyUp(path)
+        }
+        guard let serial = upper?[path]?.inode, unionNlink[serial] != nil else { return nil }
+        setNlinkXattr(serial)
+        return serial
+    }
+
+    /// After a successful unlink of an indexed name: the union nlink drops, and at zero the index
+    /// entry is removed (`util.c:ovl_nlink_end` → `ovl_cleanup_index`; with nfs_export it would
+    /// become a whiteout, which the model does not predict).
+    mutating func endIndexedUnlink(_ serial: Int) {
+        unionNlink[serial]? -= 1
+        guard unionNlink[serial] == 0 else { return }
+        for (key, node) in index where node.inode == serial { index[key] = nil }
+        unionNlink[serial] = nil
     }
 }
