@@ -26,11 +26,9 @@ public enum StepValue: Codable, Sendable, Equatable {
     /// File contents or a symlink target or an xattr value.
     case text(String)
     case stat(StatView)
-    /// A directory listing: name → d_type (a set: order is not promised, R25).
-    case entries([String: FileType])
     /// A set of names (listxattr).
     case names([String])
-    /// A directory listing with each entry's d_type and d_ino (R25, R59).
+    /// A directory listing: name → d_type and d_ino (a set: order is not promised, R25; R59).
     case dirents([String: DirentView])
 }
 
@@ -54,8 +52,6 @@ public enum Outcome: Codable, Sendable, Equatable, CustomStringConvertible {
         case .ok(.none): "0"
         case .ok(.text(let t)): "0 \(quoted(t))"
         case .ok(.stat(let s)): "0 \(s.summary)"
-        case .ok(.entries(let e)):
-            "0 {" + e.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.rawValue)" }.joined(separator: " ") + "}"
         case .ok(.names(let n)): "0 [" + n.sorted().joined(separator: " ") + "]"
         case .ok(.dirents(let e)):
             "0 {" + e.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ", ") + "}"

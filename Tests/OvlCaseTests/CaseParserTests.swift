@@ -147,6 +147,8 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
         ("mknod: {path: a, type: chardev, major: 1, minor: 5}", .mknod(rp("a"), kind: .chardev(major: 1, minor: 5))),
         ("symlink: {target: /etc/x/../y, path: a}", .symlink(target: "/etc/x/../y", path: rp("a"))),
         ("rename: {old: a, new: b}", .rename(rp("a"), to: rp("b"), flags: [])),
+        ("link: {old: a, new: b}", .link(rp("a"), to: rp("b"))),
+        ("stat: {path: a, same_inode_as: 1}", .stat(rp("a"))),
         ("rename: {old: a, new: b, flags: [RENAME_NOREPLACE, RENAME_EXCHANGE, RENAME_WHITEOUT]}",
          .rename(rp("a"), to: rp("b"), flags: [.noreplace, .exchange, .whiteout])),
         ("chmod: {path: a, mode: 0o4755}", .chmod(rp("a"), mode: 0o4755)),
