@@ -155,7 +155,13 @@ public enum CaseParser {
         if let stepsNode = fields["steps"], !reader.isNull(stepsNode) {
             let parser = StepParser(reader: reader)
             for item in try reader.sequence(stepsNode) {
-                steps.append(try parser.parseStep(item))
+                let step = try parser.parseStep(item)
+                if case .openByHandle(let label) = step, !steps.contains(where: {
+                    if case .nameToHandle(_, label, _) = $0 { true } else { false }
+                }) {
+                    throw reader.error("no earlier name_to_handle_at step took a handle labelled '\(label)'", at: item)
+                }
+                steps.append(step)
                 stepLocations.append(reader.location(of: item))
                 if let check = try parser.inodeCheck(item, index: steps.count - 1, steps: steps) { inodeChecks.append(check) }
             }

@@ -32,6 +32,8 @@ struct StepParser {
         "symlink": .mapping(required: ["target", "path"], optional: []),
         "rename": .mapping(required: ["old", "new"], optional: ["flags"]),
         "link": .mapping(required: ["old", "new"], optional: []),
+        "name_to_handle_at": .mapping(required: ["path", "label"], optional: ["flags"]),
+        "open_by_handle_at": .mapping(required: ["label"], optional: []),
         "chmod": .mapping(required: ["path", "mode"], optional: []),
         "chown": .mapping(required: ["path", "uid", "gid"], optional: []),
         "utimes": .mapping(required: ["path", "mtime"], optional: []),
@@ -163,6 +165,18 @@ struct StepParser {
             }
             return .rename(try path("old"), to: try path("new"), flags: flags)
         case "link": return .link(try path("old"), to: try path("new"))
+        case "name_to_handle_at":
+            var fid = false
+            if let flagsNode = f["flags"] {
+                for item in try reader.sequence(flagsNode) {
+                    guard try reader.text(item) == "AT_HANDLE_FID" else {
+                        throw reader.error("unknown name_to_handle_at flag '\(try reader.text(item))'; expected: AT_HANDLE_FID", at: item)
+                    }
+                    fid = true
+                }
+            }
+            return .nameToHandle(try path(), label: try reader.nonEmptyText(try need("label")), fid: fid)
+        case "open_by_handle_at": return .openByHandle(label: try reader.nonEmptyText(try need("label")))
         case "chmod": return .chmod(try path(), mode: try reader.mode(try need("mode")))
         case "chown": return .chown(try path(), uid: try reader.uint32(try need("uid")), gid: try reader.uint32(try need("gid")))
         case "utimes": return .utimes(try path(), mtime: try reader.int64(try need("mtime")))

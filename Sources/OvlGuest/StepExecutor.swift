@@ -8,6 +8,8 @@ struct StepExecutor {
     let mountPoint: String
     /// Unmounts and mounts the overlay again with the same options (for `remount`).
     let remount: () throws(SysError) -> [String]
+    /// File handles taken by earlier steps of the job, by label.
+    let handles = HandleStore()
 
     func path(_ p: RelPath) -> String { p.isRoot ? mountPoint : mountPoint + "/" + p.description }
 
@@ -59,6 +61,15 @@ struct StepExecutor {
         case .removexattr(let p, let name): try Xattr.remove(path(p), name)
         case .listxattr(let p): return .ok(.names(try Xattr.list(path(p)).sorted()))
         case .link(let a, let b): try Files.link(path(a), path(b))
+        case .nameToHandle(let p, let label, let fid):
+            let h = try Files.nameToHandle(path(p), fid: fid)
+            handles.byLabel[label] = h
+            // An ovl_fh is 3 bytes of padding, then ovl_fb: version, magic 0xfb, len, flags (R62, R66).
+            let ovl = h.bytes.count > 6 && h.bytes[4] == 0xfb
+            return .ok(.handle(HandleView(type: h.type, upper: ovl ? h.bytes[6] & 4 != 0 : nil)))
+        case .openByHandle(let label):
+            guard let h = handles.byLabel[label] else { return .failed(ModelErrno(rawValue: EBADF)) }
+            return .ok(.stat(statView(try Files.statByHandle(h, mountPoint: mountPoint))))
         case .remount: return .ok(.names(try remount()))
         case .dropCaches:
             sync()
@@ -85,4 +96,9 @@ struct StepExecutor {
         default: .file
         }
     }
+}
+
+/// The file handles one job's steps took, by the label the case gave them.
+final class HandleStore {
+    var byLabel: [String: RawFileHandle] = [:]
 }

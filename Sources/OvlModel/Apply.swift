@@ -50,6 +50,8 @@ extension OverlayModel {
             cacheEpoch += 1
             return .ok(.none)
         case .link(let old, let new): return link(old, new)
+        case .nameToHandle(let p, let label, let fid): return nameToHandle(p, label: label, fid: fid)
+        case .openByHandle(let label): return openByHandle(label)
         }
     }
 
@@ -215,7 +217,8 @@ extension Operation {
     /// True for steps that change the file system (and so fail with EROFS without upper).
     var modifies: Bool {
         switch self {
-        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .dropCaches: false
+        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .dropCaches,
+             .nameToHandle, .openByHandle: false
         default: true
         }
     }

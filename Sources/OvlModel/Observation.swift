@@ -28,8 +28,22 @@ public enum StepValue: Codable, Sendable, Equatable {
     case stat(StatView)
     /// A set of names (listxattr).
     case names([String])
+    /// A file handle (`name_to_handle_at`).
+    case handle(HandleView)
     /// A directory listing: name → d_type and d_ino (a set: order is not promised, R25; R59).
     case dirents([String: DirentView])
+}
+
+/// What a file handle shows: its type and, for an overlay handle (`ovl_fb` magic `0xfb`), whether
+/// it encodes the upper or a lower real inode (`OVL_FH_FLAG_PATH_UPPER`, R66).
+public struct HandleView: Codable, Sendable, Equatable, CustomStringConvertible {
+    public var type: Int32
+    /// nil for a handle that is not an `ovl_fb`.
+    public var upper: Bool?
+    public init(type: Int32, upper: Bool?) { self.type = type; self.upper = upper }
+    public var description: String {
+        "handle 0x" + String(type, radix: 16) + (upper.map { $0 ? " U" : " L" } ?? "")
+    }
 }
 
 /// One entry of a listing: its d_type and d_ino.
@@ -53,6 +67,7 @@ public enum Outcome: Codable, Sendable, Equatable, CustomStringConvertible {
         case .ok(.text(let t)): "0 \(quoted(t))"
         case .ok(.stat(let s)): "0 \(s.summary)"
         case .ok(.names(let n)): "0 [" + n.sorted().joined(separator: " ") + "]"
+        case .ok(.handle(let h)): "0 \(h)"
         case .ok(.dirents(let e)):
             "0 {" + e.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ", ") + "}"
         }

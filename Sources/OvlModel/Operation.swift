@@ -57,6 +57,10 @@ public enum Operation: Codable, Sendable, Equatable {
     case listxattr(RelPath)
     /// `link(2)`: a new name for an existing non-directory.
     case link(RelPath, to: RelPath)
+    /// `name_to_handle_at(2)` (with `AT_HANDLE_FID` when `fid`); the handle is kept under `label`.
+    case nameToHandle(RelPath, label: String, fid: Bool)
+    /// `open_by_handle_at(2)` of the handle kept under `label`, then `fstat(2)` of the fd.
+    case openByHandle(label: String)
     /// umount and mount again with the same options.
     case remount
     /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
@@ -89,6 +93,8 @@ public enum Operation: Codable, Sendable, Equatable {
         case .removexattr: "removexattr"
         case .listxattr: "listxattr"
         case .link: "link"
+        case .nameToHandle: "name_to_handle_at"
+        case .openByHandle: "open_by_handle_at"
         case .remount: "remount"
         case .dropCaches: "drop_caches"
         }

@@ -29,6 +29,8 @@ public struct OverlayModel: Sendable {
     var index: [InodeRef: Node] = [:]
     /// The overlay nlink of each indexed upper inode (R63): upper names plus uncovered lower names.
     var unionNlink: [Int: Int] = [:]
+    /// File handles a case took, by label: the identity they encode (R66–R68).
+    var handles: [String: InodeRef] = [:]
     let given: [MountOption]
     /// The options as `ovl_fs_params_verify` leaves them, before `fill_super` adjusts uuid.
     var verified: ResolvedOptions?

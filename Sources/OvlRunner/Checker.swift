@@ -214,6 +214,8 @@ public enum Checker {
         case .setxattr(let p, let n, let v): return "\(p) \(n)=\(show(v))"
         case .getxattr(let p, let n), .removexattr(let p, let n): return "\(p) \(n)"
         case .link(let a, let b): return "\(a) \(b)"
+        case .nameToHandle(let p, let label, let fid): return "\(p) as \(label)" + (fid ? " AT_HANDLE_FID" : "")
+        case .openByHandle(let label): return label
         case .remount, .dropCaches: return ""
         }
     }

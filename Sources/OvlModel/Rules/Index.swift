@@ -68,6 +68,13 @@ extension OverlayModel {
         if let serial = entry.inode { setNlinkXattr(serial) }
     }
 
+    /// With nfs_export a copied-up directory is indexed too (R62): an empty directory, mode 0 and
+    /// owned by the mounter, carrying `X.upper`, the handle of the upper directory
+    /// (`copy_up.c:ovl_create_index`; mode and owner seen on 6.12).
+    mutating func indexDirectory(_ l: (layer: Int, path: RelPath)) {
+        index[lowerKey(l.layer, l.path)] = Node(kind: .dir, perm: 0, xattrs: [prefix + "upper": XattrPattern.fileHandle], mtime: nil)
+    }
+
     /// Writes `X.nlink` on upper inode `serial` (R63, `util.c:ovl_set_nlink_upper`).
     mutating func setNlinkXattr(_ serial: Int) {
         guard let union = unionNlink[serial] else { return }
@@ -117,13 +124,17 @@ extension OverlayModel {
     }
 
     /// The predicted dump of `workdir/index` (R62): one entry per indexed inode, sharing the upper
-    /// inode (its nlink counts the index name). Not predicted with nfs_export, which indexes
-    /// directories as well.
+    /// inode (its nlink counts the index name); with nfs_export also a whiteout per removed one.
     var indexView: [EntryView]? {
-        guard options.index, !options.nfsExport, upper != nil else { return nil }
+        guard options.index, upper != nil else { return nil }
         var views = index.values.map { node in
             var v = entryView(node, xattrs: node.xattrs)
-            v.nlink = node.inode.map { UInt64(upperLinkCount($0)) } ?? 1
+            // Whiteouts share one inode (dir.c:ovl_whiteout): their nlink is not fixed.
+            switch node.kind {
+            case .whiteout: v.nlink = nil
+            case .dir: v.nlink = 2
+            default: v.nlink = node.inode.map { UInt64(upperLinkCount($0)) } ?? 1
+            }
             return v
         }
         // The spare whiteout of `dir.c:ovl_whiteout` lives in the work dir, which is index/ here
@@ -152,12 +163,14 @@ extension OverlayModel {
     }
 
     /// After a successful unlink of an indexed name: the union nlink drops, and at zero the index
-    /// entry is removed (`util.c:ovl_nlink_end` → `ovl_cleanup_index`; with nfs_export it would
-    /// become a whiteout, which the model does not predict).
+    /// entry is removed, or with nfs_export replaced by a whiteout that blocks later decoding of
+    /// handles (R68, `util.c:ovl_nlink_end` → `ovl_cleanup_index`; seen on 6.12).
     mutating func endIndexedUnlink(_ serial: Int) {
         unionNlink[serial]? -= 1
         guard unionNlink[serial] == 0 else { return }
-        for (key, node) in index where node.inode == serial { index[key] = nil }
+        for (key, node) in index where node.inode == serial {
+            index[key] = options.nfsExport ? Node(kind: .whiteout, mtime: nil) : nil
+        }
         unionNlink[serial] = nil
     }
 }
