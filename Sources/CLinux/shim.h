@@ -63,3 +63,9 @@ static inline int clinux_open_by_handle(int mount_fd, const unsigned char *bytes
 }
 
 static inline int clinux_fstat(int fd, struct stat *st) { return fstat(fd, st); }
+
+/* fcntl(F_SETLK) of a whole-file read lock (F_UNLCK to release). */
+static inline int clinux_read_lock(int fd, int lock) {
+    struct flock fl = { .l_type = lock ? F_RDLCK : F_UNLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+    return fcntl(fd, F_SETLK, &fl);
+}

@@ -22,7 +22,7 @@ struct StepParser {
 
     static let shapes: [String: Shape] = [
         "stat": .path, "lstat": .path, "read": .path, "readdir": .path, "readlink": .path,
-        "unlink": .path, "rmdir": .path, "listxattr": .path, "open_rdwr": .path,
+        "unlink": .path, "rmdir": .path, "listxattr": .path, "open_rdwr": .path, "proc_locks": .path,
         "write": .mapping(required: ["path", "data"], optional: []),
         "append": .mapping(required: ["path", "data"], optional: []),
         "truncate": .mapping(required: ["path", "size"], optional: []),
@@ -111,6 +111,7 @@ struct StepParser {
             case "unlink": return .unlink(path)
             case "rmdir": return .rmdir(path)
             case "listxattr": return .listxattr(path)
+            case "proc_locks": return .procLocks(path)
             default: return .openRW(path)
             }
         case let .pathMode(defaultMode):

@@ -61,6 +61,10 @@ struct StepExecutor {
         case .removexattr(let p, let name): try Xattr.remove(path(p), name)
         case .listxattr(let p): return .ok(.names(try Xattr.list(path(p)).sorted()))
         case .link(let a, let b): try Files.link(path(a), path(b))
+        case .procLocks(let p):
+            let (locked, st) = try Files.lockedInode(path(p))
+            return .ok(.stat(StatView(type: StateDump.fileType(st.format), ino: .number(locked.ino),
+                                      dev: .number(locked.dev))))
         case .nameToHandle(let p, let label, let fid):
             let h = try Files.nameToHandle(path(p), fid: fid)
             handles.byLabel[label] = h

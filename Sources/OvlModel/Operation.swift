@@ -61,6 +61,8 @@ public enum Operation: Codable, Sendable, Equatable {
     case nameToHandle(RelPath, label: String, fid: Bool)
     /// `open_by_handle_at(2)` of the handle kept under `label`, then `fstat(2)` of the fd.
     case openByHandle(label: String)
+    /// A whole-file read lock on `path` (`fcntl(F_SETLK)`): the inode `/proc/locks` shows for it.
+    case procLocks(RelPath)
     /// umount and mount again with the same options.
     case remount
     /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
@@ -93,6 +95,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .removexattr: "removexattr"
         case .listxattr: "listxattr"
         case .link: "link"
+        case .procLocks: "proc_locks"
         case .nameToHandle: "name_to_handle_at"
         case .openByHandle: "open_by_handle_at"
         case .remount: "remount"

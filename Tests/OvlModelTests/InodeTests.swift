@@ -107,4 +107,31 @@ struct InodeTests {
         _ = m.apply(.unlink(p("b")))
         #expect(m.snapshot().index?.values.filter { $0.rdev != "0:0" }.isEmpty == true)
     }
+
+    @Test("R66–R68: handle kinds, decode after copy-up, ESTALE after the last unlink or without nfs_export")
+    func fileHandles() {
+        var off = model(ext4)
+        #expect(off.apply(.nameToHandle(p("c"), label: "h", fid: false)) == .failed(.EOPNOTSUPP))
+        #expect(off.apply(.nameToHandle(p("c"), label: "h", fid: true)) == .ok(.handle(HandleView(type: 0xf8, upper: false))))
+        #expect(off.apply(.openByHandle(label: "h")) == .failed(.ESTALE))
+        var m = model(ext4, options: [MountOption(key: "nfs_export", value: "on")])
+        _ = m.apply(.nameToHandle(p("c"), label: "c", fid: false))
+        _ = m.apply(.append(p("c"), data: "!"))
+        guard case .ok(.stat(let s)) = m.apply(.openByHandle(label: "c")) else { Issue.record("no decode"); return }
+        #expect(s.ino == .real(.lower(layer: 0, path: p("c")), fsid: 0, xinoBits: 0))
+        _ = m.apply(.unlink(p("c")))
+        #expect(m.apply(.openByHandle(label: "c")) == .failed(.ESTALE))
+        #expect(m.snapshot().index?.values.contains { $0.rdev == "0:0" } == true)
+        _ = m.apply(.create(p("n"), mode: 0o644))
+        #expect(m.apply(.nameToHandle(p("n"), label: "n", fid: false)) == .ok(.handle(HandleView(type: 0xf8, upper: true))))
+    }
+
+    @Test("R60: /proc/locks shows st_ino on the overlay dev, even where st_dev is a pseudo dev")
+    func procLocks() {
+        var m = model(ext4OnXfs)
+        guard case .ok(.stat(let lock)) = m.apply(.procLocks(p("c"))) else { Issue.record("no lock"); return }
+        #expect(lock.dev == .overlay(generation: 0))
+        #expect(lock.ino == stat(&m, "c")?.ino)
+        #expect(stat(&m, "c")?.dev == .pseudo(fsid: 1, generation: 0))
+    }
 }

@@ -117,4 +117,21 @@ extension OverlayModel {
         }
         return a.dev == b.dev && canonical(a.ino) == canonical(b.ino)
     }
+
+    /// The inode `/proc/locks` shows for a lock on `path`: `i_ino` of the overlay inode and the
+    /// overlay's device.
+    ///
+    /// - Rule: R60. `inode.c:ovl_map_ino` sets `i_ino` to the number st_ino reports ("so inode
+    ///   number exposed via /proc/locks and a like will be consistent with d_ino and st_ino"):
+    ///   the origin's for a copied-up file, a counter for a directory without a unified space.
+    ///   The device is always the overlay super block's, even where st_dev is a pseudo dev (R55).
+    mutating func procLocks(_ path: RelPath) -> Outcome {
+        switch follow(path) {
+        case .failure(let e): return .failed(e)
+        case .success(let (p, r)):
+            if r.node.kind.isDir { return .failed(.EISDIR) }
+            let view = StatView(type: r.node.kind.fileType, ino: inodeNumbers(p, r).0, dev: .overlay(generation: mountGeneration))
+            return .ok(.stat(view))
+        }
+    }
 }
