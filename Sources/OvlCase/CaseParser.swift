@@ -161,6 +161,9 @@ public enum CaseParser {
                 }) {
                     throw reader.error("no earlier name_to_handle_at step took a handle labelled '\(label)'", at: item)
                 }
+                if case .offlineLower(let layer, _, _) = step, layer >= layers.lowers.count {
+                    throw reader.error("offline_lower names lower layer \(layer); the case has \(layers.lowers.count)", at: item)
+                }
                 steps.append(step)
                 stepLocations.append(reader.location(of: item))
                 if let check = try parser.inodeCheck(item, index: steps.count - 1, steps: steps) { inodeChecks.append(check) }

@@ -32,6 +32,7 @@ struct StepParser {
         "symlink": .mapping(required: ["target", "path"], optional: []),
         "rename": .mapping(required: ["old", "new"], optional: ["flags"]),
         "link": .mapping(required: ["old", "new"], optional: []),
+        "offline_lower": .mapping(required: ["layer", "path", "entry"], optional: []),
         "name_to_handle_at": .mapping(required: ["path", "label"], optional: ["flags"]),
         "open_by_handle_at": .mapping(required: ["label"], optional: []),
         "chmod": .mapping(required: ["path", "mode"], optional: []),
@@ -166,6 +167,9 @@ struct StepParser {
             }
             return .rename(try path("old"), to: try path("new"), flags: flags)
         case "link": return .link(try path("old"), to: try path("new"))
+        case "offline_lower":
+            let layer = Int(try reader.integer(try need("layer"), in: 0...999))
+            return .offlineLower(layer: layer, path: try path(), node: try LayerParser(reader: reader).parseEntry(try need("entry")))
         case "name_to_handle_at":
             var fid = false
             if let flagsNode = f["flags"] {

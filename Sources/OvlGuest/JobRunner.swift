@@ -42,9 +42,13 @@ struct JobRunner {
         if mounted {
             recordOverlayDev(generation: 0)
             var generation = 0
-            let exec = StepExecutor(mountPoint: mountPoint, remount: remount)
+            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, offline: offlineLower)
             for (i, op) in job.scenario.steps.enumerated() {
                 writer.write(.step(job: job.index, index: i, exec.run(op)))
+                if case .offlineLower = op {
+                    generation += 1
+                    recordOverlayDev(generation: generation)
+                }
                 if op == .remount {
                     generation += 1
                     recordOverlayDev(generation: generation)
@@ -68,6 +72,18 @@ struct JobRunner {
         }
         writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, lowers: lowerViews,
                                                         index: index)))
+    }
+
+    /// An offline change (R70, R71): unmount, remove `path` from lower layer `layer`, make `node`
+    /// there anew, record the layers' inode numbers again, mount with the same options.
+    func offlineLower(_ layer: Int, _ path: RelPath, _ node: Node) throws(SysError) -> [String] {
+        try Mount.unmount(mountPoint)
+        let real = lowerDirs[layer] + "/" + path.description
+        if (try? Files.stat(real)) != nil { try Files.removeTree(real) }
+        try LayerBuilder.make(node, at: real)
+        try recordLayerInodes()
+        try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
+        return try shownOptions()
     }
 
     /// Records the real inode numbers and devices of the layers as built (R54–R58).

@@ -8,6 +8,8 @@ struct StepExecutor {
     let mountPoint: String
     /// Unmounts and mounts the overlay again with the same options (for `remount`).
     let remount: () throws(SysError) -> [String]
+    /// Unmounts, remakes one lower object, records the layers' inodes and mounts again.
+    let offline: (Int, RelPath, Node) throws(SysError) -> [String]
     /// File handles taken by earlier steps of the job, by label.
     let handles = HandleStore()
 
@@ -61,6 +63,7 @@ struct StepExecutor {
         case .removexattr(let p, let name): try Xattr.remove(path(p), name)
         case .listxattr(let p): return .ok(.names(try Xattr.list(path(p)).sorted()))
         case .link(let a, let b): try Files.link(path(a), path(b))
+        case .offlineLower(let k, let p, let node): return .ok(.names(try offline(k, p, node)))
         case .procLocks(let p):
             let (locked, st) = try Files.lockedInode(path(p))
             return .ok(.stat(StatView(type: StateDump.fileType(st.format), ino: .number(locked.ino),

@@ -50,6 +50,7 @@ extension OverlayModel {
             cacheEpoch += 1
             return .ok(.none)
         case .link(let old, let new): return link(old, new)
+        case .offlineLower(let k, let p, let node): return offlineLower(layer: k, path: p, node: node)
         case .procLocks(let p): return procLocks(p)
         case .nameToHandle(let p, let label, let fid): return nameToHandle(p, label: label, fid: fid)
         case .openByHandle(let label): return openByHandle(label)
@@ -219,7 +220,7 @@ extension Operation {
     var modifies: Bool {
         switch self {
         case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .dropCaches,
-             .nameToHandle, .openByHandle, .procLocks: false
+             .nameToHandle, .openByHandle, .procLocks, .offlineLower: false
         default: true
         }
     }

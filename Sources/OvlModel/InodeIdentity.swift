@@ -5,6 +5,9 @@
 public enum InodeRef: Codable, Sendable, Hashable, CustomStringConvertible {
     /// The real inode of lower layer `layer` at `path` (lower layers never change).
     case lower(layer: Int, path: RelPath)
+    /// The real inode at `path` of lower layer `layer` after offline change number `version` made
+    /// it anew (the guest records the layers' inode numbers again after each offline change).
+    case replacedLower(layer: Int, path: RelPath, version: Int)
     /// The real upper inode the model numbers `serial` (``Node/inode``): it is found at the path
     /// the model's final upper layer holds it under, in the final dump of the upper layer.
     case upper(serial: Int)
@@ -12,6 +15,7 @@ public enum InodeRef: Codable, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .lower(let layer, let path): "lower\(layer):\(path)"
+        case .replacedLower(let layer, let path, let version): "lower\(layer):\(path) (remade offline, change \(version))"
         case .upper(let serial): "upper#\(serial)"
         }
     }

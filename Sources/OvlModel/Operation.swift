@@ -63,6 +63,10 @@ public enum Operation: Codable, Sendable, Equatable {
     case openByHandle(label: String)
     /// A whole-file read lock on `path` (`fcntl(F_SETLK)`): the inode `/proc/locks` shows for it.
     case procLocks(RelPath)
+    /// Unmount, remove `path` (and what is below it) from lower layer `layer`, create `node` there
+    /// anew (a new inode), and mount again with the same options. Only for cases whose rules
+    /// cover offline changes (R70, R71); the overlay is not mounted while the layer changes (R89).
+    case offlineLower(layer: Int, path: RelPath, node: Node)
     /// umount and mount again with the same options.
     case remount
     /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
@@ -95,6 +99,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .removexattr: "removexattr"
         case .listxattr: "listxattr"
         case .link: "link"
+        case .offlineLower: "offline_lower"
         case .procLocks: "proc_locks"
         case .nameToHandle: "name_to_handle_at"
         case .openByHandle: "open_by_handle_at"

@@ -31,6 +31,10 @@ public struct OverlayModel: Sendable {
     var unionNlink: [Int: Int] = [:]
     /// File handles a case took, by label: the identity they encode (R66–R68).
     var handles: [String: InodeRef] = [:]
+    /// How many offline changes (`offlineLower`) happened, and which one last remade each lower
+    /// object (keyed `.lower(layer, path)`).
+    var offlineChanges = 0
+    var lowerVersions: [InodeRef: Int] = [:]
     let given: [MountOption]
     /// The options as `ovl_fs_params_verify` leaves them, before `fill_super` adjusts uuid.
     var verified: ResolvedOptions?

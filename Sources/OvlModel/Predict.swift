@@ -31,7 +31,7 @@ extension OverlayModel {
                             // A lower layer never changes, inode numbers included (R1).
                             layerView(lowers[k]).reduce(into: TreeView()) { out, e in
                                 var v = e.value
-                                v.ino = .real(.lower(layer: k, path: e.key), fsid: 0, xinoBits: 0)
+                                v.ino = .real(lowerRef(k, e.key), fsid: 0, xinoBits: 0)
                                 if v.type != .dir, v.rdev != "0:0" { v.nlink = UInt64(linkCount(lowers[k], e.key)) }
                                 out[e.key] = v
                             }

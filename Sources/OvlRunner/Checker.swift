@@ -19,7 +19,7 @@ public enum Checker {
             for op in job.scenario.steps { expectedSteps.append(model.apply(op)) }
         }
         let predicted = model.snapshot()
-        var inodes = InodeResolver(layers: observed.layerInodes, overlayDevs: observed.overlayDevs,
+        var inodes = InodeResolver(layers: observed.layerInodes, laterLayers: observed.laterLayerInodes, overlayDevs: observed.overlayDevs,
                                    finalUpper: observed.snapshot?.upper, upperPaths: model.upperPathsBySerial)
         for (i, (op, expected)) in zip(job.scenario.steps, expectedSteps).enumerated() {
             let subject = "step \(i + 1) \(op.name) \(describe(op))"
@@ -214,6 +214,7 @@ public enum Checker {
         case .setxattr(let p, let n, let v): return "\(p) \(n)=\(show(v))"
         case .getxattr(let p, let n), .removexattr(let p, let n): return "\(p) \(n)"
         case .link(let a, let b): return "\(a) \(b)"
+        case .offlineLower(let k, let p, let node): return "lower\(k):\(p) := \(render(EntryView(type: node.kind.fileType)))"
         case .nameToHandle(let p, let label, let fid): return "\(p) as \(label)" + (fid ? " AT_HANDLE_FID" : "")
         case .openByHandle(let label): return label
         case .remount, .dropCaches: return ""

@@ -6,6 +6,8 @@ import OvlModel
 /// one symbol, one number; two symbols of one mount, two numbers.
 struct InodeResolver {
     let layers: LayerInodes?
+    /// The layers' inode numbers recorded again after each offline change (change 1 first).
+    let laterLayers: [LayerInodes]
     let overlayDevs: [Int: UInt64]
     /// The upper layer as the guest dumped it after the run.
     let finalUpper: TreeView?
@@ -16,8 +18,10 @@ struct InodeResolver {
     /// Per injectivity group (one mount's counter inos, one mount's pseudo devs): number → symbol.
     private var groups: [String: [UInt64: String]] = [:]
 
-    init(layers: LayerInodes?, overlayDevs: [Int: UInt64], finalUpper: TreeView?, upperPaths: [Int: RelPath]) {
-        self.layers = layers; self.overlayDevs = overlayDevs; self.finalUpper = finalUpper; self.upperPaths = upperPaths
+    init(layers: LayerInodes?, laterLayers: [LayerInodes] = [], overlayDevs: [Int: UInt64], finalUpper: TreeView?,
+         upperPaths: [Int: RelPath]) {
+        self.layers = layers; self.laterLayers = laterLayers; self.overlayDevs = overlayDevs
+        self.finalUpper = finalUpper; self.upperPaths = upperPaths
     }
 
     /// The real inode number of `ref`, when the records hold it.
@@ -26,6 +30,9 @@ struct InodeResolver {
         case .lower(let layer, let path):
             guard let layers, layer < layers.lowers.count else { return nil }
             return layers.lowers[layer][path]
+        case .replacedLower(let layer, let path, let version):
+            guard version >= 1, version <= laterLayers.count, layer < laterLayers[version - 1].lowers.count else { return nil }
+            return laterLayers[version - 1].lowers[layer][path]
         case .upper(let serial):
             guard let path = upperPaths[serial], case .number(let n)? = finalUpper?[path]?.ino else { return nil }
             return n

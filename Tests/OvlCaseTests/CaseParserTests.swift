@@ -149,6 +149,7 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
         ("rename: {old: a, new: b}", .rename(rp("a"), to: rp("b"), flags: [])),
         ("link: {old: a, new: b}", .link(rp("a"), to: rp("b"))),
         ("proc_locks: a", .procLocks(rp("a"))),
+        ("offline_lower: {layer: 0, path: a, entry: new}", .offlineLower(layer: 0, path: rp("a"), node: OvlModel.Node(kind: .file(data: "new")))),
         ("name_to_handle_at: {path: a, label: h}", .nameToHandle(rp("a"), label: "h", fid: false)),
         ("name_to_handle_at: {path: a, label: h, flags: [AT_HANDLE_FID]}", .nameToHandle(rp("a"), label: "h", fid: true)),
         ("open_by_handle_at: {label: h}", .openByHandle(label: "h")),

@@ -134,4 +134,18 @@ struct InodeTests {
         #expect(lock.ino == stat(&m, "c")?.ino)
         #expect(stat(&m, "c")?.dev == .pseudo(fsid: 1, generation: 0))
     }
+
+    @Test("R71/R70: a remade lower makes a copied-up file's origin stale; with nfs_export a dir stops merging")
+    func offlineChange() {
+        var m = model(ext4, options: [MountOption(key: "index", value: "on")])
+        _ = m.apply(.chmod(p("c"), mode: 0o600))
+        _ = m.apply(.offlineLower(layer: 0, path: p("c"), node: Node(kind: .file(data: "new"))))
+        guard case .real(.upper, _, _)? = stat(&m, "c")?.ino else { Issue.record("origin still used"); return }
+        var n = model(ext4, options: [MountOption(key: "nfs_export", value: "on")])
+        _ = n.apply(.create(p("d/new"), mode: 0o644))
+        _ = n.apply(.offlineLower(layer: 0, path: p("d"), node: Node(kind: .dir)))
+        _ = n.apply(.offlineLower(layer: 0, path: p("d/z"), node: Node(kind: .file(data: "z"))))
+        guard case .ok(.dirents(let e)) = n.apply(.readdir(p("d"))) else { Issue.record("no listing"); return }
+        #expect(Set(e.keys) == ["new"])
+    }
 }

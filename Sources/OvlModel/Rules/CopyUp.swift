@@ -28,7 +28,7 @@ extension OverlayModel {
             }
         }
         node.xattrs[prefix + "origin"] = XattrPattern.fileHandle
-        node.origin = r.lowers.first.map { .lower(layer: $0.layer, path: $0.path) }
+        node.origin = r.lowers.first.map { lowerRef($0.layer, $0.path) }
         upper?[path] = node
         if node.kind.isDir, options.nfsExport, let l = r.lowers.first { indexDirectory(l) }
         markImpure(path.parent ?? .root)

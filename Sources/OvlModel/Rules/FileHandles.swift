@@ -24,7 +24,7 @@ extension OverlayModel {
     /// True when the handle of the object at `path` encodes its upper inode.
     func encodesUpper(_ path: RelPath, _ r: Resolution) -> Bool {
         guard upper != nil, r.inUpper else { return false }
-        let hasLower = r.node.kind.isDir ? !r.lowers.isEmpty : r.node.origin != nil
+        let hasLower = r.node.kind.isDir ? !r.lowers.isEmpty : r.node.origin.map { !isStale($0) } ?? false
         if !hasLower || path.isRoot { return true }
         let indexed = r.node.origin.map { origin in
             guard case .lower(let k, let p) = origin else { return false }
@@ -58,6 +58,8 @@ extension OverlayModel {
         switch ref {
         case .upper(let serial):
             return upperPathsBySerial[serial]
+        case .replacedLower:
+            return nil  // identity() keys lower objects by lowerKey, which is never a remade ref
         case .lower(let k, let p):
             for (path, node) in (upper?.entries ?? [:]).sorted(by: { $0.key < $1.key }) where !node.kind.isDir {
                 if case .lower(let ok, let op)? = node.origin, lowerKey(ok, op) == ref { return path }

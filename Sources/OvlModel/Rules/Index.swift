@@ -58,7 +58,7 @@ extension OverlayModel {
             entry = node
             entry.xattrs = entry.xattrs.filter { !isPrivate($0.key) }
             entry.xattrs[prefix + "origin"] = XattrPattern.fileHandle
-            entry.origin = .lower(layer: l.layer, path: l.path)
+            entry.origin = lowerRef(l.layer, l.path)
             entry.inode = nextInode
             nextInode += 1
             unionNlink[nextInode - 1] = lowerNlink

@@ -47,13 +47,13 @@ extension OverlayModel {
     ///   upper root (`super.c:ovl_get_root` sets no `OVL_CONST_INO`).
     mutating func numberSource(_ path: RelPath, _ r: Resolution) -> (ref: InodeRef, fsid: Int) {
         if path.isRoot {
-            return upper != nil ? (upperRef(.root), 0) : (.lower(layer: 0, path: .root), lowerFsid)
+            return upper != nil ? (upperRef(.root), 0) : (lowerRef(0, .root), lowerFsid)
         }
-        if !r.inUpper, let l = r.lowers.first { return (.lower(layer: l.layer, path: l.path), lowerFsid) }
+        if !r.inUpper, let l = r.lowers.first { return (lowerRef(l.layer, l.path), lowerFsid) }
         if r.node.kind.isDir, let l = r.lowers.first {
-            return (.lower(layer: l.layer, path: l.path), lowerFsid)
+            return (lowerRef(l.layer, l.path), lowerFsid)
         }
-        if !r.node.kind.isDir, let origin = r.node.origin { return (origin, lowerFsid) }
+        if !r.node.kind.isDir, let origin = r.node.origin, !isStale(origin) { return (origin, lowerFsid) }
         return (upperRef(path), 0)
     }
 
@@ -78,7 +78,7 @@ extension OverlayModel {
     /// keeps its number across copy-up: it is identified by its topmost lower, else its upper.
     mutating func dirCounter(_ path: RelPath, _ r: Resolution) -> InoValue {
         if path.isRoot { return .counter(2) }
-        let identity: InodeRef = r.lowers.first.map { .lower(layer: $0.layer, path: $0.path) } ?? upperRef(path)
+        let identity: InodeRef = r.lowers.first.map { lowerRef($0.layer, $0.path) } ?? upperRef(path)
         return .volatile(key: "\(identity) (cache epoch \(cacheEpoch))", generation: mountGeneration)
     }
 
@@ -92,7 +92,7 @@ extension OverlayModel {
         if allOnOneFS || xinoBits > 0 { return inodeNumbers(path, r).0 }
         if r.inUpper { return .real(upperRef(path), fsid: 0, xinoBits: 0) }
         guard let l = r.lowers.first else { return .real(upperRef(path), fsid: 0, xinoBits: 0) }
-        return .real(.lower(layer: l.layer, path: l.path), fsid: 0, xinoBits: 0)
+        return .real(lowerRef(l.layer, l.path), fsid: 0, xinoBits: 0)
     }
 
     /// The final upper path of every numbered upper inode (for the checker to find its number).

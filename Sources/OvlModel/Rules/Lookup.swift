@@ -77,6 +77,7 @@ extension OverlayModel {
                     lowerPath = parentPath.appending(name)
                 }
                 guard let l = lowers[layer][lowerPath] else { continue }
+                if let u = upper?[path], inUpper, u.kind.isDir, originRefusesMerge(u, layer, lowerPath) { break }
                 if l.kind == .whiteout { break }
                 if !l.kind.isDir {
                     // A lower non-directory below a directory found higher up is ignored (R22).
