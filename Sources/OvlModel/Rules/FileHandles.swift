@@ -17,6 +17,7 @@ extension OverlayModel {
         case .success(let found): r = found
         }
         if !options.nfsExport && !fid { return .failed(.EOPNOTSUPP) }
+        if options.nfsExport, r.node.kind.isDir, !path.isRoot, !encodesUpper(path, r) { connectLayer(path, r) }
         handles[label] = identity(path, r)
         return .ok(.handle(HandleView(type: Self.overlayHandleType, upper: encodesUpper(path, r))))
     }
@@ -31,6 +32,25 @@ extension OverlayModel {
             return index[lowerKey(k, p)] != nil
         } ?? false
         return options.nfsExport && !indexed
+    }
+
+    /// R69: before encoding a lower handle of a directory, make its lower layer reachable from a
+    /// decodable ancestor: walking up, the first ancestor that is an unindexed merged directory
+    /// (not "connectable") gets its child on the path copied up (`export.c:ovl_connect_layer`,
+    /// `ovl_connectable_layer`); an indexed ancestor or the root ends the walk.
+    mutating func connectLayer(_ path: RelPath, _ r: Resolution) {
+        guard let originLayer = r.lowers.first.map({ $0.layer + 1 }) else { return }
+        var next = path
+        while let parent = next.parent, !parent.isRoot, case .success(let pr) = lookup(parent) {
+            let indexed = pr.inUpper && pr.lowers.first.map { index[lowerKey($0.layer, $0.path)] != nil } == true
+            let connectable = pr.inUpper && !indexed ? 0 : (pr.lowers.first.map { $0.layer + 1 } ?? 0)
+            if connectable < originLayer {
+                copyUp(next)
+                return
+            }
+            if indexed { return }
+            next = parent
+        }
     }
 
     /// The object a handle names: its lower inode when it has one, else its upper inode.

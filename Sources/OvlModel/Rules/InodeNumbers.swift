@@ -43,14 +43,17 @@ extension OverlayModel {
     /// - Rule: R54/R57. `inode.c:ovl_getattr`: a non-upper object reports its topmost lower; an
     ///   upper one with a usable origin (`OVL_CONST_INO`: a merged directory, or a copy-up that
     ///   stored `X.origin`, which `copy_up.c:ovl_do_copy_up` does for dirs, nlink==1 lowers and
-    ///   indexed ones) reports the origin; anything else the upper inode. The root reports the
+    ///   indexed ones) reports the origin; anything else the upper inode. With nfs_export the
+    ///   origin counts only when indexed ("!ovl_verify_lower(...) && ..." in `ovl_getattr`): a
+    ///   merged upper directory the overlay did not copy up reports its upper ino (seen on 6.12). The root reports the
     ///   upper root (`super.c:ovl_get_root` sets no `OVL_CONST_INO`).
     mutating func numberSource(_ path: RelPath, _ r: Resolution) -> (ref: InodeRef, fsid: Int) {
         if path.isRoot {
             return upper != nil ? (upperRef(.root), 0) : (lowerRef(0, .root), lowerFsid)
         }
         if !r.inUpper, let l = r.lowers.first { return (lowerRef(l.layer, l.path), lowerFsid) }
-        if r.node.kind.isDir, let l = r.lowers.first {
+        // With nfs_export (`verify_lower`) only an indexed origin fixes st_ino.
+        if r.node.kind.isDir, let l = r.lowers.first, !options.nfsExport || index[lowerKey(l.layer, l.path)] != nil {
             return (lowerRef(l.layer, l.path), lowerFsid)
         }
         if !r.node.kind.isDir, let origin = r.node.origin, !isStale(origin) { return (origin, lowerFsid) }

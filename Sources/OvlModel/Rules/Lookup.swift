@@ -38,6 +38,8 @@ extension OverlayModel {
             current = next
             if next.inUpper, next.isMergedDir, upper?[child]?.xattrs[prefix + "origin"] == nil {
                 setPrivateXattr(child, "origin", XattrPattern.fileHandle)
+                let origin = next.lowers.first.map { lowerRef($0.layer, $0.path) }
+                upper?[child]?.origin = origin
                 markImpure(walked.parent ?? .root)
             }
         }
