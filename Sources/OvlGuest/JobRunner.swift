@@ -43,19 +43,20 @@ struct JobRunner {
             recordOverlayDev(generation: 0)
             var generation = 0
             let exec = StepExecutor(mountPoint: mountPoint, remount: remount, offline: offlineLower)
-            for (i, op) in job.scenario.steps.enumerated() {
-                writer.write(.step(job: job.index, index: i, exec.run(op)))
-                if case .offlineLower = op {
+            var stillMounted = true
+            for (i, op) in job.scenario.steps.enumerated() where stillMounted {
+                let outcome = exec.run(op)
+                writer.write(.step(job: job.index, index: i, outcome))
+                if op.remounts {
                     generation += 1
-                    recordOverlayDev(generation: generation)
-                }
-                if op == .remount {
-                    generation += 1
-                    recordOverlayDev(generation: generation)
+                    stillMounted = Mount.isMounted(mountPoint)
+                    if stillMounted { recordOverlayDev(generation: generation) }
                 }
             }
-            merged = try StateDump.tree(at: mountPoint)
-            try Mount.unmount(mountPoint)
+            if stillMounted {
+                merged = try StateDump.tree(at: mountPoint)
+                try Mount.unmount(mountPoint)
+            }
         }
         var upperView: TreeView?
         var work: [String]?
@@ -78,7 +79,7 @@ struct JobRunner {
     /// there anew, record the layers' inode numbers again, mount with the same options.
     func offlineLower(_ layer: Int, _ path: RelPath, _ node: Node) throws(SysError) -> [String] {
         try Mount.unmount(mountPoint)
-        let real = lowerDirs[layer] + "/" + path.description
+        let real = path.isRoot ? lowerDirs[layer] : lowerDirs[layer] + "/" + path.description
         if (try? Files.stat(real)) != nil { try Files.removeTree(real) }
         try LayerBuilder.make(node, at: real)
         try recordLayerInodes()

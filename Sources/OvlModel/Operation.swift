@@ -109,6 +109,16 @@ public enum Operation: Codable, Sendable, Equatable {
     }
 }
 
+extension Operation {
+    /// True for steps that unmount and mount the overlay again (after which it may stay unmounted).
+    public var remounts: Bool {
+        switch self {
+        case .remount, .offlineLower: true
+        default: false
+        }
+    }
+}
+
 /// What `mknod` makes.
 public enum MknodKind: Codable, Sendable, Equatable {
     case fifo

@@ -14,6 +14,8 @@ public struct OverlayModel: Sendable {
     public let environment: Environment
     /// False when the mount was refused: no step runs then.
     public internal(set) var mounted = false
+    /// True once a mount succeeded: `workdir/work` exists from then on.
+    var wasMounted = false
     /// True once this mount created a whiteout: `dir.c:ovl_whiteout` then keeps one spare
     /// `#<hex>` whiteout in `workdir/work` to hard-link the next ones from, until the next mount
     /// empties `work/` again (R8). Learned on the 6.12 module; R43 alone says `work/` is empty.
@@ -66,6 +68,7 @@ public struct OverlayModel: Sendable {
             return MountObservation(errno: error.errno, options: nil, kernelLog: ["overlayfs: " + error.message])
         }
         mounted = true
+        wasMounted = true
         let shown = establishMount()
         return MountObservation(errno: nil, options: shown, kernelLog: xinoLog)
     }

@@ -26,7 +26,7 @@ extension OverlayModel {
         // With index=on the index dir is overlayfs' work dir (`super.c:ovl_get_indexdir` sets
         // `ofs->workdir = indexdir`), so the spare whiteout is kept there, not in work/.
         let spareInWork = spareWhiteoutInWork && !options.index
-        return Snapshot(merged: merged, upper: upperView, work: mounted && upper != nil ? (spareInWork ? [XattrPattern.tempName] : []) : nil,
+        return Snapshot(merged: merged, upper: upperView, work: wasMounted && upper != nil ? (spareInWork ? [XattrPattern.tempName] : []) : nil,
                         lowers: lowers.indices.map { k in
                             // A lower layer never changes, inode numbers included (R1).
                             layerView(lowers[k]).reduce(into: TreeView()) { out, e in

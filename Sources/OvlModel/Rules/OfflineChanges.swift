@@ -32,6 +32,7 @@ extension OverlayModel {
         }
         lowerVersions[.lower(layer: k, path: path)] = offlineChanges
         lowers[k].removeTree(path)
+        if path.isRoot { lowers[k].entries = [:] }
         lowers[k][path] = node
         if let parent = path.parent { lowers[k][parent]?.mtime = nil }
         for (key, entry) in index where !entry.kind.isDir && entry.kind != .whiteout {
@@ -39,6 +40,13 @@ extension OverlayModel {
             index[key] = nil
         }
         mountGeneration += 1
+        // R13: with index=on the mount checks that the first lower root is the upper root's
+        // origin (`super.c:ovl_get_indexdir`, "failed to verify upper root origin") and fails
+        // with ESTALE once that root was remade.
+        if options.index, k == 0, path.isRoot, upper?[.root]?.xattrs[prefix + "origin"] != nil {
+            mounted = false
+            return .failed(.ESTALE)
+        }
         return .ok(.names(establishMount()))
     }
 
