@@ -13,6 +13,7 @@ extension OverlayModel {
         return outcome
     }
 
+    /// The step itself, without the hardlink and index bookkeeping around it.
     mutating func applyStep(_ op: Operation) -> Outcome {
         switch op {
         case .stat(let p): return statPath(p, follow: true)

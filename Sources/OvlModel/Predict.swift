@@ -27,18 +27,22 @@ extension OverlayModel {
         // `ofs->workdir = indexdir`), so the spare whiteout is kept there, not in work/.
         let spareInWork = spareWhiteoutInWork && !options.index
         return Snapshot(merged: merged, upper: upperView, work: wasMounted && upper != nil ? (spareInWork ? [XattrPattern.tempName] : []) : nil,
-                        lowers: lowers.indices.map { k in
-                            // A lower layer never changes, inode numbers included (R1).
-                            layerView(lowers[k]).reduce(into: TreeView()) { out, e in
-                                var v = e.value
-                                v.ino = .real(lowerRef(k, e.key), fsid: 0, xinoBits: 0)
-                                if v.type != .dir, v.rdev != "0:0" { v.nlink = UInt64(linkCount(lowers[k], e.key)) }
-                                out[e.key] = v
-                            }
-                        },
+                        lowers: lowers.indices.map { lowerView($0) },
                         index: indexView.map { views in
                             Dictionary(uniqueKeysWithValues: views.enumerated().map { ("\(XattrPattern.fileHandle)\($0.offset)", $0.element) })
                         })
+    }
+
+    /// The on-disk view of lower layer `k`: the overlay never changes it, inode numbers and
+    /// hardlink counts included.
+    func lowerView(_ k: Int) -> TreeView {
+        var out = layerView(lowers[k])
+        for (path, var v) in out {
+            v.ino = .real(lowerRef(k, path), fsid: 0, xinoBits: 0)
+            if v.type != .dir, v.rdev != "0:0" { v.nlink = UInt64(linkCount(lowers[k], path)) }
+            out[path] = v
+        }
+        return out
     }
 
     /// The on-disk view of one layer (every xattr, whiteouts as 0:0 devices).

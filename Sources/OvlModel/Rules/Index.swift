@@ -37,7 +37,7 @@ extension OverlayModel {
     /// metadata (`inode.c:ovl_get_inode` hashes it by the lower inode).
     func indexedAlias(_ r: Resolution) -> Resolution {
         guard options.index, !r.inUpper, !r.node.kind.isDir, let l = r.lowers.first,
-              let entry = index[lowerKey(l.layer, l.path)] else { return r }
+              let entry = index[lowerKey(l.layer, l.path)], entry.kind != .whiteout else { return r }
         var out = r
         out.node = entry
         return out
