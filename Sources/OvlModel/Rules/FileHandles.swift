@@ -86,7 +86,8 @@ extension OverlayModel {
             }
             let names = lowers[k].entries.filter { lowerKey(k, $0.key) == ref }.keys.sorted()
             for name in [p] + names {
-                if case .success(let r) = lookup(name), !r.inUpper, let l = r.lowers.first, lowerKey(l.layer, l.path) == ref {
+                // A lower object, or a directory merged with it (copied up or not).
+                if case .success(let r) = lookup(name), let l = r.lowers.first, lowerKey(l.layer, l.path) == ref {
                     return name
                 }
             }
