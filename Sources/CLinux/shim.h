@@ -8,6 +8,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#ifndef AT_HANDLE_FID
+#define AT_HANDLE_FID 0x200 /* include/uapi/linux/fcntl.h since 6.5; newer than this glibc */
+#endif
 
 static inline int clinux_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
                                    unsigned int flags) {
@@ -22,3 +28,44 @@ static inline int clinux_errno(void) { return errno; }
 static inline const char *clinux_errname(int e) { return strerrorname_np(e); }
 static inline int clinux_stat(const char *p, struct stat *st) { return stat(p, st); }
 static inline int clinux_lstat(const char *p, struct stat *st) { return lstat(p, st); }
+
+/* name_to_handle_at(2) into a caller buffer: the handle bytes, their count and the handle type. */
+static inline int clinux_name_to_handle(const char *path, int fid, unsigned char *buf, unsigned int cap,
+                                        unsigned int *len, int *type) {
+    struct file_handle *fh = malloc(sizeof(*fh) + cap);
+    if (!fh) { errno = ENOMEM; return -1; }
+    fh->handle_bytes = cap;
+    int mount_id;
+    int r = name_to_handle_at(AT_FDCWD, path, fh, &mount_id, fid ? AT_HANDLE_FID : 0);
+    if (r == 0) {
+        memcpy(buf, fh->f_handle, fh->handle_bytes);
+        *len = fh->handle_bytes;
+        *type = fh->handle_type;
+    }
+    int saved = errno;
+    free(fh);
+    errno = saved;
+    return r;
+}
+
+/* open_by_handle_at(2) of a handle given as bytes and type. */
+static inline int clinux_open_by_handle(int mount_fd, const unsigned char *bytes, unsigned int len, int type, int flags) {
+    struct file_handle *fh = malloc(sizeof(*fh) + len);
+    if (!fh) { errno = ENOMEM; return -1; }
+    fh->handle_bytes = len;
+    fh->handle_type = type;
+    memcpy(fh->f_handle, bytes, len);
+    int r = open_by_handle_at(mount_fd, fh, flags);
+    int saved = errno;
+    free(fh);
+    errno = saved;
+    return r;
+}
+
+static inline int clinux_fstat(int fd, struct stat *st) { return fstat(fd, st); }
+
+/* fcntl(F_SETLK) of a whole-file read lock (F_UNLCK to release). */
+static inline int clinux_read_lock(int fd, int lock) {
+    struct flock fl = { .l_type = lock ? F_RDLCK : F_UNLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+    return fcntl(fd, F_SETLK, &fl);
+}

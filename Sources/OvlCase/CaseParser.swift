@@ -151,15 +151,27 @@ public enum CaseParser {
 
         var steps: [OvlModel.Operation] = []
         var stepLocations: [SourceLocation] = []
+        var inodeChecks: [InodeCheck] = []
         if let stepsNode = fields["steps"], !reader.isNull(stepsNode) {
             let parser = StepParser(reader: reader)
             for item in try reader.sequence(stepsNode) {
-                steps.append(try parser.parseStep(item))
+                let step = try parser.parseStep(item)
+                if case .openByHandle(let label) = step, !steps.contains(where: {
+                    if case .nameToHandle(_, label, _) = $0 { true } else { false }
+                }) {
+                    throw reader.error("no earlier name_to_handle_at step took a handle labelled '\(label)'", at: item)
+                }
+                if case .offlineLower(let layer, _, _) = step, layer >= layers.lowers.count {
+                    throw reader.error("offline_lower names lower layer \(layer); the case has \(layers.lowers.count)", at: item)
+                }
+                steps.append(step)
                 stepLocations.append(reader.location(of: item))
+                if let check = try parser.inodeCheck(item, index: steps.count - 1, steps: steps) { inodeChecks.append(check) }
             }
         }
 
-        let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps)
+        let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
+                                inodeChecks: inodeChecks)
         return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
                     groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root))
     }

@@ -37,7 +37,17 @@ public enum CaseWriter {
     static func layerLines(_ layer: Layer, indent: String, listItem: Bool) -> String {
         var lines: [String] = []
         if layer.root != Node(kind: .dir) { lines.append(".: " + entryText(layer.root, isRoot: true)) }
+        // Nodes sharing an inode are hard links: the first name in path order is written in
+        // full, the others as `{type: hardlink, target: first}`.
+        var firstName: [Int: RelPath] = [:]
         for (path, node) in layer.entries.sorted(by: { $0.key < $1.key }) {
+            if let inode = node.inode, !node.kind.isDir {
+                if let first = firstName[inode] {
+                    lines.append(quote(path.description) + ": {type: hardlink, target: \(quote(first.description))}")
+                    continue
+                }
+                firstName[inode] = path
+            }
             lines.append(quote(path.description) + ": " + entryText(node, isRoot: false))
         }
         if lines.isEmpty { return listItem ? indent + "- {}\n" : "" }
@@ -97,6 +107,13 @@ public enum CaseWriter {
             return "setxattr: {path: \(quote(p.description)), name: \(quote(name)), value: \(quote(value))}"
         case .getxattr(let p, let name), .removexattr(let p, let name):
             return "\(op.name): {path: \(quote(p.description)), name: \(quote(name))}"
+        case .link(let from, let to): return "link: {old: \(quote(from.description)), new: \(quote(to.description))}"
+        case .procLocks(let p): return "\(op.name): \(quote(p.description))"
+        case .nameToHandle(let p, let label, let fid):
+            return "\(op.name): {path: \(quote(p.description)), label: \(quote(label))\(fid ? ", flags: [AT_HANDLE_FID]" : "")}"
+        case .openByHandle(let label): return "\(op.name): {label: \(quote(label))}"
+        case .offlineLower(let layer, let p, let node):
+            return "\(op.name): {layer: \(layer), path: \(quote(p.description)), entry: \(entryText(node, isRoot: false))}"
         case .remount, .dropCaches: return op.name
         }
     }

@@ -7,7 +7,7 @@ struct LayerParser {
 
     static let entryKeys = ["type", "data", "mode", "uid", "gid", "mtime", "xattrs", "target", "major", "minor", "opaque"]
     static let rootKeys = ["type", "mode", "uid", "gid", "mtime", "xattrs", "opaque"]
-    static let types = ["file", "dir", "symlink", "whiteout", "fifo", "chardev"]
+    static let types = ["file", "dir", "symlink", "whiteout", "fifo", "chardev", "hardlink"]
 
     /// Parses `layers:` into the lowers (top first) and the upper (nil for `upper: none`).
     func parseLayers(_ node: YNode) throws(CaseError) -> (lowers: [Layer], upper: Layer?) {
@@ -36,6 +36,7 @@ struct LayerParser {
     func parseLayer(_ node: YNode) throws(CaseError) -> Layer {
         var layer = Layer()
         var seen: [RelPath: SourceLocation] = [:]
+        var hardlinks: [(path: RelPath, target: RelPath, at: YNode)] = []
         for (_, keyNode, value) in try reader.pairs(node) {
             let path = try reader.path(keyNode)
             if let first = seen[path] {
@@ -44,9 +45,24 @@ struct LayerParser {
             seen[path] = reader.location(of: keyNode)
             if path.isRoot {
                 layer.root = try parseRoot(value)
+            } else if let target = try hardlinkTarget(value) {
+                hardlinks.append((path, target, value))
             } else {
                 layer.entries[path] = try parseEntry(value)
             }
+        }
+        // A hardlink is one more name of a non-directory of the same layer: one inode (R61, R64).
+        var nextGroup = 1
+        for link in hardlinks {
+            guard var node = layer.entries[link.target], !node.kind.isDir else {
+                throw reader.error("hardlink target '\(link.target)' must be a non-directory listed in this layer", at: link.at)
+            }
+            if node.inode == nil {
+                node.inode = nextGroup
+                nextGroup += 1
+                layer.entries[link.target] = node
+            }
+            layer.entries[link.path] = node
         }
         // An explicit entry may only sit inside an explicit directory.
         for (path, _) in layer.entries.sorted(by: { $0.key < $1.key }) {
@@ -60,6 +76,17 @@ struct LayerParser {
         }
         layer.addMissingParents()
         return layer
+    }
+
+    /// The target of a `{type: hardlink, target: P}` entry, or nil for any other entry.
+    func hardlinkTarget(_ node: YNode) throws(CaseError) -> RelPath? {
+        guard case .mapping = node else { return nil }
+        let fields = try reader.fields(node, allowed: Self.entryKeys)
+        guard let typeNode = fields["type"], try reader.text(typeNode) == "hardlink" else { return nil }
+        for key in Self.entryKeys where key != "type" && key != "target" && fields.has(key) {
+            throw reader.error("a hardlink takes only 'target' (it shares the target's inode and metadata)", at: fields.keyNode(key) ?? node)
+        }
+        return try reader.path(try fields.required("target", missing: "a hardlink needs 'target'"))
     }
 
     static func typeName(_ kind: NodeKind) -> String {

@@ -22,7 +22,7 @@ struct StepParser {
 
     static let shapes: [String: Shape] = [
         "stat": .path, "lstat": .path, "read": .path, "readdir": .path, "readlink": .path,
-        "unlink": .path, "rmdir": .path, "listxattr": .path, "open_rdwr": .path,
+        "unlink": .path, "rmdir": .path, "listxattr": .path, "open_rdwr": .path, "proc_locks": .path,
         "write": .mapping(required: ["path", "data"], optional: []),
         "append": .mapping(required: ["path", "data"], optional: []),
         "truncate": .mapping(required: ["path", "size"], optional: []),
@@ -31,6 +31,10 @@ struct StepParser {
         "mknod": .mapping(required: ["path", "type"], optional: ["major", "minor"]),
         "symlink": .mapping(required: ["target", "path"], optional: []),
         "rename": .mapping(required: ["old", "new"], optional: ["flags"]),
+        "link": .mapping(required: ["old", "new"], optional: []),
+        "offline_lower": .mapping(required: ["layer", "path", "entry"], optional: []),
+        "name_to_handle_at": .mapping(required: ["path", "label"], optional: ["flags"]),
+        "open_by_handle_at": .mapping(required: ["label"], optional: []),
         "chmod": .mapping(required: ["path", "mode"], optional: []),
         "chown": .mapping(required: ["path", "uid", "gid"], optional: []),
         "utimes": .mapping(required: ["path", "mtime"], optional: []),
@@ -40,6 +44,29 @@ struct StepParser {
         "remount": .none,
         "drop_caches": .none,
     ]
+
+    /// Keys a `stat`/`lstat` step may add: the 1-based number of an earlier stat step whose
+    /// object must be the same inode (same st_dev and st_ino), or another one.
+    static let inodeKeys = ["same_inode_as", "other_inode_than"]
+
+    /// The identity assertion of step `index` (0-based), if it makes one.
+    /// - Parameter steps: the steps parsed so far, the current one last.
+    func inodeCheck(_ node: YNode, index: Int, steps: [OvlModel.Operation]) throws(CaseError) -> InodeCheck? {
+        guard case let .mapping(mapping) = node, let name = mapping.keys.first?.scalar?.string, name == "stat" || name == "lstat",
+              let args = mapping.values.first, case .mapping = args else { return nil }
+        let fields = try reader.fields(args, allowed: ["path"] + Self.inodeKeys)
+        for key in Self.inodeKeys {
+            guard let value = fields[key] else { continue }
+            guard index > 0 else { throw reader.error("'\(key)' needs an earlier stat step; this is the first step", at: value) }
+            let other = Int(try reader.integer(value, in: 1...Int64(index))) - 1
+            switch steps[other] {
+            case .stat, .lstat: break
+            default: throw reader.error("'\(key)' names step \(other + 1), which is a \(steps[other].name), not a stat or lstat", at: value)
+            }
+            return InodeCheck(step: index, other: other, same: key == "same_inode_as")
+        }
+        return nil
+    }
 
     /// Every step name, sorted.
     static let names: [String] = shapes.keys.sorted()
@@ -75,7 +102,7 @@ struct StepParser {
             try step.expectNoArguments()
             return name == "remount" ? .remount : .dropCaches
         case .path:
-            let path = try step.path()
+            let path = try step.path(optional: name == "stat" || name == "lstat" ? Self.inodeKeys : [])
             switch name {
             case "stat": return .stat(path)
             case "lstat": return .lstat(path)
@@ -85,6 +112,7 @@ struct StepParser {
             case "unlink": return .unlink(path)
             case "rmdir": return .rmdir(path)
             case "listxattr": return .listxattr(path)
+            case "proc_locks": return .procLocks(path)
             default: return .openRW(path)
             }
         case let .pathMode(defaultMode):
@@ -138,6 +166,22 @@ struct StepParser {
                 }
             }
             return .rename(try path("old"), to: try path("new"), flags: flags)
+        case "link": return .link(try path("old"), to: try path("new"))
+        case "offline_lower":
+            let layer = Int(try reader.integer(try need("layer"), in: 0...999))
+            return .offlineLower(layer: layer, path: try path(), node: try LayerParser(reader: reader).parseEntry(try need("entry")))
+        case "name_to_handle_at":
+            var fid = false
+            if let flagsNode = f["flags"] {
+                for item in try reader.sequence(flagsNode) {
+                    guard try reader.text(item) == "AT_HANDLE_FID" else {
+                        throw reader.error("unknown name_to_handle_at flag '\(try reader.text(item))'; expected: AT_HANDLE_FID", at: item)
+                    }
+                    fid = true
+                }
+            }
+            return .nameToHandle(try path(), label: try reader.nonEmptyText(try need("label")), fid: fid)
+        case "open_by_handle_at": return .openByHandle(label: try reader.nonEmptyText(try need("label")))
         case "chmod": return .chmod(try path(), mode: try reader.mode(try need("mode")))
         case "chown": return .chown(try path(), uid: try reader.uint32(try need("uid")), gid: try reader.uint32(try need("gid")))
         case "utimes": return .utimes(try path(), mtime: try reader.int64(try need("mtime")))
@@ -179,9 +223,9 @@ private struct Step {
         return fields
     }
 
-    func path() throws(CaseError) -> RelPath {
+    func path(optional: [String] = []) throws(CaseError) -> RelPath {
         if let args, case .scalar = args, !reader.isNull(args) { return try reader.path(args) }
-        let fields = try fields(required: ["path"], optional: [])
+        let fields = try fields(required: ["path"], optional: optional)
         return try reader.path(try fields.required("path"))
     }
 

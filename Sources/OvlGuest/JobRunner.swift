@@ -38,15 +38,27 @@ struct JobRunner {
             try Files.mkdir(workDir, mode: 0o755)
             try LayerBuilder.build(upper, at: upperDir)
         }
+        try recordLayerInodes()
         let mounted = mount()
         var merged: TreeView = [:]
         if mounted {
-            let exec = StepExecutor(mountPoint: mountPoint, remount: remount)
-            for (i, op) in job.scenario.steps.enumerated() {
-                writer.write(.step(job: job.index, index: i, exec.run(op)))
+            recordOverlayDev(generation: 0)
+            var generation = 0
+            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, offline: offlineLower)
+            var stillMounted = true
+            for (i, op) in job.scenario.steps.enumerated() where stillMounted {
+                let outcome = exec.run(op)
+                writer.write(.step(job: job.index, index: i, outcome))
+                if op.remounts {
+                    generation += 1
+                    stillMounted = Mount.isMounted(mountPoint)
+                    if stillMounted { recordOverlayDev(generation: generation) }
+                }
             }
-            merged = try StateDump.tree(at: mountPoint)
-            try Mount.unmount(mountPoint)
+            if stillMounted {
+                merged = try StateDump.tree(at: mountPoint)
+                try Mount.unmount(mountPoint)
+            }
         }
         var upperView: TreeView?
         var work: [String]?
@@ -56,7 +68,46 @@ struct JobRunner {
         }
         var lowerViews: [TreeView] = []
         for dir in lowerDirs { lowerViews.append(try StateDump.tree(at: dir)) }
-        writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, lowers: lowerViews)))
+        var index: [String: EntryView]?
+        if job.scenario.upper != nil, let names = try? Files.readdir(workDir + "/index") {
+            index = [:]
+            for e in names { index?[e.name] = try StateDump.entry(workDir + "/index/" + e.name) }
+        }
+        writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, lowers: lowerViews,
+                                                        index: index)))
+    }
+
+    /// An offline change (R70, R71): unmount, remove `path` from lower layer `layer`, make `node`
+    /// there anew, record the layers' inode numbers again, mount with the same options.
+    func offlineLower(_ layer: Int, _ path: RelPath, _ node: Node) throws(SysError) -> [String] {
+        try Mount.unmount(mountPoint)
+        let real = path.isRoot ? lowerDirs[layer] : lowerDirs[layer] + "/" + path.description
+        if (try? Files.stat(real)) != nil { try Files.removeTree(real) }
+        try LayerBuilder.make(node, at: real)
+        try recordLayerInodes()
+        try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
+        return try shownOptions()
+    }
+
+    /// Records the real inode numbers and devices of the layers as built (R54–R58).
+    func recordLayerInodes() throws(SysError) {
+        var lowers: [[RelPath: UInt64]] = []
+        var devs: [UInt64] = []
+        for dir in lowerDirs {
+            lowers.append(try StateDump.inodes(at: dir))
+            devs.append(try Files.stat(dir).dev)
+        }
+        let hasUpper = job.scenario.upper != nil
+        let table = LayerInodes(lowers: lowers, upper: hasUpper ? try StateDump.inodes(at: upperDir) : nil,
+                                lowerDevs: devs, upperDev: hasUpper ? try Files.stat(upperDir).dev : nil)
+        writer.write(.layerInodes(job: job.index, table))
+    }
+
+    /// Records `stat(mountpoint).st_dev` of the overlay now mounted.
+    func recordOverlayDev(generation: Int) {
+        if let st = try? Files.stat(mountPoint) {
+            writer.write(.overlayDev(job: job.index, generation: generation, dev: st.dev))
+        }
     }
 
     /// Mounts the overlay and records the outcome; true when it is mounted.

@@ -9,17 +9,19 @@ enum LayerBuilder {
     /// parent's mtime afterwards).
     static func build(_ layer: Layer, at root: String) throws(SysError) {
         let paths = layer.entries.keys.sorted { $0.components.count < $1.components.count || ($0.components.count == $1.components.count && $0 < $1) }
+        var linked: [Int: String] = [:]
         for path in paths {
             guard let node = layer.entries[path] else { continue }
             let real = root + "/" + path.description
-            switch node.kind {
-            case .dir: try Files.mkdir(real, mode: 0o700)
-            case .file(let data): try Files.write(real, Array(data.utf8), flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
-            case .symlink(let target): try Files.symlink(target, real)
-            case .whiteout: try Files.mknod(real, mode: S_IFCHR, major: 0, minor: 0)
-            case .fifo: try Files.mknod(real, mode: S_IFIFO | 0o600, major: 0, minor: 0)
-            case .chardev(let ma, let mi): try Files.mknod(real, mode: S_IFCHR | 0o600, major: ma, minor: mi)
+            // Later names of one inode (``Node/inode``) are hard links to the first.
+            if let group = node.inode {
+                if let first = linked[group] {
+                    try Files.link(first, real)
+                    continue
+                }
+                linked[group] = real
             }
+            try create(node.kind, at: real)
         }
         for (path, node) in [(RelPath.root, layer.root)] + paths.compactMap({ p in layer.entries[p].map { (p, $0) } }) {
             let real = path.isRoot ? root : root + "/" + path.description
@@ -34,5 +36,26 @@ enum LayerBuilder {
             try Files.setTimes(root + "/" + path.description, seconds: mtime)
         }
         if let mtime = layer.root.mtime { try Files.setTimes(root, seconds: mtime) }
+    }
+
+    /// Makes one object at `real` (its parent exists): type, owner, mode, xattrs, mtime.
+    static func make(_ node: Node, at real: String) throws(SysError) {
+        try create(node.kind, at: real)
+        try Files.lchown(real, node.uid, node.gid)
+        if node.kind.fileType != .symlink { try Files.chmod(real, node.perm) }
+        for (name, value) in node.xattrs.sorted(by: { $0.key < $1.key }) { try Xattr.set(real, name, Array(value.utf8)) }
+        if let mtime = node.mtime { try Files.setTimes(real, seconds: mtime) }
+    }
+
+    /// Creates the object itself, owner-only; owner, mode and times are set afterwards.
+    static func create(_ kind: NodeKind, at real: String) throws(SysError) {
+        switch kind {
+        case .dir: try Files.mkdir(real, mode: 0o700)
+        case .file(let data): try Files.write(real, Array(data.utf8), flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+        case .symlink(let target): try Files.symlink(target, real)
+        case .whiteout: try Files.mknod(real, mode: S_IFCHR, major: 0, minor: 0)
+        case .fifo: try Files.mknod(real, mode: S_IFIFO | 0o600, major: 0, minor: 0)
+        case .chardev(let ma, let mi): try Files.mknod(real, mode: S_IFCHR | 0o600, major: ma, minor: mi)
+        }
     }
 }

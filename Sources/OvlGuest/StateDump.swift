@@ -31,7 +31,7 @@ enum StateDump {
         let st = try Files.stat(real)
         let type = fileType(st.format)
         var v = EntryView(type: type, perm: type == .symlink ? nil : st.perm, uid: st.uid, gid: st.gid,
-                          nlink: st.nlink, mtime: st.mtime)
+                          nlink: st.nlink, mtime: st.mtime, ino: .number(st.ino), dev: .number(st.dev))
         switch type {
         case .file: v.data = String(decoding: try Files.read(real), as: UTF8.self)
         case .symlink: v.target = try Files.readlink(real)
@@ -44,6 +44,21 @@ enum StateDump {
         }
         v.xattrs = xattrs
         return v
+    }
+
+    /// st_ino of every object below `root` (the layer inode table, R54).
+    static func inodes(at root: String) throws(SysError) -> [RelPath: UInt64] {
+        var out: [RelPath: UInt64] = [:]
+        var queue: [RelPath] = [.root]
+        while let path = queue.popLast() {
+            let real = path.isRoot ? root : root + "/" + path.description
+            let st = try Files.stat(real)
+            out[path] = st.ino
+            if fileType(st.format) == .dir {
+                for e in try Files.readdir(real) { queue.append(path.appending(e.name)) }
+            }
+        }
+        return out
     }
 
     static func fileType(_ format: UInt32) -> FileType {

@@ -8,6 +8,10 @@ struct StepExecutor {
     let mountPoint: String
     /// Unmounts and mounts the overlay again with the same options (for `remount`).
     let remount: () throws(SysError) -> [String]
+    /// Unmounts, remakes one lower object, records the layers' inodes and mounts again.
+    let offline: (Int, RelPath, Node) throws(SysError) -> [String]
+    /// File handles taken by earlier steps of the job, by label.
+    let handles = HandleStore()
 
     func path(_ p: RelPath) -> String { p.isRoot ? mountPoint : mountPoint + "/" + p.description }
 
@@ -30,9 +34,9 @@ struct StepExecutor {
         case .openRW(let p): try Files.openClose(path(p), flags: O_RDWR | O_NONBLOCK)
         case .truncate(let p, let size): try Files.truncate(path(p), size)
         case .readdir(let p):
-            var names: [String: FileType] = [:]
-            for e in try Files.readdir(path(p)) { names[e.name] = FileType(direntType: e.type) }
-            return .ok(.entries(names))
+            var names: [String: DirentView] = [:]
+            for e in try Files.readdir(path(p)) { names[e.name] = DirentView(type: FileType(direntType: e.type), ino: .number(e.ino)) }
+            return .ok(.dirents(names))
         case .mkdir(let p, let mode): try Files.mkdir(path(p), mode: mode)
         case .create(let p, let mode): try Files.openClose(path(p), flags: O_WRONLY | O_CREAT | O_EXCL | O_NONBLOCK, mode: mode)
         case .mknod(let p, .fifo): try Files.mknod(path(p), mode: S_IFIFO | 0o644, major: 0, minor: 0)
@@ -58,6 +62,21 @@ struct StepExecutor {
         case .getxattr(let p, let name): return .ok(.text(Xattr.render(try Xattr.get(path(p), name))))
         case .removexattr(let p, let name): try Xattr.remove(path(p), name)
         case .listxattr(let p): return .ok(.names(try Xattr.list(path(p)).sorted()))
+        case .link(let a, let b): try Files.link(path(a), path(b))
+        case .offlineLower(let k, let p, let node): return .ok(.names(try offline(k, p, node)))
+        case .procLocks(let p):
+            let (locked, st) = try Files.lockedInode(path(p))
+            return .ok(.stat(StatView(type: StateDump.fileType(st.format), ino: .number(locked.ino),
+                                      dev: .number(locked.dev))))
+        case .nameToHandle(let p, let label, let fid):
+            let h = try Files.nameToHandle(path(p), fid: fid)
+            handles.byLabel[label] = h
+            // An ovl_fh is 3 bytes of padding, then ovl_fb: version, magic 0xfb, len, flags (R62, R66).
+            let ovl = h.bytes.count > 6 && h.bytes[4] == 0xfb
+            return .ok(.handle(HandleView(type: h.type, upper: ovl ? h.bytes[6] & 4 != 0 : nil)))
+        case .openByHandle(let label):
+            guard let h = handles.byLabel[label] else { return .failed(ModelErrno(rawValue: EBADF)) }
+            return .ok(.stat(statView(try Files.statByHandle(h, mountPoint: mountPoint))))
         case .remount: return .ok(.names(try remount()))
         case .dropCaches:
             sync()
@@ -69,6 +88,12 @@ struct StepExecutor {
     func statView(_ st: FileStat) -> StatView {
         let type = StateDump.fileType(st.format)
         return StatView(type: type, perm: st.perm, uid: st.uid, gid: st.gid,
-                        size: type == .dir ? nil : st.size, nlink: st.nlink, mtime: st.mtime)
+                        size: type == .dir ? nil : st.size, nlink: st.nlink, mtime: st.mtime,
+                        ino: .number(st.ino), dev: .number(st.dev))
     }
+}
+
+/// The file handles one job's steps took, by the label the case gave them.
+final class HandleStore {
+    var byLabel: [String: RawFileHandle] = [:]
 }

@@ -13,6 +13,17 @@ extension OverlayModel {
         }
         let op = step.withPaths(resolved)
         if upper == nil, op.modifies { return readOnly(op) }
+        var indexed: Int?
+        if case .unlink(let p) = op { indexed = beginIndexedUnlink(p) }
+        let outcome = applyStep(op)
+        if let serial = indexed, outcome == .ok(.none) { endIndexedUnlink(serial) }
+        // Names of one upper inode share its new state (hardlinks, R61).
+        if let p = op.changedPath, upper?[p] != nil { syncInode(from: p) }
+        return outcome
+    }
+
+    /// The step itself, without the hardlink and index bookkeeping around it.
+    mutating func applyStep(_ op: Operation) -> Outcome {
         switch op {
         case .stat(let p): return statPath(p, follow: true)
         case .lstat(let p): return statPath(p, follow: false)
@@ -42,8 +53,17 @@ extension OverlayModel {
         case .getxattr(let p, let name): return getxattr(p, name: name)
         case .removexattr(let p, let name): return removexattr(p, name: name)
         case .listxattr(let p): return listxattr(p)
-        case .remount: return .ok(.names(establishMount()))
-        case .dropCaches: return .ok(.none)
+        case .remount:
+            mountGeneration += 1
+            return .ok(.names(establishMount()))
+        case .dropCaches:
+            cacheEpoch += 1
+            return .ok(.none)
+        case .link(let old, let new): return link(old, new)
+        case .offlineLower(let k, let p, let node): return offlineLower(layer: k, path: p, node: node)
+        case .procLocks(let p): return procLocks(p)
+        case .nameToHandle(let p, let label, let fid): return nameToHandle(p, label: label, fid: fid)
+        case .openByHandle(let label): return openByHandle(label)
         }
     }
 
@@ -91,7 +111,10 @@ extension OverlayModel {
         let result = doFollow ? follow(path) : lookup(path).map { (path, $0) }
         switch result {
         case .failure(let e): return .failed(e)
-        case .success(let (p, r)): return .ok(.stat(statView(p, r)))
+        case .success(let (p, r)):
+            var view = statView(p, r)
+            (view.ino, view.dev) = inodeNumbers(p, r)
+            return .ok(.stat(view))
         }
     }
 
@@ -108,6 +131,8 @@ extension OverlayModel {
             } else if let (layer, lp) = r.lowers.first {
                 nlink = UInt64(2 + lowers[layer].subdirCount(of: lp))
             }
+        } else {
+            nlink = UInt64(fileNlink(path, r))
         }
         return StatView(type: n.kind.fileType, perm: n.perm, uid: n.uid, gid: n.gid, size: n.size,
                         nlink: nlink, mtime: n.mtime)
@@ -181,9 +206,12 @@ extension OverlayModel {
         case .success(let (p, r)):
             guard r.node.kind.isDir else { return .failed(.ENOTDIR) }
             readDir(p, r)
-            var entries = mergedChildren(p, of: r).mapValues { $0.node.kind.fileType }
-            for name in passedThroughWhiteouts(p, of: r) { entries[name] = .chardev }
-            return .ok(.entries(entries))
+            var out: [String: DirentView] = [:]
+            for (name, child) in mergedChildren(p, of: r) {
+                out[name] = DirentView(type: child.node.kind.fileType, ino: direntIno(p.appending(name), child))
+            }
+            for name in passedThroughWhiteouts(p, of: r) { out[name] = DirentView(type: .chardev, ino: nil) }
+            return .ok(.dirents(out))
         }
     }
 
@@ -214,10 +242,21 @@ extension OverlayModel {
 }
 
 extension Operation {
+    /// The object whose data or metadata a step changes in place, if any.
+    var changedPath: RelPath? {
+        switch self {
+        case .write(let p, _), .append(let p, _), .truncate(let p, _), .openRW(let p), .chmod(let p, _),
+             .chown(let p, _, _), .utimes(let p, _), .setxattr(let p, _, _), .removexattr(let p, _):
+            p
+        default: nil
+        }
+    }
+
     /// True for steps that change the file system (and so fail with EROFS without upper).
     var modifies: Bool {
         switch self {
-        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .dropCaches: false
+        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .dropCaches,
+             .nameToHandle, .openByHandle, .procLocks, .offlineLower: false
         default: true
         }
     }

@@ -42,6 +42,11 @@ public enum GuestRecord: Codable, Sendable, Equatable {
     case boot(defaults: ModuleDefaults, kernel: String)
     case begin(job: Int)
     case mount(job: Int, MountObservation)
+    /// The real inode numbers of the layers as built, recorded before the mount (R54–R58), and
+    /// again after each offline change of a lower layer.
+    case layerInodes(job: Int, LayerInodes)
+    /// `stat(mountpoint).st_dev` of the overlay after mount number `generation` (0 = the first).
+    case overlayDev(job: Int, generation: Int, dev: UInt64)
     case step(job: Int, index: Int, Outcome)
     case snapshot(job: Int, Snapshot)
     /// A harness failure inside the guest (setup, layer building): the job is an `error`.

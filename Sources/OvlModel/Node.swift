@@ -35,15 +35,23 @@ public struct Node: Codable, Sendable, Equatable {
     public var xattrs: [String: String]
     /// Modification time in seconds, or nil once it changed at a time the model does not know.
     public var mtime: Int64?
+    /// The model's identity of the real inode (not its number): nodes of one layer with the same
+    /// value are hard links of one inode. Lower hardlinks get one from the case; an upper node
+    /// gets one when first needed (``InodeRef/upper(serial:)``).
+    public var inode: Int?
+    /// The lower object this upper object was copied up from, when the upper carries `X.origin`
+    /// (R45) or is a merged directory: the source of its constant st_ino (R57).
+    public var origin: InodeRef?
 
     public init(kind: NodeKind, perm: UInt32? = nil, uid: UInt32 = 0, gid: UInt32 = 0,
-                xattrs: [String: String] = [:], mtime: Int64? = Node.layerMtime) {
+                xattrs: [String: String] = [:], mtime: Int64? = Node.layerMtime, inode: Int? = nil) {
         self.kind = kind
         self.perm = perm ?? Node.defaultPerm(for: kind)
         self.uid = uid
         self.gid = gid
         self.xattrs = xattrs
         self.mtime = mtime
+        self.inode = inode
     }
 
     /// The mtime the layer builder gives every object a case does not date itself.

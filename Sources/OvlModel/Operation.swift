@@ -55,6 +55,18 @@ public enum Operation: Codable, Sendable, Equatable {
     case removexattr(RelPath, name: String)
     /// `llistxattr(2)`: the set of names.
     case listxattr(RelPath)
+    /// `link(2)`: a new name for an existing non-directory.
+    case link(RelPath, to: RelPath)
+    /// `name_to_handle_at(2)` (with `AT_HANDLE_FID` when `fid`); the handle is kept under `label`.
+    case nameToHandle(RelPath, label: String, fid: Bool)
+    /// `open_by_handle_at(2)` of the handle kept under `label`, then `fstat(2)` of the fd.
+    case openByHandle(label: String)
+    /// A whole-file read lock on `path` (`fcntl(F_SETLK)`): the inode `/proc/locks` shows for it.
+    case procLocks(RelPath)
+    /// Unmount, remove `path` (and what is below it) from lower layer `layer`, create `node` there
+    /// anew (a new inode), and mount again with the same options. Only for cases whose rules
+    /// cover offline changes (R70, R71); the overlay is not mounted while the layer changes (R89).
+    case offlineLower(layer: Int, path: RelPath, node: Node)
     /// umount and mount again with the same options.
     case remount
     /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
@@ -86,8 +98,23 @@ public enum Operation: Codable, Sendable, Equatable {
         case .getxattr: "getxattr"
         case .removexattr: "removexattr"
         case .listxattr: "listxattr"
+        case .link: "link"
+        case .offlineLower: "offline_lower"
+        case .procLocks: "proc_locks"
+        case .nameToHandle: "name_to_handle_at"
+        case .openByHandle: "open_by_handle_at"
         case .remount: "remount"
         case .dropCaches: "drop_caches"
+        }
+    }
+}
+
+extension Operation {
+    /// True for steps that unmount and mount the overlay again (after which it may stay unmounted).
+    public var remounts: Bool {
+        switch self {
+        case .remount, .offlineLower: true
+        default: false
         }
     }
 }

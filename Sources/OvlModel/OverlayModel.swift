@@ -14,12 +14,29 @@ public struct OverlayModel: Sendable {
     public let environment: Environment
     /// False when the mount was refused: no step runs then.
     public internal(set) var mounted = false
+    /// True once a mount succeeded: `workdir/work` exists from then on.
+    var wasMounted = false
     /// True once this mount created a whiteout: `dir.c:ovl_whiteout` then keeps one spare
-    /// `#<hex>` whiteout in the work dir to hard-link the next ones from, until the next mount
-    /// empties it again (R8). Learned on the 6.12 module; R43 alone says `work/` is empty.
-    /// With index=on the work dir is `workdir/index` (super.c:ovl_get_indexdir: "index dir will
-    /// act also as workdir"), so `work/` stays empty.
-    var spareWhiteout = false
+    /// `#<hex>` whiteout in `workdir/work` to hard-link the next ones from, until the next mount
+    /// empties `work/` again (R8). Learned on the 6.12 module; R43 alone says `work/` is empty.
+    var spareWhiteoutInWork = false
+    /// The next number ``upperRef(_:)`` gives an upper inode (``Node/inode``).
+    var nextInode = 1
+    /// How many times the overlay was mounted again (`remount` steps): pseudo devices and counter
+    /// inos are per mount (R55).
+    var mountGeneration = 0
+    /// How many `drop_caches` steps ran: an evicted directory inode gets a new counter ino (R55).
+    var cacheEpoch = 0
+    /// `workdir/index`: per lower inode (``lowerKey(_:_:)``), the upper inode it was copied up to (R61, R62).
+    var index: [InodeRef: Node] = [:]
+    /// The overlay nlink of each indexed upper inode (R63): upper names plus uncovered lower names.
+    var unionNlink: [Int: Int] = [:]
+    /// File handles a case took, by label: the identity they encode (R66–R68).
+    var handles: [String: InodeRef] = [:]
+    /// How many offline changes (`offlineLower`) happened, and which one last remade each lower
+    /// object (keyed `.lower(layer, path)`).
+    var offlineChanges = 0
+    var lowerVersions: [InodeRef: Int] = [:]
     let given: [MountOption]
     /// The options as `ovl_fs_params_verify` leaves them, before `fill_super` adjusts uuid.
     var verified: ResolvedOptions?
@@ -32,8 +49,12 @@ public struct OverlayModel: Sendable {
         self.lowers = scenario.lowers
         self.upper = scenario.upper
         self.given = scenario.options
+        self.nextInode = (scenario.upper?.entries.values.compactMap(\.inode).max() ?? 0) + 1
         // Without an upper every layer of a job sits on the lowers' filesystem: samefs (R54).
-        self.environment = scenario.upper == nil ? Environment(defaults: environment.defaults, samefs: true, upperFS: nil) : environment
+        self.environment = scenario.upper == nil
+            ? Environment(defaults: environment.defaults, samefs: true,
+                          fs: environment.fs.map { FSConfig(lower: $0.lower, upper: $0.lower) })
+            : environment
         self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,
                                uuid: .null, verity: .off, userxattr: false, volatile: false)
@@ -51,13 +72,15 @@ public struct OverlayModel: Sendable {
             return MountObservation(errno: error.errno, options: nil, kernelLog: ["overlayfs: " + error.message])
         }
         mounted = true
-        return MountObservation(errno: nil, options: establishMount(), kernelLog: [])
+        wasMounted = true
+        let shown = establishMount()
+        return MountObservation(errno: nil, options: shown, kernelLog: xinoLog)
     }
 
     /// What `fill_super` writes and which options mountinfo then shows (`params.c:ovl_show_options`).
     mutating func establishMount() -> [String] {
         let defaults = environment.defaults
-        spareWhiteout = false
+        spareWhiteoutInWork = false
         // Every mount (a remount too) starts from the verified options: uuid=auto seen again on
         // an upper root that now has X.uuid stays auto and is not shown (util.c:ovl_init_uuid_xattr).
         if let verified { options = verified }

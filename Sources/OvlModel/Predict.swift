@@ -11,6 +11,7 @@ extension OverlayModel {
                 guard case .success(let r) = lookup(path) else { continue }
                 var view = entryView(r.node, xattrs: visibleXattrs(r.node))
                 view.nlink = statView(path, r).nlink
+                (view.ino, view.dev) = inodeNumbers(path, r)
                 merged[path] = view
                 if r.node.kind.isDir {
                     readDir(path, r)
@@ -21,9 +22,31 @@ extension OverlayModel {
                 }
             }
         }
-        let upperView = upper.map { layerView($0) }
-        return Snapshot(merged: merged, upper: upperView, work: mounted && upper != nil ? (spareWhiteout && !options.index ? [XattrPattern.tempName] : []) : nil,
-                        lowers: lowers.map { layerView($0) })
+        var upperView = upper.map { layerView($0) }
+        // A hardlinked upper inode counts its upper names and its index entry (R61, R63).
+        for (path, node) in upper?.entries ?? [:] where !node.kind.isDir {
+            if let serial = node.inode { upperView?[path]?.nlink = UInt64(upperLinkCount(serial)) }
+        }
+        // With index=on the index dir is overlayfs' work dir (`super.c:ovl_get_indexdir` sets
+        // `ofs->workdir = indexdir`), so the spare whiteout is kept there, not in work/.
+        let spareInWork = spareWhiteoutInWork && !options.index
+        return Snapshot(merged: merged, upper: upperView, work: wasMounted && upper != nil ? (spareInWork ? [XattrPattern.tempName] : []) : nil,
+                        lowers: lowers.indices.map { lowerView($0) },
+                        index: indexView.map { views in
+                            Dictionary(uniqueKeysWithValues: views.enumerated().map { ("\(XattrPattern.fileHandle)\($0.offset)", $0.element) })
+                        })
+    }
+
+    /// The on-disk view of lower layer `k`: the overlay never changes it, inode numbers and
+    /// hardlink counts included.
+    func lowerView(_ k: Int) -> TreeView {
+        var out = layerView(lowers[k])
+        for (path, var v) in out {
+            v.ino = .real(lowerRef(k, path), fsid: 0, xinoBits: 0)
+            if v.type != .dir, v.rdev != "0:0" { v.nlink = UInt64(linkCount(lowers[k], path)) }
+            out[path] = v
+        }
+        return out
     }
 
     /// The on-disk view of one layer (every xattr, whiteouts as 0:0 devices).

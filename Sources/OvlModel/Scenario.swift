@@ -8,9 +8,13 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var options: [MountOption]
     /// The steps, run in order after the mount.
     public var steps: [Operation]
+    /// Identity assertions the case makes between stat steps (`same_inode_as`, `other_inode_than`).
+    public var inodeChecks: [InodeCheck]
 
-    public init(lowers: [Layer], upper: Layer?, options: [MountOption], steps: [Operation]) {
+    public init(lowers: [Layer], upper: Layer?, options: [MountOption], steps: [Operation],
+                inodeChecks: [InodeCheck] = []) {
         self.lowers = lowers; self.upper = upper; self.options = options; self.steps = steps
+        self.inodeChecks = inodeChecks
     }
 }
 
@@ -20,11 +24,30 @@ public struct Environment: Codable, Sendable, Equatable {
     public var defaults: ModuleDefaults
     /// True when the upper and every lower are on one filesystem (R54).
     public var samefs: Bool
+    /// The filesystems of the lowers and the upper (xino bits depend on them, R56); nil = ext4
+    /// for samefs, ext4 lowers under an xfs upper otherwise.
+    public var fs: FSConfig?
+
+    public init(defaults: ModuleDefaults, samefs: Bool, fs: FSConfig? = nil) {
+        self.defaults = defaults; self.samefs = samefs; self.fs = fs
+    }
+
     /// The upper layer's filesystem (`ext4`, `xfs`), where an errno or timestamp is the real
     /// filesystem's own; nil when unknown.
-    public var upperFS: String?
+    public var upperFS: String? { fs?.upper }
 
-    public init(defaults: ModuleDefaults, samefs: Bool, upperFS: String? = nil) {
-        self.defaults = defaults; self.samefs = samefs; self.upperFS = upperFS
+    /// The filesystems in force (``fs`` or its default).
+    public var filesystems: FSConfig {
+        fs ?? (samefs ? FSConfig(lower: "ext4", upper: "ext4") : FSConfig(lower: "ext4", upper: "xfs"))
     }
+}
+
+/// A case's assertion that two stat steps show the same inode (or not): same st_dev and st_ino.
+public struct InodeCheck: Codable, Sendable, Equatable {
+    /// The step (0-based) that carries the assertion, and the earlier step it refers to.
+    public var step: Int
+    public var other: Int
+    /// True for `same_inode_as`, false for `other_inode_than`.
+    public var same: Bool
+    public init(step: Int, other: Int, same: Bool) { self.step = step; self.other = other; self.same = same }
 }

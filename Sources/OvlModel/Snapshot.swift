@@ -17,13 +17,18 @@ public struct EntryView: Codable, Sendable, Equatable {
     /// True for a name readdir lists but lookup does not find (a whiteout passed through by
     /// readdir of an unmerged directory); such an entry has only its d_type.
     public var listedOnly: Bool?
+    /// st_ino: a number in a dump, a symbol in a prediction (R54–R58); nil = not predicted.
+    public var ino: InoValue?
+    /// st_dev, likewise.
+    public var dev: DevValue?
 
     public init(type: FileType, perm: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil,
                 data: String? = nil, target: String? = nil, rdev: String? = nil, nlink: UInt64? = nil,
-                mtime: Int64? = nil, xattrs: [String: String]? = nil, listedOnly: Bool? = nil) {
+                mtime: Int64? = nil, xattrs: [String: String]? = nil, listedOnly: Bool? = nil,
+                ino: InoValue? = nil, dev: DevValue? = nil) {
         self.type = type; self.perm = perm; self.uid = uid; self.gid = gid; self.data = data
         self.target = target; self.rdev = rdev; self.nlink = nlink; self.mtime = mtime; self.xattrs = xattrs
-        self.listedOnly = listedOnly
+        self.listedOnly = listedOnly; self.ino = ino; self.dev = dev
     }
 }
 
@@ -41,9 +46,12 @@ public struct Snapshot: Codable, Sendable, Equatable {
     public var work: [String]?
     /// Every lower layer as it is on disk: the overlay must never change them.
     public var lowers: [TreeView]
+    /// `workdir/index` by entry name (R62); nil when not dumped or not predicted. Predicted names
+    /// are placeholders: an observed name is the lowercase hex of an `ovl_fb` (`00fb…`).
+    public var index: [String: EntryView]?
 
-    public init(merged: TreeView, upper: TreeView?, work: [String]?, lowers: [TreeView]) {
-        self.merged = merged; self.upper = upper; self.work = work; self.lowers = lowers
+    public init(merged: TreeView, upper: TreeView?, work: [String]?, lowers: [TreeView], index: [String: EntryView]? = nil) {
+        self.merged = merged; self.upper = upper; self.work = work; self.lowers = lowers; self.index = index
     }
 }
 

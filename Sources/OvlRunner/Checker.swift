@@ -5,7 +5,7 @@ public enum Checker {
     /// Runs the model over `job` and lists every difference from `observed`.
     public static func check(job: Job, defaults: ModuleDefaults, observed: Observations) -> [Difference] {
         var model = OverlayModel(scenario: job.scenario,
-                                 environment: Environment(defaults: defaults, samefs: job.config.samefs, upperFS: job.config.upper))
+                                 environment: Environment(defaults: defaults, samefs: job.config.samefs, fs: job.config))
         var diffs: [Difference] = []
         let predictedMount = model.mount()
         if let m = observed.mount {
@@ -13,23 +13,32 @@ public enum Checker {
         } else {
             diffs.append(Difference(step: nil, subject: "mount", expected: "a mount result", observed: "nothing recorded"))
         }
+        // The whole prediction first: numbered upper inodes are found in the final dump.
+        var expectedSteps: [Outcome] = []
         if model.mounted, observed.mount?.errno == nil {
-            for (i, op) in job.scenario.steps.enumerated() {
-                let expected = model.apply(op)
-                let subject = "step \(i + 1) \(op.name) \(describe(op))"
-                guard let got = observed.steps[i] else {
-                    diffs.append(Difference(step: i, subject: subject, expected: expected.description, observed: "not run"))
-                    continue
-                }
-                if !outcomeMatches(expected, got) {
-                    diffs.append(Difference(step: i, subject: subject, expected: expected.description, observed: got.description))
-                }
-            }
+            // A step that leaves the overlay unmounted (a refused mount after an offline change)
+            // is the last one run.
+            for op in job.scenario.steps where model.mounted { expectedSteps.append(model.apply(op)) }
         }
         let predicted = model.snapshot()
+        var inodes = InodeResolver(layers: observed.layerInodes, laterLayers: observed.laterLayerInodes, overlayDevs: observed.overlayDevs,
+                                   finalUpper: observed.snapshot?.upper, upperPaths: model.upperPathsBySerial)
+        for (i, (op, expected)) in zip(job.scenario.steps, expectedSteps).enumerated() {
+            let subject = "step \(i + 1) \(op.name) \(describe(op))"
+            guard let got = observed.steps[i] else {
+                diffs.append(Difference(step: i, subject: subject, expected: expected.description, observed: "not run"))
+                continue
+            }
+            if !outcomeMatches(expected, got) {
+                diffs.append(Difference(step: i, subject: subject, expected: expected.description, observed: got.description))
+            } else {
+                diffs += compareInodes(step: i, subject, expected, got, &inodes)
+            }
+        }
+        diffs += checkInodeAssertions(job.scenario, observed)
         if let s = observed.snapshot {
-            diffs += compareTree("merged", predicted.merged, s.merged)
-            if let pu = predicted.upper, let ou = s.upper { diffs += compareTree("upper", pu, ou) }
+            diffs += compareTree("merged", predicted.merged, s.merged, &inodes)
+            if let pu = predicted.upper, let ou = s.upper { diffs += compareTree("upper", pu, ou, &inodes) }
             let workMatches = predicted.work.map { e in
                 s.work.map { o in e.count == o.count && zip(e, o).allSatisfy { XattrPattern.matches($0, $1) } } ?? false
             } ?? (s.work == nil)
@@ -38,12 +47,71 @@ public enum Checker {
                                         observed: s.work.map { "\($0)" } ?? "no work/ dir"))
             }
             for (i, (pl, ol)) in zip(predicted.lowers, s.lowers).enumerated() {
-                diffs += compareTree("lower\(i)", pl, ol)
+                diffs += compareTree("lower\(i)", pl, ol, &inodes)
             }
+            if let pi = predicted.index { diffs += compareIndex(pi, s.index ?? [:]) }
         } else if observed.error == nil {
             diffs.append(Difference(step: nil, subject: "state dump", expected: "a dump", observed: "nothing recorded"))
         }
         return diffs
+    }
+
+    /// `workdir/index` (R62): as many entries as predicted, each named by an origin handle in hex,
+    /// compared pairwise in a stable order (their names are not predictable).
+    static func compareIndex(_ e: [String: EntryView], _ o: [String: EntryView]) -> [Difference] {
+        var d: [Difference] = []
+        let spares = e.values.filter { $0.rdev == "0:0" }.count
+        for name in o.keys.sorted() where !(name.hasPrefix("00fb") && name.allSatisfy(\.isHexDigit)) && !(spares > 0 && name.hasPrefix("#")) {
+            d.append(Difference(step: nil, subject: "index/\(name)", expected: "a name in lowercase hex of an ovl_fb (00fb…)", observed: name))
+        }
+        if e.count != o.count {
+            d.append(Difference(step: nil, subject: "index/ entries (R62)", expected: "\(e.count): " + e.values.map(render).sorted().joined(separator: ", "),
+                                observed: "\(o.count): " + o.values.map(render).sorted().joined(separator: ", ")))
+            return d
+        }
+        let order: (EntryView, EntryView) -> Bool = { render($0) + "\($0.nlink ?? 0)" < render($1) + "\($1.nlink ?? 0)" }
+        for (i, (ev, ov)) in zip(e.values.sorted(by: order), o.values.sorted(by: order)).enumerated() {
+            d += compareEntry("index entry \(i + 1)", ev, ov)
+        }
+        return d
+    }
+
+    /// st_ino/st_dev of a stat step and d_ino of a listing, resolved against the records (R54–R59).
+    static func compareInodes(step: Int, _ subject: String, _ e: Outcome, _ o: Outcome,
+                              _ inodes: inout InodeResolver) -> [Difference] {
+        var d: [Difference] = []
+        switch (e, o) {
+        case (.ok(.stat(let es)), .ok(.stat(let os))):
+            if let ei = es.ino, let why = inodes.check(ino: ei, observed: os.ino) {
+                d.append(Difference(step: step, subject: subject + " st_ino", expected: why, observed: inodes.describe(ino: os.ino)))
+            }
+            if let ed = es.dev, let why = inodes.check(dev: ed, observed: os.dev) {
+                d.append(Difference(step: step, subject: subject + " st_dev", expected: why, observed: os.dev.map { "\($0)" } ?? "-"))
+            }
+        case (.ok(.dirents(let ee)), .ok(.dirents(let oe))):
+            for name in ee.keys.sorted() {
+                guard let ei = ee[name]?.ino, let why = inodes.check(ino: ei, observed: oe[name]?.ino) else { continue }
+                d.append(Difference(step: step, subject: subject + " d_ino of \(name)", expected: why,
+                                    observed: inodes.describe(ino: oe[name]?.ino)))
+            }
+        default: break
+        }
+        return d
+    }
+
+    /// The case's own `same_inode_as` / `other_inode_than` assertions, on the observed stat steps.
+    static func checkInodeAssertions(_ scenario: Scenario, _ observed: Observations) -> [Difference] {
+        var d: [Difference] = []
+        for c in scenario.inodeChecks {
+            guard case .ok(.stat(let a))? = observed.steps[c.step], case .ok(.stat(let b))? = observed.steps[c.other] else { continue }
+            let same = a.ino == b.ino && a.dev == b.dev
+            if same != c.same {
+                d.append(Difference(step: c.step, subject: "step \(c.step + 1) \(c.same ? "same_inode_as" : "other_inode_than") \(c.other + 1)",
+                                    expected: c.same ? "the inode of step \(c.other + 1)" : "another inode than step \(c.other + 1)",
+                                    observed: "dev \(a.dev.map { "\($0)" } ?? "-") ino \(a.ino.map { "\($0)" } ?? "-") vs dev \(b.dev.map { "\($0)" } ?? "-") ino \(b.ino.map { "\($0)" } ?? "-")"))
+            }
+        }
+        return d
     }
 
     static func compareMount(_ e: MountObservation, _ o: MountObservation) -> [Difference] {
@@ -70,6 +138,9 @@ public enum Checker {
             return es.type == os.type && field(es.perm, os.perm) && field(es.uid, os.uid) && field(es.gid, os.gid)
                 && field(es.size, os.size) && field(es.nlink, os.nlink) && field(es.mtime, os.mtime)
         case (.ok(.names(let en)), .ok(.names(let on))): return Set(en) == Set(on)
+        case (.ok(.dirents(let ee)), .ok(.dirents(let oe))):
+            // Names and d_types here; d_ino is resolved by compareInodes.
+            return ee.mapValues(\.type) == oe.mapValues(\.type)
         default: return e == o
         }
     }
@@ -77,14 +148,21 @@ public enum Checker {
     static func field<T: Equatable>(_ expected: T?, _ observed: T?) -> Bool { expected == nil || expected == observed }
 
     /// Compares two trees: missing and unexpected paths, then every predicted field of each entry.
-    static func compareTree(_ tree: String, _ e: TreeView, _ o: TreeView) -> [Difference] {
+    static func compareTree(_ tree: String, _ e: TreeView, _ o: TreeView, _ inodes: inout InodeResolver) -> [Difference] {
         var d: [Difference] = []
         for path in Set(e.keys).union(o.keys).sorted() {
             let subject = "\(tree) \(path)"
             switch (e[path], o[path]) {
             case (let ev?, nil): d.append(Difference(step: nil, subject: subject, expected: render(ev), observed: "absent"))
             case (nil, let ov?): d.append(Difference(step: nil, subject: subject, expected: "absent", observed: render(ov)))
-            case (let ev?, let ov?): d += compareEntry(subject, ev, ov)
+            case (let ev?, let ov?):
+                d += compareEntry(subject, ev, ov)
+                if let ei = ev.ino, let why = inodes.check(ino: ei, observed: ov.ino) {
+                    d.append(Difference(step: nil, subject: subject + " st_ino", expected: why, observed: inodes.describe(ino: ov.ino)))
+                }
+                if let ed = ev.dev, let why = inodes.check(dev: ed, observed: ov.dev) {
+                    d.append(Difference(step: nil, subject: subject + " st_dev", expected: why, observed: ov.dev.map { "\($0)" } ?? "-"))
+                }
             case (nil, nil): break
             }
         }
@@ -129,7 +207,7 @@ public enum Checker {
     /// One-line arguments of a step for reports.
     public static func describe(_ op: Operation) -> String {
         switch op {
-        case .stat(let p), .lstat(let p), .read(let p), .openRW(let p), .readdir(let p), .unlink(let p), .rmdir(let p),
+        case .stat(let p), .lstat(let p), .read(let p), .procLocks(let p), .openRW(let p), .readdir(let p), .unlink(let p), .rmdir(let p),
              .readlink(let p), .listxattr(let p):
             return p.description
         case .write(let p, let data), .append(let p, let data): return "\(p) \(show(data))"
@@ -142,6 +220,10 @@ public enum Checker {
         case .utimes(let p, let t): return "\(p) \(t)"
         case .setxattr(let p, let n, let v): return "\(p) \(n)=\(show(v))"
         case .getxattr(let p, let n), .removexattr(let p, let n): return "\(p) \(n)"
+        case .link(let a, let b): return "\(a) \(b)"
+        case .offlineLower(let k, let p, let node): return "lower\(k):\(p) := \(render(EntryView(type: node.kind.fileType)))"
+        case .nameToHandle(let p, let label, let fid): return "\(p) as \(label)" + (fid ? " AT_HANDLE_FID" : "")
+        case .openByHandle(let label): return label
         case .remount, .dropCaches: return ""
         }
     }

@@ -8,6 +8,12 @@ public struct Observations: Sendable {
     public var steps: [Int: Outcome] = [:]
     public var snapshot: Snapshot?
     public var error: String?
+    /// The layers' real inode numbers before the mount.
+    public var layerInodes: LayerInodes?
+    /// The layers' inode numbers recorded again after each offline change.
+    public var laterLayerInodes: [LayerInodes] = []
+    /// The overlay's st_dev per mount generation.
+    public var overlayDevs: [Int: UInt64] = [:]
 }
 
 /// Everything one or more boots recorded, by job index.
@@ -25,6 +31,9 @@ public struct RecordLog: Sendable {
         case .mount(let j, let m): jobs[j, default: Observations()].mount = m
         case .step(let j, let i, let o): jobs[j, default: Observations()].steps[i] = o
         case .snapshot(let j, let s): jobs[j, default: Observations()].snapshot = s
+        case .layerInodes(let j, let t):
+            if jobs[j]?.layerInodes == nil { jobs[j, default: Observations()].layerInodes = t } else { jobs[j]?.laterLayerInodes.append(t) }
+        case .overlayDev(let j, let g, let dev): jobs[j, default: Observations()].overlayDevs[g] = dev
         case .error(let j, let message): jobs[j, default: Observations()].error = message
         case .end(let j): jobs[j, default: Observations()].ended = true
         case .done: done = true

@@ -9,6 +9,16 @@ public struct DirEntry: Sendable, Equatable {
 }
 
 extension Files {
+    /// Removes `path` and, for a directory, everything below it (`rm -r`).
+    public static func removeTree(_ path: String) throws(SysError) {
+        if try stat(path).format == 0o040000 {
+            for e in try readdir(path) { try removeTree(path + "/" + e.name) }
+            try rmdir(path)
+        } else {
+            try unlink(path)
+        }
+    }
+
     /// Every entry of a directory except `.` and `..`, in the order getdents returned them.
     public static func readdir(_ path: String) throws(SysError) -> [DirEntry] {
         guard let dir = opendir(path) else { throw SysError(errno: clinux_errno(), call: "opendir", path: path) }

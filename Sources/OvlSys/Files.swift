@@ -20,6 +20,16 @@ public struct FileStat: Sendable, Equatable {
     public var perm: UInt32 { mode & 0o7777 }
 }
 
+extension FileStat {
+    /// The fields of a `struct stat`.
+    init(_ st: Glibc.stat) {
+        self.init(mode: st.st_mode, uid: st.st_uid, gid: st.st_gid, size: Int64(st.st_size),
+                  nlink: UInt64(st.st_nlink), ino: UInt64(st.st_ino), dev: UInt64(st.st_dev),
+                  rdevMajor: clinux_major(st.st_rdev), rdevMinor: clinux_minor(st.st_rdev),
+                  mtime: Int64(st.st_mtim.tv_sec))
+    }
+}
+
 /// Thin, typed wrappers over the file system calls the guest makes. Every call goes through ``sys(_:_:_:)``.
 public enum Files {
     /// `stat(2)` or `lstat(2)`.
@@ -30,10 +40,7 @@ public enum Files {
         } else {
             try sys("lstat", path) { clinux_lstat(path, &st) }
         }
-        return FileStat(mode: st.st_mode, uid: st.st_uid, gid: st.st_gid, size: Int64(st.st_size),
-                        nlink: UInt64(st.st_nlink), ino: UInt64(st.st_ino), dev: UInt64(st.st_dev),
-                        rdevMajor: clinux_major(st.st_rdev), rdevMinor: clinux_minor(st.st_rdev),
-                        mtime: Int64(st.st_mtim.tv_sec))
+        return FileStat(st)
     }
 
     /// Reads a whole file.
@@ -74,6 +81,10 @@ public enum Files {
     public static func unlink(_ path: String) throws(SysError) { try sys("unlink", path) { Glibc.unlink(path) } }
     public static func symlink(_ target: String, _ path: String) throws(SysError) {
         try sys("symlink", path) { Glibc.symlink(target, path) }
+    }
+    /// `link(2)`: a new name `path` for the inode at `existing`.
+    public static func link(_ existing: String, _ path: String) throws(SysError) {
+        try sys("link", path) { Glibc.link(existing, path) }
     }
     public static func readlink(_ path: String) throws(SysError) -> String {
         var buf = [CChar](repeating: 0, count: 4097)

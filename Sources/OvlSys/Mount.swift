@@ -26,6 +26,11 @@ public enum Mount {
         try sys("umount", target) { umount2(target, 0) }
     }
 
+    /// True when something is mounted at `target`.
+    public static func isMounted(_ target: String) -> Bool {
+        (try? superOptions(of: target)) != nil
+    }
+
     /// The filesystem-specific options `/proc/self/mountinfo` shows for the mount at `target`.
     public static func superOptions(of target: String) throws(SysError) -> String {
         guard let table = mnt_new_table_from_file("/proc/self/mountinfo") else {

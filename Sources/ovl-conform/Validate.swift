@@ -12,13 +12,27 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         let cases = try loadCases(paths)
+        var disagreements: [String] = []
         for c in cases {
             for config in FSConfig.matrix {
-                var model = OverlayModel(scenario: c.scenario, environment: Environment(defaults: .debian, samefs: config.samefs, upperFS: config.upper))
+                var model = OverlayModel(scenario: c.scenario,
+                                         environment: Environment(defaults: .debian, samefs: config.samefs, fs: config))
                 _ = model.mount()
-                for op in c.scenario.steps where model.mounted { _ = model.apply(op) }
+                var outcomes: [Outcome] = []
+                for op in c.scenario.steps where model.mounted { outcomes.append(model.apply(op)) }
                 _ = model.snapshot()
+                // A case's same_inode_as / other_inode_than must agree with the model.
+                for check in c.scenario.inodeChecks where check.step < outcomes.count {
+                    guard case .ok(.stat(let a)) = outcomes[check.step], case .ok(.stat(let b)) = outcomes[check.other],
+                          model.predictsSameInode(a, b) != check.same else { continue }
+                    let at = c.stepLocations[check.step]
+                    disagreements.append("\(c.file):\(at.line):\(at.column): error: [\(config)] the model predicts \(a.ino.map { "\($0)" } ?? "-") vs \(b.ino.map { "\($0)" } ?? "-") for step \(check.step + 1) and step \(check.other + 1)")
+                }
             }
+        }
+        if !disagreements.isEmpty {
+            disagreements.forEach { print($0) }
+            throw ExitCode(128)
         }
         print("\(cases.count) cases valid")
     }

@@ -27,7 +27,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func unknownStep() {
         #expect(render(head + lower + "steps:\n  - renam: {old: a, new: b}\n") == """
-        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chmod, chown, create, drop_caches, getxattr, listxattr, lstat, mkdir, mknod, open_rdwr, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, symlink, truncate, unlink, utimes, write
+        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chmod, chown, create, drop_caches, getxattr, link, listxattr, lstat, mkdir, mknod, name_to_handle_at, offline_lower, open_by_handle_at, open_rdwr, proc_locks, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, symlink, truncate, unlink, utimes, write
           - renam: {old: a, new: b}
             ^
         """)
@@ -153,7 +153,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func entryProblems() {
         #expect(render(head + "layers:\n  lower:\n    - e: {}\n") == """
-        c.yaml:5:10: error: an entry needs 'type' (one of: file, dir, symlink, whiteout, fifo, chardev) or 'data'; valid keys: data, gid, major, minor, mode, mtime, opaque, target, type, uid, xattrs
+        c.yaml:5:10: error: an entry needs 'type' (one of: file, dir, symlink, whiteout, fifo, chardev, hardlink) or 'data'; valid keys: data, gid, major, minor, mode, mtime, opaque, target, type, uid, xattrs
             - e: {}
                  ^
         """)
@@ -252,5 +252,41 @@ struct SplitMix {
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
         return z ^ (z >> 31)
+    }
+}
+
+@Suite struct InodeCaseErrorTests {
+    @Test func hardlinkNeedsAFileOfTheLayer() {
+        #expect(render(head + "layers:\n  lower:\n    - d/x: 1\n      l: {type: hardlink, target: d}\n") == """
+        c.yaml:6:10: error: hardlink target 'd' must be a non-directory listed in this layer
+              l: {type: hardlink, target: d}
+                 ^
+        """)
+        #expect(render(head + "layers:\n  lower:\n    - a: 1\n      l: {type: hardlink, target: a, mode: 0600}\n") == """
+        c.yaml:6:38: error: a hardlink takes only 'target' (it shares the target's inode and metadata)
+              l: {type: hardlink, target: a, mode: 0600}
+                                             ^
+        """)
+    }
+
+    @Test func sameInodeNeedsAnEarlierStat() {
+        #expect(render(head + lower + "steps:\n  - stat: {path: a, same_inode_as: 1}\n") == """
+        c.yaml:7:36: error: 'same_inode_as' needs an earlier stat step; this is the first step
+          - stat: {path: a, same_inode_as: 1}
+                                           ^
+        """)
+        #expect(render(head + lower + "steps:\n  - read: a\n  - stat: {path: a, other_inode_than: 1}\n") == """
+        c.yaml:8:39: error: 'other_inode_than' names step 1, which is a read, not a stat or lstat
+          - stat: {path: a, other_inode_than: 1}
+                                              ^
+        """)
+    }
+
+    @Test func handleLabelMustBeTaken() {
+        #expect(render(head + lower + "steps:\n  - open_by_handle_at: {label: h}\n") == """
+        c.yaml:7:5: error: no earlier name_to_handle_at step took a handle labelled 'h'
+          - open_by_handle_at: {label: h}
+            ^
+        """)
     }
 }

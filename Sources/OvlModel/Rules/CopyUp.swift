@@ -10,10 +10,27 @@ extension OverlayModel {
         guard upper != nil, !path.isRoot, case .success(let r) = lookup(path), !r.inUpper else { return }
         if let parent = path.parent { copyUp(parent) }
         var node = r.node
+        node.inode = nil
         node.xattrs = node.xattrs.filter { !isPrivate($0.key) }
-        // Lower files in a case are never hardlinked, so every copy-up stores an origin (R45).
+        if !node.kind.isDir, let l = r.lowers.first {
+            let nlink = linkCount(lowers[l.layer], l.path)
+            if options.index && (nlink > 1 || options.nfsExport) {
+                copyUpIndexed(path, r.node, from: l, lowerNlink: nlink)
+                markImpure(path.parent ?? .root)
+                return
+            }
+            if nlink > 1 {
+                // R64: without index a lower hardlink is broken: a new upper inode, no X.origin
+                // (`copy_up.c:ovl_do_copy_up` stores an origin only for dirs, nlink==1 or indexed).
+                upper?[path] = node
+                markImpure(path.parent ?? .root)
+                return
+            }
+        }
         node.xattrs[prefix + "origin"] = XattrPattern.fileHandle
+        node.origin = r.lowers.first.map { lowerRef($0.layer, $0.path) }
         upper?[path] = node
+        if node.kind.isDir, options.nfsExport, let l = r.lowers.first { indexDirectory(l) }
         markImpure(path.parent ?? .root)
     }
 

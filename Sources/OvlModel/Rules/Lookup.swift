@@ -38,10 +38,12 @@ extension OverlayModel {
             current = next
             if next.inUpper, next.isMergedDir, upper?[child]?.xattrs[prefix + "origin"] == nil {
                 setPrivateXattr(child, "origin", XattrPattern.fileHandle)
+                let origin = next.lowers.first.map { lowerRef($0.layer, $0.path) }
+                upper?[child]?.origin = origin
                 markImpure(walked.parent ?? .root)
             }
         }
-        return .success(current)
+        return .success(indexedAlias(current))
     }
 
     /// The root: the upper root (if any) merged with every lower root.
@@ -80,6 +82,7 @@ extension OverlayModel {
                     lowerPath = parentPath.appending(name)
                 }
                 guard let l = lowers[layer][lowerPath] else { continue }
+                if let u = upper?[path], inUpper, u.kind.isDir, originRefusesMerge(u, layer, lowerPath) { break }
                 if l.kind == .whiteout { break }
                 if !l.kind.isDir {
                     // A lower non-directory below a directory found higher up is ignored (R22).

@@ -89,8 +89,10 @@ extension Operation {
              .chown(let p, _, _), .utimes(let p, _), .setxattr(let p, _, _), .getxattr(let p, _),
              .removexattr(let p, _), .listxattr(let p):
             [p]
-        case .rename(let from, let to, _): [from, to]
-        case .remount, .dropCaches: []
+        case .rename(let from, let to, _), .link(let from, let to): [from, to]
+        case .nameToHandle(let p, _, _), .procLocks(let p): [p]
+        // A lower layer's own path (offline change) and a handle name no path of the overlay.
+        case .offlineLower, .openByHandle, .remount, .dropCaches: []
         }
     }
 
@@ -121,7 +123,10 @@ extension Operation {
         case .removexattr(_, let n): return .removexattr(p, name: n)
         case .listxattr: return .listxattr(p)
         case .rename(_, _, let f): return .rename(p, to: new.count > 1 ? new[1] : p, flags: f)
-        case .remount, .dropCaches: return self
+        case .link: return .link(p, to: new.count > 1 ? new[1] : p)
+        case .nameToHandle(_, let label, let fid): return .nameToHandle(p, label: label, fid: fid)
+        case .procLocks: return .procLocks(p)
+        case .offlineLower, .openByHandle, .remount, .dropCaches: return self
         }
     }
 }

@@ -36,7 +36,7 @@ extension OverlayModel {
         upper?.removeTree(path)
         if leaveWhiteout {
             upper?[path] = Node(kind: .whiteout, perm: 0, mtime: nil)
-            spareWhiteout = true
+            spareWhiteoutInWork = true
         }
         touchDir(parent)
         return .ok(.none)

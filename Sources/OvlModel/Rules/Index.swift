@@ -1,0 +1,176 @@
+extension OverlayModel {
+    /// st_nlink of the real inode at `path` in `layer`: its names there (``Node/inode`` groups).
+    func linkCount(_ layer: Layer, _ path: RelPath) -> Int {
+        guard let group = layer[path]?.inode else { return 1 }
+        return layer.entries.values.filter { $0.inode == group }.count
+    }
+
+    /// One key per lower inode: the first name of its hardlink group in its layer.
+    func lowerKey(_ layer: Int, _ path: RelPath) -> InodeRef {
+        guard let group = lowers[layer][path]?.inode else { return .lower(layer: layer, path: path) }
+        let first = lowers[layer].entries.filter { $0.value.inode == group }.keys.min() ?? path
+        return .lower(layer: layer, path: first)
+    }
+
+    /// Real st_nlink of upper inode `serial`: its names in the upper layer plus its index entry.
+    func upperLinkCount(_ serial: Int) -> Int {
+        (upper?.entries.values.filter { $0.inode == serial }.count ?? 0)
+            + index.values.filter { $0.inode == serial }.count
+    }
+
+    /// st_nlink of a non-directory through the overlay.
+    ///
+    /// - Rule: R63 (an indexed inode reports the union nlink, `inode.c:ovl_getattr` "Return the
+    ///   overlay inode nlinks for indexed upper inodes"), R64 (otherwise the real nlink).
+    func fileNlink(_ path: RelPath, _ r: Resolution) -> Int {
+        if r.inUpper {
+            guard let serial = upper?[path]?.inode else { return 1 }
+            return unionNlink[serial] ?? upperLinkCount(serial)
+        }
+        guard let l = r.lowers.first else { return 1 }
+        if let e = index[lowerKey(l.layer, l.path)], let serial = e.inode, let union = unionNlink[serial] { return union }
+        return linkCount(lowers[l.layer], l.path)
+    }
+
+    /// R61: every overlay alias of an indexed lower inode shares the one overlay inode, whose real
+    /// inode is the upper one in `index/` — a lower alias not yet copied up shows its data and
+    /// metadata (`inode.c:ovl_get_inode` hashes it by the lower inode).
+    func indexedAlias(_ r: Resolution) -> Resolution {
+        guard options.index, !r.inUpper, !r.node.kind.isDir, let l = r.lowers.first,
+              let entry = index[lowerKey(l.layer, l.path)], entry.kind != .whiteout else { return r }
+        var out = r
+        out.node = entry
+        return out
+    }
+
+    /// Copy-up of a lower non-directory with `nlink > 1` (or any, with nfs_export) and index=on:
+    /// the upper inode is made as `W/index/<origin fh hex>` and linked to `path`; another alias
+    /// links to that same inode and copies nothing ("link-up").
+    ///
+    /// - Rule: R61, R62, R63. Kernel: `copy_up.c:ovl_do_copy_up` (`to_index`), `ovl_link_up`,
+    ///   `util.c:ovl_set_nlink_upper` (`X.nlink = "U%+i"`, union minus upper nlink).
+    mutating func copyUpIndexed(_ path: RelPath, _ node: Node, from l: (layer: Int, path: RelPath), lowerNlink: Int) {
+        let key = lowerKey(l.layer, l.path)
+        var entry: Node
+        if let existing = index[key] {
+            entry = existing
+        } else {
+            entry = node
+            entry.xattrs = entry.xattrs.filter { !isPrivate($0.key) }
+            entry.xattrs[prefix + "origin"] = XattrPattern.fileHandle
+            entry.origin = lowerRef(l.layer, l.path)
+            entry.inode = nextInode
+            nextInode += 1
+            unionNlink[nextInode - 1] = lowerNlink
+        }
+        upper?[path] = entry
+        index[key] = entry
+        if let serial = entry.inode { setNlinkXattr(serial) }
+    }
+
+    /// With nfs_export a copied-up directory is indexed too (R62): an empty directory, mode 0 and
+    /// owned by the mounter, carrying `X.upper`, the handle of the upper directory
+    /// (`copy_up.c:ovl_create_index`; mode and owner seen on 6.12).
+    mutating func indexDirectory(_ l: (layer: Int, path: RelPath)) {
+        index[lowerKey(l.layer, l.path)] = Node(kind: .dir, perm: 0, xattrs: [prefix + "upper": XattrPattern.fileHandle], mtime: nil)
+    }
+
+    /// Writes `X.nlink` on upper inode `serial` (R63, `util.c:ovl_set_nlink_upper`).
+    mutating func setNlinkXattr(_ serial: Int) {
+        guard let union = unionNlink[serial] else { return }
+        let diff = union - upperLinkCount(serial)
+        let value = "U" + (diff >= 0 ? "+" : "") + "\(diff)"
+        guard let path = upper?.entries.first(where: { $0.value.inode == serial })?.key else { return }
+        setPrivateXattr(path, "nlink", value)
+        syncInode(from: path)
+    }
+
+    /// Copies the state of upper object `path` to every other name of its inode (upper names and
+    /// the index entry): they are one inode.
+    mutating func syncInode(from path: RelPath) {
+        guard let node = upper?[path], let serial = node.inode, !node.kind.isDir else { return }
+        for (p, n) in upper?.entries ?? [:] where n.inode == serial && p != path { upper?[p] = node }
+        for (k, n) in index where n.inode == serial { index[k] = node }
+    }
+
+    /// `link(2)` through the overlay: copies `old` up (R38) and links the new name to its upper
+    /// inode; an indexed inode's union nlink grows and `X.nlink` follows (R63).
+    /// Kernel: `dir.c:ovl_link`, `ovl_create_or_link` (sets `X.impure` on the new parent when the
+    /// inode has an origin).
+    mutating func link(_ old: RelPath, _ new: RelPath) -> Outcome {
+        let source: Resolution
+        switch lookup(old) {
+        case .failure(let e): return .failed(e)
+        case .success(let r): source = r
+        }
+        if source.node.kind.isDir { return .failed(.EPERM) }
+        guard let parent = new.parent else { return .failed(.EEXIST) }
+        switch lookup(parent) {
+        case .failure(let e): return .failed(e)
+        case .success(let p) where !p.node.kind.isDir: return .failed(.ENOTDIR)
+        default: break
+        }
+        if case .success = lookup(new) { return .failed(.EEXIST) }
+        copyUp(old)
+        copyUp(parent)
+        _ = upperRef(old)
+        guard let node = upper?[old], let serial = node.inode else { return .failed(.EIO) }
+        if unionNlink[serial] != nil { unionNlink[serial]? += 1 }
+        upper?[new] = node
+        if node.origin != nil { markImpure(parent) }
+        touchDir(parent)
+        setNlinkXattr(serial)
+        return .ok(.none)
+    }
+
+    /// The predicted dump of `workdir/index` (R62): one entry per indexed inode, sharing the upper
+    /// inode (its nlink counts the index name); with nfs_export also a whiteout per removed one.
+    var indexView: [EntryView]? {
+        guard options.index, upper != nil else { return nil }
+        var views = index.values.map { node in
+            var v = entryView(node, xattrs: node.xattrs)
+            // Whiteouts share one inode (dir.c:ovl_whiteout): their nlink is not fixed.
+            switch node.kind {
+            case .whiteout: v.nlink = nil
+            case .dir: v.nlink = 2
+            default: v.nlink = node.inode.map { UInt64(upperLinkCount($0)) } ?? 1
+            }
+            return v
+        }
+        // The spare whiteout of `dir.c:ovl_whiteout` lives in the work dir, which is index/ here
+        // (`super.c:ovl_get_indexdir`); whiteouts share an inode, so its nlink is not predicted.
+        if spareWhiteoutInWork {
+            var w = entryView(Node(kind: .whiteout), xattrs: [:])
+            w.nlink = nil
+            w.mtime = nil
+            views.append(w)
+        }
+        return views
+    }
+
+    /// Before unlinking `path`: an indexed lower alias not yet copied up is copied up first, so
+    /// that the union nlink has an upper inode to live on, and `X.nlink` is stored relative to the
+    /// upper nlink (R65, `util.c:ovl_nlink_start`).
+    /// - Returns: the upper inode whose union nlink the unlink drops, if it is indexed.
+    mutating func beginIndexedUnlink(_ path: RelPath) -> Int? {
+        guard options.index, case .success(let r) = lookup(path), !r.node.kind.isDir else { return nil }
+        if !r.inUpper, let l = r.lowers.first, linkCount(lowers[l.layer], l.path) > 1 || options.nfsExport {
+            copyUp(path)
+        }
+        guard let serial = upper?[path]?.inode, unionNlink[serial] != nil else { return nil }
+        setNlinkXattr(serial)
+        return serial
+    }
+
+    /// After a successful unlink of an indexed name: the union nlink drops, and at zero the index
+    /// entry is removed, or with nfs_export replaced by a whiteout that blocks later decoding of
+    /// handles (R68, `util.c:ovl_nlink_end` → `ovl_cleanup_index`; seen on 6.12).
+    mutating func endIndexedUnlink(_ serial: Int) {
+        unionNlink[serial]? -= 1
+        guard unionNlink[serial] == 0 else { return }
+        for (key, node) in index where node.inode == serial {
+            index[key] = options.nfsExport ? Node(kind: .whiteout, mtime: nil) : nil
+        }
+        unionNlink[serial] = nil
+    }
+}

@@ -1,0 +1,140 @@
+extension OverlayModel {
+    /// True when every layer is on one filesystem: `super.c:ovl_get_layers` counts
+    /// `numfs - !upper == 1` (a read-only overlay's lowers all sit on one fs in this harness).
+    var allOnOneFS: Bool { upper == nil || environment.samefs }
+
+    /// The fsid of the lower layers (`super.c:ovl_get_fsid`): fsid 0 is the upper fs, and a lower
+    /// on another fs gets the next one. The harness puts every lower on one fs, so that is 1.
+    var lowerFsid: Int { upper != nil && environment.filesystems.lower == environment.filesystems.upper ? 0 : 1 }
+
+    /// How many high st_ino bits xino uses (R56), 0 when xino is not in effect.
+    ///
+    /// `super.c:ovl_fill_super` assumes 32 (`BITS_PER_LONG - 32`); `ovl_lower_dir` and
+    /// `ovl_make_workdir` drop that to "compute" (-1) for a layer fs whose handles are not
+    /// `generic_encode_ino32_fh` (`util.c:ovl_can_decode_fh`: ext4 has them, xfs does not);
+    /// `ovl_get_layers` then makes it 0 when all layers share one fs, and otherwise
+    /// `ilog2(numfs - 1) + 2` = 2 for the upper slot plus one lower fs.
+    public var xinoBits: Int {
+        guard options.xino != .off, !allOnOneFS else { return 0 }
+        let fs = environment.filesystems
+        return fs.lower == "ext4" && fs.upper == "ext4" ? 32 : 2
+    }
+
+    /// The `overlayfs:` lines about xino the mount logs (`super.c:ovl_get_layers`).
+    var xinoLog: [String] {
+        if options.xino == .on, allOnOneFS, upper != nil {
+            return ["overlayfs: \"xino=on\" is useless with all layers on same fs, ignore."]
+        }
+        let bits = xinoBits
+        return bits > 0 ? ["overlayfs: \"xino\" feature enabled using \(bits) upper inode bits."] : []
+    }
+
+    /// The model's identity of upper object `path`, numbering it on first use.
+    mutating func upperRef(_ path: RelPath) -> InodeRef {
+        if let serial = upper?[path]?.inode { return .upper(serial: serial) }
+        let serial = nextInode
+        nextInode += 1
+        upper?[path]?.inode = serial
+        return .upper(serial: serial)
+    }
+
+    /// The real object whose inode number the overlay object at `path` reports, and its fsid.
+    ///
+    /// - Rule: R54/R57. `inode.c:ovl_getattr`: a non-upper object reports its topmost lower; an
+    ///   upper one with a usable origin (`OVL_CONST_INO`: a merged directory, or a copy-up that
+    ///   stored `X.origin`, which `copy_up.c:ovl_do_copy_up` does for dirs, nlink==1 lowers and
+    ///   indexed ones) reports the origin; anything else the upper inode. With nfs_export the
+    ///   origin counts only when indexed ("!ovl_verify_lower(...) && ..." in `ovl_getattr`): a
+    ///   merged upper directory the overlay did not copy up reports its upper ino (seen on 6.12). The root reports the
+    ///   upper root (`super.c:ovl_get_root` sets no `OVL_CONST_INO`).
+    mutating func numberSource(_ path: RelPath, _ r: Resolution) -> (ref: InodeRef, fsid: Int) {
+        if path.isRoot {
+            return upper != nil ? (upperRef(.root), 0) : (lowerRef(0, .root), lowerFsid)
+        }
+        if !r.inUpper, let l = r.lowers.first { return (lowerRef(l.layer, l.path), lowerFsid) }
+        // With nfs_export (`verify_lower`) only an indexed origin fixes st_ino.
+        if r.node.kind.isDir, let l = r.lowers.first, !options.nfsExport || index[lowerKey(l.layer, l.path)] != nil {
+            return (lowerRef(l.layer, l.path), lowerFsid)
+        }
+        if !r.node.kind.isDir, let origin = r.node.origin, !isStale(origin) { return (origin, lowerFsid) }
+        return (upperRef(path), 0)
+    }
+
+    /// st_ino and st_dev of the overlay object at `path` (R54–R56, `inode.c:ovl_map_dev_ino`).
+    ///
+    /// samefs: the source's real ino on the overlay dev. xino: the real ino with the fsid in the
+    /// high bits, on the overlay dev. Otherwise a directory gets a counter ino
+    /// (`inode.c:ovl_map_ino`) on the overlay dev, and a non-directory its real ino on the pseudo
+    /// dev of its fs (R55).
+    mutating func inodeNumbers(_ path: RelPath, _ r: Resolution) -> (InoValue, DevValue) {
+        let (ref, fsid) = numberSource(path, r)
+        let overlay = DevValue.overlay(generation: mountGeneration)
+        if allOnOneFS { return (.real(ref, fsid: 0, xinoBits: 0), overlay) }
+        let bits = xinoBits
+        if bits > 0 { return (.real(ref, fsid: fsid, xinoBits: bits), overlay) }
+        if r.node.kind.isDir { return (dirCounter(path, r), overlay) }
+        return (.real(ref, fsid: 0, xinoBits: 0), .pseudo(fsid: fsid, generation: mountGeneration))
+    }
+
+    /// The counter ino of a directory without a unified st_ino space (R55). The overlay inode of a
+    /// directory lives until it is evicted (a remount, or drop_caches for any but the root), and
+    /// keeps its number across copy-up: it is identified by its topmost lower, else its upper.
+    mutating func dirCounter(_ path: RelPath, _ r: Resolution) -> InoValue {
+        if path.isRoot { return .counter(2) }
+        let identity: InodeRef = r.lowers.first.map { lowerRef($0.layer, $0.path) } ?? upperRef(path)
+        return .volatile(key: "\(identity) (cache epoch \(cacheEpoch))", generation: mountGeneration)
+    }
+
+    /// d_ino of the entry at `path` in a listing (R59, `readdir.c`).
+    ///
+    /// With samefs or xino (`ovl_same_dev`), `readdir.c:ovl_cache_update` and `ovl_iterate_real`
+    /// rewrite d_ino to st_ino. Otherwise `ovl_cache_update` returns early ("if
+    /// (!ovl_same_dev(ofs) ...) goto out") and d_ino is the raw ino of the topmost real object:
+    /// for a copied-up non-directory the *upper* ino while st_ino is the origin's (settled on 6.12).
+    mutating func direntIno(_ path: RelPath, _ r: Resolution) -> InoValue {
+        if allOnOneFS || xinoBits > 0 { return inodeNumbers(path, r).0 }
+        if r.inUpper { return .real(upperRef(path), fsid: 0, xinoBits: 0) }
+        guard let l = r.lowers.first else { return .real(upperRef(path), fsid: 0, xinoBits: 0) }
+        return .real(lowerRef(l.layer, l.path), fsid: 0, xinoBits: 0)
+    }
+
+    /// The final upper path of every numbered upper inode (for the checker to find its number).
+    public var upperPathsBySerial: [Int: RelPath] {
+        var out: [Int: RelPath] = [:]
+        guard let u = upper else { return out }
+        if let s = u.root.inode { out[s] = .root }
+        for (path, node) in u.entries.sorted(by: { $0.key < $1.key }) {
+            if let s = node.inode, out[s] == nil { out[s] = path }
+        }
+        return out
+    }
+
+    /// True when the model predicts that two stat results show one inode (same st_dev and st_ino).
+    /// Lower hardlinks of one layer are one inode (``Node/inode``).
+    public func predictsSameInode(_ a: StatView, _ b: StatView) -> Bool {
+        func canonical(_ v: InoValue?) -> InoValue? {
+            guard case .real(.lower(let k, let p), let fsid, let bits)? = v,
+                  let group = lowers[k][p]?.inode else { return v }
+            let first = lowers[k].entries.filter { $0.value.inode == group }.keys.min() ?? p
+            return .real(.lower(layer: k, path: first), fsid: fsid, xinoBits: bits)
+        }
+        return a.dev == b.dev && canonical(a.ino) == canonical(b.ino)
+    }
+
+    /// The inode `/proc/locks` shows for a lock on `path`: `i_ino` of the overlay inode and the
+    /// overlay's device.
+    ///
+    /// - Rule: R60. `inode.c:ovl_map_ino` sets `i_ino` to the number st_ino reports ("so inode
+    ///   number exposed via /proc/locks and a like will be consistent with d_ino and st_ino"):
+    ///   the origin's for a copied-up file, a counter for a directory without a unified space.
+    ///   The device is always the overlay super block's, even where st_dev is a pseudo dev (R55).
+    mutating func procLocks(_ path: RelPath) -> Outcome {
+        switch follow(path) {
+        case .failure(let e): return .failed(e)
+        case .success(let (p, r)):
+            if r.node.kind.isDir { return .failed(.EISDIR) }
+            let view = StatView(type: r.node.kind.fileType, ino: inodeNumbers(p, r).0, dev: .overlay(generation: mountGeneration))
+            return .ok(.stat(view))
+        }
+    }
+}
