@@ -25,6 +25,7 @@ public struct ScenarioGenerator: Sendable {
         [MountOption(key: "redirect_dir", value: "nofollow")],
         [MountOption(key: "redirect_dir", value: "follow")],
         [MountOption(key: "xino", value: "on")],
+        [MountOption(key: "index", value: "on"), MountOption(key: "nfs_export", value: "on")],
     ]
 
     static let topNames = ["a", "b", "c"]
@@ -76,8 +77,21 @@ public struct ScenarioGenerator: Sendable {
             if hasDescendant { node = Node(kind: .dir, perm: node.kind.isDir ? node.perm : 0o755) }
             layer.entries[path] = node
         }
+        // Now and then a second name for a file of this layer: a lower hardlink (R61, R64).
+        if !bottomOnlyDirs(layer), Int.random(in: 0..<3, using: &rng) == 0,
+           let file = layer.entries.filter({ !$0.value.kind.isDir && $0.value.kind != .whiteout }).keys.sorted().randomElement(using: &rng),
+           let name = Self.pool.filter({ p in !layer.entries.keys.contains { $0.hasPrefix(p) } }).randomElement(using: &rng),
+           !name.ancestors.contains(where: { a in layer.entries[a].map { !$0.kind.isDir } ?? false }) {
+            layer.entries[file]?.inode = 1
+            layer.entries[name] = layer.entries[file]
+        }
         layer.addMissingParents()
-        return layer
+        return layer.canonicalizingHardlinks()
+    }
+
+    /// True when a layer has no non-directory to link to.
+    func bottomOnlyDirs(_ layer: Layer) -> Bool {
+        !layer.entries.values.contains { !$0.kind.isDir && $0.kind != .whiteout }
     }
 
     func randomNode(bottom: Bool, using rng: inout SeededRandom) -> Node {
@@ -108,7 +122,7 @@ public struct ScenarioGenerator: Sendable {
             return Self.pool.randomElement(using: &rng)!
         }
         func text() -> String { Self.texts.randomElement(using: &rng) ?? "" }
-        switch Int.random(in: 0..<26, using: &rng) {
+        switch Int.random(in: 0..<28, using: &rng) {
         case 0: return .stat(path())
         case 1: return .lstat(path())
         case 2: return .read(path())
@@ -134,6 +148,7 @@ public struct ScenarioGenerator: Sendable {
         case 22: return .getxattr(path(), name: ["user.k", "user.m"].randomElement(using: &rng)!)
         case 23: return .removexattr(path(), name: "user.k")
         case 24: return .listxattr(path())
+        case 25, 26: return .link(path(), to: path())
         default: return Int.random(in: 0..<2, using: &rng) == 0 ? .remount : .dropCaches
         }
     }
@@ -144,7 +159,7 @@ extension Operation {
     var createdPath: RelPath? {
         switch self {
         case .write(let p, _), .mkdir(let p, _), .create(let p, _), .mknod(let p, _), .symlink(_, let p): p
-        case .rename(_, let to, _): to
+        case .rename(_, let to, _), .link(_, let to): to
         default: nil
         }
     }
@@ -156,6 +171,27 @@ extension RelPath {
         var out: [RelPath] = []
         var p = parent
         while let d = p, !d.isRoot { out.append(d); p = d.parent }
+        return out
+    }
+}
+
+extension Layer {
+    /// The same layer with hard-link groups numbered as ``OvlCase`` numbers them when it reads
+    /// the layer back (in path order, by the group's second name), and lone members unnumbered.
+    public func canonicalizingHardlinks() -> Layer {
+        var members: [Int: Int] = [:]
+        for node in entries.values { if let i = node.inode { members[i, default: 0] += 1 } }
+        var seen = Set<Int>()
+        var renumbered: [Int: Int] = [:]
+        for (_, node) in entries.sorted(by: { $0.key < $1.key }) {
+            guard let i = node.inode, members[i, default: 0] > 1 else { continue }
+            if seen.insert(i).inserted { continue }
+            if renumbered[i] == nil { renumbered[i] = renumbered.count + 1 }
+        }
+        var out = self
+        for (path, node) in entries where node.inode != nil {
+            out.entries[path]?.inode = node.inode.flatMap { renumbered[$0] }
+        }
         return out
     }
 }

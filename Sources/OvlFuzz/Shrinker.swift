@@ -36,10 +36,20 @@ public enum Shrinker {
             for k in s.lowers.indices { var v = s; v.lowers.remove(at: k); out.append(v) }
         }
         for k in s.lowers.indices {
-            for path in s.lowers[k].entries.keys.sorted() { var v = s; v.lowers[k].removeTree(path); out.append(v) }
+            for path in s.lowers[k].entries.keys.sorted() {
+                var v = s
+                v.lowers[k].removeTree(path)
+                v.lowers[k] = v.lowers[k].canonicalizingHardlinks()
+                out.append(v)
+            }
         }
         if let upper = s.upper {
-            for path in upper.entries.keys.sorted() { var v = s; v.upper?.removeTree(path); out.append(v) }
+            for path in upper.entries.keys.sorted() {
+                var v = s
+                v.upper?.removeTree(path)
+                v.upper = v.upper?.canonicalizingHardlinks()
+                out.append(v)
+            }
         }
         for i in s.options.indices { var v = s; v.options.remove(at: i); out.append(v) }
         for k in s.lowers.indices {

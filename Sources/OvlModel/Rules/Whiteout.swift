@@ -23,7 +23,13 @@ extension OverlayModel {
         case .failure(let e): return .failed(e)
         case .success(let r) where !r.node.kind.isDir: return .failed(.ENOTDIR)
         case .success(let r):
-            if !mergedChildren(path, of: r).isEmpty { return .failed(.ENOTEMPTY) }
+            // dir.c:ovl_do_remove leaves a pure upper directory no lower has to the upper fs's
+            // rmdir, which also counts whiteouts a case left inside it.
+            if isPureUpperDir(path, r), !lowerPositive(path) {
+                if !(upper?.children(of: path).isEmpty ?? true) { return .failed(.ENOTEMPTY) }
+            } else if !mergedChildren(path, of: r).isEmpty {
+                return .failed(.ENOTEMPTY)
+            }
             return remove(path)
         }
     }
