@@ -20,10 +20,12 @@ extension OverlayModel {
     /// Resolves `path` component by component, as `namei.c:ovl_lookup` does.
     ///
     /// - Rule: R22 (upper first, a non-directory stops the walk), R30 (a whiteout hides the name),
-    ///   R32 (`opaque=y` stops the merge), R50 (redirects are followed where the mode allows).
+    ///   R32 (`opaque=y` stops the merge), R50 (redirects are followed where the mode allows),
+    ///   R51 (nofollow: EPERM when a redirect's target exists in a lower layer).
     /// - Side effect (`namei.c:ovl_fix_origin`): a merged directory whose upper has no origin gets
     ///   `X.origin` and its upper parent `X.impure=y` — the first lookup writes to the upper layer.
-    /// - Returns: the resolution, or ENOENT / ENOTDIR.
+    ///   The kernel does this as soon as the first lower is found, so before the R51 refusal.
+    /// - Returns: the resolution, or ENOENT / ENOTDIR / ENAMETOOLONG / EPERM.
     public mutating func lookup(_ path: RelPath) -> Result<Resolution, ModelErrno> {
         var current = rootResolution
         var walked = RelPath.root
@@ -31,15 +33,17 @@ extension OverlayModel {
             guard current.node.kind.isDir else { return .failure(.ENOTDIR) }
             // R29: ext4 and xfs both have f_namelen 255 (namei.c:ovl_lookup checks ofs->namelen).
             if name.utf8.count > 255 { return .failure(.ENAMETOOLONG) }
-            let parent = current
             let child = walked.appending(name)
-            guard let next = resolveChild(parent: parent, name: name, path: child) else { return .failure(.ENOENT) }
+            let step = resolveChild(parent: current, name: name, path: child)
+            if let next = step.resolution, next.inUpper, next.node.kind.isDir, !next.lowers.isEmpty,
+               upper?[child]?.xattrs[prefix + "origin"] == nil {
+                setPrivateXattr(child, "origin", XattrPattern.fileHandle)
+                markImpure(walked)
+            }
+            if let refusal = step.refusal { return .failure(refusal) }
+            guard let next = step.resolution else { return .failure(.ENOENT) }
             walked = child
             current = next
-            if next.inUpper, next.isMergedDir, upper?[child]?.xattrs[prefix + "origin"] == nil {
-                setPrivateXattr(child, "origin", XattrPattern.fileHandle)
-                markImpure(walked.parent ?? .root)
-            }
         }
         return .success(current)
     }
@@ -50,34 +54,54 @@ extension OverlayModel {
         return Resolution(inUpper: upper != nil, lowers: lowersAll, node: upper?[.root] ?? lowers[0][.root] ?? Node(kind: .dir))
     }
 
+    /// What one step of the walk found: the object (nil: no such name), and an errno that refuses
+    /// the lookup after the lowers were searched (R51).
+    struct ChildLookup {
+        var resolution: Resolution?
+        var refusal: ModelErrno?
+    }
+
     /// One step of the walk: `name` inside the already-resolved directory `parent`.
-    func resolveChild(parent: Resolution, name: String, path: RelPath) -> Resolution? {
+    ///
+    /// An upper directory's `X.redirect` (R50) names where its lowers are: relative to the
+    /// parent's lowers, or, when absolute, from the root of every lower layer
+    /// (`namei.c:ovl_lookup` resets `poe` to `roe`). With redirect_dir=nofollow the redirect is
+    /// still read whenever the parent has lowers, and the lowers are searched under the redirected
+    /// name: finding one refuses the lookup with EPERM ("refusing to follow redirect"); finding none
+    /// leaves a pure upper directory — its own name is not searched (R51).
+    func resolveChild(parent: Resolution, name: String, path: RelPath) -> ChildLookup {
         var inUpper = false
         var top: Node?
         var stop = false
         var redirect: String?
+        var candidates = parent.lowers.map { (layer: $0.layer, path: $0.path.appending(name)) }
         if parent.inUpper, let u = upper?[path] {
-            if u.kind == .whiteout { return nil }
+            if u.kind == .whiteout { return ChildLookup() }
             inUpper = true
             top = u
             if !u.kind.isDir || u.xattrs[prefix + "opaque"] == "y" { stop = true }
-            if u.kind.isDir, options.redirect == .on || options.redirect == .follow {
-                redirect = u.xattrs[prefix + "redirect"]
+            let readsRedirect = options.redirect != .nofollow || !parent.lowers.isEmpty
+            if !stop, u.kind.isDir, readsRedirect, let r = u.xattrs[prefix + "redirect"] {
+                redirect = r
+                if r.hasPrefix("/") {
+                    let target = RelPath(parsing: String(r.dropFirst())) ?? .root
+                    candidates = lowers.indices.map { (layer: $0, path: target) }
+                } else {
+                    candidates = parent.lowers.map { (layer: $0.layer, path: $0.path.appending(r)) }
+                }
             }
         }
         var found: [(layer: Int, path: RelPath)] = []
         if !stop {
-            for (layer, parentPath) in parent.lowers {
-                let lowerPath: RelPath
-                if let r = redirect, r.hasPrefix("/") {
-                    lowerPath = RelPath(parsing: String(r.dropFirst())) ?? parentPath.appending(name)
-                } else if let r = redirect {
-                    lowerPath = parentPath.appending(r)
-                } else {
-                    lowerPath = parentPath.appending(name)
-                }
+            for (layer, lowerPath) in candidates {
                 guard let l = lowers[layer][lowerPath] else { continue }
                 if l.kind == .whiteout { break }
+                if redirect != nil, options.redirect == .nofollow {
+                    // A lower non-directory under an upper directory is not a match (R22).
+                    guard l.kind.isDir, let t = top else { break }
+                    return ChildLookup(resolution: Resolution(inUpper: inUpper, lowers: [(layer, lowerPath)], node: t),
+                                       refusal: .EPERM)
+                }
                 if !l.kind.isDir {
                     // A lower non-directory below a directory found higher up is ignored (R22).
                     if top == nil { top = l; found.append((layer, lowerPath)) }
@@ -89,8 +113,8 @@ extension OverlayModel {
                 if l.xattrs[prefix + "opaque"] == "y" { break }
             }
         }
-        guard let node = top else { return nil }
-        return Resolution(inUpper: inUpper, lowers: found, node: node)
+        guard let node = top else { return ChildLookup() }
+        return ChildLookup(resolution: Resolution(inUpper: inUpper, lowers: found, node: node))
     }
 
     /// True when a lower layer still has `path` (`namei.c:ovl_lower_positive`): removing it must

@@ -1,80 +1,140 @@
 extension OverlayModel {
-    /// `renameat2(2)` on the merged view.
+    /// `renameat2(2)` on the merged view: the VFS checks of `fs/namei.c:do_renameat2` and
+    /// `vfs_rename`, then `dir.c:ovl_rename`.
     ///
-    /// - Rule: R86 (RENAME_WHITEOUT → EINVAL; RENAME_NOREPLACE → EEXIST), R47 (a merged or lower
-    ///   directory gives EXDEV unless redirect_dir=on), R48/R49 (with redirect_dir=on the directory
-    ///   is copied up without contents and gets a relative or absolute `X.redirect`), R52 (a pure
-    ///   upper directory moved into a merged parent becomes opaque), R53 (a non-directory is copied
-    ///   up and renamed; a whiteout stays at the old name when a lower still has it).
-    ///   Kernel: `dir.c:ovl_rename`, `ovl_can_move`, `ovl_set_redirect`.
+    /// - Rule: R86 (flags: RENAME_WHITEOUT → EINVAL from `ovl_rename`; RENAME_NOREPLACE → EEXIST and
+    ///   RENAME_EXCHANGE → ENOENT from the VFS; RENAME_EXCHANGE works, both sides copied up),
+    ///   R47 (a merged or lower directory on either side gives EXDEV unless redirect_dir=on, before
+    ///   anything is copied up), R34 (a non-empty merged target gives ENOTEMPTY, lower entries
+    ///   counted), R48/R49 (with redirect_dir=on a directory is copied up without its contents and
+    ///   gets a relative or absolute `X.redirect`), R52 (a pure-upper directory moved into a merged
+    ///   parent becomes opaque), R53 (a non-directory is copied up and renamed, no redirect; a
+    ///   whiteout stays at the old name when a lower still has it), R46 (a cross-directory move of
+    ///   an object with an origin marks the new parent impure).
     mutating func rename(_ from: RelPath, _ to: RelPath, flags: [RenameFlag]) -> Outcome {
-        if flags.contains(.whiteout) || flags.contains(.exchange) { return .failed(.EINVAL) }
+        let exchange = flags.contains(.exchange)
+        // do_renameat2: EXCHANGE excludes the other two flags.
+        if exchange, flags.contains(.noreplace) || flags.contains(.whiteout) { return .failed(.EINVAL) }
         guard let fromParent = from.parent, let toParent = to.parent else { return .failed(.EBUSY) }
         let src: Resolution
         switch lookup(from) {
         case .failure(let e): return .failed(e)
         case .success(let r): src = r
         }
-        guard case .success(let dstParent) = lookup(toParent) else { return .failed(.ENOENT) }
-        guard dstParent.node.kind.isDir else { return .failed(.ENOTDIR) }
-        if to.hasPrefix(from) && to != from { return .failed(.EINVAL) }
+        switch lookup(toParent) {
+        case .failure(let e): return .failed(e)
+        case .success(let p) where !p.node.kind.isDir: return .failed(.ENOTDIR)
+        case .success: break
+        }
         var target: Resolution?
-        if case .success(let t) = lookup(to) {
-            if flags.contains(.noreplace) { return .failed(.EEXIST) }
-            target = t
+        switch lookup(to) {
+        case .success(let t): target = t
+        case .failure(.ENOENT): break
+        case .failure(let e): return .failed(e)
         }
+        if exchange, target == nil { return .failed(.ENOENT) }
+        if flags.contains(.noreplace), target != nil { return .failed(.EEXIST) }
+        // lock_rename's trap: the source may not be an ancestor of the target, nor the reverse.
+        if to.hasPrefix(from), to != from { return .failed(.EINVAL) }
+        if from.hasPrefix(to), to != from { return .failed(exchange ? .EINVAL : .ENOTEMPTY) }
         if from == to { return .ok(.none) }
-        if let t = target {
-            if src.node.kind.isDir && !t.node.kind.isDir { return .failed(.ENOTDIR) }
-            if !src.node.kind.isDir && t.node.kind.isDir { return .failed(.EISDIR) }
-            if t.node.kind.isDir, !mergedChildren(to, of: t).isEmpty { return .failed(.ENOTEMPTY) }
+        let srcIsDir = src.node.kind.isDir
+        if let t = target, !exchange {
+            if srcIsDir && !t.node.kind.isDir { return .failed(.ENOTDIR) }
+            if !srcIsDir && t.node.kind.isDir { return .failed(.EISDIR) }
         }
-        let srcIsMovableDir = src.node.kind.isDir && !src.lowers.isEmpty
-        if srcIsMovableDir && options.redirect != .on { return .failed(.EXDEV) }
-        if let t = target, t.node.kind.isDir, !t.lowers.isEmpty, options.redirect != .on { return .failed(.EXDEV) }
 
-        copyUp(fromParent)
+        // dir.c:ovl_rename from here on.
+        if flags.contains(.whiteout) { return .failed(.EINVAL) }
+        // ovl_can_move: a merged or lower directory needs redirect_dir=on (R47).
+        let srcMovesLower = srcIsDir && !src.lowers.isEmpty
+        let dstMovesLower = exchange && target.map { $0.node.kind.isDir && !$0.lowers.isEmpty } ?? false
+        if (srcMovesLower || dstMovesLower) && options.redirect != .on { return .failed(.EXDEV) }
+        if !exchange, let t = target, t.node.kind.isDir, !t.lowers.isEmpty, !mergedChildren(to, of: t).isEmpty {
+            return .failed(.ENOTEMPTY)
+        }
+        let leaveWhiteout = !exchange && lowerPositive(from)
+
+        copyUp(from)
         copyUp(toParent)
-        // dir.c:ovl_rename checks ovl_type_merge(new->d_parent) after copying the parents up.
-        let dstParentNowMerged = (try? lookup(toParent).get())?.isMergedDir ?? dstParent.isMergedDir
-        var redirect: String?
-        if srcIsMovableDir {
-            // R49: relative within one parent, absolute (the old merged path) across parents.
-            let existing = upper?[from]?.xattrs[prefix + "redirect"]
-            if fromParent == toParent {
-                redirect = existing ?? from.name
-            } else {
-                redirect = existing.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/" + absoluteLowerPath(from)
-            }
-            copyUp(from)
-        } else if !src.node.kind.isDir {
-            copyUp(from)
+        if exchange { copyUp(to) }
+        if fromParent != toParent {
+            // ovl_type_origin, evaluated after the copy-up: a lower file that was just copied up
+            // has its origin now, so its new parent is marked impure too.
+            if hasOrigin(from) { markImpure(toParent) }
+            if exchange, hasOrigin(to) { markImpure(fromParent) }
         }
-        let leaveWhiteout = lowerPositive(from)
-        let targetLowerPositive = target != nil && lowerPositive(to)
-        upper?.removeTree(to)
-        upper?.moveTree(from, to: to)
-        if let redirect { setPrivateXattr(to, "redirect", redirect) }
-        if src.node.kind.isDir, !srcIsMovableDir, dstParentNowMerged, upper?[to]?.xattrs[prefix + "opaque"] == nil {
-            setPrivateXattr(to, "opaque", "y")
+        let samedir = fromParent == toParent
+        let srcRedirect = srcMovesLower ? redirectValue(from, samedir: samedir) : nil
+        let dstRedirect = dstMovesLower ? redirectValue(to, samedir: samedir) : nil
+        // ovl_type_merge of the other side's parent, after its copy-up (R52).
+        let srcOpaque = srcIsDir && !srcMovesLower && !isOpaque(from) && isMerge(toParent)
+        let dstOpaque = exchange && target?.node.kind.isDir == true && !dstMovesLower && !isOpaque(to) && isMerge(fromParent)
+        if !exchange, let t = target, t.node.kind.isDir, t.lowers.isEmpty, !(upper?.children(of: to).isEmpty ?? true) {
+            // A non-empty pure-upper target: the upper fs refuses the rename itself.
+            return .failed(.ENOTEMPTY)
         }
-        if targetLowerPositive, src.node.kind.isDir, !srcIsMovableDir {
-            setPrivateXattr(to, "opaque", "y")
+
+        if exchange {
+            upper?.swapTrees(from, to)
+        } else {
+            upper?.removeTree(to)
+            upper?.moveTree(from, to: to)
+            if leaveWhiteout { upper?[from] = Node(kind: .whiteout, perm: 0, mtime: nil) }
         }
-        if leaveWhiteout { upper?[from] = Node(kind: .whiteout, perm: 0, mtime: nil) }
-        // A resolved source always comes from the upper or a lower, so only this test matters.
-        if fromParent != toParent, src.node.xattrs[prefix + "origin"] != nil || srcIsMovableDir {
-            markImpure(toParent)
-        }
+        if let srcRedirect { setPrivateXattr(to, "redirect", srcRedirect) }
+        if let dstRedirect { setPrivateXattr(from, "redirect", dstRedirect) }
+        if srcOpaque { setPrivateXattr(to, "opaque", "y") }
+        if dstOpaque { setPrivateXattr(from, "opaque", "y") }
         touchDir(fromParent)
         touchDir(toParent)
         return .ok(.none)
     }
 
-    /// The path a merged directory's lowers are found under, for an absolute redirect (R49):
-    /// each ancestor contributes its own redirect if it has one.
-    mutating func absoluteLowerPath(_ path: RelPath) -> String {
-        guard case .success(let r) = lookup(path), let first = r.lowers.first else { return path.description }
-        return first.path.description
+    /// The redirect a directory gets when it moves (`dir.c:ovl_set_redirect`, R49): an existing one
+    /// is kept unless the move crosses parents and it is relative; a same-parent move stores the
+    /// old name; a cross-parent move stores `/` + the old path, built by `ovl_get_redirect` from
+    /// the leaf up, each ancestor contributing its own redirect and an absolute one ending the walk.
+    mutating func redirectValue(_ path: RelPath, samedir: Bool) -> String {
+        if let existing = upper?[path]?.xattrs[prefix + "redirect"], samedir || existing.hasPrefix("/") {
+            return existing
+        }
+        if samedir { return path.name }
+        var parts: [String] = []
+        var node: RelPath? = path
+        while let p = node, !p.isRoot {
+            let part = upper?[p]?.xattrs[prefix + "redirect"] ?? p.name
+            if part.hasPrefix("/") { return part + "/" + parts.reversed().joined(separator: "/") }
+            parts.append(part)
+            node = p.parent
+        }
+        return "/" + parts.reversed().joined(separator: "/")
+    }
+
+    /// `ovl_type_origin`: the object is in the upper layer and was copied up from (or merges) a lower.
+    func hasOrigin(_ path: RelPath) -> Bool {
+        upper?[path]?.xattrs[prefix + "origin"] != nil
+    }
+
+    /// `ovl_dentry_is_opaque` of an upper directory.
+    func isOpaque(_ path: RelPath) -> Bool {
+        upper?[path]?.xattrs[prefix + "opaque"] == "y"
+    }
+
+    /// `ovl_type_merge`: a directory with an upper and a lower, or two lowers.
+    mutating func isMerge(_ dir: RelPath) -> Bool {
+        (try? lookup(dir).get())?.isMergedDir ?? false
+    }
+}
+
+extension Layer {
+    /// Swaps the subtrees at `a` and `b` (RENAME_EXCHANGE in the upper layer).
+    mutating func swapTrees(_ a: RelPath, _ b: RelPath) {
+        let underA = entries.filter { $0.key.hasPrefix(a) }
+        let underB = entries.filter { $0.key.hasPrefix(b) }
+        for key in underA.keys { entries[key] = nil }
+        for key in underB.keys { entries[key] = nil }
+        for (key, node) in underA { entries[key.replacingPrefix(a, with: b)] = node }
+        for (key, node) in underB { entries[key.replacingPrefix(b, with: a)] = node }
     }
 }
