@@ -77,6 +77,12 @@ extension OverlayModel {
 
         if exchange {
             upper?.swapTrees(from, to)
+            if !samedir {
+                // The upper fs rewrites '..' of an exchanged directory; xfs (xfs_cross_rename) then
+                // also sets that directory's mtime, ext4 does not (seen on 6.12). The model does not
+                // know which fs holds the upper, so it leaves these mtimes unpredicted.
+                for p in [from, to] where upper?[p]?.kind.isDir == true { upper?[p]?.mtime = nil }
+            }
         } else {
             upper?.removeTree(to)
             upper?.moveTree(from, to: to)
