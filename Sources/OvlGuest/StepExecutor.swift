@@ -31,7 +31,7 @@ struct StepExecutor {
         case .truncate(let p, let size): try Files.truncate(path(p), size)
         case .readdir(let p):
             var names: [String: FileType] = [:]
-            for e in try Files.readdir(path(p)) { names[e.name] = direntType(e.type) }
+            for e in try Files.readdir(path(p)) { names[e.name] = Self.direntType(e.type) }
             return .ok(.entries(names))
         case .mkdir(let p, let mode): try Files.mkdir(path(p), mode: mode)
         case .create(let p, let mode): try Files.openClose(path(p), flags: O_WRONLY | O_CREAT | O_EXCL, mode: mode)
@@ -72,7 +72,7 @@ struct StepExecutor {
                         size: type == .dir ? nil : st.size, nlink: st.nlink, mtime: st.mtime)
     }
 
-    func direntType(_ t: UInt8) -> FileType {
+    static func direntType(_ t: UInt8) -> FileType {
         switch Int(t) {
         case Int(DT_DIR): .dir
         case Int(DT_LNK): .symlink

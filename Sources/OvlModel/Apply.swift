@@ -147,7 +147,7 @@ extension OverlayModel {
         case .failure(let e): return .failed(e)
         case .success(let (p, r)):
             guard r.node.kind.isDir else { return .failed(.ENOTDIR) }
-            return .ok(.entries(mergedChildren(p, of: r).mapValues { $0.node.kind.fileType }))
+            return .ok(.entries(listing(p, of: r)))
         }
     }
 

@@ -6,15 +6,22 @@ extension OverlayModel {
     public mutating func snapshot() -> Snapshot {
         var merged: TreeView = [:]
         if mounted {
-            var queue: [RelPath] = [.root]
-            while let path = queue.popLast() {
-                guard case .success(let r) = lookup(path) else { continue }
+            var queue: [(path: RelPath, listed: FileType)] = [(.root, .dir)]
+            while let (path, listed) = queue.popLast() {
+                let r: Resolution
+                switch lookup(path) {
+                case .failure(.ENOENT): continue
+                case .failure(let e):
+                    merged[path] = EntryView(type: listed, errno: e)
+                    continue
+                case .success(let found): r = found
+                }
                 var view = entryView(r.node, xattrs: visibleXattrs(r.node))
                 view.nlink = statView(path, r).nlink
-                merged[path] = view
                 if r.node.kind.isDir {
-                    for name in mergedChildren(path, of: r).keys { queue.append(path.appending(name)) }
+                    for (name, type) in listing(path, of: r) { queue.append((path.appending(name), type)) }
                 }
+                merged[path] = view
             }
         }
         let upperView = upper.map { layerView($0) }

@@ -14,12 +14,16 @@ public struct EntryView: Codable, Sendable, Equatable {
     public var mtime: Int64?
     /// Extended attributes (all namespaces the dump reads); nil = not predicted.
     public var xattrs: [String: String]?
+    /// The errno `stat` gave on this name (then `type` is the d_type its parent listed), or, for a
+    /// directory, the errno reading its entries gave; nil when both worked.
+    public var errno: ModelErrno?
 
     public init(type: FileType, perm: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil,
                 data: String? = nil, target: String? = nil, rdev: String? = nil, nlink: UInt64? = nil,
-                mtime: Int64? = nil, xattrs: [String: String]? = nil) {
+                mtime: Int64? = nil, xattrs: [String: String]? = nil, errno: ModelErrno? = nil) {
         self.type = type; self.perm = perm; self.uid = uid; self.gid = gid; self.data = data
         self.target = target; self.rdev = rdev; self.nlink = nlink; self.mtime = mtime; self.xattrs = xattrs
+        self.errno = errno
     }
 }
 

@@ -97,6 +97,7 @@ public enum Checker {
             d.append(Difference(step: nil, subject: "\(subject) \(what)", expected: ev, observed: ov))
         }
         if e.type != o.type { add("type", e.type.rawValue, o.type.rawValue); return d }
+        if e.errno != o.errno { add("errno", e.errno.map { "\($0)" } ?? "0", o.errno.map { "\($0)" } ?? "0"); return d }
         if !field(e.perm, o.perm) { add("mode", octal(e.perm), octal(o.perm)) }
         if !field(e.uid, o.uid) || !field(e.gid, o.gid) { add("owner", "\(e.uid ?? 0):\(e.gid ?? 0)", "\(o.uid ?? 0):\(o.gid ?? 0)") }
         if !field(e.data, o.data) { add("data", show(e.data), show(o.data)) }
@@ -144,6 +145,7 @@ public enum Checker {
     /// One-line rendering of a dumped entry for reports.
     public static func render(_ v: EntryView) -> String {
         var parts = [v.type.rawValue]
+        if let e = v.errno { parts.append("\(e)") }
         if let p = v.perm { parts.append(octal(p)) }
         if let data = v.data { parts.append(show(data)) }
         if let t = v.target { parts.append("-> \(t)") }

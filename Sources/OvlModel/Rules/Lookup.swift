@@ -129,6 +129,36 @@ extension OverlayModel {
         return false
     }
 
+    /// What getdents64 of directory `path` returns: name → d_type (R25: a set; whiteouts hidden).
+    ///
+    /// A name whose lookup is refused (R51) is still listed with the d_type of its real entry —
+    /// except on a samefs mount in a merged directory whose upper is impure: there
+    /// `readdir.c:ovl_iterate` looks up every upper entry for its d_ino (`ovl_calc_d_ino`,
+    /// `ovl_cache_update`). The refusal marks the entry stale (`is_whiteout`) and ends that
+    /// getdents64 call; as `.` and `..` were already returned, the call succeeds, and the next one
+    /// skips the stale entry: the name silently disappears from the listing (seen on 6.12).
+    /// Whether the directory is impure is decided before the entries are looked up
+    /// (`ovl_cache_entry_new`).
+    public mutating func listing(_ path: RelPath, of dir: Resolution) -> [String: FileType] {
+        let looksUpUpperEntries = environment.samefs && dir.inUpper && dir.isMergedDir
+            && upper?[path]?.xattrs[prefix + "impure"] == "y"
+        var names = Set<String>()
+        if dir.inUpper, let u = upper { names.formUnion(u.children(of: path)) }
+        for (layer, lp) in dir.lowers { names.formUnion(lowers[layer].children(of: lp)) }
+        var out: [String: FileType] = [:]
+        for name in names {
+            let child = path.appending(name)
+            switch lookup(child) {
+            case .success(let r): out[name] = r.node.kind.fileType
+            case .failure(.ENOENT): continue
+            case .failure:
+                guard let real = upper?[child], !looksUpUpperEntries else { continue }
+                out[name] = real.kind.fileType
+            }
+        }
+        return out
+    }
+
     /// The merged listing of directory `path`: name → resolution (R25: a set; whiteouts hidden).
     public mutating func mergedChildren(_ path: RelPath, of dir: Resolution) -> [String: Resolution] {
         var names = Set<String>()
