@@ -19,6 +19,7 @@ static inline unsigned int clinux_major(dev_t d) { return major(d); }
 static inline unsigned int clinux_minor(dev_t d) { return minor(d); }
 static inline const char *clinux_dirent_name(const struct dirent *d) { return d->d_name; }
 static inline int clinux_errno(void) { return errno; }
+static inline int clinux_o_tmpfile(void) { return O_TMPFILE; }
 static inline const char *clinux_errname(int e) { return strerrorname_np(e); }
 static inline int clinux_stat(const char *p, struct stat *st) { return stat(p, st); }
 static inline int clinux_lstat(const char *p, struct stat *st) { return lstat(p, st); }

@@ -23,6 +23,7 @@ struct StepParser {
     static let shapes: [String: Shape] = [
         "stat": .path, "lstat": .path, "read": .path, "readdir": .path, "readlink": .path,
         "unlink": .path, "rmdir": .path, "listxattr": .path, "open_rdwr": .path,
+        "open_tmpfile": .path,
         "write": .mapping(required: ["path", "data"], optional: []),
         "append": .mapping(required: ["path", "data"], optional: []),
         "truncate": .mapping(required: ["path", "size"], optional: []),
@@ -85,6 +86,7 @@ struct StepParser {
             case "unlink": return .unlink(path)
             case "rmdir": return .rmdir(path)
             case "listxattr": return .listxattr(path)
+            case "open_tmpfile": return .openTmpfile(path)
             default: return .openRW(path)
             }
         case let .pathMode(defaultMode):

@@ -41,6 +41,7 @@ struct StepExecutor {
         case .rmdir(let p): try Files.rmdir(path(p))
         case .symlink(let target, let p): try Files.symlink(target, path(p))
         case .readlink(let p): return .ok(.text(try Files.readlink(path(p))))
+        case .openTmpfile(let p): try Files.openTmpfile(path(p))
         case .rename(let a, let b, let flags):
             var raw: UInt32 = 0
             for f in flags {

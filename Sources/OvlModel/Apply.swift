@@ -25,6 +25,7 @@ extension OverlayModel {
         case .rmdir(let p): return rmdir(p)
         case .symlink(let target, let p): return create(p, node: Node(kind: .symlink(target: target), mtime: nil))
         case .readlink(let p): return readlink(p)
+        case .openTmpfile(let p): return openTmpfile(p)
         case .rename(let from, let to, let flags): return rename(from, to, flags: flags)
         case .chmod(let p, let mode): return setattr(p, follow: true) { $0.perm = mode & 0o7777 }
         case .chown(let p, let uid, let gid): return setattr(p, follow: false) { $0.uid = uid; $0.gid = gid }
@@ -36,12 +37,6 @@ extension OverlayModel {
         case .remount: return .ok(.names(establishMount()))
         case .dropCaches: return .ok(.none)
         }
-    }
-
-    /// R5/R84: without an upper layer every modifying step fails with EROFS. (Cases keep such
-    /// steps on names that exist: the VFS may report ENOENT/EEXIST first otherwise.)
-    func readOnly(_ op: Operation) -> Outcome {
-        .failed(.EROFS)
     }
 
     /// Follows final symlinks whose target is relative and stays inside the overlay.

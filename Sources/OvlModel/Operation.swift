@@ -39,6 +39,8 @@ public enum Operation: Codable, Sendable, Equatable {
     case symlink(target: String, path: RelPath)
     /// `readlink(2)`.
     case readlink(RelPath)
+    /// `open(dir, O_TMPFILE|O_RDWR, 0600)` + close: an unnamed file in a directory (R87).
+    case openTmpfile(RelPath)
     /// `renameat2(2)` (plain `rename` when flags are empty).
     case rename(RelPath, to: RelPath, flags: [RenameFlag])
     /// `chmod(2)`.
@@ -78,6 +80,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .rmdir: "rmdir"
         case .symlink: "symlink"
         case .readlink: "readlink"
+        case .openTmpfile: "open_tmpfile"
         case .rename: "rename"
         case .chmod: "chmod"
         case .chown: "chown"

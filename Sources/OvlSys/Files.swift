@@ -67,6 +67,11 @@ public enum Files {
         try withFD(path, flags | O_CLOEXEC, mode: mode) { _ throws(SysError) in }
     }
 
+    /// `open(dir, O_TMPFILE|O_RDWR, mode)` + close: an unnamed file in directory `dir`.
+    public static func openTmpfile(_ dir: String, mode: mode_t = 0o600) throws(SysError) {
+        try openClose(dir, flags: clinux_o_tmpfile() | O_RDWR, mode: mode)
+    }
+
     public static func mkdir(_ path: String, mode: mode_t) throws(SysError) {
         try sys("mkdir", path) { Glibc.mkdir(path, mode) }
     }

@@ -67,6 +67,11 @@ extension OverlayModel {
         let samedir = fromParent == toParent
         let srcRedirect = srcMovesLower ? redirectValue(from, samedir: samedir) : nil
         let dstRedirect = dstMovesLower ? redirectValue(to, samedir: samedir) : nil
+        // ovl_get_redirect: an absolute redirect longer than redirect_max "falls back to
+        // userspace move" (R49, R85b), after the copy-ups above.
+        for r in [srcRedirect, dstRedirect] {
+            if let r, r.utf8.count > Self.redirectMax { return .failed(.EXDEV) }
+        }
         // ovl_type_merge of the other side's parent, after its copy-up (R52).
         let srcOpaque = srcIsDir && !srcMovesLower && !isOpaque(from) && isMerge(toParent)
         let dstOpaque = exchange && target?.node.kind.isDir == true && !dstMovesLower && !isOpaque(to) && isMerge(fromParent)
@@ -116,6 +121,9 @@ extension OverlayModel {
         }
         return "/" + parts.reversed().joined(separator: "/")
     }
+
+    /// The module parameter `redirect_max` (`dir.c:ovl_redirect_max`, 256 unless changed at load).
+    static let redirectMax = 256
 
     /// `ovl_type_origin`: the object is in the upper layer and was copied up from (or merges) a lower.
     func hasOrigin(_ path: RelPath) -> Bool {
