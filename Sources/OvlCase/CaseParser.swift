@@ -11,6 +11,8 @@ import Yams
 /// rules: [R33, R30]                                            # required, non-empty, each ^R[0-9]+$
 /// groups: [whiteout, quick]                                    # optional, from GroupNames.all
 /// options: [redirect_dir=on, index=on, userxattr]              # optional, "key=value" or a bare flag
+/// matrix: {redirect_dir: [on, nofollow, unset], userxattr: [set, unset]}  # optional: one case per
+///                                                              # combination (see ``Case/expanded()``)
 /// layers:                                                      # required
 ///   lower:                       # required: a list of layers, top first, at least one
 ///     - d/f: hello               # a scalar => a regular file with that content
@@ -60,7 +62,7 @@ import Yams
 /// Every problem is a ``CaseError`` located at the offending node, with the source line and
 /// a caret; unknown keys, steps, types and values list the valid alternatives.
 public enum CaseParser {
-    static let topKeys = ["description", "rules", "groups", "options", "layers", "steps"]
+    static let topKeys = ["description", "rules", "groups", "options", "matrix", "layers", "steps"]
 
     /// Parses the text of a case file. `file` is used for locations and the case id.
     public static func parse(yaml: String, file: String) throws(CaseError) -> Case {
@@ -147,6 +149,9 @@ public enum CaseParser {
             for item in try reader.sequence(optionsNode) { options.append(try parseOption(item, reader: reader)) }
         }
 
+        var matrix: [MatrixAxis] = []
+        if let matrixNode = fields["matrix"] { matrix = try parseMatrix(matrixNode, options: options, reader: reader) }
+
         let layers = try LayerParser(reader: reader).parseLayers(try fields.required("layers"))
 
         var steps: [OvlModel.Operation] = []
@@ -161,7 +166,8 @@ public enum CaseParser {
 
         let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps)
         return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
-                    groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root))
+                    groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root),
+                    matrix: matrix)
     }
 
     static func isRuleName(_ text: String) -> Bool {

@@ -41,23 +41,37 @@ public struct OverlayModel: Sendable {
     /// - Rule: R11 (option conflicts refuse the mount with EINVAL), R18 (uuid=auto upgrades to on
     ///   and stores `X.uuid` on a new upper root), R13 (index=on stores the lower root's origin).
     public mutating func mount() -> MountObservation {
+        var log: [String] = []
         do {
-            verified = try ResolvedOptions.resolve(given, defaults: environment.defaults, hasUpper: upper != nil)
+            verified = try ResolvedOptions.resolve(given, defaults: environment.defaults, hasUpper: upper != nil, log: &log)
         } catch {
             mounted = false
-            return MountObservation(errno: error.errno, options: nil, kernelLog: ["overlayfs: " + error.message])
+            return MountObservation(errno: error.errno, options: nil,
+                                    kernelLog: (log + [error.message]).map { "overlayfs: " + $0 })
         }
         mounted = true
-        return MountObservation(errno: nil, options: establishMount(), kernelLog: [])
+        let shown = establishMount(log: &log)
+        return MountObservation(errno: nil, options: shown, kernelLog: log.map { "overlayfs: " + $0 })
     }
 
     /// What `fill_super` writes and which options mountinfo then shows (`params.c:ovl_show_options`).
     mutating func establishMount() -> [String] {
+        var log: [String] = []
+        return establishMount(log: &log)
+    }
+
+    /// ``establishMount()``, also collecting the lines `fill_super` logs about the options.
+    mutating func establishMount(log: inout [String]) -> [String] {
         let defaults = environment.defaults
         spareWhiteoutInWork = false
         // Every mount (a remount too) starts from the verified options: uuid=auto seen again on
         // an upper root that now has X.uuid stays auto and is not shown (util.c:ovl_init_uuid_xattr).
         if let verified { options = verified }
+        if options.uuid == .off, upper != nil, !environment.samefs {
+            // super.c:ovl_fill_super: uuid=off needs every layer on one fs (R18).
+            log.append("The uuid=off requires a single fs for lower and upper, falling back to uuid=null.")
+            options.uuid = .null
+        }
         if var root = upper?[.root] {
             // util.c:ovl_init_uuid_xattr: uuid=auto keeps an existing X.uuid, downgrades to null
             // for an old overlay (X.impure on the root) and upgrades to on for a new one.
@@ -83,7 +97,8 @@ public struct OverlayModel: Sendable {
         if options.nfsExport != defaults.nfsExport { shown.append("nfs_export=\(options.nfsExport ? "on" : "off")") }
         if options.xino != defaults.xinoDefault && !environment.samefs { shown.append("xino=\(options.xino.rawValue)") }
         if options.metacopy != defaults.metacopy { shown.append("metacopy=\(options.metacopy ? "on" : "off")") }
-        if options.volatile { shown.append("volatile") }
+        // `volatile` is fsync=volatile since 6.12 (params.c:ovl_show_options prints fsync=).
+        if options.volatile { shown.append("fsync=volatile") }
         if options.userxattr { shown.append("userxattr") }
         if options.verity != .off { shown.append("verity=\(options.verity.rawValue)") }
         return shown
