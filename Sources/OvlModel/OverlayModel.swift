@@ -72,6 +72,10 @@ public struct OverlayModel: Sendable {
             log.append("The uuid=off requires a single fs for lower and upper, falling back to uuid=null.")
             options.uuid = .null
         }
+        if options.xino == .on, upper == nil || environment.samefs {
+            // super.c:ovl_get_layers: every layer on one fs needs no xino (R16).
+            log.append("\"xino=on\" is useless with all layers on same fs, ignore.")
+        }
         if var root = upper?[.root] {
             // util.c:ovl_init_uuid_xattr: uuid=auto keeps an existing X.uuid, downgrades to null
             // for an old overlay (X.impure on the root) and upgrades to on for a new one.
