@@ -155,6 +155,7 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
         ("setxattr: {path: a, name: user.x, value: v}", .setxattr(rp("a"), name: "user.x", value: "v")),
         ("getxattr: {path: a, name: user.x}", .getxattr(rp("a"), name: "user.x")),
         ("removexattr: {path: a, name: user.x}", .removexattr(rp("a"), name: "user.x")),
+        ("open_tmpfile: a", .openTmpfile(rp("a"))),
         ("remount", .remount),
         ("remount:", .remount),
         ("remount: {}", .remount),
