@@ -18,6 +18,9 @@ public struct OverlayModel: Sendable {
     /// `#<hex>` whiteout in `workdir/work` to hard-link the next ones from, until the next mount
     /// empties `work/` again (R8). Learned on the 6.12 module; R43 alone says `work/` is empty.
     var spareWhiteoutInWork = false
+    /// Lower layers in which this mount has met a directory with `X.opaque=x` (R31,
+    /// `util.c:ovl_layer_set_xwhiteouts`): readdir checks their regular files for xwhiteouts.
+    var xwhiteoutLayers: Set<Int> = []
     let given: [MountOption]
     /// The options as `ovl_fs_params_verify` leaves them, before `fill_super` adjusts uuid.
     var verified: ResolvedOptions?
@@ -64,6 +67,9 @@ public struct OverlayModel: Sendable {
     mutating func establishMount(log: inout [String]) -> [String] {
         let defaults = environment.defaults
         spareWhiteoutInWork = false
+        xwhiteoutLayers = []
+        // super.c:ovl_get_root looks for the marker on every lower root but the lowermost.
+        noteXwhiteoutDirs(rootResolution)
         // Every mount (a remount too) starts from the verified options: uuid=auto seen again on
         // an upper root that now has X.uuid stays auto and is not shown (util.c:ovl_init_uuid_xattr).
         if let verified { options = verified }

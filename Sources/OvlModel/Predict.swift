@@ -10,7 +10,6 @@ extension OverlayModel {
             while let (path, listed) = queue.popLast() {
                 let r: Resolution
                 switch lookup(path) {
-                case .failure(.ENOENT): continue
                 case .failure(let e):
                     merged[path] = EntryView(type: listed, errno: e)
                     continue

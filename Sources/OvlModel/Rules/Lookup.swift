@@ -42,6 +42,7 @@ extension OverlayModel {
             }
             if let refusal = step.refusal { return .failure(refusal) }
             guard let next = step.resolution else { return .failure(.ENOENT) }
+            noteXwhiteoutDirs(next)
             walked = child
             current = next
         }
@@ -76,7 +77,7 @@ extension OverlayModel {
         var redirect: String?
         var candidates = parent.lowers.map { (layer: $0.layer, path: $0.path.appending(name)) }
         if parent.inUpper, let u = upper?[path] {
-            if u.kind == .whiteout { return ChildLookup() }
+            if isWhiteout(u) { return ChildLookup() }
             inUpper = true
             top = u
             if !u.kind.isDir || u.xattrs[prefix + "opaque"] == "y" { stop = true }
@@ -95,7 +96,7 @@ extension OverlayModel {
         if !stop {
             for (layer, lowerPath) in candidates {
                 guard let l = lowers[layer][lowerPath] else { continue }
-                if l.kind == .whiteout { break }
+                if isWhiteout(l) { break }
                 if redirect != nil, options.redirect == .nofollow {
                     // A lower non-directory under an upper directory is not a match (R22).
                     guard l.kind.isDir, let t = top else { break }
@@ -150,13 +151,49 @@ extension OverlayModel {
             let child = path.appending(name)
             switch lookup(child) {
             case .success(let r): out[name] = r.node.kind.fileType
-            case .failure(.ENOENT): continue
+            case .failure(.ENOENT):
+                if listsXwhiteout(name, in: path, of: dir) { out[name] = .file }
             case .failure:
                 guard let real = upper?[child], !looksUpUpperEntries else { continue }
                 out[name] = real.kind.fileType
             }
         }
         return out
+    }
+
+    /// R30: a 0:0 character device, or an xwhiteout — an empty regular file carrying `X.whiteout`
+    /// — in any layer, the upper included (`util.c:ovl_path_is_whiteout`).
+    func isWhiteout(_ node: Node) -> Bool {
+        node.kind == .whiteout || (node.kind == .file(data: "") && node.xattrs[prefix + "whiteout"] != nil)
+    }
+
+    /// R31: remembers the lower layers whose directory here carries `X.opaque=x`. As
+    /// `namei.c:ovl_lookup_single`, only the lower layers are read and never the lowermost one.
+    mutating func noteXwhiteoutDirs(_ r: Resolution) {
+        guard r.node.kind.isDir else { return }
+        for (layer, p) in r.lowers where layer < lowers.count - 1 && lowers[layer][p]?.xattrs[prefix + "opaque"] == "x" {
+            xwhiteoutLayers.insert(layer)
+        }
+    }
+
+    /// R31: whether getdents still lists `name`, whose lookup found a whiteout: it does when the
+    /// topmost entry of that name is an xwhiteout that readdir does not look up — it looks up a
+    /// regular file only when the layer holding it has met an `opaque=x` dir and a lower of this
+    /// very dir is one (`readdir.c:ovl_dir_read_merged`, `in_xwhiteouts_dir`, `check_xwhiteout`).
+    mutating func listsXwhiteout(_ name: String, in path: RelPath, of dir: Resolution) -> Bool {
+        let child = path.appending(name)
+        var top: (layer: Int?, node: Node)?
+        if dir.inUpper, let u = upper?[child] {
+            top = (nil, u)
+        } else {
+            for (layer, lp) in dir.lowers {
+                if let l = lowers[layer][lp.appending(name)] { top = (layer, l); break }
+            }
+        }
+        guard let (layer, node) = top, node.kind != .whiteout, isWhiteout(node) else { return false }
+        let dirMarked = dir.lowers.contains { $0.layer < lowers.count - 1 && lowers[$0.layer][$0.path]?.xattrs[prefix + "opaque"] == "x" }
+        let checked = layer.map { xwhiteoutLayers.contains($0) } ?? false
+        return !(checked && dirMarked)
     }
 
     /// The merged listing of directory `path`: name → resolution (R25: a set; whiteouts hidden).
