@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/mount.h>
+#include <sys/vfs.h>
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
@@ -20,6 +21,15 @@ static inline unsigned int clinux_minor(dev_t d) { return minor(d); }
 static inline const char *clinux_dirent_name(const struct dirent *d) { return d->d_name; }
 static inline int clinux_errno(void) { return errno; }
 static inline int clinux_o_tmpfile(void) { return O_TMPFILE; }
+static inline int clinux_statfs(const char *p, long *type, long *namelen) {
+    struct statfs st;
+    int r = statfs(p, &st);
+    if (r == 0) {
+        *type = (long)st.f_type;
+        *namelen = (long)st.f_namelen;
+    }
+    return r;
+}
 static inline const char *clinux_errname(int e) { return strerrorname_np(e); }
 static inline int clinux_stat(const char *p, struct stat *st) { return stat(p, st); }
 static inline int clinux_lstat(const char *p, struct stat *st) { return lstat(p, st); }

@@ -23,7 +23,7 @@ struct StepParser {
     static let shapes: [String: Shape] = [
         "stat": .path, "lstat": .path, "read": .path, "readdir": .path, "readlink": .path,
         "unlink": .path, "rmdir": .path, "listxattr": .path, "open_rdwr": .path,
-        "open_tmpfile": .path,
+        "open_tmpfile": .path, "statfs": .path,
         "write": .mapping(required: ["path", "data"], optional: []),
         "append": .mapping(required: ["path", "data"], optional: []),
         "truncate": .mapping(required: ["path", "size"], optional: []),
@@ -87,6 +87,7 @@ struct StepParser {
             case "rmdir": return .rmdir(path)
             case "listxattr": return .listxattr(path)
             case "open_tmpfile": return .openTmpfile(path)
+            case "statfs": return .statfs(path)
             default: return .openRW(path)
             }
         case let .pathMode(defaultMode):

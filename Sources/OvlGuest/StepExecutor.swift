@@ -42,6 +42,9 @@ struct StepExecutor {
         case .symlink(let target, let p): try Files.symlink(target, path(p))
         case .readlink(let p): return .ok(.text(try Files.readlink(path(p))))
         case .openTmpfile(let p): try Files.openTmpfile(path(p))
+        case .statfs(let p):
+            let fs = try Files.statfs(path(p))
+            return .ok(.text("type=0x" + String(fs.type, radix: 16) + " namelen=\(fs.nameMax)"))
         case .rename(let a, let b, let flags):
             var raw: UInt32 = 0
             for f in flags {

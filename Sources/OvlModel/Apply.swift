@@ -26,6 +26,7 @@ extension OverlayModel {
         case .symlink(let target, let p): return create(p, node: Node(kind: .symlink(target: target), mtime: nil))
         case .readlink(let p): return readlink(p)
         case .openTmpfile(let p): return openTmpfile(p)
+        case .statfs(let p): return statfs(p)
         case .rename(let from, let to, let flags): return rename(from, to, flags: flags)
         case .chmod(let p, let mode): return setattr(p, follow: true) { $0.perm = mode & 0o7777 }
         case .chown(let p, let uid, let gid): return setattr(p, follow: false) { $0.uid = uid; $0.gid = gid }
@@ -176,7 +177,7 @@ extension Operation {
     /// True for steps that change the file system (and so fail with EROFS without upper).
     var modifies: Bool {
         switch self {
-        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .dropCaches: false
+        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .dropCaches, .statfs: false
         default: true
         }
     }

@@ -41,6 +41,8 @@ public enum Operation: Codable, Sendable, Equatable {
     case readlink(RelPath)
     /// `open(dir, O_TMPFILE|O_RDWR, 0600)` + close: an unnamed file in a directory (R87).
     case openTmpfile(RelPath)
+    /// `statfs(2)`: `f_type` and `f_namelen`, as the text `type=0x… namelen=N` (R19).
+    case statfs(RelPath)
     /// `renameat2(2)` (plain `rename` when flags are empty).
     case rename(RelPath, to: RelPath, flags: [RenameFlag])
     /// `chmod(2)`.
@@ -81,6 +83,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .symlink: "symlink"
         case .readlink: "readlink"
         case .openTmpfile: "open_tmpfile"
+        case .statfs: "statfs"
         case .rename: "rename"
         case .chmod: "chmod"
         case .chown: "chown"

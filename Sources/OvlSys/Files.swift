@@ -67,6 +67,13 @@ public enum Files {
         try withFD(path, flags | O_CLOEXEC, mode: mode) { _ throws(SysError) in }
     }
 
+    /// `statfs(2)`: the filesystem type magic and the longest name it allows.
+    public static func statfs(_ path: String) throws(SysError) -> (type: Int, nameMax: Int) {
+        var type = 0, nameMax = 0
+        try sys("statfs", path) { clinux_statfs(path, &type, &nameMax) }
+        return (type, nameMax)
+    }
+
     /// `open(dir, O_TMPFILE|O_RDWR, mode)` + close: an unnamed file in directory `dir`.
     public static func openTmpfile(_ dir: String, mode: mode_t = 0o600) throws(SysError) {
         try openClose(dir, flags: clinux_o_tmpfile() | O_RDWR, mode: mode)

@@ -156,6 +156,7 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
         ("getxattr: {path: a, name: user.x}", .getxattr(rp("a"), name: "user.x")),
         ("removexattr: {path: a, name: user.x}", .removexattr(rp("a"), name: "user.x")),
         ("open_tmpfile: a", .openTmpfile(rp("a"))),
+        ("statfs: a", .statfs(rp("a"))),
         ("remount", .remount),
         ("remount:", .remount),
         ("remount: {}", .remount),
