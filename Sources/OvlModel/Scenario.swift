@@ -20,8 +20,11 @@ public struct Environment: Codable, Sendable, Equatable {
     public var defaults: ModuleDefaults
     /// True when the upper and every lower are on one filesystem (R54).
     public var samefs: Bool
+    /// The filesystem holding the upper layer (`ext4`, `xfs`), for outcomes the upper fs itself
+    /// decides; nil when unknown: timestamps it decides are then not predicted, errnos as on ext4.
+    public var upperFS: String?
 
-    public init(defaults: ModuleDefaults, samefs: Bool) {
-        self.defaults = defaults; self.samefs = samefs
+    public init(defaults: ModuleDefaults, samefs: Bool, upperFS: String? = nil) {
+        self.defaults = defaults; self.samefs = samefs; self.upperFS = upperFS
     }
 }

@@ -5,7 +5,8 @@ public enum Checker {
     /// Runs the model over `job` and lists every difference from `observed`.
     public static func check(job: Job, defaults: ModuleDefaults, observed: Observations) -> [Difference] {
         var model = OverlayModel(scenario: job.scenario,
-                                 environment: Environment(defaults: defaults, samefs: job.config.samefs))
+                                 environment: Environment(defaults: defaults, samefs: job.config.samefs,
+                                                          upperFS: job.config.upper))
         var diffs: [Difference] = []
         let predictedMount = model.mount()
         if let m = observed.mount {

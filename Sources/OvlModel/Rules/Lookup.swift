@@ -140,7 +140,17 @@ extension OverlayModel {
     /// skips the stale entry: the name silently disappears from the listing (seen on 6.12).
     /// Whether the directory is impure is decided before the entries are looked up
     /// (`ovl_cache_entry_new`).
+    ///
+    /// R46: reading an impure pure-upper directory through the translating path (samefs or xino:
+    /// `readdir.c:ovl_iterate_real`) drops `X.impure` when no entry has an origin any more
+    /// (`ovl_cache_get_impure`: "a good opportunity to get rid of an unneeded impure flag").
     public mutating func listing(_ path: RelPath, of dir: Resolution) -> [String: FileType] {
+        if let u = upper, dir.inUpper, dir.lowers.isEmpty, !path.isRoot,
+           u[path]?.xattrs[prefix + "impure"] == "y", u[path]?.xattrs[prefix + "origin"] == nil,
+           environment.samefs || options.xino != .off,
+           !u.children(of: path).contains(where: { hasOrigin(path.appending($0)) }) {
+            setPrivateXattr(path, "impure", nil)
+        }
         let looksUpUpperEntries = environment.samefs && dir.inUpper && dir.isMergedDir
             && upper?[path]?.xattrs[prefix + "impure"] == "y"
         var names = Set<String>()

@@ -75,17 +75,25 @@ extension OverlayModel {
         // ovl_type_merge of the other side's parent, after its copy-up (R52).
         let srcOpaque = srcIsDir && !srcMovesLower && !isOpaque(from) && isMerge(toParent)
         let dstOpaque = exchange && target?.node.kind.isDir == true && !dstMovesLower && !isOpaque(to) && isMerge(fromParent)
+        // The xattrs go on the upper objects before the real rename, so they stay even when the
+        // upper fs then refuses it.
+        if let srcRedirect { setPrivateXattr(from, "redirect", srcRedirect) }
+        if srcOpaque { setPrivateXattr(from, "opaque", "y") }
+        if let dstRedirect { setPrivateXattr(to, "redirect", dstRedirect) }
+        if dstOpaque { setPrivateXattr(to, "opaque", "y") }
         if !exchange, let t = target, t.node.kind.isDir, t.lowers.isEmpty, !(upper?.children(of: to).isEmpty ?? true) {
-            // A non-empty pure-upper target: the upper fs refuses the rename itself.
-            return .failed(.ENOTEMPTY)
+            // A non-empty pure-upper target: the upper fs refuses the rename itself — xfs with
+            // EEXIST (xfs_rename), ext4 with ENOTEMPTY; ext4 has then already put the whiteout in
+            // and resets the old entry (ext4_resetent), which sets the old parent's mtime.
+            if leaveWhiteout && environment.upperFS != "xfs" { touchDir(fromParent) }
+            return .failed(environment.upperFS == "xfs" ? .EEXIST : .ENOTEMPTY)
         }
 
         if exchange {
             upper?.swapTrees(from, to)
-            if !samedir {
+            if !samedir, environment.upperFS != "ext4" {
                 // The upper fs rewrites '..' of an exchanged directory; xfs (xfs_cross_rename) then
-                // also sets that directory's mtime, ext4 does not (seen on 6.12). The model does not
-                // know which fs holds the upper, so it leaves these mtimes unpredicted.
+                // also sets that directory's mtime, ext4 does not (seen on 6.12).
                 for p in [from, to] where upper?[p]?.kind.isDir == true { upper?[p]?.mtime = nil }
             }
         } else {
@@ -93,10 +101,6 @@ extension OverlayModel {
             upper?.moveTree(from, to: to)
             if leaveWhiteout { upper?[from] = Node(kind: .whiteout, perm: 0, mtime: nil) }
         }
-        if let srcRedirect { setPrivateXattr(to, "redirect", srcRedirect) }
-        if let dstRedirect { setPrivateXattr(from, "redirect", dstRedirect) }
-        if srcOpaque { setPrivateXattr(to, "opaque", "y") }
-        if dstOpaque { setPrivateXattr(from, "opaque", "y") }
         touchDir(fromParent)
         touchDir(toParent)
         return .ok(.none)
