@@ -58,6 +58,9 @@ public struct Suite {
         while !remaining.isEmpty {
             boot += 1
             let bootDir = resultsDir + "/boot\(boot)"
+            // The guest appends to records.jsonl: records of an earlier run in a reused results
+            // folder (`make vm-check` always uses results/check) would be judged as this run's.
+            if FileManager.default.fileExists(atPath: bootDir) { try FileManager.default.removeItem(atPath: bootDir) }
             try FileManager.default.createDirectory(atPath: bootDir, withIntermediateDirectories: true)
             let planPath = bootDir + "/plan.json"
             try JSONEncoder().encode(Plan(jobs: remaining)).write(to: URL(fileURLWithPath: planPath))
