@@ -43,7 +43,8 @@ import Yams
 ///
 /// ## Paths
 /// Every entry key and step path must stay inside the layers: no leading `/`, no `..` or `.`
-/// component, no empty component (a trailing `/` is allowed).
+/// component, no empty component (a trailing `/` is allowed: an entry key drops it, a step path
+/// keeps it and the syscall gets it, so the VFS's terminal-slash rules apply).
 ///
 /// ## Steps
 /// - `stat`, `lstat`, `read`, `readdir`, `readlink`, `unlink`, `rmdir`, `listxattr`, `open_rdwr`:

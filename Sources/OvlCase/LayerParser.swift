@@ -37,7 +37,7 @@ struct LayerParser {
         var layer = Layer()
         var seen: [RelPath: SourceLocation] = [:]
         for (_, keyNode, value) in try reader.pairs(node) {
-            let path = try reader.path(keyNode)
+            let path = try reader.path(keyNode).withoutTrailingSlash
             if let first = seen[path] {
                 throw reader.error("path '\(path)' is listed twice in this layer (first at \(first.line):\(first.column))", at: keyNode)
             }

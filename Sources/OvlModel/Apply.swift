@@ -2,7 +2,12 @@ extension OverlayModel {
     /// Predicts the outcome of one step and updates the layers as overlayfs would.
     /// - Parameter op: the step.
     /// - Returns: the value or errno the kernel must return.
-    public mutating func apply(_ op: Operation) -> Outcome {
+    public mutating func apply(_ step: Operation) -> Outcome {
+        let op: Operation
+        switch terminalSlash(step) {
+        case .answered(let outcome): return outcome
+        case .run(let next): op = next
+        }
         if upper == nil, op.modifies { return readOnly(op) }
         switch op {
         case .stat(let p): return statPath(p, follow: true)
@@ -48,7 +53,7 @@ extension OverlayModel {
             case .failure(let e): return .failure(e)
             case .success(let r):
                 guard case .symlink(let target) = r.node.kind else { return .success((p, r)) }
-                guard let rel = RelPath(parsing: target) else { return .failure(.ENOENT) }
+                guard let rel = RelPath(parsing: target)?.withoutTrailingSlash else { return .failure(.ENOENT) }
                 p = RelPath(components: (p.parent ?? .root).components + rel.components)
             }
         }

@@ -128,7 +128,7 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
         ("stat: {path: a/b}", .stat(rp("a/b"))),
         ("lstat: a", .lstat(rp("a"))),
         ("read: a", .read(rp("a"))),
-        ("readdir: a/", .readdir(rp("a"))),
+        ("readdir: a/", .readdir(RelPath(components: ["a"], trailingSlash: true))),
         ("readdir: .", .readdir(.root)),
         ("readlink: a", .readlink(rp("a"))),
         ("unlink: a", .unlink(rp("a"))),

@@ -85,7 +85,7 @@ extension OverlayModel {
             if !stop, u.kind.isDir, readsRedirect, let r = u.xattrs[prefix + "redirect"] {
                 redirect = r
                 if r.hasPrefix("/") {
-                    let target = RelPath(parsing: String(r.dropFirst())) ?? .root
+                    let target = RelPath(parsing: String(r.dropFirst()))?.withoutTrailingSlash ?? .root
                     candidates = lowers.indices.map { (layer: $0, path: target) }
                 } else {
                     candidates = parent.lowers.map { (layer: $0.layer, path: $0.path.appending(r)) }

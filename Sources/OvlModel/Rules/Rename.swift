@@ -11,7 +11,9 @@ extension OverlayModel {
     ///   parent becomes opaque), R53 (a non-directory is copied up and renamed, no redirect; a
     ///   whiteout stays at the old name when a lower still has it), R46 (a cross-directory move of
     ///   an object with an origin marks the new parent impure).
-    mutating func rename(_ from: RelPath, _ to: RelPath, flags: [RenameFlag]) -> Outcome {
+    ///   A terminal `/` on either name (R84) gives ENOTDIR unless that name is a directory.
+    mutating func rename(_ named: RelPath, _ namedTo: RelPath, flags: [RenameFlag]) -> Outcome {
+        let from = named.withoutTrailingSlash, to = namedTo.withoutTrailingSlash
         let exchange = flags.contains(.exchange)
         // do_renameat2: EXCHANGE excludes the other two flags.
         if exchange, flags.contains(.noreplace) || flags.contains(.whiteout) { return .failed(.EINVAL) }
@@ -32,8 +34,15 @@ extension OverlayModel {
         case .failure(.ENOENT): break
         case .failure(let e): return .failed(e)
         }
-        if exchange, target == nil { return .failed(.ENOENT) }
         if flags.contains(.noreplace), target != nil { return .failed(.EEXIST) }
+        if exchange {
+            guard let t = target else { return .failed(.ENOENT) }
+            if !t.node.kind.isDir && namedTo.trailingSlash { return .failed(.ENOTDIR) }
+        }
+        // do_renameat2: "unless the source is a directory trailing slashes give -ENOTDIR".
+        if !src.node.kind.isDir && (named.trailingSlash || (!exchange && namedTo.trailingSlash)) {
+            return .failed(.ENOTDIR)
+        }
         // lock_rename's trap: the source may not be an ancestor of the target, nor the reverse.
         if to.hasPrefix(from), to != from { return .failed(.EINVAL) }
         if from.hasPrefix(to), to != from { return .failed(exchange ? .EINVAL : .ENOTEMPTY) }
