@@ -82,4 +82,18 @@ struct NameRulesTests {
         #expect(m.apply(.openTmpfile(path("d"))) == .ok(.none))
         #expect(m.upper?[path("d")] != nil)
     }
+
+    @Test("R84: a terminal slash wants a directory; nothing is copied up for a refused one")
+    func terminalSlash() {
+        var m = mounted([layer(["d/f": "x", "d/s/x": "y"])])
+        let slashed = { (s: String) in RelPath(components: path(s).components, trailingSlash: true) }
+        #expect(m.apply(.stat(slashed("d/f"))) == .failed(.ENOTDIR))
+        #expect(m.apply(.chmod(slashed("d/f"), mode: 0o600)) == .failed(.ENOTDIR))
+        #expect(m.apply(.create(slashed("d/n"), mode: 0o644)) == .failed(.EISDIR))
+        #expect(m.apply(.unlink(slashed("d/s"))) == .failed(.EISDIR))
+        #expect(m.apply(.rename(slashed("d/f"), to: path("d/g"), flags: [])) == .failed(.ENOTDIR))
+        #expect(m.upper?[path("d")] == nil)
+        #expect(m.apply(.mkdir(slashed("d/m"), mode: 0o755)) == .ok(.none))
+        #expect(m.upper?[path("d/m")]?.kind == .dir)
+    }
 }
