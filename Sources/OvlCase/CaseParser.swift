@@ -25,6 +25,7 @@ import Yams
 ///       d/o: {type: dir, opaque: true}     # shorthand for xattr trusted.overlay.opaque = "y"
 ///       .: {mode: 0755, xattrs: {user.r: "1"}}   # the layer root itself
 ///     - {}                       # an empty layer
+///     - "@0/d"                   # directory d of lower layer 0 (overlapping layers)
 ///   upper:                       # optional: absent => an empty upper; `none` => no upper (read-only)
 ///     d/x: hello
 /// steps:                         # optional, run in order
@@ -165,7 +166,8 @@ public enum CaseParser {
             }
         }
 
-        let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps)
+        let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
+                                nestedLowers: layers.nested)
         return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
                     groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root),
                     matrix: matrix)

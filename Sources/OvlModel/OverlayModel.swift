@@ -22,6 +22,10 @@ public struct OverlayModel: Sendable {
     /// `util.c:ovl_layer_set_xwhiteouts`): readdir checks their regular files for xwhiteouts.
     var xwhiteoutLayers: Set<Int> = []
     let given: [MountOption]
+    /// Lower layers that lie inside another lower (R7/R88).
+    let nestedLowers: [NestedLayer]
+    /// True once `fill_super` made `workdir/work` (a mount it then refuses leaves it behind).
+    var workMade = false
     /// The options as `ovl_fs_params_verify` leaves them, before `fill_super` adjusts uuid.
     var verified: ResolvedOptions?
 
@@ -33,6 +37,7 @@ public struct OverlayModel: Sendable {
         self.lowers = scenario.lowers
         self.upper = scenario.upper
         self.given = scenario.options
+        self.nestedLowers = scenario.nestedLowers
         self.environment = environment
         self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,
@@ -42,7 +47,10 @@ public struct OverlayModel: Sendable {
     /// Predicts the initial mount.
     ///
     /// - Rule: R11 (option conflicts refuse the mount with EINVAL), R18 (uuid=auto upgrades to on
-    ///   and stores `X.uuid` on a new upper root), R13 (index=on stores the lower root's origin).
+    ///   and stores `X.uuid` on a new upper root), R13 (index=on stores the lower root's origin),
+    ///   R7/R88 (a lower layer inside another one is refused with ELOOP by
+    ///   `super.c:ovl_check_overlapping_layers` — late in `ovl_fill_super`, after `work/` was made
+    ///   and the upper root got its uuid).
     public mutating func mount() -> MountObservation {
         var log: [String] = []
         do {
@@ -52,8 +60,12 @@ public struct OverlayModel: Sendable {
             return MountObservation(errno: error.errno, options: nil,
                                     kernelLog: (log + [error.message]).map { "overlayfs: " + $0 })
         }
-        mounted = true
         let shown = establishMount(log: &log)
+        if !nestedLowers.isEmpty {
+            return MountObservation(errno: .ELOOP, options: nil,
+                                    kernelLog: (log + ["overlapping lowerdir path"]).map { "overlayfs: " + $0 })
+        }
+        mounted = true
         return MountObservation(errno: nil, options: shown, kernelLog: log.map { "overlayfs: " + $0 })
     }
 
@@ -67,6 +79,7 @@ public struct OverlayModel: Sendable {
     mutating func establishMount(log: inout [String]) -> [String] {
         let defaults = environment.defaults
         spareWhiteoutInWork = false
+        workMade = upper != nil
         xwhiteoutLayers = []
         // super.c:ovl_get_root looks for the marker on every lower root but the lowermost.
         noteXwhiteoutDirs(rootResolution)

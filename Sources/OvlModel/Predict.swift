@@ -26,7 +26,7 @@ extension OverlayModel {
         let upperView = upper.map { layerView($0) }
         // R17: a volatile mount keeps work/incompat/volatile/dirty (super.c:ovl_make_workdir).
         let work = (spareWhiteoutInWork ? [XattrPattern.tempName] : []) + (options.volatile ? ["incompat"] : [])
-        return Snapshot(merged: merged, upper: upperView, work: mounted && upper != nil ? work : nil,
+        return Snapshot(merged: merged, upper: upperView, work: workMade ? work : nil,
                         lowers: lowers.map { layerView($0) })
     }
 

@@ -8,10 +8,23 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var options: [MountOption]
     /// The steps, run in order after the mount.
     public var steps: [Operation]
+    /// Lower layers that are not directories of their own but a directory inside another lower
+    /// (overlapping layers, R7/R88); their entry in ``lowers`` holds that directory's contents.
+    public var nestedLowers: [NestedLayer]
 
-    public init(lowers: [Layer], upper: Layer?, options: [MountOption], steps: [Operation]) {
+    public init(lowers: [Layer], upper: Layer?, options: [MountOption], steps: [Operation],
+                nestedLowers: [NestedLayer] = []) {
         self.lowers = lowers; self.upper = upper; self.options = options; self.steps = steps
+        self.nestedLowers = nestedLowers
     }
+}
+
+/// Lower layer `layer` is directory `path` of lower layer `host`.
+public struct NestedLayer: Codable, Sendable, Equatable {
+    public var layer: Int
+    public var host: Int
+    public var path: RelPath
+    public init(layer: Int, host: Int, path: RelPath) { self.layer = layer; self.host = host; self.path = path }
 }
 
 /// Facts about the machine a scenario runs on that change what overlayfs does.

@@ -60,3 +60,16 @@ private func render(_ yaml: String) -> String {
         #expect(render(head + "matrix:\n  index: [on, on]\n" + lower).hasPrefix("m.yaml:5:15: error: value 'on' is listed twice"))
     }
 }
+
+@Suite struct NestedLayerTests {
+    @Test func aLayerInsideAnother() throws {
+        let c = try CaseParser.parse(yaml: "description: d\nrules: [R7]\nlayers:\n  lower:\n    - a/b/f: x\n    - \"@0/a\"\n", file: "n.yaml")
+        #expect(c.scenario.nestedLowers == [NestedLayer(layer: 1, host: 0, path: RelPath(components: ["a"]))])
+        #expect(c.scenario.lowers[1].entries.keys.map(\.description).sorted() == ["b", "b/f"])
+    }
+
+    @Test func aReferenceMustNameADirOfAnotherLayer() {
+        #expect(render("description: d\nrules: [R7]\nlayers:\n  lower:\n    - a/f: x\n    - \"@0/a/f\"\n").hasPrefix(
+            "m.yaml:6:7: error: '@0/a/f' should name a dir of another listed lower layer"))
+    }
+}
