@@ -50,8 +50,11 @@ struct JobRunner {
             for (i, op) in job.scenario.steps.enumerated() {
                 writer.write(.step(job: job.index, index: i, exec.run(op)))
             }
-            merged = try StateDump.tree(at: mountPoint)
-            try Mount.unmount(mountPoint)
+            // A remount the kernel refused (R17) leaves nothing mounted to dump.
+            if (try? Mount.superOptions(of: mountPoint)) != nil {
+                merged = try StateDump.tree(at: mountPoint)
+                try Mount.unmount(mountPoint)
+            }
         }
         var upperView: TreeView?
         var work: [String]?

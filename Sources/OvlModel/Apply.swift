@@ -40,7 +40,7 @@ extension OverlayModel {
         case .getxattr(let p, let name): return getxattr(p, name: name)
         case .removexattr(let p, let name): return removexattr(p, name: name)
         case .listxattr(let p): return listxattr(p)
-        case .remount: return .ok(.names(establishMount()))
+        case .remount: return remount()
         case .dropCaches: return .ok(.none)
         }
     }

@@ -127,6 +127,20 @@ public struct OverlayModel: Sendable {
         return shown
     }
 
+    /// umount + mount with the same options.
+    ///
+    /// - Rule: R17: a volatile mount leaves `work/incompat/volatile/dirty`; the next mount finds
+    ///   it while emptying `work/` (`readdir.c:ovl_workdir_cleanup_recurse`: "overlay with incompat
+    ///   feature 'volatile' cannot be mounted") and fails with EINVAL — nothing is mounted then,
+    ///   so a case ends with such a remount.
+    mutating func remount() -> Outcome {
+        if options.volatile {
+            mounted = false
+            return .failed(.EINVAL)
+        }
+        return .ok(.names(establishMount()))
+    }
+
     /// Sets `X.impure=y` on an upper directory (`util.c:ovl_set_impure`, R46).
     mutating func markImpure(_ dir: RelPath) {
         guard upper?[dir] != nil else { return }
