@@ -125,7 +125,7 @@ extension OverlayModel {
         if parent.inUpper, upper?[parentPath]?.xattrs[prefix + "opaque"] == "y" { return false }
         for (layer, lp) in parent.lowers {
             guard let l = lowers[layer][lp.appending(path.name)] else { continue }
-            return l.kind != .whiteout
+            return !isWhiteout(l)
         }
         return false
     }
