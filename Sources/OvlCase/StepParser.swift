@@ -35,6 +35,7 @@ struct StepParser {
         "chmod": .mapping(required: ["path", "mode"], optional: []),
         "chown": .mapping(required: ["path", "uid", "gid"], optional: []),
         "utimes": .mapping(required: ["path", "mtime"], optional: []),
+        "chattr": .mapping(required: ["path"], optional: ["immutable", "append"]),
         "setxattr": .mapping(required: ["path", "name", "value"], optional: []),
         "getxattr": .mapping(required: ["path", "name"], optional: []),
         "removexattr": .mapping(required: ["path", "name"], optional: []),
@@ -144,6 +145,10 @@ struct StepParser {
         case "chmod": return .chmod(try path(), mode: try reader.mode(try need("mode")))
         case "chown": return .chown(try path(), uid: try reader.uint32(try need("uid")), gid: try reader.uint32(try need("gid")))
         case "utimes": return .utimes(try path(), mtime: try reader.int64(try need("mtime")))
+        case "chattr":
+            let immutable = try f["immutable"].map { n throws(CaseError) in try reader.bool(n) } ?? false
+            let append = try f["append"].map { n throws(CaseError) in try reader.bool(n) } ?? false
+            return .chattr(try path(), immutable: immutable, append: append)
         case "setxattr": return .setxattr(try path(), name: try reader.nonEmptyText(try need("name")), value: try text("value"))
         case "getxattr": return .getxattr(try path(), name: try reader.nonEmptyText(try need("name")))
         default: return .removexattr(try path(), name: try reader.nonEmptyText(try need("name")))

@@ -9,6 +9,7 @@ extension OverlayModel {
         case .run(let next): op = next
         }
         if upper == nil, op.modifies { return readOnly(op) }
+        if let refusal = protectionRefusal(op) { return .failed(refusal) }
         switch op {
         case .stat(let p): return statPath(p, follow: true)
         case .lstat(let p): return statPath(p, follow: false)
@@ -32,6 +33,7 @@ extension OverlayModel {
         case .readlink(let p): return readlink(p)
         case .openTmpfile(let p): return openTmpfile(p)
         case .statfs(let p): return statfs(p)
+        case .chattr(let p, let immutable, let append): return chattr(p, immutable: immutable, append: append)
         case .rename(let from, let to, let flags): return rename(from, to, flags: flags)
         case .chmod(let p, let mode): return setattr(p, follow: true) { $0.perm = mode & 0o7777 }
         case .chown(let p, let uid, let gid): return setattr(p, follow: false) { $0.uid = uid; $0.gid = gid }

@@ -43,6 +43,8 @@ public enum Operation: Codable, Sendable, Equatable {
     case openTmpfile(RelPath)
     /// `statfs(2)`: `f_type` and `f_namelen`, as the text `type=0x… namelen=N` (R19).
     case statfs(RelPath)
+    /// `chattr`: FS_IOC_SETFLAGS with the immutable and append-only flags as given (R92).
+    case chattr(RelPath, immutable: Bool, append: Bool)
     /// `renameat2(2)` (plain `rename` when flags are empty).
     case rename(RelPath, to: RelPath, flags: [RenameFlag])
     /// `chmod(2)`.
@@ -84,6 +86,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .readlink: "readlink"
         case .openTmpfile: "open_tmpfile"
         case .statfs: "statfs"
+        case .chattr: "chattr"
         case .rename: "rename"
         case .chmod: "chmod"
         case .chown: "chown"

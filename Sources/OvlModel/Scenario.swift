@@ -36,8 +36,10 @@ public struct Environment: Codable, Sendable, Equatable {
     /// The filesystem holding the upper layer (`ext4`, `xfs`), for outcomes the upper fs itself
     /// decides; nil when unknown: timestamps it decides are then not predicted, errnos as on ext4.
     public var upperFS: String?
+    /// The filesystem holding the lower layers, likewise.
+    public var lowerFS: String?
 
-    public init(defaults: ModuleDefaults, samefs: Bool, upperFS: String? = nil) {
-        self.defaults = defaults; self.samefs = samefs; self.upperFS = upperFS
+    public init(defaults: ModuleDefaults, samefs: Bool, upperFS: String? = nil, lowerFS: String? = nil) {
+        self.defaults = defaults; self.samefs = samefs; self.upperFS = upperFS; self.lowerFS = lowerFS
     }
 }

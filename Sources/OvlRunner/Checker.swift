@@ -6,7 +6,7 @@ public enum Checker {
     public static func check(job: Job, defaults: ModuleDefaults, observed: Observations) -> [Difference] {
         var model = OverlayModel(scenario: job.scenario,
                                  environment: Environment(defaults: defaults, samefs: job.config.samefs,
-                                                          upperFS: job.config.upper))
+                                                          upperFS: job.config.upper, lowerFS: job.config.lower))
         var diffs: [Difference] = []
         let predictedMount = model.mount()
         if let m = observed.mount {
@@ -137,6 +137,7 @@ public enum Checker {
         case .rename(let a, let b, let flags): return "\(a) \(b)" + (flags.isEmpty ? "" : " " + flags.map(\.rawValue).joined(separator: "|"))
         case .chown(let p, let u, let g): return "\(p) \(u):\(g)"
         case .utimes(let p, let t): return "\(p) \(t)"
+        case .chattr(let p, let i, let a): return "\(p)" + (i ? " +i" : " -i") + (a ? " +a" : " -a")
         case .setxattr(let p, let n, let v): return "\(p) \(n)=\(show(v))"
         case .getxattr(let p, let n), .removexattr(let p, let n): return "\(p) \(n)"
         case .remount, .dropCaches: return ""

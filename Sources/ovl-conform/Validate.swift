@@ -14,7 +14,7 @@ struct Validate: ParsableCommand {
         let cases = try loadCases(paths)
         for c in cases {
             for config in FSConfig.matrix {
-                var model = OverlayModel(scenario: c.scenario, environment: Environment(defaults: .debian, samefs: config.samefs, upperFS: config.upper))
+                var model = OverlayModel(scenario: c.scenario, environment: Environment(defaults: .debian, samefs: config.samefs, upperFS: config.upper, lowerFS: config.lower))
                 _ = model.mount()
                 for op in c.scenario.steps where model.mounted { _ = model.apply(op) }
                 _ = model.snapshot()

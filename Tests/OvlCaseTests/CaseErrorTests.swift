@@ -27,7 +27,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func unknownStep() {
         #expect(render(head + lower + "steps:\n  - renam: {old: a, new: b}\n") == """
-        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chmod, chown, create, drop_caches, getxattr, listxattr, lstat, mkdir, mknod, open_rdwr, open_tmpfile, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, statfs, symlink, truncate, unlink, utimes, write
+        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chattr, chmod, chown, create, drop_caches, getxattr, listxattr, lstat, mkdir, mknod, open_rdwr, open_tmpfile, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, statfs, symlink, truncate, unlink, utimes, write
           - renam: {old: a, new: b}
             ^
         """)

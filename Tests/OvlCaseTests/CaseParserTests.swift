@@ -157,6 +157,7 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
         ("removexattr: {path: a, name: user.x}", .removexattr(rp("a"), name: "user.x")),
         ("open_tmpfile: a", .openTmpfile(rp("a"))),
         ("statfs: a", .statfs(rp("a"))),
+        ("chattr: {path: a, immutable: true}", .chattr(rp("a"), immutable: true, append: false)),
         ("remount", .remount),
         ("remount:", .remount),
         ("remount: {}", .remount),

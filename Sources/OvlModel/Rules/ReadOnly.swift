@@ -16,7 +16,8 @@ extension OverlayModel {
             // O_CREAT without O_EXCL: a missing name in an existing parent is EROFS too.
             if let e = parentError(p) { return .failed(e) }
         case .append(let p, _), .openRW(let p), .truncate(let p, _), .chmod(let p, _), .chown(let p, _, _),
-             .utimes(let p, _), .setxattr(let p, _, _), .removexattr(let p, _), .openTmpfile(let p):
+             .utimes(let p, _), .setxattr(let p, _, _), .removexattr(let p, _), .openTmpfile(let p),
+             .chattr(let p, _, _):
             if case .failure(let e) = lookup(p) { return .failed(e) }
         case .unlink(let p), .rmdir(let p):
             if let e = parentError(p) { return .failed(e) }
