@@ -96,4 +96,16 @@ struct NameRulesTests {
         #expect(m.apply(.mkdir(slashed("d/m"), mode: 0o755)) == .ok(.none))
         #expect(m.upper?[path("d/m")]?.kind == .dir)
     }
+
+    @Test("R92: chattr +i copies up, stores X.protattr and makes changes EPERM; clearing removes it")
+    func protection() {
+        var m = mounted([layer(["d/f": "x"])])
+        #expect(m.apply(.chattr(path("d/f"), immutable: true, append: false)) == .ok(.none))
+        #expect(m.upper?[path("d/f")]?.xattrs["trusted.overlay.protattr"] == "i")
+        #expect(m.apply(.write(path("d/f"), data: "y")) == .failed(.EPERM))
+        #expect(m.apply(.unlink(path("d/f"))) == .failed(.EPERM))
+        #expect(m.apply(.chattr(path("d/f"), immutable: false, append: false)) == .ok(.none))
+        #expect(m.upper?[path("d/f")]?.xattrs["trusted.overlay.protattr"] == nil)
+        #expect(m.apply(.write(path("d/f"), data: "y")) == .ok(.none))
+    }
 }
