@@ -15,6 +15,8 @@ public struct Case: Sendable, Equatable {
     public var groups: [String]
     /// The layers, options and steps.
     public var scenario: Scenario
+    /// The option matrix (empty for a plain case): ``expanded()`` makes one case per combination.
+    public var matrix: [MatrixAxis]
     /// Where each step is written: one element per `scenario.steps` element.
     public var stepLocations: [SourceLocation]
     /// Where the document root begins.
@@ -22,9 +24,10 @@ public struct Case: Sendable, Equatable {
 
     /// Makes a case.
     public init(id: String, file: String, description: String, rules: [String], groups: [String],
-                scenario: Scenario, stepLocations: [SourceLocation], location: SourceLocation) {
+                scenario: Scenario, stepLocations: [SourceLocation], location: SourceLocation,
+                matrix: [MatrixAxis] = []) {
         self.id = id; self.file = file; self.description = description; self.rules = rules
         self.groups = groups; self.scenario = scenario; self.stepLocations = stepLocations
-        self.location = location
+        self.location = location; self.matrix = matrix
     }
 }

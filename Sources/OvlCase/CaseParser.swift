@@ -11,6 +11,8 @@ import Yams
 /// rules: [R33, R30]                                            # required, non-empty, each ^R[0-9]+$
 /// groups: [whiteout, quick]                                    # optional, from GroupNames.all
 /// options: [redirect_dir=on, index=on, userxattr]              # optional, "key=value" or a bare flag
+/// matrix: {redirect_dir: [on, nofollow, unset], userxattr: [set, unset]}  # optional: one case per
+///                                                              # combination (see ``Case/expanded()``)
 /// layers:                                                      # required
 ///   lower:                       # required: a list of layers, top first, at least one
 ///     - d/f: hello               # a scalar => a regular file with that content
@@ -23,6 +25,7 @@ import Yams
 ///       d/o: {type: dir, opaque: true}     # shorthand for xattr trusted.overlay.opaque = "y"
 ///       .: {mode: 0755, xattrs: {user.r: "1"}}   # the layer root itself
 ///     - {}                       # an empty layer
+///     - "@0/d"                   # directory d of lower layer 0 (overlapping layers)
 ///   upper:                       # optional: absent => an empty upper; `none` => no upper (read-only)
 ///     d/x: hello
 /// steps:                         # optional, run in order
@@ -41,7 +44,8 @@ import Yams
 ///
 /// ## Paths
 /// Every entry key and step path must stay inside the layers: no leading `/`, no `..` or `.`
-/// component, no empty component (a trailing `/` is allowed).
+/// component, no empty component (a trailing `/` is allowed: an entry key drops it, a step path
+/// keeps it and the syscall gets it, so the VFS's terminal-slash rules apply).
 ///
 /// ## Steps
 /// - `stat`, `lstat`, `read`, `readdir`, `readlink`, `unlink`, `rmdir`, `listxattr`, `open_rdwr`:
@@ -60,7 +64,7 @@ import Yams
 /// Every problem is a ``CaseError`` located at the offending node, with the source line and
 /// a caret; unknown keys, steps, types and values list the valid alternatives.
 public enum CaseParser {
-    static let topKeys = ["description", "rules", "groups", "options", "layers", "steps"]
+    static let topKeys = ["description", "rules", "groups", "options", "matrix", "layers", "steps"]
 
     /// Parses the text of a case file. `file` is used for locations and the case id.
     public static func parse(yaml: String, file: String) throws(CaseError) -> Case {
@@ -147,6 +151,9 @@ public enum CaseParser {
             for item in try reader.sequence(optionsNode) { options.append(try parseOption(item, reader: reader)) }
         }
 
+        var matrix: [MatrixAxis] = []
+        if let matrixNode = fields["matrix"] { matrix = try parseMatrix(matrixNode, options: options, reader: reader) }
+
         let layers = try LayerParser(reader: reader).parseLayers(try fields.required("layers"))
 
         var steps: [OvlModel.Operation] = []
@@ -171,9 +178,10 @@ public enum CaseParser {
         }
 
         let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
-                                inodeChecks: inodeChecks)
+                                inodeChecks: inodeChecks, nestedLowers: layers.nested)
         return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
-                    groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root))
+                    groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root),
+                    matrix: matrix)
     }
 
     static func isRuleName(_ text: String) -> Bool {

@@ -86,7 +86,7 @@ public enum CaseWriter {
         func mode(_ m: UInt32) -> String { "0" + String(m, radix: 8) }
         switch op {
         case .stat(let p), .lstat(let p), .read(let p), .readdir(let p), .readlink(let p), .unlink(let p),
-             .rmdir(let p), .listxattr(let p), .openRW(let p):
+             .rmdir(let p), .listxattr(let p), .openRW(let p), .openTmpfile(let p), .statfs(let p):
             return "\(op.name): \(quote(p.description))"
         case .write(let p, let data), .append(let p, let data):
             return "\(op.name): {path: \(quote(p.description)), data: \(quote(data))}"
@@ -107,6 +107,8 @@ public enum CaseWriter {
             return "setxattr: {path: \(quote(p.description)), name: \(quote(name)), value: \(quote(value))}"
         case .getxattr(let p, let name), .removexattr(let p, let name):
             return "\(op.name): {path: \(quote(p.description)), name: \(quote(name))}"
+        case .chattr(let p, let immutable, let append):
+            return "chattr: {path: \(quote(p.description)), immutable: \(immutable), append: \(append)}"
         case .link(let from, let to): return "link: {old: \(quote(from.description)), new: \(quote(to.description))}"
         case .procLocks(let p): return "\(op.name): \(quote(p.description))"
         case .nameToHandle(let p, let label, let fid):

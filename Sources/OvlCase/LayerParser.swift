@@ -9,8 +9,9 @@ struct LayerParser {
     static let rootKeys = ["type", "mode", "uid", "gid", "mtime", "xattrs", "opaque"]
     static let types = ["file", "dir", "symlink", "whiteout", "fifo", "chardev", "hardlink"]
 
-    /// Parses `layers:` into the lowers (top first) and the upper (nil for `upper: none`).
-    func parseLayers(_ node: YNode) throws(CaseError) -> (lowers: [Layer], upper: Layer?) {
+    /// Parses `layers:` into the lowers (top first), the upper (nil for `upper: none`) and the
+    /// lowers given as `@N/path`: directory `path` of lower layer N (overlapping layers).
+    func parseLayers(_ node: YNode) throws(CaseError) -> (lowers: [Layer], upper: Layer?, nested: [NestedLayer]) {
         let fields = try reader.fields(node, allowed: ["lower", "upper"])
         let lowerNode = try fields.required("lower")
         let items = try reader.sequence(lowerNode)
@@ -18,7 +19,27 @@ struct LayerParser {
             throw reader.error("'lower' needs at least one layer", at: lowerNode)
         }
         var lowers: [Layer] = []
-        for item in items { lowers.append(try parseLayer(item)) }
+        var references: [(index: Int, node: YNode, text: String)] = []
+        for (index, item) in items.enumerated() {
+            if case let .scalar(scalar) = item, scalar.string.hasPrefix("@") {
+                references.append((index, item, String(scalar.string.dropFirst())))
+                lowers.append(Layer())
+            } else {
+                lowers.append(try parseLayer(item))
+            }
+        }
+        var nested: [NestedLayer] = []
+        for (index, refNode, text) in references {
+            let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let host = Int(parts[0]), lowers.indices.contains(host),
+                  !references.contains(where: { $0.index == host }),
+                  let path = RelPath(parsing: parts[1])?.withoutTrailingSlash, !path.isRoot,
+                  lowers[host][path]?.kind == .dir else {
+                throw reader.error("'@\(text)' should name a dir of another listed lower layer, like '@0/sub'", at: refNode)
+            }
+            lowers[index] = lowers[host].subtree(at: path)
+            nested.append(NestedLayer(layer: index, host: host, path: path))
+        }
         var upper: Layer? = Layer()
         if let upperNode = fields["upper"] {
             if case let .scalar(scalar) = upperNode, scalar.string == "none" {
@@ -29,7 +50,7 @@ struct LayerParser {
                 throw reader.error("expected a mapping or 'none', found \(reader.kindName(upperNode))", at: upperNode)
             }
         }
-        return (lowers, upper)
+        return (lowers, upper, nested)
     }
 
     /// One layer: a mapping from paths to entries; `.` describes the layer root.
@@ -38,7 +59,7 @@ struct LayerParser {
         var seen: [RelPath: SourceLocation] = [:]
         var hardlinks: [(path: RelPath, target: RelPath, at: YNode)] = []
         for (_, keyNode, value) in try reader.pairs(node) {
-            let path = try reader.path(keyNode)
+            let path = try reader.path(keyNode).withoutTrailingSlash
             if let first = seen[path] {
                 throw reader.error("path '\(path)' is listed twice in this layer (first at \(first.line):\(first.column))", at: keyNode)
             }

@@ -23,6 +23,7 @@ struct StepParser {
     static let shapes: [String: Shape] = [
         "stat": .path, "lstat": .path, "read": .path, "readdir": .path, "readlink": .path,
         "unlink": .path, "rmdir": .path, "listxattr": .path, "open_rdwr": .path, "proc_locks": .path,
+        "open_tmpfile": .path, "statfs": .path,
         "write": .mapping(required: ["path", "data"], optional: []),
         "append": .mapping(required: ["path", "data"], optional: []),
         "truncate": .mapping(required: ["path", "size"], optional: []),
@@ -38,6 +39,7 @@ struct StepParser {
         "chmod": .mapping(required: ["path", "mode"], optional: []),
         "chown": .mapping(required: ["path", "uid", "gid"], optional: []),
         "utimes": .mapping(required: ["path", "mtime"], optional: []),
+        "chattr": .mapping(required: ["path"], optional: ["immutable", "append"]),
         "setxattr": .mapping(required: ["path", "name", "value"], optional: []),
         "getxattr": .mapping(required: ["path", "name"], optional: []),
         "removexattr": .mapping(required: ["path", "name"], optional: []),
@@ -113,6 +115,8 @@ struct StepParser {
             case "rmdir": return .rmdir(path)
             case "listxattr": return .listxattr(path)
             case "proc_locks": return .procLocks(path)
+            case "open_tmpfile": return .openTmpfile(path)
+            case "statfs": return .statfs(path)
             default: return .openRW(path)
             }
         case let .pathMode(defaultMode):
@@ -185,6 +189,10 @@ struct StepParser {
         case "chmod": return .chmod(try path(), mode: try reader.mode(try need("mode")))
         case "chown": return .chown(try path(), uid: try reader.uint32(try need("uid")), gid: try reader.uint32(try need("gid")))
         case "utimes": return .utimes(try path(), mtime: try reader.int64(try need("mtime")))
+        case "chattr":
+            let immutable = try f["immutable"].map { n throws(CaseError) in try reader.bool(n) } ?? false
+            let append = try f["append"].map { n throws(CaseError) in try reader.bool(n) } ?? false
+            return .chattr(try path(), immutable: immutable, append: append)
         case "setxattr": return .setxattr(try path(), name: try reader.nonEmptyText(try need("name")), value: try text("value"))
         case "getxattr": return .getxattr(try path(), name: try reader.nonEmptyText(try need("name")))
         default: return .removexattr(try path(), name: try reader.nonEmptyText(try need("name")))

@@ -81,6 +81,9 @@ extension Scenario {
             case .nameToHandle, .openByHandle: rules.insert(66)
             case .procLocks: rules.insert(60)
             case .offlineLower: rules.insert(71)
+            case .openTmpfile: rules.insert(87)
+            case .statfs: rules.insert(19)
+            case .chattr: rules.insert(92)
             }
         }
         return rules.sorted().map { "R\($0)" }

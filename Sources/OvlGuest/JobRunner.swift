@@ -12,7 +12,13 @@ struct JobRunner {
 
     var base: String { "\(GuestAgent.fsRoot)/\(job.config.lower)/j\(job.index)" }
     var upperBase: String { "\(GuestAgent.fsRoot)/\(job.config.upper)/j\(job.index)" }
-    var lowerDirs: [String] { job.scenario.lowers.indices.map { "\(base)/l\($0)" } }
+    /// One folder per lower layer; a nested layer is a folder inside its host layer's.
+    var lowerDirs: [String] {
+        job.scenario.lowers.indices.map { i in
+            guard let n = job.scenario.nestedLowers.first(where: { $0.layer == i }) else { return "\(base)/l\(i)" }
+            return "\(base)/l\(n.host)/\(n.path)"
+        }
+    }
     var upperDir: String { "\(upperBase)/u" }
     var workDir: String { "\(upperBase)/w" }
     var mountPoint: String { "\(GuestAgent.fsRoot)/m\(job.index)" }
@@ -29,7 +35,8 @@ struct JobRunner {
         try makeDirs(base)
         try makeDirs(upperBase)
         try makeDirs(mountPoint)
-        for (layer, dir) in zip(job.scenario.lowers, lowerDirs) {
+        for (i, (layer, dir)) in zip(job.scenario.lowers, lowerDirs).enumerated()
+        where !job.scenario.nestedLowers.contains(where: { $0.layer == i }) {
             try Files.mkdir(dir, mode: 0o755)
             try LayerBuilder.build(layer, at: dir)
         }

@@ -5,24 +5,29 @@ import Glibc
 /// Reads a whole tree (the merged view or one layer) into a ``TreeView``: type, mode, owner,
 /// contents, symlink targets, device numbers, nlink, mtime and every xattr.
 enum StateDump {
+    /// A name whose `stat` fails is recorded with that errno and the d_type its parent listed; a
+    /// directory whose entries cannot be read is recorded with that errno and no children (an
+    /// overlay may refuse single lookups, R51). Only a failure on the root itself throws.
     static func tree(at root: String) throws(SysError) -> TreeView {
         var out: TreeView = [:]
-        var queue: [(path: RelPath, listedAs: FileType?)] = [(.root, nil)]
-        while let (path, listedAs) = queue.popLast() {
+        var queue: [(path: RelPath, listed: FileType)] = [(.root, .dir)]
+        while let (path, listed) = queue.popLast() {
             let real = path.isRoot ? root : root + "/" + path.description
-            let view: EntryView
+            var view: EntryView
             do {
                 view = try entry(real)
-            } catch where error.errno == ENOENT && listedAs != nil {
-                // readdir listed a name that lookup does not find: a whiteout in a directory
-                // overlayfs passes through unfiltered (readdir.c:ovl_iterate, is_real).
-                out[path] = EntryView(type: listedAs ?? .file, listedOnly: true)
+            } catch where !path.isRoot {
+                out[path] = EntryView(type: listed, errno: ModelErrno(rawValue: error.errno))
                 continue
             }
-            out[path] = view
             if view.type == .dir {
-                for e in try Files.readdir(real) { queue.append((path.appending(e.name), FileType(direntType: e.type))) }
+                do {
+                    for e in try Files.readdir(real) { queue.append((path.appending(e.name), FileType(direntType: e.type))) }
+                } catch {
+                    view.errno = ModelErrno(rawValue: error.errno)
+                }
             }
+            out[path] = view
         }
         return out
     }

@@ -45,6 +45,11 @@ struct StepExecutor {
         case .rmdir(let p): try Files.rmdir(path(p))
         case .symlink(let target, let p): try Files.symlink(target, path(p))
         case .readlink(let p): return .ok(.text(try Files.readlink(path(p))))
+        case .openTmpfile(let p): try Files.openTmpfile(path(p))
+        case .chattr(let p, let immutable, let append): try Files.setProtection(path(p), immutable: immutable, append: append)
+        case .statfs(let p):
+            let fs = try Files.statfs(path(p))
+            return .ok(.text("type=0x" + String(fs.type, radix: 16) + " namelen=\(fs.nameMax)"))
         case .rename(let a, let b, let flags):
             var raw: UInt32 = 0
             for f in flags {

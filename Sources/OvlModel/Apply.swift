@@ -11,8 +11,13 @@ extension OverlayModel {
             case .success(let r): resolved.append(r)
             }
         }
-        let op = step.withPaths(resolved)
+        let op: Operation
+        switch terminalSlash(step.withPaths(resolved)) {
+        case .answered(let outcome): return outcome
+        case .run(let next): op = next
+        }
         if upper == nil, op.modifies { return readOnly(op) }
+        if let refusal = protectionRefusal(op) { return .failed(refusal) }
         var indexed: Int?
         if case .unlink(let p) = op { indexed = beginIndexedUnlink(p) }
         let outcome = applyStep(op)
@@ -45,6 +50,9 @@ extension OverlayModel {
         case .rmdir(let p): return rmdir(p)
         case .symlink(let target, let p): return create(p, node: Node(kind: .symlink(target: target), mtime: nil))
         case .readlink(let p): return readlink(p)
+        case .openTmpfile(let p): return openTmpfile(p)
+        case .statfs(let p): return statfs(p)
+        case .chattr(let p, let immutable, let append): return chattr(p, immutable: immutable, append: append)
         case .rename(let from, let to, let flags): return rename(from, to, flags: flags)
         case .chmod(let p, let mode): return setattr(p, follow: true) { $0.perm = mode & 0o7777 }
         case .chown(let p, let uid, let gid): return setattr(p, follow: false) { $0.uid = uid; $0.gid = gid }
@@ -55,7 +63,7 @@ extension OverlayModel {
         case .listxattr(let p): return listxattr(p)
         case .remount:
             mountGeneration += 1
-            return .ok(.names(establishMount()))
+            return remount()
         case .dropCaches:
             cacheEpoch += 1
             return .ok(.none)
@@ -64,46 +72,6 @@ extension OverlayModel {
         case .procLocks(let p): return procLocks(p)
         case .nameToHandle(let p, let label, let fid): return nameToHandle(p, label: label, fid: fid)
         case .openByHandle(let label): return openByHandle(label)
-        }
-    }
-
-    /// R5/R84: without an upper layer a modifying step fails with EROFS — at the point where the
-    /// VFS asks for write access (`mnt_want_write`), so errors found before it win:
-    /// unlink/rmdir/rename ask right after the parent walk (`do_unlinkat`, `do_rmdir`,
-    /// `do_renameat2`); mkdir/mknod/symlink/O_EXCL create report EEXIST first (`filename_create`,
-    /// `lookup_open`); other opens report ENOENT/EISDIR/ENXIO first and `O_CREAT` of a missing
-    /// name EROFS (`open_last_lookups`; `may_open` treats only regular files, dirs and symlinks as
-    /// read-only, so a fifo still opens); truncate reports EISDIR/EINVAL first (`vfs_truncate`);
-    /// the rest need the object to exist.
-    func readOnly(_ op: Operation) -> Outcome {
-        var model = self
-        switch op {
-        case .unlink, .rmdir, .rename: return .failed(.EROFS)
-        case .mkdir(let p, _), .mknod(let p, _), .symlink(_, let p), .create(let p, _):
-            if case .success = model.lookup(p) { return .failed(.EEXIST) }
-            return .failed(.EROFS)
-        case .write(let p, _), .append(let p, _), .openRW(let p), .truncate(let p, _):
-            switch model.followFinal(p) {
-            case .failure(let e): return .failed(e)
-            case .success((_, nil)):
-                if case .write = op { return .failed(.EROFS) }
-                return .failed(.ENOENT)
-            case .success((_, let r?)):
-                switch (r.node.kind, op) {
-                case (.dir, _): return .failed(.EISDIR)
-                case (.file, _): return .failed(.EROFS)
-                case (_, .truncate): return .failed(.EINVAL)
-                case (.fifo, .openRW): return .ok(.none)
-                case (.fifo, _): return .failed(.ENXIO)
-                default: return .failed(.EROFS)
-                }
-            }
-        case .chmod(let p, _):
-            if case .failure(let e) = model.follow(p) { return .failed(e) }
-            return .failed(.EROFS)
-        default:
-            if let p = op.paths.first, case .failure(let e) = model.lookup(p) { return .failed(e) }
-            return .failed(.EROFS)
         }
     }
 
@@ -205,12 +173,12 @@ extension OverlayModel {
         case .failure(let e): return .failed(e)
         case .success(let (p, r)):
             guard r.node.kind.isDir else { return .failed(.ENOTDIR) }
-            readDir(p, r)
             var out: [String: DirentView] = [:]
-            for (name, child) in mergedChildren(p, of: r) {
-                out[name] = DirentView(type: child.node.kind.fileType, ino: direntIno(p.appending(name), child))
+            let children = mergedChildren(p, of: r)
+            for (name, type) in listing(p, of: r) {
+                // A name readdir lists that lookup does not find (a passed-through whiteout) has no predicted ino.
+                out[name] = DirentView(type: type, ino: children[name].map { direntIno(p.appending(name), $0) })
             }
-            for name in passedThroughWhiteouts(p, of: r) { out[name] = DirentView(type: .chardev, ino: nil) }
             return .ok(.dirents(out))
         }
     }
@@ -255,7 +223,7 @@ extension Operation {
     /// True for steps that change the file system (and so fail with EROFS without upper).
     var modifies: Bool {
         switch self {
-        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .dropCaches,
+        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .dropCaches, .statfs,
              .nameToHandle, .openByHandle, .procLocks, .offlineLower: false
         default: true
         }

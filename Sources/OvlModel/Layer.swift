@@ -50,6 +50,15 @@ public struct Layer: Codable, Sendable, Equatable {
         }
     }
 
+    /// Directory `path` of this layer as a layer of its own.
+    public func subtree(at path: RelPath) -> Layer {
+        var out = Layer(root: self[path] ?? Node(kind: .dir))
+        for (key, node) in entries where key.hasPrefix(path) && key != path {
+            out.entries[RelPath(components: Array(key.components.dropFirst(path.components.count)))] = node
+        }
+        return out
+    }
+
     /// The number of subdirectories of `path` (a directory's real st_nlink is 2 + this).
     public func subdirCount(of path: RelPath) -> Int {
         entries.filter { $0.key.parent == path && $0.value.kind == .dir }.count

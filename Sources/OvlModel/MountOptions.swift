@@ -80,13 +80,20 @@ public struct MountRefusal: Error, Sendable, Equatable {
 }
 
 extension ResolvedOptions {
-    /// Resolves the options given to a mount with an upper layer, as `ovl_parse_param` and
-    /// `ovl_fs_params_verify` do.
+    /// Resolves the options given to a mount, as `ovl_parse_param` and `ovl_fs_params_verify` do.
     ///
-    /// - Rule: R11 (dependency order), R15 (redirect_dir=off), R16 (xino default).
+    /// - Rule: R11 (dependency order), R5 (no upper), R15 (redirect_dir=off), R16 (xino default).
     /// - Throws: ``MountRefusal`` for a conflicting combination (EINVAL, "conflicting options: …").
     /// - Parameter hasUpper: false for a read-only overlay (no upperdir).
     public static func resolve(_ given: [MountOption], defaults: ModuleDefaults, hasUpper: Bool = true) throws(MountRefusal) -> ResolvedOptions {
+        var log: [String] = []
+        return try resolve(given, defaults: defaults, hasUpper: hasUpper, log: &log)
+    }
+
+    /// ``resolve(_:defaults:hasUpper:)``, also collecting the `pr_info` lines
+    /// `ovl_fs_params_verify` logs for each option it adjusts (without the `overlayfs: ` prefix).
+    public static func resolve(_ given: [MountOption], defaults: ModuleDefaults, hasUpper: Bool,
+                               log: inout [String]) throws(MountRefusal) -> ResolvedOptions {
         var o = ResolvedOptions(
             redirect: defaults.redirectDefault, index: defaults.index, nfsExport: defaults.nfsExport,
             xino: defaults.xinoDefault, metacopy: defaults.metacopy, uuid: .auto, verity: .off,
@@ -113,32 +120,63 @@ extension ResolvedOptions {
         }
         func conflict(_ text: String) -> MountRefusal { MountRefusal(errno: .EINVAL, message: "conflicting options: \(text)") }
         if !hasUpper {
-            // R5/R11 step 1: without upper, index and volatile are dropped, uuid=on falls back to
-            // null, and redirect "follow" becomes "on" internally ("to make the logic below
-            // simpler") — which mountinfo then shows as redirect_dir=on (seen on 6.12).
+            // R5/R11 step 1: without upper, index and volatile are dropped and uuid=on falls back to null.
+            if o.index && setIndex {
+                log.append("option \"index=on\" is useless in a non-upper mount, ignore")
+                setIndex = false
+            }
             o.index = false
+            if o.volatile { log.append("option \"volatile\" is meaningless in a non-upper mount, ignoring it.") }
             o.volatile = false
-            if o.uuid == .on { o.uuid = .null }
-            if o.redirect == .follow { o.redirect = .on }
+            if o.uuid == .on {
+                log.append("option \"uuid=on\" requires an upper fs, falling back to uuid=null.")
+                o.uuid = .null
+            }
         }
         if o.verity != .off && !o.metacopy {
             if setMetacopy { throw conflict("metacopy=off,verity=\(o.verity.rawValue)") }
             o.metacopy = true
         }
+        // "To make the logic below simpler", redirect follow becomes on without upper — which
+        // mountinfo then shows as redirect_dir=on (seen on 6.12).
+        if !hasUpper && o.redirect == .follow { o.redirect = .on }
         if o.metacopy && o.redirect != .on {
             if setMetacopy && setRedirect { throw conflict("metacopy=on,redirect_dir=\(o.redirect.rawValue)") }
             if o.verity != .off && setRedirect {
                 throw conflict("verity=\(o.verity.rawValue),redirect_dir=\(o.redirect.rawValue)")
             }
-            if setRedirect { o.metacopy = false } else { o.redirect = .on }
+            if setRedirect {
+                log.append("disabling metacopy due to redirect_dir=\(o.redirect.rawValue)")
+                o.metacopy = false
+            } else {
+                o.redirect = .on
+            }
         }
         if o.nfsExport && !o.index {
-            if setNfs && setIndex { throw conflict("nfs_export=on,index=off") }
-            if setIndex { o.nfsExport = false } else { o.index = true }
+            if !hasUpper && o.redirect != .nofollow {
+                log.append("NFS export requires \"redirect_dir=nofollow\" on non-upper mount, falling back to nfs_export=off.")
+                o.nfsExport = false
+            } else if setNfs && setIndex {
+                throw conflict("nfs_export=on,index=off")
+            } else if setIndex {
+                log.append("disabling nfs_export due to index=off")
+                o.nfsExport = false
+            } else {
+                o.index = true
+            }
         }
         if o.nfsExport && o.metacopy {
             if setNfs && setMetacopy { throw conflict("nfs_export=on,metacopy=on") }
-            if setMetacopy || o.verity != .off { o.nfsExport = false } else { o.metacopy = false }
+            if setMetacopy {
+                log.append("disabling nfs_export due to metacopy=on")
+                o.nfsExport = false
+            } else if o.verity != .off {
+                log.append("disabling nfs_export due to verity=\(o.verity.rawValue)")
+                o.nfsExport = false
+            } else {
+                log.append("disabling metacopy due to nfs_export=on")
+                o.metacopy = false
+            }
         }
         if o.userxattr {
             if setRedirect && o.redirect != .nofollow { throw conflict("userxattr,redirect_dir=\(o.redirect.rawValue)") }
@@ -147,6 +185,9 @@ extension ResolvedOptions {
             o.redirect = .nofollow
             o.metacopy = false
         }
+        // super.c:ovl_fill_super: a mount without a workdir shows index=off, even when the
+        // nfs_export rule above switched it on.
+        if !hasUpper { o.index = false }
         return o
     }
 

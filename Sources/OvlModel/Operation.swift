@@ -39,6 +39,12 @@ public enum Operation: Codable, Sendable, Equatable {
     case symlink(target: String, path: RelPath)
     /// `readlink(2)`.
     case readlink(RelPath)
+    /// `open(dir, O_TMPFILE|O_RDWR, 0600)` + close: an unnamed file in a directory (R87).
+    case openTmpfile(RelPath)
+    /// `statfs(2)`: `f_type` and `f_namelen`, as the text `type=0x… namelen=N` (R19).
+    case statfs(RelPath)
+    /// `chattr`: FS_IOC_SETFLAGS with the immutable and append-only flags as given (R92).
+    case chattr(RelPath, immutable: Bool, append: Bool)
     /// `renameat2(2)` (plain `rename` when flags are empty).
     case rename(RelPath, to: RelPath, flags: [RenameFlag])
     /// `chmod(2)`.
@@ -90,6 +96,9 @@ public enum Operation: Codable, Sendable, Equatable {
         case .rmdir: "rmdir"
         case .symlink: "symlink"
         case .readlink: "readlink"
+        case .openTmpfile: "open_tmpfile"
+        case .statfs: "statfs"
+        case .chattr: "chattr"
         case .rename: "rename"
         case .chmod: "chmod"
         case .chown: "chown"

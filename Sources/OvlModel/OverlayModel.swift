@@ -37,7 +37,14 @@ public struct OverlayModel: Sendable {
     /// object (keyed `.lower(layer, path)`).
     var offlineChanges = 0
     var lowerVersions: [InodeRef: Int] = [:]
+    /// Lower layers in which this mount has met a directory with `X.opaque=x` (R31,
+    /// `util.c:ovl_layer_set_xwhiteouts`): readdir checks their regular files for xwhiteouts.
+    var xwhiteoutLayers: Set<Int> = []
     let given: [MountOption]
+    /// Lower layers that lie inside another lower (R7/R88).
+    let nestedLowers: [NestedLayer]
+    /// True once `fill_super` made `workdir/work` (a mount it then refuses leaves it behind).
+    var workMade = false
     /// The options as `ovl_fs_params_verify` leaves them, before `fill_super` adjusts uuid.
     var verified: ResolvedOptions?
 
@@ -50,6 +57,7 @@ public struct OverlayModel: Sendable {
         self.upper = scenario.upper
         self.given = scenario.options
         self.nextInode = (scenario.upper?.entries.values.compactMap(\.inode).max() ?? 0) + 1
+        self.nestedLowers = scenario.nestedLowers
         // Without an upper every layer of a job sits on the lowers' filesystem: samefs (R54).
         self.environment = scenario.upper == nil
             ? Environment(defaults: environment.defaults, samefs: true,
@@ -63,27 +71,55 @@ public struct OverlayModel: Sendable {
     /// Predicts the initial mount.
     ///
     /// - Rule: R11 (option conflicts refuse the mount with EINVAL), R18 (uuid=auto upgrades to on
-    ///   and stores `X.uuid` on a new upper root), R13 (index=on stores the lower root's origin).
+    ///   and stores `X.uuid` on a new upper root), R13 (index=on stores the lower root's origin),
+    ///   R7/R88 (a lower layer inside another one is refused with ELOOP by
+    ///   `super.c:ovl_check_overlapping_layers` — late in `ovl_fill_super`, after `work/` was made
+    ///   and the upper root got its uuid).
     public mutating func mount() -> MountObservation {
+        var log: [String] = []
         do {
-            verified = try ResolvedOptions.resolve(given, defaults: environment.defaults, hasUpper: upper != nil)
+            verified = try ResolvedOptions.resolve(given, defaults: environment.defaults, hasUpper: upper != nil, log: &log)
         } catch {
             mounted = false
-            return MountObservation(errno: error.errno, options: nil, kernelLog: ["overlayfs: " + error.message])
+            return MountObservation(errno: error.errno, options: nil,
+                                    kernelLog: (log + [error.message]).map { "overlayfs: " + $0 })
+        }
+        let shown = establishMount(log: &log)
+        if !nestedLowers.isEmpty {
+            return MountObservation(errno: .ELOOP, options: nil,
+                                    kernelLog: (log + ["overlapping lowerdir path"]).map { "overlayfs: " + $0 })
         }
         mounted = true
         wasMounted = true
-        let shown = establishMount()
-        return MountObservation(errno: nil, options: shown, kernelLog: xinoLog)
+        return MountObservation(errno: nil, options: shown, kernelLog: log.map { "overlayfs: " + $0 } + xinoLog)
     }
 
     /// What `fill_super` writes and which options mountinfo then shows (`params.c:ovl_show_options`).
     mutating func establishMount() -> [String] {
+        var log: [String] = []
+        return establishMount(log: &log)
+    }
+
+    /// ``establishMount()``, also collecting the lines `fill_super` logs about the options.
+    mutating func establishMount(log: inout [String]) -> [String] {
         let defaults = environment.defaults
         spareWhiteoutInWork = false
+        workMade = upper != nil
+        xwhiteoutLayers = []
+        // super.c:ovl_get_root looks for the marker on every lower root but the lowermost.
+        noteXwhiteoutDirs(rootResolution)
         // Every mount (a remount too) starts from the verified options: uuid=auto seen again on
         // an upper root that now has X.uuid stays auto and is not shown (util.c:ovl_init_uuid_xattr).
         if let verified { options = verified }
+        if options.uuid == .off, upper != nil, !environment.samefs {
+            // super.c:ovl_fill_super: uuid=off needs every layer on one fs (R18).
+            log.append("The uuid=off requires a single fs for lower and upper, falling back to uuid=null.")
+            options.uuid = .null
+        }
+        if options.xino == .on, upper == nil || environment.samefs {
+            // super.c:ovl_get_layers: every layer on one fs needs no xino (R16).
+            log.append("\"xino=on\" is useless with all layers on same fs, ignore.")
+        }
         if var root = upper?[.root] {
             // util.c:ovl_init_uuid_xattr: uuid=auto keeps an existing X.uuid, downgrades to null
             // for an old overlay (X.impure on the root) and upgrades to on for a new one.
@@ -109,10 +145,25 @@ public struct OverlayModel: Sendable {
         if options.nfsExport != defaults.nfsExport { shown.append("nfs_export=\(options.nfsExport ? "on" : "off")") }
         if options.xino != defaults.xinoDefault && !environment.samefs { shown.append("xino=\(options.xino.rawValue)") }
         if options.metacopy != defaults.metacopy { shown.append("metacopy=\(options.metacopy ? "on" : "off")") }
-        if options.volatile { shown.append("volatile") }
+        // `volatile` is fsync=volatile since 6.12 (params.c:ovl_show_options prints fsync=).
+        if options.volatile { shown.append("fsync=volatile") }
         if options.userxattr { shown.append("userxattr") }
         if options.verity != .off { shown.append("verity=\(options.verity.rawValue)") }
         return shown
+    }
+
+    /// umount + mount with the same options.
+    ///
+    /// - Rule: R17: a volatile mount leaves `work/incompat/volatile/dirty`; the next mount finds
+    ///   it while emptying `work/` (`readdir.c:ovl_workdir_cleanup_recurse`: "overlay with incompat
+    ///   feature 'volatile' cannot be mounted") and fails with EINVAL — nothing is mounted then,
+    ///   so a case ends with such a remount.
+    mutating func remount() -> Outcome {
+        if options.volatile {
+            mounted = false
+            return .failed(.EINVAL)
+        }
+        return .ok(.names(establishMount()))
     }
 
     /// Sets `X.impure=y` on an upper directory (`util.c:ovl_set_impure`, R46).

@@ -6,20 +6,22 @@ extension OverlayModel {
     public mutating func snapshot() -> Snapshot {
         var merged: TreeView = [:]
         if mounted {
-            var queue: [RelPath] = [.root]
-            while let path = queue.popLast() {
-                guard case .success(let r) = lookup(path) else { continue }
+            var queue: [(path: RelPath, listed: FileType)] = [(.root, .dir)]
+            while let (path, listed) = queue.popLast() {
+                let r: Resolution
+                switch lookup(path) {
+                case .failure(let e):
+                    merged[path] = EntryView(type: listed, errno: e)
+                    continue
+                case .success(let found): r = found
+                }
                 var view = entryView(r.node, xattrs: visibleXattrs(r.node))
                 view.nlink = statView(path, r).nlink
                 (view.ino, view.dev) = inodeNumbers(path, r)
-                merged[path] = view
                 if r.node.kind.isDir {
-                    readDir(path, r)
-                    for name in mergedChildren(path, of: r).keys { queue.append(path.appending(name)) }
-                    for name in passedThroughWhiteouts(path, of: r) {
-                        merged[path.appending(name)] = EntryView(type: .chardev, listedOnly: true)
-                    }
+                    for (name, type) in listing(path, of: r) { queue.append((path.appending(name), type)) }
                 }
+                merged[path] = view
             }
         }
         var upperView = upper.map { layerView($0) }
@@ -30,7 +32,9 @@ extension OverlayModel {
         // With index=on the index dir is overlayfs' work dir (`super.c:ovl_get_indexdir` sets
         // `ofs->workdir = indexdir`), so the spare whiteout is kept there, not in work/.
         let spareInWork = spareWhiteoutInWork && !options.index
-        return Snapshot(merged: merged, upper: upperView, work: wasMounted && upper != nil ? (spareInWork ? [XattrPattern.tempName] : []) : nil,
+        // R17: a volatile mount keeps work/incompat/volatile/dirty (super.c:ovl_make_workdir).
+        let work = (spareInWork ? [XattrPattern.tempName] : []) + (options.volatile ? ["incompat"] : [])
+        return Snapshot(merged: merged, upper: upperView, work: workMade ? work : nil,
                         lowers: lowers.indices.map { lowerView($0) },
                         index: indexView.map { views in
                             Dictionary(uniqueKeysWithValues: views.enumerated().map { ("\(XattrPattern.fileHandle)\($0.offset)", $0.element) })

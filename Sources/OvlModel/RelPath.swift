@@ -5,25 +5,36 @@
 public struct RelPath: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     /// The path's components; empty for the root.
     public let components: [String]
+    /// True when a step names the path with a terminal `/` (`d/`): the VFS then wants a
+    /// directory. Layer entries never carry one; ``withoutTrailingSlash`` drops it.
+    public let trailingSlash: Bool
 
     /// The root of a layer or of the merged view.
     public static let root = RelPath(components: [])
 
     /// Wraps already-validated components.
-    public init(components: [String]) { self.components = components }
+    public init(components: [String], trailingSlash: Bool = false) {
+        self.components = components
+        self.trailingSlash = trailingSlash && !components.isEmpty
+    }
 
-    /// Parses `a/b/c` (a trailing `/` is allowed). Returns nil for an absolute path, an empty
-    /// component, `.` or `..`, or a NUL byte. (Over-long names are allowed: R29 tests them.)
+    /// Parses `a/b/c` (a trailing `/` is allowed and kept in ``trailingSlash``). Returns nil for an
+    /// absolute path, an empty component, `.` or `..`, or a NUL byte. (Over-long names are
+    /// allowed: R29 tests them.)
     public init?(parsing text: String) {
-        if text == "." || text == "" { self.components = []; return }
+        if text == "." || text == "" { self.init(components: []); return }
         if text.hasPrefix("/") || text.contains("\0") { return nil }
         var parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        if parts.last == "" { parts.removeLast() }
+        let slash = parts.last == ""
+        if slash { parts.removeLast() }
         for part in parts where part.isEmpty || part == "." || part == ".." {
             return nil
         }
-        self.components = parts
+        self.init(components: parts, trailingSlash: slash)
     }
+
+    /// The same path without a terminal `/`.
+    public var withoutTrailingSlash: RelPath { RelPath(components: components) }
 
     /// The last component, or `.` for the root.
     public var name: String { components.last ?? "." }
@@ -41,8 +52,12 @@ public struct RelPath: Hashable, Comparable, Sendable, Codable, CustomStringConv
     public func replacingPrefix(_ old: RelPath, with new: RelPath) -> RelPath {
         RelPath(components: new.components + components.dropFirst(old.components.count))
     }
-    public var description: String { components.isEmpty ? "." : components.joined(separator: "/") }
-    public static func < (a: RelPath, b: RelPath) -> Bool { a.components.lexicographicallyPrecedes(b.components) }
+    public var description: String {
+        components.isEmpty ? "." : components.joined(separator: "/") + (trailingSlash ? "/" : "")
+    }
+    public static func < (a: RelPath, b: RelPath) -> Bool {
+        a.components == b.components ? !a.trailingSlash && b.trailingSlash : a.components.lexicographicallyPrecedes(b.components)
+    }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)

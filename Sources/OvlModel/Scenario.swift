@@ -10,12 +10,23 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var steps: [Operation]
     /// Identity assertions the case makes between stat steps (`same_inode_as`, `other_inode_than`).
     public var inodeChecks: [InodeCheck]
+    /// Lower layers that are not directories of their own but a directory inside another lower
+    /// (overlapping layers, R7/R88); their entry in ``lowers`` holds that directory's contents.
+    public var nestedLowers: [NestedLayer]
 
     public init(lowers: [Layer], upper: Layer?, options: [MountOption], steps: [Operation],
-                inodeChecks: [InodeCheck] = []) {
+                inodeChecks: [InodeCheck] = [], nestedLowers: [NestedLayer] = []) {
         self.lowers = lowers; self.upper = upper; self.options = options; self.steps = steps
-        self.inodeChecks = inodeChecks
+        self.inodeChecks = inodeChecks; self.nestedLowers = nestedLowers
     }
+}
+
+/// Lower layer `layer` is directory `path` of lower layer `host`.
+public struct NestedLayer: Codable, Sendable, Equatable {
+    public var layer: Int
+    public var host: Int
+    public var path: RelPath
+    public init(layer: Int, host: Int, path: RelPath) { self.layer = layer; self.host = host; self.path = path }
 }
 
 /// Facts about the machine a scenario runs on that change what overlayfs does.
@@ -32,9 +43,11 @@ public struct Environment: Codable, Sendable, Equatable {
         self.defaults = defaults; self.samefs = samefs; self.fs = fs
     }
 
-    /// The upper layer's filesystem (`ext4`, `xfs`), where an errno or timestamp is the real
-    /// filesystem's own; nil when unknown.
+    /// The filesystem holding the upper layer (`ext4`, `xfs`), for outcomes the upper fs itself
+    /// decides; nil when unknown: timestamps it decides are then not predicted, errnos as on ext4.
     public var upperFS: String? { fs?.upper }
+    /// The filesystem holding the lower layers, likewise.
+    public var lowerFS: String? { fs?.lower }
 
     /// The filesystems in force (``fs`` or its default).
     public var filesystems: FSConfig {

@@ -14,9 +14,9 @@ public struct EntryView: Codable, Sendable, Equatable {
     public var mtime: Int64?
     /// Extended attributes (all namespaces the dump reads); nil = not predicted.
     public var xattrs: [String: String]?
-    /// True for a name readdir lists but lookup does not find (a whiteout passed through by
-    /// readdir of an unmerged directory); such an entry has only its d_type.
-    public var listedOnly: Bool?
+    /// The errno `stat` gave on this name (then `type` is the d_type its parent listed), or, for a
+    /// directory, the errno reading its entries gave; nil when both worked.
+    public var errno: ModelErrno?
     /// st_ino: a number in a dump, a symbol in a prediction (R54–R58); nil = not predicted.
     public var ino: InoValue?
     /// st_dev, likewise.
@@ -24,11 +24,11 @@ public struct EntryView: Codable, Sendable, Equatable {
 
     public init(type: FileType, perm: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil,
                 data: String? = nil, target: String? = nil, rdev: String? = nil, nlink: UInt64? = nil,
-                mtime: Int64? = nil, xattrs: [String: String]? = nil, listedOnly: Bool? = nil,
+                mtime: Int64? = nil, xattrs: [String: String]? = nil, errno: ModelErrno? = nil,
                 ino: InoValue? = nil, dev: DevValue? = nil) {
         self.type = type; self.perm = perm; self.uid = uid; self.gid = gid; self.data = data
         self.target = target; self.rdev = rdev; self.nlink = nlink; self.mtime = mtime; self.xattrs = xattrs
-        self.listedOnly = listedOnly; self.ino = ino; self.dev = dev
+        self.errno = errno; self.ino = ino; self.dev = dev
     }
 }
 

@@ -175,11 +175,7 @@ public enum Checker {
             d.append(Difference(step: nil, subject: "\(subject) \(what)", expected: ev, observed: ov))
         }
         if e.type != o.type { add("type", e.type.rawValue, o.type.rawValue); return d }
-        if (e.listedOnly ?? false) != (o.listedOnly ?? false) {
-            let listed = "listed by readdir, lookup ENOENT"
-            add("lookup", e.listedOnly == true ? listed : "found", o.listedOnly == true ? listed : "found")
-            return d
-        }
+        if e.errno != o.errno { add("errno", e.errno.map { "\($0)" } ?? "0", o.errno.map { "\($0)" } ?? "0"); return d }
         if !field(e.perm, o.perm) { add("mode", octal(e.perm), octal(o.perm)) }
         if !field(e.uid, o.uid) || !field(e.gid, o.gid) { add("owner", "\(e.uid ?? 0):\(e.gid ?? 0)", "\(o.uid ?? 0):\(o.gid ?? 0)") }
         if !field(e.data, o.data) { add("data", show(e.data), show(o.data)) }
@@ -208,7 +204,7 @@ public enum Checker {
     public static func describe(_ op: Operation) -> String {
         switch op {
         case .stat(let p), .lstat(let p), .read(let p), .procLocks(let p), .openRW(let p), .readdir(let p), .unlink(let p), .rmdir(let p),
-             .readlink(let p), .listxattr(let p):
+             .readlink(let p), .listxattr(let p), .openTmpfile(let p), .statfs(let p):
             return p.description
         case .write(let p, let data), .append(let p, let data): return "\(p) \(show(data))"
         case .truncate(let p, let size): return "\(p) \(size)"
@@ -218,6 +214,7 @@ public enum Checker {
         case .rename(let a, let b, let flags): return "\(a) \(b)" + (flags.isEmpty ? "" : " " + flags.map(\.rawValue).joined(separator: "|"))
         case .chown(let p, let u, let g): return "\(p) \(u):\(g)"
         case .utimes(let p, let t): return "\(p) \(t)"
+        case .chattr(let p, let i, let a): return "\(p)" + (i ? " +i" : " -i") + (a ? " +a" : " -a")
         case .setxattr(let p, let n, let v): return "\(p) \(n)=\(show(v))"
         case .getxattr(let p, let n), .removexattr(let p, let n): return "\(p) \(n)"
         case .link(let a, let b): return "\(a) \(b)"
@@ -231,7 +228,7 @@ public enum Checker {
     /// One-line rendering of a dumped entry for reports.
     public static func render(_ v: EntryView) -> String {
         var parts = [v.type.rawValue]
-        if v.listedOnly == true { parts.append("(listed by readdir only)") }
+        if let e = v.errno { parts.append("\(e)") }
         if let p = v.perm { parts.append(octal(p)) }
         if let data = v.data { parts.append(show(data)) }
         if let t = v.target { parts.append("-> \(t)") }

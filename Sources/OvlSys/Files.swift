@@ -74,6 +74,26 @@ public enum Files {
         try withFD(path, flags | O_CLOEXEC, mode: mode) { _ throws(SysError) in }
     }
 
+    /// `statfs(2)`: the filesystem type magic and the longest name it allows.
+    public static func statfs(_ path: String) throws(SysError) -> (type: Int, nameMax: Int) {
+        var type = 0, nameMax = 0
+        try sys("statfs", path) { clinux_statfs(path, &type, &nameMax) }
+        return (type, nameMax)
+    }
+
+    /// `chattr`: sets or clears the immutable and append-only flags, keeping the others
+    /// (FS_IOC_GETFLAGS + FS_IOC_SETFLAGS on an O_RDONLY|O_NONBLOCK fd).
+    public static func setProtection(_ path: String, immutable: Bool, append: Bool) throws(SysError) {
+        try withFD(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) { fd throws(SysError) in
+            try sys("ioctl FS_IOC_SETFLAGS", path) { clinux_set_protection(fd, immutable ? 1 : 0, append ? 1 : 0) }
+        }
+    }
+
+    /// `open(dir, O_TMPFILE|O_RDWR, mode)` + close: an unnamed file in directory `dir`.
+    public static func openTmpfile(_ dir: String, mode: mode_t = 0o600) throws(SysError) {
+        try openClose(dir, flags: clinux_o_tmpfile() | O_RDWR, mode: mode)
+    }
+
     public static func mkdir(_ path: String, mode: mode_t) throws(SysError) {
         try sys("mkdir", path) { Glibc.mkdir(path, mode) }
     }

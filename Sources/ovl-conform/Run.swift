@@ -119,13 +119,14 @@ func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
-/// Parses every case under `paths` (default `cases/`), printing each error compiler-style.
+/// Parses every case under `paths` (default `cases/`), printing each error compiler-style; a case
+/// with an option matrix becomes one case per combination.
 func loadCases(_ paths: [String]) throws -> [Case] {
     var cases: [Case] = []
     var errors: [CaseError] = []
     do {
         for file in try CaseDiscovery.files(in: paths.isEmpty ? ["cases"] : paths) {
-            do { cases.append(try CaseParser.parse(file: file)) } catch { errors.append(error) }
+            do { cases += try CaseParser.parse(file: file).expanded() } catch { errors.append(error) }
         }
     } catch {
         errors.append(error)

@@ -19,7 +19,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 @Suite struct CaseErrorTests {
     @Test func unknownTopLevelKey() {
         #expect(render(head + lower + "stpes: []\n") == """
-        c.yaml:6:1: error: unknown key 'stpes'; expected one of: description, groups, layers, options, rules, steps
+        c.yaml:6:1: error: unknown key 'stpes'; expected one of: description, groups, layers, matrix, options, rules, steps
         stpes: []
         ^
         """)
@@ -27,7 +27,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func unknownStep() {
         #expect(render(head + lower + "steps:\n  - renam: {old: a, new: b}\n") == """
-        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chmod, chown, create, drop_caches, getxattr, link, listxattr, lstat, mkdir, mknod, name_to_handle_at, offline_lower, open_by_handle_at, open_rdwr, proc_locks, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, symlink, truncate, unlink, utimes, write
+        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chattr, chmod, chown, create, drop_caches, getxattr, link, listxattr, lstat, mkdir, mknod, name_to_handle_at, offline_lower, open_by_handle_at, open_rdwr, open_tmpfile, proc_locks, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, statfs, symlink, truncate, unlink, utimes, write
           - renam: {old: a, new: b}
             ^
         """)
@@ -178,9 +178,9 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
     }
 
     @Test func emptyDocument() {
-        #expect(render("") == "c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, groups, layers, options, rules, steps")
+        #expect(render("") == "c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, groups, layers, matrix, options, rules, steps")
         #expect(render("# only a comment\n") == """
-        c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, groups, layers, options, rules, steps
+        c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, groups, layers, matrix, options, rules, steps
         # only a comment
         ^
         """)
@@ -188,7 +188,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func documentIsAList() {
         #expect(render("- a\n- b\n") == """
-        c.yaml:1:1: error: expected a mapping, found a sequence (a case is a mapping with keys: description, groups, layers, options, rules, steps)
+        c.yaml:1:1: error: expected a mapping, found a sequence (a case is a mapping with keys: description, groups, layers, matrix, options, rules, steps)
         - a
         ^
         """)

@@ -22,9 +22,8 @@ extension OverlayModel {
 
     /// The `overlayfs:` lines about xino the mount logs (`super.c:ovl_get_layers`).
     var xinoLog: [String] {
-        if options.xino == .on, allOnOneFS, upper != nil {
-            return ["overlayfs: \"xino=on\" is useless with all layers on same fs, ignore."]
-        }
+        // The "xino=on is useless" line for one fs is logged with the other option lines
+        // (``establishMount(log:)``).
         let bits = xinoBits
         return bits > 0 ? ["overlayfs: \"xino\" feature enabled using \(bits) upper inode bits."] : []
     }

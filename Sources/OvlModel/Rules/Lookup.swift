@@ -20,10 +20,12 @@ extension OverlayModel {
     /// Resolves `path` component by component, as `namei.c:ovl_lookup` does.
     ///
     /// - Rule: R22 (upper first, a non-directory stops the walk), R30 (a whiteout hides the name),
-    ///   R32 (`opaque=y` stops the merge), R50 (redirects are followed where the mode allows).
+    ///   R32 (`opaque=y` stops the merge), R50 (redirects are followed where the mode allows),
+    ///   R51 (nofollow: EPERM when a redirect's target exists in a lower layer).
     /// - Side effect (`namei.c:ovl_fix_origin`): a merged directory whose upper has no origin gets
     ///   `X.origin` and its upper parent `X.impure=y` — the first lookup writes to the upper layer.
-    /// - Returns: the resolution, or ENOENT / ENOTDIR.
+    ///   The kernel does this as soon as the first lower is found, so before the R51 refusal.
+    /// - Returns: the resolution, or ENOENT / ENOTDIR / ENAMETOOLONG / EPERM.
     public mutating func lookup(_ path: RelPath) -> Result<Resolution, ModelErrno> {
         var current = rootResolution
         var walked = RelPath.root
@@ -31,17 +33,20 @@ extension OverlayModel {
             guard current.node.kind.isDir else { return .failure(.ENOTDIR) }
             // R29: ext4 and xfs both have f_namelen 255 (namei.c:ovl_lookup checks ofs->namelen).
             if name.utf8.count > 255 { return .failure(.ENAMETOOLONG) }
-            let parent = current
             let child = walked.appending(name)
-            guard let next = resolveChild(parent: parent, name: name, path: child) else { return .failure(.ENOENT) }
-            walked = child
-            current = next
-            if next.inUpper, next.isMergedDir, upper?[child]?.xattrs[prefix + "origin"] == nil {
+            let step = resolveChild(parent: current, name: name, path: child)
+            if let next = step.resolution, next.inUpper, next.node.kind.isDir, !next.lowers.isEmpty,
+               upper?[child]?.xattrs[prefix + "origin"] == nil {
                 setPrivateXattr(child, "origin", XattrPattern.fileHandle)
                 let origin = next.lowers.first.map { lowerRef($0.layer, $0.path) }
                 upper?[child]?.origin = origin
-                markImpure(walked.parent ?? .root)
+                markImpure(walked)
             }
+            if let refusal = step.refusal { return .failure(refusal) }
+            guard let next = step.resolution else { return .failure(.ENOENT) }
+            noteXwhiteoutDirs(next)
+            walked = child
+            current = next
         }
         return .success(indexedAlias(current))
     }
@@ -52,38 +57,55 @@ extension OverlayModel {
         return Resolution(inUpper: upper != nil, lowers: lowersAll, node: upper?[.root] ?? lowers[0][.root] ?? Node(kind: .dir))
     }
 
+    /// What one step of the walk found: the object (nil: no such name), and an errno that refuses
+    /// the lookup after the lowers were searched (R51).
+    struct ChildLookup {
+        var resolution: Resolution?
+        var refusal: ModelErrno?
+    }
+
     /// One step of the walk: `name` inside the already-resolved directory `parent`.
-    func resolveChild(parent: Resolution, name: String, path: RelPath) -> Resolution? {
+    ///
+    /// An upper directory's `X.redirect` (R50) names where its lowers are: relative to the
+    /// parent's lowers, or, when absolute, from the root of every lower layer
+    /// (`namei.c:ovl_lookup` resets `poe` to `roe`). With redirect_dir=nofollow the redirect is
+    /// still read whenever the parent has lowers, and the lowers are searched under the redirected
+    /// name: finding one refuses the lookup with EPERM ("refusing to follow redirect"); finding none
+    /// leaves a pure upper directory — its own name is not searched (R51).
+    func resolveChild(parent: Resolution, name: String, path: RelPath) -> ChildLookup {
         var inUpper = false
         var top: Node?
         var stop = false
         var redirect: String?
+        var candidates = parent.lowers.map { (layer: $0.layer, path: $0.path.appending(name)) }
         if parent.inUpper, let u = upper?[path] {
-            if u.kind == .whiteout { return nil }
+            if isWhiteout(u) { return ChildLookup() }
             inUpper = true
             top = u
             if !u.kind.isDir || u.xattrs[prefix + "opaque"] == "y" { stop = true }
-            if u.kind.isDir, options.redirect == .on || options.redirect == .follow {
-                redirect = u.xattrs[prefix + "redirect"]
+            let readsRedirect = options.redirect != .nofollow || !parent.lowers.isEmpty
+            if !stop, u.kind.isDir, readsRedirect, let r = u.xattrs[prefix + "redirect"] {
+                redirect = r
+                if r.hasPrefix("/") {
+                    let target = RelPath(parsing: String(r.dropFirst()))?.withoutTrailingSlash ?? .root
+                    candidates = lowers.indices.map { (layer: $0, path: target) }
+                } else {
+                    candidates = parent.lowers.map { (layer: $0.layer, path: $0.path.appending(r)) }
+                }
             }
         }
         var found: [(layer: Int, path: RelPath)] = []
-        // namei.c:ovl_lookup: an absolute redirect restarts in the lower layers of the root
-        // (`poe = roe`), whatever the parent merges.
-        let lowerParents = redirect?.hasPrefix("/") == true ? rootResolution.lowers : parent.lowers
         if !stop {
-            for (layer, parentPath) in lowerParents {
-                let lowerPath: RelPath
-                if let r = redirect, r.hasPrefix("/") {
-                    lowerPath = RelPath(parsing: String(r.dropFirst())) ?? parentPath.appending(name)
-                } else if let r = redirect {
-                    lowerPath = parentPath.appending(r)
-                } else {
-                    lowerPath = parentPath.appending(name)
-                }
+            for (layer, lowerPath) in candidates {
                 guard let l = lowers[layer][lowerPath] else { continue }
                 if let u = upper?[path], inUpper, u.kind.isDir, originRefusesMerge(u, layer, lowerPath) { break }
-                if l.kind == .whiteout { break }
+                if isWhiteout(l) { break }
+                if redirect != nil, options.redirect == .nofollow {
+                    // A lower non-directory under an upper directory is not a match (R22).
+                    guard l.kind.isDir, let t = top else { break }
+                    return ChildLookup(resolution: Resolution(inUpper: inUpper, lowers: [(layer, lowerPath)], node: t),
+                                       refusal: .EPERM)
+                }
                 if !l.kind.isDir {
                     // A lower non-directory below a directory found higher up is ignored (R22).
                     if top == nil { top = l; found.append((layer, lowerPath)) }
@@ -95,8 +117,8 @@ extension OverlayModel {
                 if l.xattrs[prefix + "opaque"] == "y" { break }
             }
         }
-        guard let node = top else { return nil }
-        return Resolution(inUpper: inUpper, lowers: found, node: node)
+        guard let node = top else { return ChildLookup() }
+        return ChildLookup(resolution: Resolution(inUpper: inUpper, lowers: found, node: node))
     }
 
     /// True when a lower layer still has `path` (`namei.c:ovl_lower_positive`): removing it must
@@ -106,9 +128,86 @@ extension OverlayModel {
         if parent.inUpper, upper?[parentPath]?.xattrs[prefix + "opaque"] == "y" { return false }
         for (layer, lp) in parent.lowers {
             guard let l = lowers[layer][lp.appending(path.name)] else { continue }
-            return l.kind != .whiteout
+            return !isWhiteout(l)
         }
         return false
+    }
+
+    /// What getdents64 of directory `path` returns: name → d_type (R25: a set; whiteouts hidden).
+    ///
+    /// A name whose lookup is refused (R51) is still listed with the d_type of its real entry —
+    /// except on a samefs mount in a merged directory whose upper is impure: there
+    /// `readdir.c:ovl_iterate` looks up every upper entry for its d_ino (`ovl_calc_d_ino`,
+    /// `ovl_cache_update`). The refusal marks the entry stale (`is_whiteout`) and ends that
+    /// getdents64 call; as `.` and `..` were already returned, the call succeeds, and the next one
+    /// skips the stale entry: the name silently disappears from the listing (seen on 6.12).
+    /// Whether the directory is impure is decided before the entries are looked up
+    /// (`ovl_cache_entry_new`).
+    ///
+    /// R46: reading an impure pure-upper directory through the translating path (samefs or xino:
+    /// `readdir.c:ovl_iterate_real`) drops `X.impure` when no entry has an origin any more
+    /// (`ovl_cache_get_impure`: "a good opportunity to get rid of an unneeded impure flag").
+    public mutating func listing(_ path: RelPath, of dir: Resolution) -> [String: FileType] {
+        if let u = upper, dir.inUpper, dir.lowers.isEmpty, !path.isRoot,
+           u[path]?.xattrs[prefix + "impure"] == "y", u[path]?.xattrs[prefix + "origin"] == nil,
+           environment.samefs || options.xino != .off,
+           !u.children(of: path).contains(where: { hasOrigin(path.appending($0)) }) {
+            setPrivateXattr(path, "impure", nil)
+        }
+        let looksUpUpperEntries = environment.samefs && dir.inUpper && dir.isMergedDir
+            && upper?[path]?.xattrs[prefix + "impure"] == "y"
+        var names = Set<String>()
+        if dir.inUpper, let u = upper { names.formUnion(u.children(of: path)) }
+        for (layer, lp) in dir.lowers { names.formUnion(lowers[layer].children(of: lp)) }
+        var out: [String: FileType] = [:]
+        for name in names {
+            let child = path.appending(name)
+            switch lookup(child) {
+            case .success(let r): out[name] = r.node.kind.fileType
+            case .failure(.ENOENT):
+                if listsXwhiteout(name, in: path, of: dir) { out[name] = .file }
+            case .failure:
+                guard let real = upper?[child], !looksUpUpperEntries else { continue }
+                out[name] = real.kind.fileType
+            }
+        }
+        for name in passedThroughWhiteouts(path, of: dir) { out[name] = .chardev }
+        return out
+    }
+
+    /// R30: a 0:0 character device, or an xwhiteout — an empty regular file carrying `X.whiteout`
+    /// — in any layer, the upper included (`util.c:ovl_path_is_whiteout`).
+    func isWhiteout(_ node: Node) -> Bool {
+        node.kind == .whiteout || (node.kind == .file(data: "") && node.xattrs[prefix + "whiteout"] != nil)
+    }
+
+    /// R31: remembers the lower layers whose directory here carries `X.opaque=x`. As
+    /// `namei.c:ovl_lookup_single`, only the lower layers are read and never the lowermost one.
+    mutating func noteXwhiteoutDirs(_ r: Resolution) {
+        guard r.node.kind.isDir else { return }
+        for (layer, p) in r.lowers where layer < lowers.count - 1 && lowers[layer][p]?.xattrs[prefix + "opaque"] == "x" {
+            xwhiteoutLayers.insert(layer)
+        }
+    }
+
+    /// R31: whether getdents still lists `name`, whose lookup found a whiteout: it does when the
+    /// topmost entry of that name is an xwhiteout that readdir does not look up — it looks up a
+    /// regular file only when the layer holding it has met an `opaque=x` dir and a lower of this
+    /// very dir is one (`readdir.c:ovl_dir_read_merged`, `in_xwhiteouts_dir`, `check_xwhiteout`).
+    mutating func listsXwhiteout(_ name: String, in path: RelPath, of dir: Resolution) -> Bool {
+        let child = path.appending(name)
+        var top: (layer: Int?, node: Node)?
+        if dir.inUpper, let u = upper?[child] {
+            top = (nil, u)
+        } else {
+            for (layer, lp) in dir.lowers {
+                if let l = lowers[layer][lp.appending(name)] { top = (layer, l); break }
+            }
+        }
+        guard let (layer, node) = top, node.kind != .whiteout, isWhiteout(node) else { return false }
+        let dirMarked = dir.lowers.contains { $0.layer < lowers.count - 1 && lowers[$0.layer][$0.path]?.xattrs[prefix + "opaque"] == "x" }
+        let checked = layer.map { xwhiteoutLayers.contains($0) } ?? false
+        return !(checked && dirMarked)
     }
 
     /// The merged listing of directory `path`: name → resolution (R25: a set; whiteouts hidden).
@@ -121,13 +220,5 @@ extension OverlayModel {
             if case .success(let r) = lookup(path.appending(name)) { out[name] = r }
         }
         return out
-    }
-}
-
-extension OverlayModel {
-    /// `overlayfs.h:ovl_pure_upper` for a directory: in the upper only, with no lower and no
-    /// OVL_WHITEOUTS flag (no origin, not the root) — overlayfs then leaves checks to the upper fs.
-    func isPureUpperDir(_ path: RelPath, _ r: Resolution) -> Bool {
-        !path.isRoot && r.inUpper && r.lowers.isEmpty && r.node.xattrs[prefix + "origin"] == nil
     }
 }

@@ -11,7 +11,9 @@ extension OverlayModel {
     public mutating func resolveParents(_ path: RelPath) -> Result<RelPath, ModelErrno> {
         guard let last = path.components.last else { return .success(path) }
         var hops = 0
-        return walk(Array(path.components.dropLast()), from: .root, hops: &hops).map { $0.appending(last) }
+        return walk(Array(path.components.dropLast()), from: .root, hops: &hops).map {
+            RelPath(components: $0.components + [last], trailingSlash: path.trailingSlash)
+        }
     }
 
     /// Walks `components` from directory `start`, following every symlink met; every component
@@ -87,7 +89,7 @@ extension Operation {
              .truncate(let p, _), .readdir(let p), .mkdir(let p, _), .create(let p, _), .mknod(let p, _),
              .unlink(let p), .rmdir(let p), .symlink(_, let p), .readlink(let p), .chmod(let p, _),
              .chown(let p, _, _), .utimes(let p, _), .setxattr(let p, _, _), .getxattr(let p, _),
-             .removexattr(let p, _), .listxattr(let p):
+             .removexattr(let p, _), .listxattr(let p), .openTmpfile(let p), .statfs(let p), .chattr(let p, _, _):
             [p]
         case .rename(let from, let to, _), .link(let from, let to): [from, to]
         case .nameToHandle(let p, _, _), .procLocks(let p): [p]
@@ -122,6 +124,9 @@ extension Operation {
         case .getxattr(_, let n): return .getxattr(p, name: n)
         case .removexattr(_, let n): return .removexattr(p, name: n)
         case .listxattr: return .listxattr(p)
+        case .openTmpfile: return .openTmpfile(p)
+        case .statfs: return .statfs(p)
+        case .chattr(_, let i, let a): return .chattr(p, immutable: i, append: a)
         case .rename(_, _, let f): return .rename(p, to: new.count > 1 ? new[1] : p, flags: f)
         case .link: return .link(p, to: new.count > 1 ? new[1] : p)
         case .nameToHandle(_, let label, let fid): return .nameToHandle(p, label: label, fid: fid)

@@ -31,15 +31,9 @@ extension OverlayModel {
         return dir.node.xattrs[prefix + "origin"] == nil
     }
 
-    /// The side effect of reading directory `path` (R46): `readdir.c:ovl_iterate` reads a real,
-    /// impure upper directory through `ovl_iterate_real` when st_ino is mapped (samefs or xino),
-    /// and `ovl_cache_get_impure` removes `X.impure` when no entry needs its d_ino translated —
-    /// no entry has an origin. Without samefs or xino the directory is read as is and the
-    /// marker stays.
-    mutating func readDir(_ path: RelPath, _ dir: Resolution) {
-        guard dir.inUpper, readsReal(path, dir), let u = upper, u[path]?.xattrs[prefix + "impure"] != nil,
-              environment.samefs || options.xino != .off else { return }
-        let translated = u.children(of: path).contains { u[path.appending($0)]?.xattrs[prefix + "origin"] != nil }
-        if !translated { setPrivateXattr(path, "impure", nil) }
+    /// `overlayfs.h:ovl_pure_upper` for a directory: in the upper only, with no lower and no
+    /// OVL_WHITEOUTS flag (no origin, not the root) — overlayfs then leaves checks to the upper fs.
+    func isPureUpperDir(_ path: RelPath, _ r: Resolution) -> Bool {
+        !path.isRoot && r.inUpper && r.lowers.isEmpty && r.node.xattrs[prefix + "origin"] == nil
     }
 }

@@ -1,115 +1,167 @@
 extension OverlayModel {
-    /// `renameat2(2)` on the merged view.
+    /// `renameat2(2)` on the merged view: the VFS checks of `fs/namei.c:do_renameat2` and
+    /// `vfs_rename`, then `dir.c:ovl_rename`.
     ///
-    /// - Rule: R86 (RENAME_WHITEOUT → EINVAL; RENAME_NOREPLACE → EEXIST), R47 (a merged or lower
-    ///   directory gives EXDEV unless redirect_dir=on), R48/R49 (with redirect_dir=on the directory
-    ///   is copied up without contents and gets a relative or absolute `X.redirect`), R52 (a pure
-    ///   upper directory moved into a merged parent becomes opaque), R53 (a non-directory is copied
-    ///   up and renamed; a whiteout stays at the old name when a lower still has it).
-    ///   Kernel: `dir.c:ovl_rename`, `ovl_can_move`, `ovl_set_redirect`.
-    mutating func rename(_ from: RelPath, _ to: RelPath, flags: [RenameFlag]) -> Outcome {
-        if flags.contains(.whiteout) || flags.contains(.exchange) { return .failed(.EINVAL) }
+    /// - Rule: R86 (flags: RENAME_WHITEOUT → EINVAL from `ovl_rename`; RENAME_NOREPLACE → EEXIST and
+    ///   RENAME_EXCHANGE → ENOENT from the VFS; RENAME_EXCHANGE works, both sides copied up),
+    ///   R47 (a merged or lower directory on either side gives EXDEV unless redirect_dir=on, before
+    ///   anything is copied up), R34 (a non-empty merged target gives ENOTEMPTY, lower entries
+    ///   counted), R48/R49 (with redirect_dir=on a directory is copied up without its contents and
+    ///   gets a relative or absolute `X.redirect`), R52 (a pure-upper directory moved into a merged
+    ///   parent becomes opaque), R53 (a non-directory is copied up and renamed, no redirect; a
+    ///   whiteout stays at the old name when a lower still has it), R46 (a cross-directory move of
+    ///   an object with an origin marks the new parent impure).
+    ///   A terminal `/` on either name (R84) gives ENOTDIR unless that name is a directory.
+    mutating func rename(_ named: RelPath, _ namedTo: RelPath, flags: [RenameFlag]) -> Outcome {
+        let from = named.withoutTrailingSlash, to = namedTo.withoutTrailingSlash
+        let exchange = flags.contains(.exchange)
+        // do_renameat2: EXCHANGE excludes the other two flags.
+        if exchange, flags.contains(.noreplace) || flags.contains(.whiteout) { return .failed(.EINVAL) }
         guard let fromParent = from.parent, let toParent = to.parent else { return .failed(.EBUSY) }
         let src: Resolution
         switch lookup(from) {
         case .failure(let e): return .failed(e)
         case .success(let r): src = r
         }
-        guard case .success(let dstParent) = lookup(toParent) else { return .failed(.ENOENT) }
-        guard dstParent.node.kind.isDir else { return .failed(.ENOTDIR) }
-        // The VFS order (fs/namei.c:do_renameat2, vfs_rename): NOREPLACE over an existing name,
-        // source an ancestor of the target (EINVAL), target an ancestor of the source
-        // (ENOTEMPTY), the same object (0), type mismatch (may_delete); then overlayfs
-        // (dir.c:ovl_rename): EXDEV for a dir it cannot move before ENOTEMPTY for a non-empty target.
+        switch lookup(toParent) {
+        case .failure(let e): return .failed(e)
+        case .success(let p) where !p.node.kind.isDir: return .failed(.ENOTDIR)
+        case .success: break
+        }
         var target: Resolution?
-        if case .success(let t) = lookup(to) {
-            if flags.contains(.noreplace) { return .failed(.EEXIST) }
-            target = t
+        switch lookup(to) {
+        case .success(let t): target = t
+        case .failure(.ENOENT): break
+        case .failure(let e): return .failed(e)
         }
-        if to.hasPrefix(from) && to != from { return .failed(.EINVAL) }
-        if from.hasPrefix(to) && to != from { return .failed(.ENOTEMPTY) }
+        if flags.contains(.noreplace), target != nil { return .failed(.EEXIST) }
+        if exchange {
+            guard let t = target else { return .failed(.ENOENT) }
+            if !t.node.kind.isDir && namedTo.trailingSlash { return .failed(.ENOTDIR) }
+        }
+        // do_renameat2: "unless the source is a directory trailing slashes give -ENOTDIR".
+        if !src.node.kind.isDir && (named.trailingSlash || (!exchange && namedTo.trailingSlash)) {
+            return .failed(.ENOTDIR)
+        }
+        // lock_rename's trap: the source may not be an ancestor of the target, nor the reverse.
+        if to.hasPrefix(from), to != from { return .failed(.EINVAL) }
+        if from.hasPrefix(to), to != from { return .failed(exchange ? .EINVAL : .ENOTEMPTY) }
         if from == to { return .ok(.none) }
-        if let t = target {
-            if src.node.kind.isDir && !t.node.kind.isDir { return .failed(.ENOTDIR) }
-            if !src.node.kind.isDir && t.node.kind.isDir { return .failed(.EISDIR) }
-        }
-        let srcIsMovableDir = src.node.kind.isDir && !src.lowers.isEmpty
-        if srcIsMovableDir && options.redirect != .on { return .failed(.EXDEV) }
-        // Only an exchanged target must be movable (`!overwrite && !ovl_can_move(new)`); a
-        // replaced lower directory is checked for emptiness and covered instead.
-        if flags.contains(.exchange), let t = target, t.node.kind.isDir, !t.lowers.isEmpty, options.redirect != .on {
-            return .failed(.EXDEV)
-        }
-        // dir.c:ovl_rename checks a non-empty target itself unless it is pure upper
-        // (ovl_pure_upper); then only the upper fs refuses, after the copy-ups and the source's
-        // redirect or opaque xattr were written: xfs_rename gives EEXIST, ext4 ENOTEMPTY.
-        var upperFSRefusal: ModelErrno?
-        if let t = target, t.node.kind.isDir, !mergedChildren(to, of: t).isEmpty {
-            guard isPureUpperDir(to, t) else { return .failed(.ENOTEMPTY) }
-            upperFSRefusal = environment.upperFS == "xfs" ? .EEXIST : .ENOTEMPTY
+        let srcIsDir = src.node.kind.isDir
+        if let t = target, !exchange {
+            if srcIsDir && !t.node.kind.isDir { return .failed(.ENOTDIR) }
+            if !srcIsDir && t.node.kind.isDir { return .failed(.EISDIR) }
         }
 
-        copyUp(fromParent)
+        // dir.c:ovl_rename from here on.
+        if flags.contains(.whiteout) { return .failed(.EINVAL) }
+        // ovl_can_move: a merged or lower directory needs redirect_dir=on (R47).
+        let srcMovesLower = srcIsDir && !src.lowers.isEmpty
+        let dstMovesLower = exchange && target.map { $0.node.kind.isDir && !$0.lowers.isEmpty } ?? false
+        if (srcMovesLower || dstMovesLower) && options.redirect != .on { return .failed(.EXDEV) }
+        if !exchange, let t = target, t.node.kind.isDir, !t.lowers.isEmpty, !mergedChildren(to, of: t).isEmpty {
+            return .failed(.ENOTEMPTY)
+        }
+        let leaveWhiteout = !exchange && lowerPositive(from)
+
+        copyUp(from)
         copyUp(toParent)
-        // dir.c:ovl_rename checks ovl_type_merge(new->d_parent) after copying the parents up.
-        let dstParentNowMerged = (try? lookup(toParent).get())?.isMergedDir ?? dstParent.isMergedDir
-        var redirect: String?
-        if srcIsMovableDir {
-            // R49: relative within one parent, absolute (the old merged path) across parents.
-            let existing = upper?[from]?.xattrs[prefix + "redirect"]
-            if fromParent == toParent {
-                redirect = existing ?? from.name
-            } else {
-                redirect = existing.flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/" + absoluteLowerPath(from)
+        if exchange { copyUp(to) }
+        if fromParent != toParent {
+            // ovl_type_origin, evaluated after the copy-up: a lower file that was just copied up
+            // has its origin now, so its new parent is marked impure too.
+            if hasOrigin(from) { markImpure(toParent) }
+            if exchange, hasOrigin(to) { markImpure(fromParent) }
+        }
+        let samedir = fromParent == toParent
+        let srcRedirect = srcMovesLower ? redirectValue(from, samedir: samedir) : nil
+        let dstRedirect = dstMovesLower ? redirectValue(to, samedir: samedir) : nil
+        // ovl_get_redirect: an absolute redirect longer than redirect_max "falls back to
+        // userspace move" (R49, R85b), after the copy-ups above.
+        for r in [srcRedirect, dstRedirect] {
+            if let r, r.utf8.count > Self.redirectMax { return .failed(.EXDEV) }
+        }
+        // ovl_type_merge of the other side's parent, after its copy-up (R52).
+        let srcOpaque = srcIsDir && !srcMovesLower && !isOpaque(from) && isMerge(toParent)
+        let dstOpaque = exchange && target?.node.kind.isDir == true && !dstMovesLower && !isOpaque(to) && isMerge(fromParent)
+        // The xattrs go on the upper objects before the real rename, so they stay even when the
+        // upper fs then refuses it.
+        if let srcRedirect { setPrivateXattr(from, "redirect", srcRedirect) }
+        if srcOpaque { setPrivateXattr(from, "opaque", "y") }
+        if let dstRedirect { setPrivateXattr(to, "redirect", dstRedirect) }
+        if dstOpaque { setPrivateXattr(to, "opaque", "y") }
+        if !exchange, let t = target, t.node.kind.isDir, t.lowers.isEmpty, !(upper?.children(of: to).isEmpty ?? true) {
+            // A non-empty pure-upper target: the upper fs refuses the rename itself — xfs with
+            // EEXIST (xfs_rename), ext4 with ENOTEMPTY; ext4 has then already put the whiteout in
+            // and resets the old entry (ext4_resetent), which sets the old parent's mtime.
+            if leaveWhiteout && environment.upperFS != "xfs" { touchDir(fromParent) }
+            return .failed(environment.upperFS == "xfs" ? .EEXIST : .ENOTEMPTY)
+        }
+
+        if exchange {
+            upper?.swapTrees(from, to)
+            if !samedir, environment.upperFS != "ext4" {
+                // The upper fs rewrites '..' of an exchanged directory; xfs (xfs_cross_rename) then
+                // also sets that directory's mtime, ext4 does not (seen on 6.12).
+                for p in [from, to] where upper?[p]?.kind.isDir == true { upper?[p]?.mtime = nil }
             }
-            copyUp(from)
-        } else if !src.node.kind.isDir {
-            copyUp(from)
-        }
-        let becomesOpaque = src.node.kind.isDir && !srcIsMovableDir && dstParentNowMerged
-            && upper?[from]?.xattrs[prefix + "opaque"] == nil
-        let leaveWhiteout = lowerPositive(from)
-        if let refusal = upperFSRefusal {
-            // In code order: the impure marker on the new parent, then the source's xattrs.
-            if fromParent != toParent, upper?[from]?.xattrs[prefix + "origin"] != nil || srcIsMovableDir {
-                markImpure(toParent)
-            }
-            if let redirect { setPrivateXattr(from, "redirect", redirect) }
-            if becomesOpaque { setPrivateXattr(from, "opaque", "y") }
-            // ext4_rename with RENAME_WHITEOUT puts the old entry back on failure
-            // (ext4_resetent → ext4_setent), which stamps the old parent's mtime.
-            if leaveWhiteout, environment.upperFS == "ext4" { touchDir(fromParent) }
-            return .failed(refusal)
-        }
-        // Onto a whiteout a directory (or a source a lower still has) is swapped in with
-        // RENAME_EXCHANGE (dir.c:ovl_rename). xfs_cross_rename stamps a directory whose ".."
-        // changes with a new mtime; ext4 and plain renames keep it.
-        let exchangedDirMoves = src.node.kind.isDir && fromParent != toParent && upper?[to]?.kind == .whiteout
-            && environment.upperFS == "xfs"
-        let targetLowerPositive = target != nil && lowerPositive(to)
-        upper?.removeTree(to)
-        upper?.moveTree(from, to: to)
-        if exchangedDirMoves { upper?[to]?.mtime = nil }
-        if let redirect { setPrivateXattr(to, "redirect", redirect) }
-        if becomesOpaque { setPrivateXattr(to, "opaque", "y") }
-        if targetLowerPositive, src.node.kind.isDir, !srcIsMovableDir {
-            setPrivateXattr(to, "opaque", "y")
-        }
-        if leaveWhiteout { upper?[from] = Node(kind: .whiteout, perm: 0, mtime: nil) }
-        // dir.c:ovl_rename marks the new parent impure when the moved object has an origin —
-        // read after its copy-up, which gives a lower-only object one (R45, R46).
-        if fromParent != toParent, upper?[to]?.xattrs[prefix + "origin"] != nil || srcIsMovableDir {
-            markImpure(toParent)
+        } else {
+            upper?.removeTree(to)
+            upper?.moveTree(from, to: to)
+            if leaveWhiteout { upper?[from] = Node(kind: .whiteout, perm: 0, mtime: nil) }
         }
         touchDir(fromParent)
         touchDir(toParent)
         return .ok(.none)
     }
 
-    /// The path a merged directory's lowers are found under, for an absolute redirect (R49):
-    /// each ancestor contributes its own redirect if it has one.
-    mutating func absoluteLowerPath(_ path: RelPath) -> String {
-        guard case .success(let r) = lookup(path), let first = r.lowers.first else { return path.description }
-        return first.path.description
+    /// The redirect a directory gets when it moves (`dir.c:ovl_set_redirect`, R49): an existing one
+    /// is kept unless the move crosses parents and it is relative; a same-parent move stores the
+    /// old name; a cross-parent move stores `/` + the old path, built by `ovl_get_redirect` from
+    /// the leaf up, each ancestor contributing its own redirect and an absolute one ending the walk.
+    mutating func redirectValue(_ path: RelPath, samedir: Bool) -> String {
+        if let existing = upper?[path]?.xattrs[prefix + "redirect"], samedir || existing.hasPrefix("/") {
+            return existing
+        }
+        if samedir { return path.name }
+        var parts: [String] = []
+        var node: RelPath? = path
+        while let p = node, !p.isRoot {
+            let part = upper?[p]?.xattrs[prefix + "redirect"] ?? p.name
+            if part.hasPrefix("/") { return part + "/" + parts.reversed().joined(separator: "/") }
+            parts.append(part)
+            node = p.parent
+        }
+        return "/" + parts.reversed().joined(separator: "/")
+    }
+
+    /// The module parameter `redirect_max` (`dir.c:ovl_redirect_max`, 256 unless changed at load).
+    static let redirectMax = 256
+
+    /// `ovl_type_origin`: the object is in the upper layer and was copied up from (or merges) a lower.
+    func hasOrigin(_ path: RelPath) -> Bool {
+        upper?[path]?.xattrs[prefix + "origin"] != nil
+    }
+
+    /// `ovl_dentry_is_opaque` of an upper directory.
+    func isOpaque(_ path: RelPath) -> Bool {
+        upper?[path]?.xattrs[prefix + "opaque"] == "y"
+    }
+
+    /// `ovl_type_merge`: a directory with an upper and a lower, or two lowers.
+    mutating func isMerge(_ dir: RelPath) -> Bool {
+        (try? lookup(dir).get())?.isMergedDir ?? false
+    }
+}
+
+extension Layer {
+    /// Swaps the subtrees at `a` and `b` (RENAME_EXCHANGE in the upper layer).
+    mutating func swapTrees(_ a: RelPath, _ b: RelPath) {
+        let underA = entries.filter { $0.key.hasPrefix(a) }
+        let underB = entries.filter { $0.key.hasPrefix(b) }
+        for key in underA.keys { entries[key] = nil }
+        for key in underB.keys { entries[key] = nil }
+        for (key, node) in underA { entries[key.replacingPrefix(a, with: b)] = node }
+        for (key, node) in underB { entries[key.replacingPrefix(b, with: a)] = node }
     }
 }

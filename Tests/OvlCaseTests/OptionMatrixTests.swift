@@ -1,0 +1,75 @@
+import OvlModel
+import Testing
+@testable import OvlCase
+
+private let head = "description: d\nrules: [R11]\noptions: [xino=off]\n"
+private let lower = "layers:\n  lower:\n    - a: x\n"
+
+/// The rendered error for `yaml`, or a marker when it parsed.
+private func render(_ yaml: String) -> String {
+    do {
+        _ = try CaseParser.parse(yaml: yaml, file: "m.yaml")
+        return "<parsed>"
+    } catch {
+        return error.description
+    }
+}
+
+@Suite struct OptionMatrixTests {
+    @Test func expandsEveryCombinationInOrder() throws {
+        let yaml = head + "matrix:\n  redirect_dir: [on, unset]\n  userxattr: [set, unset]\n  index: [off]\n" + lower
+        let c = try CaseParser.parse(yaml: yaml, file: "cases/mount/9-m.yaml")
+        let variants = c.expanded()
+        #expect(variants.map(\.id) == [
+            "mount/9-m{redirect_dir=on,userxattr=set,index=off}",
+            "mount/9-m{redirect_dir=on,userxattr=unset,index=off}",
+            "mount/9-m{redirect_dir=unset,userxattr=set,index=off}",
+            "mount/9-m{redirect_dir=unset,userxattr=unset,index=off}",
+        ])
+        #expect(variants[0].scenario.options.map(\.description) == ["xino=off", "redirect_dir=on", "userxattr", "index=off"])
+        #expect(variants[3].scenario.options.map(\.description) == ["xino=off", "index=off"])
+        #expect(variants.allSatisfy { $0.matrix.isEmpty && $0.scenario.lowers == c.scenario.lowers })
+    }
+
+    @Test func aPlainCaseExpandsToItself() throws {
+        let c = try CaseParser.parse(yaml: head + lower, file: "p.yaml")
+        #expect(c.expanded() == [c])
+    }
+
+    @Test func badValue() {
+        #expect(render(head + "matrix:\n  redirect_dir: [on, sideways]\n" + lower) == """
+        m.yaml:5:22: error: bad value 'sideways' for matrix option 'redirect_dir'; expected one of: off, follow, nofollow, on, unset
+          redirect_dir: [on, sideways]
+                             ^
+        """)
+    }
+
+    @Test func flagTakesSetOrUnset() {
+        #expect(render(head + "matrix:\n  volatile: [on]\n" + lower).hasPrefix(
+            "m.yaml:5:14: error: bad value 'on' for matrix option 'volatile'; expected one of: set, unset"))
+    }
+
+    @Test func optionInBothPlaces() {
+        #expect(render(head + "matrix:\n  xino: [on]\n" + lower).hasPrefix(
+            "m.yaml:5:3: error: mount option 'xino' is both in 'options' and in 'matrix'"))
+    }
+
+    @Test func unknownOptionAndEmptyLists() {
+        #expect(render(head + "matrix:\n  redirect: [on]\n" + lower).hasPrefix("m.yaml:5:3: error: unknown mount option 'redirect'"))
+        #expect(render(head + "matrix:\n  index: []\n" + lower).hasPrefix("m.yaml:5:10: error: matrix option 'index' needs at least one value"))
+        #expect(render(head + "matrix:\n  index: [on, on]\n" + lower).hasPrefix("m.yaml:5:15: error: value 'on' is listed twice"))
+    }
+}
+
+@Suite struct NestedLayerTests {
+    @Test func aLayerInsideAnother() throws {
+        let c = try CaseParser.parse(yaml: "description: d\nrules: [R7]\nlayers:\n  lower:\n    - a/b/f: x\n    - \"@0/a\"\n", file: "n.yaml")
+        #expect(c.scenario.nestedLowers == [NestedLayer(layer: 1, host: 0, path: RelPath(components: ["a"]))])
+        #expect(c.scenario.lowers[1].entries.keys.map(\.description).sorted() == ["b", "b/f"])
+    }
+
+    @Test func aReferenceMustNameADirOfAnotherLayer() {
+        #expect(render("description: d\nrules: [R7]\nlayers:\n  lower:\n    - a/f: x\n    - \"@0/a/f\"\n").hasPrefix(
+            "m.yaml:6:7: error: '@0/a/f' should name a dir of another listed lower layer"))
+    }
+}
