@@ -174,10 +174,15 @@ extension OverlayModel {
         case .success(let (p, r)):
             guard r.node.kind.isDir else { return .failed(.ENOTDIR) }
             var out: [String: DirentView] = [:]
-            let children = mergedChildren(p, of: r)
-            for (name, type) in listing(p, of: r) {
+            let native = !recalculatesUpperDino(p, of: r)
+            let names = listing(p, of: r)
+            var probe = self
+            let children = probe.mergedChildren(p, of: r)
+            for (name, type) in names {
                 // A name readdir lists that lookup does not find (a passed-through whiteout) has no predicted ino.
-                out[name] = DirentView(type: type, ino: children[name].map { direntIno(p.appending(name), $0) })
+                out[name] = DirentView(type: type, ino: children[name].map {
+                    direntIno(p.appending(name), $0, nativeUpper: native && upper?[p.appending(name)] != nil)
+                })
             }
             return .ok(.dirents(out))
         }

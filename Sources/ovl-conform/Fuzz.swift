@@ -12,6 +12,8 @@ struct Fuzz: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run generated scenarios against the model; shrink every difference to a case file.")
 
+    @OptionGroup var guest: GuestOptions
+
     @Option(help: "Seed (default: random, printed); the same seed gives the same sequences.")
     var seed: UInt64?
 
@@ -30,9 +32,6 @@ struct Fuzz: ParsableCommand {
     @Option(help: "Folder for the shrunk reproducers (default: <results>/reproducers).")
     var out: String?
 
-    @Option(name: .customLong("fs"), help: "Filesystem configurations: ext4, xfs, ext4/xfs, xfs/ext4. Repeatable.")
-    var filesystems: [String] = []
-
     @Flag(help: "Write the sequences as case files into --out (default: fuzz-cases/) and stop; no guest.")
     var emit = false
 
@@ -41,18 +40,6 @@ struct Fuzz: ParsableCommand {
 
     @Option(help: "Shrink at most this many failing sequences (one per kind of difference).")
     var shrink: Int = 6
-
-    @Option(help: "A folder holding fs/overlayfs (default: the Debian source).")
-    var moduleSrc: String?
-
-    @Option(help: "Debian 6.12.N kernel version to boot.")
-    var kernel: String?
-
-    @Option(help: "Results folder (default: results/fuzz-<time>).")
-    var results: String?
-
-    @Option(help: "Seconds without guest progress before a hang is declared.")
-    var stepTimeout: Double = 60
 
     func validate() throws {
         if count == nil && time == nil && !emit { throw ValidationError("give --count N or --time D") }
@@ -91,23 +78,22 @@ struct Fuzz: ParsableCommand {
         let generator = ScenarioGenerator(maxSteps: steps, options: try fixedOptions())
         if emit { return try emitCases(generator, seed: seed) }
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
-        let resultsDir = URL(fileURLWithPath: results ?? "results/fuzz-\(stamp)").standardizedFileURL.path
-        let configs = try Run.parseConfigs(filesystems)
+        let resultsDir = URL(fileURLWithPath: guest.results ?? "results/fuzz-\(stamp)").standardizedFileURL.path
+        let configs = try guest.configs()
         print("ovl-conform fuzz: seed \(seed) (rerun with --seed \(seed)), up to \(steps) steps per sequence")
         let campaign = FuzzCampaign(
             generator: generator, seed: seed, count: count,
             seconds: try seconds(), batchSize: batch, configs: configs, shrinkLimit: shrink, shrinkRounds: 12,
             outDir: out ?? resultsDir + "/reproducers"
         ) { jobs, label in
-            Suite(jobs: jobs, moduleSource: moduleSrc, kernelVersion: kernel, resultsDir: resultsDir + "/" + label,
-                  stallTimeout: stepTimeout, reporter: ProgressReporter(verbose: false))
+            guest.suite(jobs, resultsDir: resultsDir + "/" + label, reporter: ProgressReporter(verbose: false))
         }
         let report: FuzzCampaign.Report
         do {
             report = try campaign.run()
         } catch let e as HarnessError {
             FileHandle.standardError.write(Data("ovl-conform: error: \(e.message)\n".utf8))
-            throw ExitCode(e.kind == .untestable ? ExitStatus.untestable.rawValue : ExitStatus.broken.rawValue)
+            throw ExitCode(ExitStatus.of(e).rawValue)
         }
         print(String(format: "fuzz: seed %llu, %d sequences, %d steps, %d jobs, %d differences of %d kinds, %d shrunk cases, %.0fs",
                      seed, report.sequences, report.steps, report.jobs, report.differences, report.kinds,

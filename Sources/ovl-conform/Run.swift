@@ -12,32 +12,13 @@ struct Run: ParsableCommand {
     @Argument(help: "Case files or folders (default: cases/).")
     var paths: [String] = []
 
-    @Option(help: "A folder holding fs/overlayfs (a kernel tree or an extracted copy); default: the Debian source.")
-    var moduleSrc: String?
-
-    @Option(help: "Debian 6.12.N kernel version to boot (default: the newest available).")
-    var kernel: String?
-
-    @Option(help: "Boot a built kernel tree (arch/x86/boot/bzImage, its modules; overlay built in or fs/overlayfs/overlay.ko) instead of a Debian kernel.")
-    var kernelTree: String?
-
-    @Option(name: .customLong("fs"), help: "Filesystem configurations: ext4, xfs, ext4/xfs, xfs/ext4 (lower/upper). Repeatable.")
-    var filesystems: [String] = []
+    @OptionGroup var guest: GuestOptions
 
     @Option(help: "Write JUnit XML here.")
     var junit: String?
 
     @Option(help: "Write TAP 14 here.")
     var tap: String?
-
-    @Option(help: "Results folder (default: results/<time>).")
-    var results: String?
-
-    @Option(help: "Seconds without guest progress (a record after the mount and after every step) before a hang is declared.")
-    var stepTimeout: Double = 60
-
-    @Option(help: "Guests to run in parallel (one vCPU each); the jobs are dealt out among them.")
-    var jobs: Int = 1
 
     @Option(help: "Run only slice I of N of the (case x configuration) job list, e.g. 2/4 (for CI matrices).")
     var shard: String?
@@ -48,33 +29,15 @@ struct Run: ParsableCommand {
     @Flag(help: "Print every verdict, not only failures.")
     var verbose = false
 
-    func configs() throws -> [FSConfig] { try Run.parseConfigs(filesystems) }
-
-    /// `--fs` values as configurations; none given means all four.
-    static func parseConfigs(_ filesystems: [String]) throws -> [FSConfig] {
-        if filesystems.isEmpty { return FSConfig.matrix }
-        return try filesystems.map { text in
-            let parts = text.split(separator: "/").map(String.init)
-            guard (1...2).contains(parts.count), parts.allSatisfy({ ["ext4", "xfs"].contains($0) }) else {
-                throw ValidationError("bad --fs '\(text)'; expected one of: ext4, xfs, ext4/xfs, xfs/ext4")
-            }
-            return FSConfig(lower: parts[0], upper: parts.last ?? parts[0])
-        }
-    }
-
     func run() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-        if kernelTree != nil, moduleSrc != nil || kernel != nil {
-            throw ValidationError("--kernel-tree boots the tree's own kernel and overlay; it excludes --module-src and --kernel")
-        }
-        var selected = JobList.all(cases: try loadCases(paths), configs: try configs())
+        var selected = JobList.all(cases: try loadCases(paths), configs: try guest.configs())
         if let shard {
             do { selected = JobList.slice(selected, shard: try Shard(parsing: shard)) } catch { throw ValidationError(error.description) }
         }
-        var dir = results
+        var dir = guest.results
         if rerunFailed {
             do {
-                let previous = try results ?? ResultsFolder.latest(under: "results")
+                let previous = try guest.results ?? ResultsFolder.latest(under: "results")
                 selected = JobList.only(selected, named: try ResultsFolder.failedJobs(in: previous))
                 say("ovl-conform: re-running \(selected.count) failed jobs of \(previous)")
             } catch {
@@ -84,8 +47,7 @@ struct Run: ParsableCommand {
             if selected.isEmpty { throw ExitCode(ExitStatus.success.rawValue) }
         }
         let resultsDir = URL(fileURLWithPath: dir ?? Self.freshResultsFolder()).standardizedFileURL.path
-        let suite = Suite(jobs: selected, moduleSource: moduleSrc, kernelVersion: kernel, kernelTree: kernelTree, resultsDir: resultsDir,
-                          stallTimeout: stepTimeout, guests: jobs, reporter: ProgressReporter(verbose: verbose))
+        let suite = guest.suite(selected, resultsDir: resultsDir, reporter: ProgressReporter(verbose: verbose))
         let summary: RunSummary
         do {
             summary = try suite.run()
@@ -106,8 +68,8 @@ struct Run: ParsableCommand {
 
     /// The options of this run, for the JUnit properties.
     func options() -> [String: String] {
-        var o = ["fs": (try? configs())?.map(\.description).joined(separator: " ") ?? "",
-                 "step_timeout": String(stepTimeout), "jobs": String(jobs)]
+        var o = ["fs": (try? guest.configs())?.map(\.description).joined(separator: " ") ?? "",
+                 "step_timeout": String(guest.stepTimeout), "jobs": String(guest.jobs)]
         if let shard { o["shard"] = shard }
         if rerunFailed { o["rerun_failed"] = "true" }
         return o

@@ -103,7 +103,8 @@ extension OverlayModel {
         case .failure(let e): return .failed(e)
         case .success(let r): source = r
         }
-        if source.node.kind.isDir { return .failed(.EPERM) }
+        // fs/namei.c:do_linkat: the new name's parent and its existence (filename_create)
+        // are checked before vfs_link refuses a directory.
         guard let parent = new.parent else { return .failed(.EEXIST) }
         switch lookup(parent) {
         case .failure(let e): return .failed(e)
@@ -111,6 +112,7 @@ extension OverlayModel {
         default: break
         }
         if case .success = lookup(new) { return .failed(.EEXIST) }
+        if source.node.kind.isDir { return .failed(.EPERM) }
         copyUp(old)
         copyUp(parent)
         _ = upperRef(old)

@@ -90,8 +90,14 @@ extension OverlayModel {
     /// rewrite d_ino to st_ino. Otherwise `ovl_cache_update` returns early ("if
     /// (!ovl_same_dev(ofs) ...) goto out") and d_ino is the raw ino of the topmost real object:
     /// for a copied-up non-directory the *upper* ino while st_ino is the origin's (settled on 6.12).
-    mutating func direntIno(_ path: RelPath, _ r: Resolution) -> InoValue {
-        if allOnOneFS || xinoBits > 0 { return inodeNumbers(path, r).0 }
+    ///
+    /// With samefs and no xino an upper entry keeps its native d_ino — the upper inode — unless
+    /// its directory is impure (`readdir.c:ovl_calc_d_ino`, `nativeUpper`): a merged directory
+    /// whose upper has no origin yet then shows its upper ino in d_ino and its lower ino in st_ino.
+    mutating func direntIno(_ path: RelPath, _ r: Resolution, nativeUpper: Bool = false) -> InoValue {
+        if xinoBits > 0 { return inodeNumbers(path, r).0 }
+        if allOnOneFS, nativeUpper, r.inUpper { return .real(upperRef(path), fsid: 0, xinoBits: 0) }
+        if allOnOneFS { return inodeNumbers(path, r).0 }
         if r.inUpper { return .real(upperRef(path), fsid: 0, xinoBits: 0) }
         guard let l = r.lowers.first else { return .real(upperRef(path), fsid: 0, xinoBits: 0) }
         return .real(lowerRef(l.layer, l.path), fsid: 0, xinoBits: 0)

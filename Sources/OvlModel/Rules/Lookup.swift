@@ -159,10 +159,17 @@ extension OverlayModel {
         var names = Set<String>()
         if dir.inUpper, let u = upper { names.formUnion(u.children(of: path)) }
         for (layer, lp) in dir.lowers { names.formUnion(lowers[layer].children(of: lp)) }
+        // readdir looks entries up through the overlay (with ovl_lookup's side effects, such as
+        // ovl_fix_origin) only where it recalculates d_ino (`readdir.c:ovl_calc_d_ino`): every
+        // entry with xino, upper entries of an impure directory. Other names come from reading
+        // the real directories, which changes nothing.
+        let recalculatesUpper = recalculatesUpperDino(path, of: dir)
         var out: [String: FileType] = [:]
         for name in names {
             let child = path.appending(name)
-            switch lookup(child) {
+            var probe = self
+            let found = xinoBits > 0 || (recalculatesUpper && upper?[child] != nil) ? lookup(child) : probe.lookup(child)
+            switch found {
             case .success(let r): out[name] = r.node.kind.fileType
             case .failure(.ENOENT):
                 if listsXwhiteout(name, in: path, of: dir) { out[name] = .file }
@@ -208,6 +215,12 @@ extension OverlayModel {
         let dirMarked = dir.lowers.contains { $0.layer < lowers.count - 1 && lowers[$0.layer][$0.path]?.xattrs[prefix + "opaque"] == "x" }
         let checked = layer.map { xwhiteoutLayers.contains($0) } ?? false
         return !(checked && dirMarked)
+    }
+
+    /// True when readdir of `path` recalculates the d_ino of upper entries by looking them up:
+    /// the directory is impure (`readdir.c:ovl_calc_d_ino`); decided before any entry is read.
+    func recalculatesUpperDino(_ path: RelPath, of dir: Resolution) -> Bool {
+        dir.inUpper && upper?[path]?.xattrs[prefix + "impure"] == "y"
     }
 
     /// The merged listing of directory `path`: name → resolution (R25: a set; whiteouts hidden).

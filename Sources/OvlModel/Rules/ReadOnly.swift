@@ -39,6 +39,11 @@ extension OverlayModel {
         case .chown(let p, _, _), .utimes(let p, _), .setxattr(let p, _, _), .removexattr(let p, _),
              .openTmpfile(let p), .chattr(let p, _, _):
             if case .failure(let e) = lookup(p) { return .failed(e) }
+        case .link(let old, let new):
+            // do_linkat: the old name, then filename_create's EEXIST, before write access.
+            if case .failure(let e) = lookup(old) { return .failed(e) }
+            if let e = parentError(new) { return .failed(e) }
+            if case .success = lookup(new) { return .failed(.EEXIST) }
         case .unlink(let p), .rmdir(let p):
             if let e = parentError(p) { return .failed(e) }
         case .rename(let a, let b, _):
