@@ -7,16 +7,18 @@ public struct LayerFolders: Sendable, Equatable {
     public var lowers: [String]
     public var upper: String?
     public var work: String?
+    /// The private xattr prefix (`user.overlay.` for layers of a userxattr mount).
+    public var prefix: String
 
-    public init(lowers: [String], upper: String?, work: String?) {
-        self.lowers = lowers; self.upper = upper; self.work = work
+    public init(lowers: [String], upper: String?, work: String?, prefix: String = "trusted.overlay.") {
+        self.lowers = lowers; self.upper = upper; self.work = work; self.prefix = prefix
     }
 
     /// Reads every folder. A workdir that has no `index/` or `work/` yet reads as empty.
     public func read() throws(SysError) -> LayerSet {
         var ls: [Layer] = []
         for dir in lowers { ls.append(try LayerReader.read(dir)) }
-        var set = LayerSet(lowers: ls, upper: try upper.map { (u) throws(SysError) in try LayerReader.read(u) })
+        var set = LayerSet(lowers: ls, upper: try upper.map { (u) throws(SysError) in try LayerReader.read(u) }, prefix: prefix)
         if let work { set.workdir = try LayerReader.read(work) }
         return set
     }

@@ -10,11 +10,13 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var steps: [Operation]
     /// Identity assertions the case makes between stat steps (`same_inode_as`, `other_inode_than`).
     public var inodeChecks: [InodeCheck]
+    /// What the layer checker must report on the layers as given (`fsck:`), if the case says.
+    public var fsck: FsckCheck?
 
     public init(lowers: [Layer], upper: Layer?, options: [MountOption], steps: [Operation],
-                inodeChecks: [InodeCheck] = []) {
+                inodeChecks: [InodeCheck] = [], fsck: FsckCheck? = nil) {
         self.lowers = lowers; self.upper = upper; self.options = options; self.steps = steps
-        self.inodeChecks = inodeChecks
+        self.inodeChecks = inodeChecks; self.fsck = fsck
     }
 }
 

@@ -4,7 +4,8 @@ import OvlModel
 public enum Checker {
     /// Runs the model over `job` and lists every difference from `observed`.
     public static func check(job: Job, defaults: ModuleDefaults, observed: Observations) -> [Difference] {
-        var model = OverlayModel(scenario: job.scenario,
+        // With `fsck: {fix: true}` the overlay is mounted on the layers fsck repaired.
+        var model = OverlayModel(scenario: job.scenario.asMounted,
                                  environment: Environment(defaults: defaults, samefs: job.config.samefs, fs: job.config))
         var diffs: [Difference] = []
         let predictedMount = model.mount()
@@ -53,6 +54,7 @@ public enum Checker {
         } else if observed.error == nil {
             diffs.append(Difference(step: nil, subject: "state dump", expected: "a dump", observed: "nothing recorded"))
         }
+        diffs += FsckJudge.compare(job.scenario, after: LayerSet(model: model), observed)
         return diffs
     }
 
