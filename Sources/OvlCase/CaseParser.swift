@@ -60,7 +60,7 @@ import Yams
 /// Every problem is a ``CaseError`` located at the offending node, with the source line and
 /// a caret; unknown keys, steps, types and values list the valid alternatives.
 public enum CaseParser {
-    static let topKeys = ["description", "rules", "groups", "options", "layers", "steps"]
+    static let topKeys = ["description", "rules", "groups", "options", "layers", "steps", "fsck"]
 
     /// Parses the text of a case file. `file` is used for locations and the case id.
     public static func parse(yaml: String, file: String) throws(CaseError) -> Case {
@@ -170,10 +170,32 @@ public enum CaseParser {
             }
         }
 
+        let fsck = try fields["fsck"].map { (node) throws(CaseError) in try parseFsck(node, reader: reader) }
+        if let fsck, !fsck.fix, let stepsNode = fields["steps"], !steps.isEmpty {
+            throw reader.error("a case whose layers fsck does not repair (fix: false) is only checked, never mounted: it takes no steps", at: stepsNode)
+        }
         let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
-                                inodeChecks: inodeChecks)
+                                inodeChecks: inodeChecks, fsck: fsck)
         return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
                     groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root))
+    }
+
+    /// `fsck: {expect: [R33, …], fix: true}`: the rules the layer checker reports on the layers as
+    /// given (each one a ``OvlModel/ProblemClass/rule``), and whether to mount the repaired layers.
+    static func parseFsck(_ node: YNode, reader: NodeReader) throws(CaseError) -> FsckCheck {
+        let fields = try reader.fields(node, allowed: ["expect", "fix"])
+        let expectNode = try fields.required("expect")
+        let known = ProblemClass.allCases.map(\.rule)
+        var expect: [String] = []
+        for item in try reader.sequence(expectNode) {
+            let rule = try reader.text(item)
+            guard known.contains(rule) else {
+                throw reader.error("fsck checks no rule '\(rule)'; expected one of: \(known.joined(separator: ", "))", at: item)
+            }
+            expect.append(rule)
+        }
+        guard !expect.isEmpty else { throw reader.error("'expect' needs at least one rule, like R33", at: expectNode) }
+        return FsckCheck(expect: expect, fix: try fields["fix"].map { (n) throws(CaseError) in try reader.bool(n) } ?? false)
     }
 
     static func isRuleName(_ text: String) -> Bool {

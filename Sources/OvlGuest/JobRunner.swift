@@ -42,6 +42,11 @@ struct JobRunner {
         if let check = job.scenario.fsck {
             let report = try folders.check(fix: check.fix)
             writer.write(.fsck(job: job.index, stage: .given, FsckObservation(found: report.found, left: report.left)))
+            // Damage fsck leaves is for a person to decide: such a case only checks (``Scenario/checksOnly``).
+            if job.scenario.checksOnly {
+                writer.write(.fsck(job: job.index, stage: .after, FsckObservation(found: report.left, left: report.left)))
+                return
+            }
         }
         try recordLayerInodes()
         let mounted = mount()

@@ -7,6 +7,7 @@ public enum Checker {
         // With `fsck: {fix: true}` the overlay is mounted on the layers fsck repaired.
         var model = OverlayModel(scenario: job.scenario.asMounted,
                                  environment: Environment(defaults: defaults, samefs: job.config.samefs, fs: job.config))
+        if job.scenario.checksOnly { return FsckJudge.compare(job.scenario, after: LayerSet(model: model), observed) }
         var diffs: [Difference] = []
         let predictedMount = model.mount()
         if let m = observed.mount {

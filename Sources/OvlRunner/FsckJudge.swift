@@ -18,7 +18,7 @@ enum FsckJudge {
         }
         if let o = observed.fsck[.after] {
             diffs += differences("fsck after the job", predictedLayers.findings(), o.found)
-        } else if observed.snapshot != nil {
+        } else if observed.snapshot != nil || scenario.checksOnly {
             diffs.append(Difference(step: nil, subject: "fsck after the job", expected: "a run", observed: "nothing recorded"))
         }
         return diffs

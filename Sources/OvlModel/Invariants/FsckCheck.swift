@@ -31,6 +31,10 @@ extension Finding {
 }
 
 extension Scenario {
+    /// True for a case whose damaged layers fsck does not repair (`fsck: {fix: false}`): the
+    /// layer checker runs on them and nothing is mounted.
+    public var checksOnly: Bool { fsck.map { !$0.fix } ?? false }
+
     /// The scenario the overlay is mounted on: with `fsck: {fix: true}`, the layers as
     /// ``LayerSet/repaired(_:)`` leaves them; otherwise this scenario.
     public var asMounted: Scenario {

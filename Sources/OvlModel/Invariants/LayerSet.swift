@@ -57,7 +57,11 @@ public struct LayerSet: Codable, Sendable, Equatable {
             for repair in f.repairs {
                 switch repair {
                 case .removeWhiteout:
-                    if out[f.layer]?[f.path]?.kind == .whiteout { out[f.layer]?[f.path] = nil }
+                    if out[f.layer]?[f.path]?.kind == .whiteout {
+                        out[f.layer]?[f.path] = nil
+                        // unlink(2) moves the parent's mtime to a time the model does not know.
+                        if let parent = f.path.parent { out[f.layer]?[parent]?.mtime = nil }
+                    }
                 case .removeXattr(let name): out[f.layer]?[f.path]?.xattrs[name] = nil
                 case .setXattr(let name, let value): out[f.layer]?[f.path]?.xattrs[name] = value
                 }
