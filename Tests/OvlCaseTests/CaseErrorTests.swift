@@ -19,10 +19,22 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 @Suite struct CaseErrorTests {
     @Test func unknownTopLevelKey() {
         #expect(render(head + lower + "stpes: []\n") == """
-        c.yaml:6:1: error: unknown key 'stpes'; expected one of: description, groups, layers, options, rules, steps
+        c.yaml:6:1: error: unknown key 'stpes'; expected one of: description, fsck, groups, layers, options, rules, steps
         stpes: []
         ^
         """)
+    }
+
+    @Test func fsckKey() throws {
+        let c = try CaseParser.parse(yaml: head + lower + "fsck: {expect: [R33, R46], fix: true}\n", file: "c.yaml")
+        #expect(c.scenario.fsck == FsckCheck(expect: ["R33", "R46"], fix: true))
+        #expect(render(head + lower + "fsck: {expect: [R1]}\n") == """
+        c.yaml:6:17: error: fsck checks no rule 'R1'; expected one of: R33, R50, R49, R46, R45, R62, R81
+        fsck: {expect: [R1]}
+                        ^
+        """)
+        #expect(render(head + lower + "fsck: {expect: [R33]}\nsteps:\n  - stat: a\n").contains(
+            "error: a case whose layers fsck does not repair (fix: false) is only checked, never mounted: it takes no steps"))
     }
 
     @Test func unknownStep() {
@@ -178,9 +190,9 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
     }
 
     @Test func emptyDocument() {
-        #expect(render("") == "c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, groups, layers, options, rules, steps")
+        #expect(render("") == "c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, fsck, groups, layers, options, rules, steps")
         #expect(render("# only a comment\n") == """
-        c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, groups, layers, options, rules, steps
+        c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, fsck, groups, layers, options, rules, steps
         # only a comment
         ^
         """)
@@ -188,7 +200,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func documentIsAList() {
         #expect(render("- a\n- b\n") == """
-        c.yaml:1:1: error: expected a mapping, found a sequence (a case is a mapping with keys: description, groups, layers, options, rules, steps)
+        c.yaml:1:1: error: expected a mapping, found a sequence (a case is a mapping with keys: description, fsck, groups, layers, options, rules, steps)
         - a
         ^
         """)

@@ -9,6 +9,9 @@ public struct LayerFeatures: Codable, Sendable, Equatable, CustomStringConvertib
     /// `redirect_dir` (R48–R51), `metacopy` (R77–R81).
     public var incompatible: [String] = []
 
+    /// No feature in use.
+    public init() {}
+
     /// The mount options a writable mount of these layers needs to show what they hold.
     public var neededOptions: [String] {
         var o: [String] = []
