@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "OvlModelTests", dependencies: ["OvlModel"]),
         .testTarget(name: "OvlCaseTests", dependencies: ["OvlCase"]),
         .testTarget(name: "OvlFuzzTests", dependencies: ["OvlFuzz", "OvlCase", "OvlModel"]),
+        .testTarget(name: "OvlFsckTests", dependencies: ["OvlFsck", "OvlModel", "OvlSys"]),
         .testTarget(name: "OvlRunnerTests", dependencies: ["OvlRunner", "OvlCase", "OvlModel"]),
     ],
     swiftLanguageModes: [.v6]
