@@ -174,8 +174,12 @@ public enum CaseParser {
         if let fsck, !fsck.fix, let stepsNode = fields["steps"], !steps.isEmpty {
             throw reader.error("a case whose layers fsck does not repair (fix: false) is only checked, never mounted: it takes no steps", at: stepsNode)
         }
+        // The model predicts no mount over a prepared workdir (index=on cleans it up at mount).
+        if layers.workdir != nil, fsck.map({ !$0.fix }) != true {
+            throw reader.error("layers.workdir is only for damaged layers that are checked, not mounted: add fsck: {expect: [...]} without fix", at: fields["layers"] ?? root)
+        }
         let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
-                                inodeChecks: inodeChecks, fsck: fsck)
+                                inodeChecks: inodeChecks, fsck: fsck, workdir: layers.workdir)
         return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
                     groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root))
     }

@@ -38,6 +38,7 @@ struct JobRunner {
             try Files.mkdir(upperDir, mode: 0o755)
             try Files.mkdir(workDir, mode: 0o755)
             try LayerBuilder.build(upper, at: upperDir)
+            if let w = job.scenario.workdir { try LayerBuilder.build(w, at: workDir) }
         }
         if let check = job.scenario.fsck {
             let report = try folders.check(fix: check.fix)

@@ -12,11 +12,13 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var inodeChecks: [InodeCheck]
     /// What the layer checker must report on the layers as given (`fsck:`), if the case says.
     public var fsck: FsckCheck?
+    /// The workdir's contents before the mount (`index/…`), for damaged layers only; nil: empty.
+    public var workdir: Layer?
 
     public init(lowers: [Layer], upper: Layer?, options: [MountOption], steps: [Operation],
-                inodeChecks: [InodeCheck] = [], fsck: FsckCheck? = nil) {
+                inodeChecks: [InodeCheck] = [], fsck: FsckCheck? = nil, workdir: Layer? = nil) {
         self.lowers = lowers; self.upper = upper; self.options = options; self.steps = steps
-        self.inodeChecks = inodeChecks; self.fsck = fsck
+        self.inodeChecks = inodeChecks; self.fsck = fsck; self.workdir = workdir
     }
 }
 

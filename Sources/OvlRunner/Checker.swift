@@ -7,7 +7,8 @@ public enum Checker {
         // With `fsck: {fix: true}` the overlay is mounted on the layers fsck repaired.
         var model = OverlayModel(scenario: job.scenario.asMounted,
                                  environment: Environment(defaults: defaults, samefs: job.config.samefs, fs: job.config))
-        if job.scenario.checksOnly { return FsckJudge.compare(job.scenario, after: LayerSet(model: model), observed) }
+        // Nothing is mounted: the layers stay as given, workdir included.
+        if job.scenario.checksOnly { return FsckJudge.compare(job.scenario, after: LayerSet(scenario: job.scenario), observed) }
         var diffs: [Difference] = []
         let predictedMount = model.mount()
         if let m = observed.mount {

@@ -35,6 +35,10 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         """)
         #expect(render(head + lower + "fsck: {expect: [R33]}\nsteps:\n  - stat: a\n").contains(
             "error: a case whose layers fsck does not repair (fix: false) is only checked, never mounted: it takes no steps"))
+        let workdir = "layers:\n  lower:\n    - a: x\n  workdir:\n    index/zz: x\n"
+        #expect(render(head + workdir).contains("error: layers.workdir is only for damaged layers that are checked, not mounted"))
+        let checked = try CaseParser.parse(yaml: head + workdir + "fsck: {expect: [R62]}\n", file: "c.yaml")
+        #expect(checked.scenario.workdir?[RelPath(parsing: "index/zz")!] != nil)
     }
 
     @Test func unknownStep() {

@@ -14,9 +14,9 @@ public struct LayerSet: Codable, Sendable, Equatable {
         self.lowers = lowers; self.upper = upper; self.workdir = workdir; self.prefix = prefix
     }
 
-    /// The layers a scenario starts from (no workdir yet).
+    /// The layers a scenario starts from.
     public init(scenario: Scenario) {
-        self.init(lowers: scenario.lowers, upper: scenario.upper)
+        self.init(lowers: scenario.lowers, upper: scenario.upper, workdir: scenario.workdir)
     }
 
     /// The layers a model holds now: what it predicts the kernel leaves behind.
