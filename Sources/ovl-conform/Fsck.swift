@@ -23,6 +23,9 @@ struct Fsck: ParsableCommand {
     @Option(help: "The workdir (its index/ entries are checked).")
     var work: String?
 
+    @Flag(help: "The layers belong to a userxattr mount: overlay's xattrs are user.overlay.*.")
+    var userxattr = false
+
     @Flag(help: "Repair what can be repaired safely.")
     var fix = false
 
@@ -35,7 +38,8 @@ struct Fsck: ParsableCommand {
     }
 
     func run() throws {
-        let folders = LayerFolders(lowers: lower.split(separator: ":").map(String.init), upper: upper, work: work)
+        let folders = LayerFolders(lowers: lower.split(separator: ":").map(String.init), upper: upper, work: work,
+                                   prefix: userxattr ? "user.overlay." : "trusted.overlay.")
         let report: FsckReport
         do {
             report = try folders.check(fix: fix)
