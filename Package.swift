@@ -23,7 +23,9 @@ let package = Package(
         // Syscall layer: the one place where -1 becomes a typed errno.
         .target(name: "OvlSys", dependencies: ["CLibMount", "CLibAttr", "CLinux"]),
         // Guest executor: runs a scenario's steps on real mounts and records observations.
-        .target(name: "OvlGuest", dependencies: ["OvlModel", "OvlSys"]),
+        .target(name: "OvlGuest", dependencies: ["OvlModel", "OvlSys", "OvlFsck"]),
+        // Offline layer checker: reads layer folders into `Layer`s, judges them by the model's invariants.
+        .target(name: "OvlFsck", dependencies: ["OvlModel", "OvlSys"]),
         // VM harness: kernel cache, module build, initramfs, QEMU, the results channel.
         .target(name: "OvlVM", dependencies: ["OvlModel"]),
         // Checker (model vs observations), verdicts, reporters.
@@ -33,13 +35,14 @@ let package = Package(
         .executableTarget(
             name: "ovl-conform",
             dependencies: [
-                "OvlRunner", "OvlGuest", "OvlCase", "OvlFuzz",
+                "OvlRunner", "OvlGuest", "OvlCase", "OvlFuzz", "OvlFsck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "OvlModelTests", dependencies: ["OvlModel"]),
         .testTarget(name: "OvlCaseTests", dependencies: ["OvlCase"]),
         .testTarget(name: "OvlFuzzTests", dependencies: ["OvlFuzz", "OvlCase", "OvlModel"]),
+        .testTarget(name: "OvlFsckTests", dependencies: ["OvlFsck", "OvlModel", "OvlSys"]),
         .testTarget(name: "OvlRunnerTests", dependencies: ["OvlRunner", "OvlCase", "OvlModel"]),
     ],
     swiftLanguageModes: [.v6]

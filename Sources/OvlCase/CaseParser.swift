@@ -64,7 +64,7 @@ import Yams
 /// Every problem is a ``CaseError`` located at the offending node, with the source line and
 /// a caret; unknown keys, steps, types and values list the valid alternatives.
 public enum CaseParser {
-    static let topKeys = ["description", "rules", "groups", "options", "matrix", "layers", "steps"]
+    static let topKeys = ["description", "rules", "groups", "options", "matrix", "layers", "steps", "fsck"]
 
     /// Parses the text of a case file. `file` is used for locations and the case id.
     public static func parse(yaml: String, file: String) throws(CaseError) -> Case {
@@ -177,11 +177,37 @@ public enum CaseParser {
             }
         }
 
+        let fsck = try fields["fsck"].map { (node) throws(CaseError) in try parseFsck(node, reader: reader) }
+        if let fsck, !fsck.fix, let stepsNode = fields["steps"], !steps.isEmpty {
+            throw reader.error("a case whose layers fsck does not repair (fix: false) is only checked, never mounted: it takes no steps", at: stepsNode)
+        }
+        // The model predicts no mount over a prepared workdir (index=on cleans it up at mount).
+        if layers.workdir != nil, fsck.map({ !$0.fix }) != true {
+            throw reader.error("layers.workdir is only for damaged layers that are checked, not mounted: add fsck: {expect: [...]} without fix", at: fields["layers"] ?? root)
+        }
         let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
-                                inodeChecks: inodeChecks, nestedLowers: layers.nested)
+                                inodeChecks: inodeChecks, nestedLowers: layers.nested, fsck: fsck, workdir: layers.workdir)
         return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
                     groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root),
                     matrix: matrix)
+    }
+
+    /// `fsck: {expect: [R33, …], fix: true}`: the rules the layer checker reports on the layers as
+    /// given (each one a ``OvlModel/ProblemClass/rule``), and whether to mount the repaired layers.
+    static func parseFsck(_ node: YNode, reader: NodeReader) throws(CaseError) -> FsckCheck {
+        let fields = try reader.fields(node, allowed: ["expect", "fix"])
+        let expectNode = try fields.required("expect")
+        let known = ProblemClass.allCases.map(\.rule)
+        var expect: [String] = []
+        for item in try reader.sequence(expectNode) {
+            let rule = try reader.text(item)
+            guard known.contains(rule) else {
+                throw reader.error("fsck checks no rule '\(rule)'; expected one of: \(known.joined(separator: ", "))", at: item)
+            }
+            expect.append(rule)
+        }
+        guard !expect.isEmpty else { throw reader.error("'expect' needs at least one rule, like R33", at: expectNode) }
+        return FsckCheck(expect: expect, fix: try fields["fix"].map { (n) throws(CaseError) in try reader.bool(n) } ?? false)
     }
 
     static func isRuleName(_ text: String) -> Bool {

@@ -10,9 +10,10 @@ struct LayerParser {
     static let types = ["file", "dir", "symlink", "whiteout", "fifo", "chardev", "hardlink"]
 
     /// Parses `layers:` into the lowers (top first), the upper (nil for `upper: none`) and the
-    /// lowers given as `@N/path`: directory `path` of lower layer N (overlapping layers).
-    func parseLayers(_ node: YNode) throws(CaseError) -> (lowers: [Layer], upper: Layer?, nested: [NestedLayer]) {
-        let fields = try reader.fields(node, allowed: ["lower", "upper"])
+    /// lowers given as `@N/path`: directory `path` of lower layer N (overlapping layers), and the
+    /// workdir's contents (`index/…`, `work/…`; nil when not given).
+    func parseLayers(_ node: YNode) throws(CaseError) -> (lowers: [Layer], upper: Layer?, nested: [NestedLayer], workdir: Layer?) {
+        let fields = try reader.fields(node, allowed: ["lower", "upper", "workdir"])
         let lowerNode = try fields.required("lower")
         let items = try reader.sequence(lowerNode)
         guard !items.isEmpty else {
@@ -50,7 +51,11 @@ struct LayerParser {
                 throw reader.error("expected a mapping or 'none', found \(reader.kindName(upperNode))", at: upperNode)
             }
         }
-        return (lowers, upper, nested)
+        let workdir = try fields["workdir"].map { (n) throws(CaseError) in try parseLayer(n) }
+        if let w = fields["workdir"], upper == nil {
+            throw reader.error("a workdir needs an upper layer", at: w)
+        }
+        return (lowers, upper, nested, workdir)
     }
 
     /// One layer: a mapping from paths to entries; `.` describes the layer root.

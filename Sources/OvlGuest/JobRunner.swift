@@ -1,3 +1,4 @@
+import OvlFsck
 import OvlModel
 import OvlSys
 import Glibc
@@ -44,6 +45,16 @@ struct JobRunner {
             try Files.mkdir(upperDir, mode: 0o755)
             try Files.mkdir(workDir, mode: 0o755)
             try LayerBuilder.build(upper, at: upperDir)
+            if let w = job.scenario.workdir { try LayerBuilder.build(w, at: workDir) }
+        }
+        if let check = job.scenario.fsck {
+            let report = try folders.check(fix: check.fix)
+            writer.write(.fsck(job: job.index, stage: .given, FsckObservation(found: report.found, left: report.left)))
+            // Damage fsck leaves is for a person to decide: such a case only checks (``Scenario/checksOnly``).
+            if job.scenario.checksOnly {
+                writer.write(.fsck(job: job.index, stage: .after, FsckObservation(found: report.left, left: report.left)))
+                return
+            }
         }
         try recordLayerInodes()
         let mounted = mount()
@@ -82,6 +93,17 @@ struct JobRunner {
         }
         writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, lowers: lowerViews,
                                                         index: index)))
+        // The layers the kernel left behind must pass the layer checker (issue 9).
+        let left = try folders.read().findings()
+        writer.write(.fsck(job: job.index, stage: .after, FsckObservation(found: left, left: left)))
+    }
+
+    /// The job's layer folders for the layer checker, with the xattr prefix its options give.
+    var folders: LayerFolders {
+        let hasUpper = job.scenario.upper != nil
+        let userxattr = job.scenario.options.contains { $0.key == "userxattr" }
+        return LayerFolders(lowers: lowerDirs, upper: hasUpper ? upperDir : nil, work: hasUpper ? workDir : nil,
+                            prefix: userxattr ? "user.overlay." : "trusted.overlay.")
     }
 
     /// An offline change (R70, R71): unmount, remove `path` from lower layer `layer`, make `node`

@@ -49,6 +49,8 @@ public enum GuestRecord: Codable, Sendable, Equatable {
     case overlayDev(job: Int, generation: Int, dev: UInt64)
     case step(job: Int, index: Int, Outcome)
     case snapshot(job: Int, Snapshot)
+    /// The layer checker's findings on the layers (issue 9): as given, or as the kernel left them.
+    case fsck(job: Int, stage: FsckStage, FsckObservation)
     /// A harness failure inside the guest (setup, layer building): the job is an `error`.
     case error(job: Int, message: String)
     case end(job: Int)

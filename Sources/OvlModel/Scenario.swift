@@ -13,11 +13,16 @@ public struct Scenario: Codable, Sendable, Equatable {
     /// Lower layers that are not directories of their own but a directory inside another lower
     /// (overlapping layers, R7/R88); their entry in ``lowers`` holds that directory's contents.
     public var nestedLowers: [NestedLayer]
+    /// What the layer checker must report on the layers as given (`fsck:`), if the case says.
+    public var fsck: FsckCheck?
+    /// The workdir's contents before the mount (`index/…`), for damaged layers only; nil: empty.
+    public var workdir: Layer?
 
     public init(lowers: [Layer], upper: Layer?, options: [MountOption], steps: [Operation],
-                inodeChecks: [InodeCheck] = [], nestedLowers: [NestedLayer] = []) {
+                inodeChecks: [InodeCheck] = [], nestedLowers: [NestedLayer] = [], fsck: FsckCheck? = nil,
+                workdir: Layer? = nil) {
         self.lowers = lowers; self.upper = upper; self.options = options; self.steps = steps
-        self.inodeChecks = inodeChecks; self.nestedLowers = nestedLowers
+        self.inodeChecks = inodeChecks; self.nestedLowers = nestedLowers; self.fsck = fsck; self.workdir = workdir
     }
 }
 

@@ -4,8 +4,11 @@ import OvlModel
 public enum Checker {
     /// Runs the model over `job` and lists every difference from `observed`.
     public static func check(job: Job, defaults: ModuleDefaults, observed: Observations) -> [Difference] {
-        var model = OverlayModel(scenario: job.scenario,
+        // With `fsck: {fix: true}` the overlay is mounted on the layers fsck repaired.
+        var model = OverlayModel(scenario: job.scenario.asMounted,
                                  environment: Environment(defaults: defaults, samefs: job.config.samefs, fs: job.config))
+        // Nothing is mounted: the layers stay as given, workdir included.
+        if job.scenario.checksOnly { return FsckJudge.compare(job.scenario, after: LayerSet(scenario: job.scenario), observed) }
         var diffs: [Difference] = []
         let predictedMount = model.mount()
         if let m = observed.mount {
@@ -53,6 +56,7 @@ public enum Checker {
         } else if observed.error == nil {
             diffs.append(Difference(step: nil, subject: "state dump", expected: "a dump", observed: "nothing recorded"))
         }
+        diffs += FsckJudge.compare(job.scenario, after: LayerSet(model: model), observed)
         return diffs
     }
 

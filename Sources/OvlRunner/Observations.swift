@@ -14,6 +14,8 @@ public struct Observations: Sendable {
     public var laterLayerInodes: [LayerInodes] = []
     /// The overlay's st_dev per mount generation.
     public var overlayDevs: [Int: UInt64] = [:]
+    /// The layer checker's runs, by stage.
+    public var fsck: [FsckStage: FsckObservation] = [:]
 }
 
 /// Everything one or more boots recorded, by job index.
@@ -34,6 +36,7 @@ public struct RecordLog: Sendable {
         case .layerInodes(let j, let t):
             if jobs[j]?.layerInodes == nil { jobs[j, default: Observations()].layerInodes = t } else { jobs[j]?.laterLayerInodes.append(t) }
         case .overlayDev(let j, let g, let dev): jobs[j, default: Observations()].overlayDevs[g] = dev
+        case .fsck(let j, let stage, let o): jobs[j, default: Observations()].fsck[stage] = o
         case .error(let j, let message): jobs[j, default: Observations()].error = message
         case .end(let j): jobs[j, default: Observations()].ended = true
         case .done: done = true

@@ -11,7 +11,7 @@ struct OvlConform: ParsableCommand {
             Exit status: 0 every observation matched the model; 1 a difference, crash or hang; \
             125 the module did not build or load (git bisect skips); 128 usage, case file or setup error.
             """,
-        subcommands: [Run.self, Fuzz.self, Validate.self, Predict.self, List.self, Guest.self]
+        subcommands: [Run.self, Fuzz.self, Validate.self, Predict.self, List.self, Fsck.self, Guest.self]
     )
 }
 

@@ -16,7 +16,7 @@ struct Predict: ParsableCommand {
     func run() throws {
         let cases = try loadCases([file])
         for c in cases {
-            var model = OverlayModel(scenario: c.scenario, environment: Environment(defaults: .debian, samefs: !nonSamefs,
+            var model = OverlayModel(scenario: c.scenario.asMounted, environment: Environment(defaults: .debian, samefs: !nonSamefs,
                                                                                   fs: nonSamefs ? FSConfig(lower: "ext4", upper: "xfs") : nil))
             let m = model.mount()
             print("\(c.id): \(c.description)")

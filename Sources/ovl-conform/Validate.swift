@@ -14,8 +14,15 @@ struct Validate: ParsableCommand {
         let cases = try loadCases(paths)
         var disagreements: [String] = []
         for c in cases {
+            // A case's fsck expectation must be what the model's invariants find on its layers.
+            if let check = c.scenario.fsck {
+                let found = Set(LayerSet(scenario: c.scenario).findings().map(\.rule))
+                if found != Set(check.expect) {
+                    disagreements.append("\(c.file):\(c.location.line):\(c.location.column): error: fsck expects \(check.expect.sorted()), the model finds \(found.sorted())")
+                }
+            }
             for config in FSConfig.matrix {
-                var model = OverlayModel(scenario: c.scenario,
+                var model = OverlayModel(scenario: c.scenario.asMounted,
                                          environment: Environment(defaults: .debian, samefs: config.samefs, fs: config))
                 _ = model.mount()
                 var outcomes: [Outcome] = []

@@ -19,10 +19,26 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 @Suite struct CaseErrorTests {
     @Test func unknownTopLevelKey() {
         #expect(render(head + lower + "stpes: []\n") == """
-        c.yaml:6:1: error: unknown key 'stpes'; expected one of: description, groups, layers, matrix, options, rules, steps
+        c.yaml:6:1: error: unknown key 'stpes'; expected one of: description, fsck, groups, layers, matrix, options, rules, steps
         stpes: []
         ^
         """)
+    }
+
+    @Test func fsckKey() throws {
+        let c = try CaseParser.parse(yaml: head + lower + "fsck: {expect: [R33, R46], fix: true}\n", file: "c.yaml")
+        #expect(c.scenario.fsck == FsckCheck(expect: ["R33", "R46"], fix: true))
+        #expect(render(head + lower + "fsck: {expect: [R1]}\n") == """
+        c.yaml:6:17: error: fsck checks no rule 'R1'; expected one of: R33, R50, R49, R46, R45, R62, R81
+        fsck: {expect: [R1]}
+                        ^
+        """)
+        #expect(render(head + lower + "fsck: {expect: [R33]}\nsteps:\n  - stat: a\n").contains(
+            "error: a case whose layers fsck does not repair (fix: false) is only checked, never mounted: it takes no steps"))
+        let workdir = "layers:\n  lower:\n    - a: x\n  workdir:\n    index/zz: x\n"
+        #expect(render(head + workdir).contains("error: layers.workdir is only for damaged layers that are checked, not mounted"))
+        let checked = try CaseParser.parse(yaml: head + workdir + "fsck: {expect: [R62]}\n", file: "c.yaml")
+        #expect(checked.scenario.workdir?[RelPath(parsing: "index/zz")!] != nil)
     }
 
     @Test func unknownStep() {
@@ -178,9 +194,9 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
     }
 
     @Test func emptyDocument() {
-        #expect(render("") == "c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, groups, layers, matrix, options, rules, steps")
+        #expect(render("") == "c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, fsck, groups, layers, matrix, options, rules, steps")
         #expect(render("# only a comment\n") == """
-        c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, groups, layers, matrix, options, rules, steps
+        c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, fsck, groups, layers, matrix, options, rules, steps
         # only a comment
         ^
         """)
@@ -188,7 +204,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func documentIsAList() {
         #expect(render("- a\n- b\n") == """
-        c.yaml:1:1: error: expected a mapping, found a sequence (a case is a mapping with keys: description, groups, layers, matrix, options, rules, steps)
+        c.yaml:1:1: error: expected a mapping, found a sequence (a case is a mapping with keys: description, fsck, groups, layers, matrix, options, rules, steps)
         - a
         ^
         """)

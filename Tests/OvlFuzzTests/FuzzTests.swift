@@ -76,3 +76,30 @@ import Testing
         #expect(rounds > 1)
     }
 }
+
+/// Issue 9: the model never damages clean layers — after any generated scenario whose given
+/// layers pass the layer checker (the generator's upper layers may hold orphan whiteouts of
+/// their own), the layers the model leaves behind pass it too. The invariants agree with every
+/// rule the model applies.
+@Suite struct InvariantsHoldOnGeneratedScenarios {
+    @Test func modelLeavesCleanLayersClean() {
+        var checked = 0
+        for maxSteps in [8, 16] {
+            let generator = ScenarioGenerator(maxSteps: maxSteps)
+            for samefs in [true, false] {
+                for i in 0..<400 {
+                    let s = generator.scenario(seed: 11, index: i)
+                    guard LayerSet(scenario: s).findings().isEmpty else { continue }
+                    checked += 1
+                    var model = OverlayModel(scenario: s, environment: Environment(defaults: .debian, samefs: samefs))
+                    _ = model.mount()
+                    for op in s.steps where model.mounted { _ = model.apply(op) }
+                    _ = model.snapshot()
+                    let findings = LayerSet(model: model).findings()
+                    #expect(findings.isEmpty, "scenario \(i) (samefs \(samefs), \(maxSteps) steps): \(findings)")
+                }
+            }
+        }
+        #expect(checked > 800)
+    }
+}

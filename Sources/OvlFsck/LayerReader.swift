@@ -1,0 +1,44 @@
+import OvlModel
+import OvlSys
+
+/// Reads a layer folder through the syscall layer into a ``Layer``: each object's kind, owner,
+/// mode and every xattr (rendered as the suite prints them). File contents are not read: no
+/// invariant needs them, and the guest runs this after every job.
+public enum LayerReader {
+    public static func read(_ root: String) throws(SysError) -> Layer {
+        var layer = Layer(root: try node(root).node)
+        // Hard-linked non-directories share one ``Node/inode`` identity (index entries, R61).
+        var identities: [UInt64: Int] = [:]
+        var queue: [RelPath] = [.root]
+        while let dir = queue.popLast() {
+            let real = dir.isRoot ? root : root + "/" + dir.description
+            for e in try Files.readdir(real) {
+                let path = dir.appending(e.name)
+                var (n, st) = try node(real + "/" + e.name)
+                if st.nlink > 1, !n.kind.isDir {
+                    n.inode = identities[st.ino] ?? identities.count + 1
+                    identities[st.ino] = n.inode
+                }
+                layer.entries[path] = n
+                if n.kind.isDir { queue.append(path) }
+            }
+        }
+        return layer
+    }
+
+    /// One object and its stat.
+    static func node(_ real: String) throws(SysError) -> (node: Node, stat: FileStat) {
+        let st = try Files.stat(real)
+        let kind: NodeKind
+        switch st.format {
+        case 0o040000: kind = .dir
+        case 0o120000: kind = .symlink(target: try Files.readlink(real))
+        case 0o010000: kind = .fifo
+        case 0o020000: kind = st.rdevMajor == 0 && st.rdevMinor == 0 ? .whiteout : .chardev(major: st.rdevMajor, minor: st.rdevMinor)
+        default: kind = .file(data: "")
+        }
+        var xattrs: [String: String] = [:]
+        for name in try Xattr.list(real) { xattrs[name] = Xattr.render(try Xattr.get(real, name)) }
+        return (Node(kind: kind, perm: st.perm, uid: st.uid, gid: st.gid, xattrs: xattrs, mtime: st.mtime), st)
+    }
+}

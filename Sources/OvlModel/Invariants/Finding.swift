@@ -1,0 +1,101 @@
+/// Which folder of an overlay a finding is in.
+public enum LayerRole: Codable, Sendable, Hashable, CustomStringConvertible {
+    case upper
+    /// Lower layer N, top first (`lowerdir=L0:L1:…`).
+    case lower(Int)
+    /// The workdir (`work/`, `index/`).
+    case workdir
+
+    public var description: String {
+        switch self {
+        case .upper: "upper"
+        case .lower(let i): "lower\(i)"
+        case .workdir: "workdir"
+        }
+    }
+}
+
+/// The kinds of damage the layer checker knows, each an invariant the kernel keeps (issue 9).
+public enum ProblemClass: String, Codable, Sendable, CaseIterable {
+    /// A whiteout in the upper layer that hides nothing below it (R33): the kernel only whites out
+    /// names a lower still has (`namei.c:ovl_lower_positive`); one inside an opaque directory is
+    /// what a directory whose removal was interrupted leaves (R34, `dir.c:ovl_clear_empty`).
+    case orphanWhiteout
+    /// An `X.redirect` lookup refuses with EINVAL (R50, `namei.c:ovl_check_redirect`).
+    case invalidRedirect
+    /// Two upper directories that merge with the same lower directory (R49, R70): one of them
+    /// merges with the wrong lower.
+    case duplicateRedirect
+    /// An upper directory holding an entry with `X.origin` but no `X.impure` (R46): readdir would
+    /// report that entry's real d_ino instead of its st_ino (R59).
+    case missingImpure
+    /// An `X.origin` that is not an `ovl_fb` (R45, `namei.c:ovl_check_fb_len` gives EINVAL).
+    case badOrigin
+    /// An index entry that does not belong to its upper inode (R62, `namei.c:ovl_verify_index`).
+    case staleIndex
+    /// An upper file marked metacopy whose data no lower has, or whose `X.metacopy` is malformed
+    /// (R81: lookup fails with EIO).
+    case metacopyWithoutData
+
+    /// The rule of the semantics doc the damage breaks.
+    public var rule: String {
+        switch self {
+        case .orphanWhiteout: "R33"
+        case .invalidRedirect: "R50"
+        case .duplicateRedirect: "R49"
+        case .missingImpure: "R46"
+        case .badOrigin: "R45"
+        case .staleIndex: "R62"
+        case .metacopyWithoutData: "R81"
+        }
+    }
+}
+
+/// One change `--fix` makes to a layer. None of them removes anything a user wrote: only
+/// whiteouts and overlay's private xattrs.
+public enum Repair: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// Remove the whiteout (a 0:0 character device) at the finding's path.
+    case removeWhiteout
+    /// Remove the xattr with this (full) name.
+    case removeXattr(String)
+    /// Set the xattr with this (full) name to this value.
+    case setXattr(String, String)
+
+    public var description: String {
+        switch self {
+        case .removeWhiteout: "remove the whiteout"
+        case .removeXattr(let n): "remove \(n)"
+        case .setXattr(let n, let v): "set \(n)=\(v)"
+        }
+    }
+}
+
+/// One problem found in a set of layers.
+public struct Finding: Codable, Sendable, Hashable, CustomStringConvertible {
+    public var problem: ProblemClass
+    public var layer: LayerRole
+    public var path: RelPath
+    /// The entry or xattr involved (`whiteout`, `trusted.overlay.redirect`, …).
+    public var subject: String
+    /// What is wrong, in a few words.
+    public var detail: String
+    /// What `--fix` does, in order; empty when the damage is left for a person to decide.
+    public var repairs: [Repair]
+
+    public init(problem: ProblemClass, layer: LayerRole, path: RelPath, subject: String, detail: String,
+                repairs: [Repair] = []) {
+        self.problem = problem; self.layer = layer; self.path = path; self.subject = subject
+        self.detail = detail; self.repairs = repairs
+    }
+
+    /// The rule broken (``ProblemClass/rule``).
+    public var rule: String { problem.rule }
+    /// True when `--fix` repairs this finding.
+    public var fixable: Bool { !repairs.isEmpty }
+
+    /// `upper:d/x whiteout: hides nothing below (R33); fix: remove the whiteout`.
+    public var description: String {
+        let fix = repairs.isEmpty ? "left uncorrected" : "fix: " + repairs.map(\.description).joined(separator: ", ")
+        return "\(layer):\(path) \(subject): \(detail) (\(rule) \(problem.rawValue)); \(fix)"
+    }
+}
