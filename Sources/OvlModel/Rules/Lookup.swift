@@ -98,7 +98,8 @@ extension OverlayModel {
         if !stop {
             for (layer, lowerPath) in candidates {
                 guard let l = lowers[layer][lowerPath] else { continue }
-                if let u = upper?[path], inUpper, u.kind.isDir, originRefusesMerge(u, layer, lowerPath) { break }
+                // Only the first lower dir is verified against the origin (`!ctr` in ovl_lookup).
+                if found.isEmpty, let u = upper?[path], inUpper, u.kind.isDir, originRefusesMerge(u, layer, lowerPath) { break }
                 if isWhiteout(l) { break }
                 if redirect != nil, options.redirect == .nofollow {
                     // A lower non-directory under an upper directory is not a match (R22).

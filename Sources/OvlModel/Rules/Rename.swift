@@ -106,8 +106,12 @@ extension OverlayModel {
                 for p in [from, to] where upper?[p]?.kind.isDir == true { upper?[p]?.mtime = nil }
             }
         } else {
+            // A directory renamed onto a whiteout is swapped in with RENAME_EXCHANGE
+            // (dir.c:ovl_rename, cleanup_whiteout), so xfs stamps it as above when it changes parent.
+            let exchangedDir = srcIsDir && upper?[to]?.kind == .whiteout && !samedir && environment.upperFS != "ext4"
             upper?.removeTree(to)
             upper?.moveTree(from, to: to)
+            if exchangedDir { upper?[to]?.mtime = nil }
             if leaveWhiteout { upper?[from] = Node(kind: .whiteout, perm: 0, mtime: nil) }
         }
         touchDir(fromParent)
