@@ -115,6 +115,7 @@ public enum CaseWriter {
         case .offlineLower(let layer, let p, let node):
             return "\(op.name): {layer: \(layer), path: \(quote(p.description)), entry: \(entryText(node, isRoot: false))}"
         case .remount, .dropCaches: return op.name
+        case .fd(let f): return fdStepText(f)
         }
     }
 

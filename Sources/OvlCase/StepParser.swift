@@ -18,6 +18,8 @@ struct StepParser {
         case mapping(required: [String], optional: [String])
         /// No arguments: a bare scalar, null, or `{}`.
         case none
+        /// A step on a named fd (``FdStepSyntax``).
+        case fd
     }
 
     static let shapes: [String: Shape] = [
@@ -43,7 +45,7 @@ struct StepParser {
         "removexattr": .mapping(required: ["path", "name"], optional: []),
         "remount": .none,
         "drop_caches": .none,
-    ]
+    ].merging((FdStepSyntax.fdOnly + FdStepSyntax.mappings.keys).map { ($0, Shape.fd) }) { a, _ in a }
 
     /// Keys a `stat`/`lstat` step may add: the 1-based number of an earlier stat step whose
     /// object must be the same inode (same st_dev and st_ino), or another one.
@@ -121,6 +123,16 @@ struct StepParser {
         case let .mapping(required, optional):
             let fields = try step.fields(required: required, optional: optional)
             return try build(name, fields, step)
+        case .fd:
+            if let (required, optional) = FdStepSyntax.mappings[name] {
+                let fields = try step.fields(required: required, optional: optional)
+                return .fd(try FdStepSyntax.build(name, fields, reader: reader))
+            }
+            if let args, case .scalar = args, !reader.isNull(args) {
+                return .fd(FdStepSyntax.fdOnlyStep(name, fd: try reader.nonEmptyText(args)))
+            }
+            let fields = try step.fields(required: ["fd"], optional: [])
+            return .fd(FdStepSyntax.fdOnlyStep(name, fd: try reader.nonEmptyText(try fields.required("fd"))))
         }
     }
 

@@ -71,6 +71,7 @@ extension Scenario {
             case .nameToHandle, .openByHandle: rules.insert(66)
             case .procLocks: rules.insert(60)
             case .offlineLower: rules.insert(71)
+            case .fd: rules.insert(72)
             }
         }
         return rules.sorted().map { "R\($0)" }

@@ -55,6 +55,7 @@ struct JobRunner {
                     if stillMounted { recordOverlayDev(generation: generation) }
                 }
             }
+            exec.fds.closeAll()
             if stillMounted {
                 merged = try StateDump.tree(at: mountPoint)
                 try Mount.unmount(mountPoint)

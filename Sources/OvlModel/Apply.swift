@@ -12,6 +12,8 @@ extension OverlayModel {
             }
         }
         let op = step.withPaths(resolved)
+        // The guest closes every fd before it unmounts.
+        if op.remounts { openFiles.removeAll() }
         if upper == nil, op.modifies { return readOnly(op) }
         var indexed: Int?
         if case .unlink(let p) = op { indexed = beginIndexedUnlink(p) }
@@ -64,6 +66,7 @@ extension OverlayModel {
         case .procLocks(let p): return procLocks(p)
         case .nameToHandle(let p, let label, let fid): return nameToHandle(p, label: label, fid: fid)
         case .openByHandle(let label): return openByHandle(label)
+        case .fd(let f): return applyFd(f)
         }
     }
 
@@ -82,11 +85,12 @@ extension OverlayModel {
         case .mkdir(let p, _), .mknod(let p, _), .symlink(_, let p), .create(let p, _):
             if case .success = model.lookup(p) { return .failed(.EEXIST) }
             return .failed(.EROFS)
-        case .write(let p, _), .append(let p, _), .openRW(let p), .truncate(let p, _):
+        case .write(let p, _), .append(let p, _), .openRW(let p), .truncate(let p, _), .fd(.open(let p, _, _)):
             switch model.followFinal(p) {
             case .failure(let e): return .failed(e)
             case .success((_, nil)):
                 if case .write = op { return .failed(.EROFS) }
+                if case .fd(.open(_, let flags, _)) = op, flags.contains(.creat) { return .failed(.EROFS) }
                 return .failed(.ENOENT)
             case .success((_, let r?)):
                 switch (r.node.kind, op) {
@@ -248,6 +252,7 @@ extension Operation {
         case .write(let p, _), .append(let p, _), .truncate(let p, _), .openRW(let p), .chmod(let p, _),
              .chown(let p, _, _), .utimes(let p, _), .setxattr(let p, _, _), .removexattr(let p, _):
             p
+        case .fd(.open(let p, let flags, _)) where Set(flags).copiesUp: p
         default: nil
         }
     }
@@ -257,6 +262,8 @@ extension Operation {
         switch self {
         case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .dropCaches,
              .nameToHandle, .openByHandle, .procLocks, .offlineLower: false
+        case .fd(.open(_, let flags, _)): Set(flags).copiesUp || flags.contains(.creat)
+        case .fd: false
         default: true
         }
     }

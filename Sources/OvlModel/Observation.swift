@@ -32,6 +32,8 @@ public enum StepValue: Codable, Sendable, Equatable {
     case handle(HandleView)
     /// A directory listing: name → d_type and d_ino (a set: order is not promised, R25; R59).
     case dirents([String: DirentView])
+    /// A number (the offset `lseek` returns).
+    case number(Int64)
 }
 
 /// What a file handle shows: its type and, for an overlay handle (`ovl_fb` magic `0xfb`), whether
@@ -68,6 +70,7 @@ public enum Outcome: Codable, Sendable, Equatable, CustomStringConvertible {
         case .ok(.stat(let s)): "0 \(s.summary)"
         case .ok(.names(let n)): "0 [" + n.sorted().joined(separator: " ") + "]"
         case .ok(.handle(let h)): "0 \(h)"
+        case .ok(.number(let n)): "0 \(n)"
         case .ok(.dirents(let e)):
             "0 {" + e.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ", ") + "}"
         }

@@ -71,6 +71,8 @@ public enum Operation: Codable, Sendable, Equatable {
     case remount
     /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
     case dropCaches
+    /// A step on a named, long-lived file descriptor (R72–R76).
+    case fd(FdOperation)
 
     /// The syscall-style name used in case files and reports.
     public var name: String {
@@ -105,6 +107,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .openByHandle: "open_by_handle_at"
         case .remount: "remount"
         case .dropCaches: "drop_caches"
+        case .fd(let f): f.name
         }
     }
 }

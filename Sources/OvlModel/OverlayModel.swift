@@ -31,6 +31,8 @@ public struct OverlayModel: Sendable {
     var index: [InodeRef: Node] = [:]
     /// The overlay nlink of each indexed upper inode (R63): upper names plus uncovered lower names.
     var unionNlink: [Int: Int] = [:]
+    /// The fds a case holds open, by name (R72–R76); a remount closes them all.
+    var openFiles: [String: OpenFile] = [:]
     /// File handles a case took, by label: the identity they encode (R66–R68).
     var handles: [String: InodeRef] = [:]
     /// How many offline changes (`offlineLower`) happened, and which one last remade each lower
@@ -109,7 +111,8 @@ public struct OverlayModel: Sendable {
         if options.nfsExport != defaults.nfsExport { shown.append("nfs_export=\(options.nfsExport ? "on" : "off")") }
         if options.xino != defaults.xinoDefault && !environment.samefs { shown.append("xino=\(options.xino.rawValue)") }
         if options.metacopy != defaults.metacopy { shown.append("metacopy=\(options.metacopy ? "on" : "off")") }
-        if options.volatile { shown.append("volatile") }
+        // `volatile` sets fsync_mode, which `params.c:ovl_show_options` shows as `fsync=volatile`.
+        if options.volatile { shown.append("fsync=volatile") }
         if options.userxattr { shown.append("userxattr") }
         if options.verity != .off { shown.append("verity=\(options.verity.rawValue)") }
         return shown

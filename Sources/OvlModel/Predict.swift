@@ -30,7 +30,10 @@ extension OverlayModel {
         // With index=on the index dir is overlayfs' work dir (`super.c:ovl_get_indexdir` sets
         // `ofs->workdir = indexdir`), so the spare whiteout is kept there, not in work/.
         let spareInWork = spareWhiteoutInWork && !options.index
-        return Snapshot(merged: merged, upper: upperView, work: wasMounted && upper != nil ? (spareInWork ? [XattrPattern.tempName] : []) : nil,
+        var work = spareInWork ? [XattrPattern.tempName] : []
+        // `super.c:ovl_create_volatile_dirty`: a volatile mount makes work/incompat/volatile/dirty.
+        if options.volatile { work.append("incompat") }
+        return Snapshot(merged: merged, upper: upperView, work: wasMounted && upper != nil ? work : nil,
                         lowers: lowers.indices.map { lowerView($0) },
                         index: indexView.map { views in
                             Dictionary(uniqueKeysWithValues: views.enumerated().map { ("\(XattrPattern.fileHandle)\($0.offset)", $0.element) })

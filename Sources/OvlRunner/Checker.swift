@@ -224,6 +224,7 @@ public enum Checker {
         case .offlineLower(let k, let p, let node): return "lower\(k):\(p) := \(render(EntryView(type: node.kind.fileType)))"
         case .nameToHandle(let p, let label, let fid): return "\(p) as \(label)" + (fid ? " AT_HANDLE_FID" : "")
         case .openByHandle(let label): return label
+        case .fd(let f): return f.argumentSummary
         case .remount, .dropCaches: return ""
         }
     }

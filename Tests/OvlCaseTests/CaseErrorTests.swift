@@ -27,7 +27,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func unknownStep() {
         #expect(render(head + lower + "steps:\n  - renam: {old: a, new: b}\n") == """
-        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chmod, chown, create, drop_caches, getxattr, link, listxattr, lstat, mkdir, mknod, name_to_handle_at, offline_lower, open_by_handle_at, open_rdwr, proc_locks, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, symlink, truncate, unlink, utimes, write
+        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chmod, chown, close, create, drop_caches, fd_fstat, fd_fsync, fd_lseek, fd_mmap_read, fd_pread, fd_read, fd_write, getxattr, link, listxattr, lstat, mkdir, mknod, name_to_handle_at, offline_lower, open, open_by_handle_at, open_rdwr, proc_locks, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, symlink, truncate, unlink, utimes, write
           - renam: {old: a, new: b}
             ^
         """)
@@ -288,5 +288,29 @@ struct SplitMix {
           - open_by_handle_at: {label: h}
             ^
         """)
+    }
+}
+
+@Suite struct FdStepErrorTests {
+    let head = "description: d\nrules: [R72]\nlayers:\n  lower:\n    - f: x\n"
+
+    func render(_ yaml: String) -> String {
+        do {
+            _ = try CaseParser.parse(yaml: yaml, file: "c.yaml")
+            return "parsed"
+        } catch { return error.description }
+    }
+
+    @Test func twoAccessModesRefused() {
+        #expect(render(head + "steps:\n  - open: {path: f, flags: [O_RDONLY, O_RDWR], fd: A}\n").contains("one access mode"))
+    }
+
+    @Test func unknownWhenceListsValid() {
+        #expect(render(head + "steps:\n  - fd_lseek: {fd: A, offset: 0, whence: SEEK_END}\n")
+            .contains("unknown whence 'SEEK_END'; expected one of: SEEK_SET, SEEK_DATA, SEEK_HOLE"))
+    }
+
+    @Test func mmapSizeBounded() {
+        #expect(render(head + "steps:\n  - fd_mmap_read: {fd: A, size: 5000}\n") != "parsed")
     }
 }
