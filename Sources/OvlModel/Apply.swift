@@ -235,7 +235,7 @@ extension OverlayModel {
         switch result {
         case .failure(let e): return .failed(e)
         case .success(let (p, _)):
-            copyUp(p)
+            copyUp(p, metadataOnly: true)
             if var n = upper?[p] {
                 change(&n)
                 upper?[p] = n

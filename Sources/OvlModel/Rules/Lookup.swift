@@ -33,6 +33,7 @@ extension OverlayModel {
             if name.utf8.count > 255 { return .failure(.ENAMETOOLONG) }
             let parent = current
             let child = walked.appending(name)
+            if let e = metacopyRefusal(parent: parent, path: child) { return .failure(e) }
             guard let next = resolveChild(parent: parent, name: name, path: child) else { return .failure(.ENOENT) }
             walked = child
             current = next
@@ -58,12 +59,15 @@ extension OverlayModel {
         var top: Node?
         var stop = false
         var redirect: String?
+        var needData = false
         if parent.inUpper, let u = upper?[path] {
             if u.kind == .whiteout { return nil }
             inUpper = true
             top = u
-            if !u.kind.isDir || u.xattrs[prefix + "opaque"] == "y" { stop = true }
-            if u.kind.isDir, options.redirect == .on || options.redirect == .follow {
+            // R22, R78: the lookup of a metacopy file carries on down to find its data.
+            needData = options.metacopy && isMetacopy(u)
+            if (!u.kind.isDir && !needData) || u.xattrs[prefix + "opaque"] == "y" { stop = true }
+            if u.kind.isDir || needData, options.redirect == .on || options.redirect == .follow {
                 redirect = u.xattrs[prefix + "redirect"]
             }
         }
@@ -87,6 +91,11 @@ extension OverlayModel {
                 if !l.kind.isDir {
                     // A lower non-directory below a directory found higher up is ignored (R22).
                     if top == nil { top = l; found.append((layer, lowerPath)) }
+                    // A metacopy file shows the data of the first regular file below it (R78).
+                    else if needData, case .file = l.kind {
+                        top?.kind = l.kind
+                        found.append((layer, lowerPath))
+                    }
                     break
                 }
                 if let t = top, !t.kind.isDir { break }

@@ -77,7 +77,10 @@ extension OverlayModel {
             default: break
             }
             guard case .success(let now) = lookup(p) else { return .failed(.ENOENT) }
-            let real: OpenFile.RealFile = now.inUpper ? .upper : .lower(layer: now.lowers[0].layer, path: now.lowers[0].path)
+            // `file.c:ovl_open` opens the real *data* file: the lower one of a metacopy file (R78).
+            let dataInUpper = now.inUpper && !(upper?[p].map(isMetacopy) ?? false)
+            let real: OpenFile.RealFile = dataInUpper || now.lowers.isEmpty
+                ? .upper : .lower(layer: now.lowers[now.lowers.count - 1].layer, path: now.lowers[now.lowers.count - 1].path)
             openFiles[fd] = OpenFile(path: p, flags: flags, real: real)
             return .ok(.none)
         }

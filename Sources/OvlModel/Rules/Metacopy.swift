@@ -1,0 +1,48 @@
+extension OverlayModel {
+    /// True when `node` is a regular file marked `X.metacopy` (its data lives in a lower file).
+    /// Kernel: `util.c:ovl_check_metacopy_xattr`.
+    func isMetacopy(_ node: Node) -> Bool {
+        guard case .file = node.kind else { return false }
+        return node.xattrs[prefix + "metacopy"] != nil
+    }
+
+    /// What a metadata-only copy-up writes for a regular file (R77): the upper file is sized like
+    /// the lower but holds no data (a hole, read on disk as zeros) and gets an empty `X.metacopy`
+    /// (`copy_up.c:ovl_copy_up_metadata` → `util.c:ovl_set_metacopy_xattr`: no verity digest, so
+    /// the value falls back to empty; `ovl_set_size` sets st_size).
+    func metacopyNode(_ node: Node) -> Node {
+        guard case .file(let data) = node.kind else { return node }
+        var out = node
+        out.kind = .file(data: String(repeating: "\u{0}", count: data.utf8.count))
+        out.xattrs[prefix + "metacopy"] = ""
+        return out
+    }
+
+    /// True when a copy-up of `node` for a metadata change may copy metadata only
+    /// (`copy_up.c:ovl_need_meta_copy_up`: metacopy=on and a regular file; verity=require is not
+    /// modelled — these filesystems have no fs-verity).
+    func metadataOnlyCopyUp(_ node: Node) -> Bool {
+        guard options.metacopy, case .file = node.kind else { return false }
+        return true
+    }
+
+    /// R79: opening a metacopy file for write, or truncating it, copies the data into the same
+    /// upper inode and removes `X.metacopy` (`copy_up.c:ovl_copy_up_meta_inode_data`).
+    /// - Parameter r: the resolution, whose node carries the data found in the lower data file (R78).
+    mutating func completeDataCopyUp(_ path: RelPath, _ r: Resolution) {
+        guard let u = upper?[path], isMetacopy(u) else { return }
+        upper?[path]?.kind = r.node.kind
+        // The data is written into the upper file after its times were set: mtime is now.
+        upper?[path]?.mtime = nil
+        let key = prefix + "metacopy"
+        upper?[path]?.xattrs[key] = nil
+        syncInode(from: path)
+    }
+
+    /// R81: on a mount with metacopy=off, a name whose upper is a metacopy file is refused with
+    /// EPERM (`namei.c:ovl_lookup`: "refusing to follow metacopy origin").
+    func metacopyRefusal(parent: Resolution, path: RelPath) -> ModelErrno? {
+        guard !options.metacopy, parent.inUpper, let u = upper?[path], isMetacopy(u) else { return nil }
+        return .EPERM
+    }
+}
