@@ -111,8 +111,10 @@ extension OverlayModel {
         default: break
         }
         if case .success = lookup(new) { return .failed(.EEXIST) }
-        copyUp(old)
+        copyUp(old, metadataOnly: true)
         copyUp(parent)
+        // R80, `dir.c:ovl_link` → `ovl_set_link_redirect`: a metacopy source gets an absolute redirect.
+        if let redirect = metacopyRedirect(old, samedir: false) { setPrivateXattr(old, "redirect", redirect) }
         _ = upperRef(old)
         guard let node = upper?[old], let serial = node.inode else { return .failed(.EIO) }
         if unionNlink[serial] != nil { unionNlink[serial]? += 1 }

@@ -46,3 +46,33 @@ extension OverlayModel {
         return .EPERM
     }
 }
+
+extension OverlayModel {
+    /// R80: the `X.redirect` a metacopy file gets before a rename or link moves or adds a name
+    /// (`dir.c:ovl_set_redirect`): its name for a same-directory rename, else the absolute path
+    /// (`ovl_need_absolute_redirect`: also when the lower has nlink>1); an existing redirect is
+    /// kept unless an absolute one is needed and it is relative. nil for other files (a file with
+    /// its data in the upper is not "merge or lower", `ovl_type_merge_or_lower`).
+    mutating func metacopyRedirect(_ path: RelPath, samedir: Bool) -> String? {
+        guard let u = upper?[path], isMetacopy(u), case .success(let r) = lookup(path) else { return nil }
+        let lowerNlink = r.lowers.first.map { linkCount(lowers[$0.layer], $0.path) } ?? 1
+        let absolute = !samedir || lowerNlink > 1
+        if let existing = u.xattrs[prefix + "redirect"], !absolute || existing.hasPrefix("/") { return existing }
+        return absolute ? absoluteRedirect(path) : path.name
+    }
+
+    /// `dir.c:ovl_get_redirect` with an absolute redirect: the names from the root down, where an
+    /// ancestor's own redirect stands for its name (and an absolute one for everything above it).
+    func absoluteRedirect(_ path: RelPath) -> String {
+        var out = ""
+        var p = path
+        while !p.isRoot {
+            let name = upper?[p]?.xattrs[prefix + "redirect"] ?? p.name
+            if name.hasPrefix("/") { return name + out }
+            out = "/" + name + out
+            guard let parent = p.parent else { break }
+            p = parent
+        }
+        return out
+    }
+}

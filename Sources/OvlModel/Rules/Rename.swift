@@ -64,7 +64,9 @@ extension OverlayModel {
             }
             copyUp(from)
         } else if !src.node.kind.isDir {
-            copyUp(from)
+            // R53, R80: a metadata-only copy-up; a metacopy file then needs a redirect.
+            copyUp(from, metadataOnly: true)
+            redirect = metacopyRedirect(from, samedir: fromParent == toParent)
         }
         let becomesOpaque = src.node.kind.isDir && !srcIsMovableDir && dstParentNowMerged
             && upper?[from]?.xattrs[prefix + "opaque"] == nil
