@@ -171,7 +171,7 @@ public enum CaseParser {
         }
 
         let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
-                                inodeChecks: inodeChecks)
+                                inodeChecks: inodeChecks, dataLayerCount: layers.dataLayers)
         return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
                     groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root))
     }

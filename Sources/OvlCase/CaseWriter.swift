@@ -19,8 +19,15 @@ public enum CaseWriter {
             out += "options: [\(scenario.options.map(\.description).joined(separator: ", "))]\n"
         }
         out += "layers:\n  lower:\n"
-        for layer in scenario.lowers {
+        let normal = scenario.lowers.count - scenario.dataLayerCount
+        for layer in scenario.lowers.prefix(normal) {
             out += layerLines(layer, indent: "    ", listItem: true)
+        }
+        if scenario.dataLayerCount > 0 {
+            out += "  data:\n"
+            for layer in scenario.lowers.suffix(scenario.dataLayerCount) {
+                out += layerLines(layer, indent: "    ", listItem: true)
+            }
         }
         if let upper = scenario.upper {
             let body = layerLines(upper, indent: "    ", listItem: false)

@@ -10,8 +10,8 @@ struct LayerParser {
     static let types = ["file", "dir", "symlink", "whiteout", "fifo", "chardev", "hardlink"]
 
     /// Parses `layers:` into the lowers (top first) and the upper (nil for `upper: none`).
-    func parseLayers(_ node: YNode) throws(CaseError) -> (lowers: [Layer], upper: Layer?) {
-        let fields = try reader.fields(node, allowed: ["lower", "upper"])
+    func parseLayers(_ node: YNode) throws(CaseError) -> (lowers: [Layer], upper: Layer?, dataLayers: Int) {
+        let fields = try reader.fields(node, allowed: ["lower", "upper", "data"])
         let lowerNode = try fields.required("lower")
         let items = try reader.sequence(lowerNode)
         guard !items.isEmpty else {
@@ -19,6 +19,14 @@ struct LayerParser {
         }
         var lowers: [Layer] = []
         for item in items { lowers.append(try parseLayer(item)) }
+        // `data:` lists data-only layers (R83), mounted after `::`, appended to the lowers.
+        var dataLayers = 0
+        if let dataNode = fields["data"] {
+            for item in try reader.sequence(dataNode) {
+                lowers.append(try parseLayer(item))
+                dataLayers += 1
+            }
+        }
         var upper: Layer? = Layer()
         if let upperNode = fields["upper"] {
             if case let .scalar(scalar) = upperNode, scalar.string == "none" {
@@ -29,7 +37,7 @@ struct LayerParser {
                 throw reader.error("expected a mapping or 'none', found \(reader.kindName(upperNode))", at: upperNode)
             }
         }
-        return (lowers, upper)
+        return (lowers, upper, dataLayers)
     }
 
     /// One layer: a mapping from paths to entries; `.` describes the layer root.

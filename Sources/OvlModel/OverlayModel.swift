@@ -6,6 +6,8 @@
 public struct OverlayModel: Sendable {
     /// The lower layers, top first. Overlayfs never changes them.
     public internal(set) var lowers: [Layer]
+    /// How many of ``lowers`` (the last ones) are data-only layers (R83).
+    let dataLayerCount: Int
     /// The upper layer; nil for a read-only overlay.
     public internal(set) var upper: Layer?
     /// The options in force, or nil while unmounted / after a refused mount.
@@ -49,6 +51,7 @@ public struct OverlayModel: Sendable {
     /// Prepares a model for `scenario`; call ``mount()`` before any step.
     public init(scenario: Scenario, environment: Environment) {
         self.lowers = scenario.lowers
+        self.dataLayerCount = scenario.dataLayerCount
         self.upper = scenario.upper
         self.given = scenario.options
         self.nextInode = (scenario.upper?.entries.values.compactMap(\.inode).max() ?? 0) + 1

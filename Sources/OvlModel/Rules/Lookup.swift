@@ -49,7 +49,8 @@ extension OverlayModel {
 
     /// The root: the upper root (if any) merged with every lower root.
     var rootResolution: Resolution {
-        let lowersAll = lowers.indices.map { (layer: $0, path: RelPath.root) }
+        // Data-only layers are never merged into the namespace (R83).
+        let lowersAll = lowers.indices.dropLast(dataLayerCount).map { (layer: $0, path: RelPath.root) }
         return Resolution(inUpper: upper != nil, lowers: lowersAll, node: upper?[.root] ?? lowers[0][.root] ?? Node(kind: .dir))
     }
 
@@ -90,11 +91,20 @@ extension OverlayModel {
                 if l.kind == .whiteout { break }
                 if !l.kind.isDir {
                     // A lower non-directory below a directory found higher up is ignored (R22).
-                    if top == nil { top = l; found.append((layer, lowerPath)) }
+                    if top == nil {
+                        top = l
+                        found.append((layer, lowerPath))
+                        // R22: the lookup of a lower metacopy file carries on for its data.
+                        if options.metacopy, isMetacopy(l) {
+                            needData = true
+                            continue
+                        }
+                    }
                     // A metacopy file shows the data of the first regular file below it (R78).
                     else if needData, case .file = l.kind {
                         top?.kind = l.kind
                         found.append((layer, lowerPath))
+                        needData = false
                     }
                     break
                 }
@@ -104,7 +114,12 @@ extension OverlayModel {
                 if l.xattrs[prefix + "opaque"] == "y" { break }
             }
         }
-        guard let node = top else { return nil }
+        guard var node = top else { return nil }
+        if needData, let (layer, dataPath) = dataLayerFile(found.last.flatMap { lowers[$0.layer][$0.path] } ?? node),
+           case .file = lowers[layer][dataPath]?.kind {
+            node.kind = lowers[layer][dataPath]?.kind ?? node.kind
+            found.append((layer, dataPath))
+        }
         return Resolution(inUpper: inUpper, lowers: found, node: node)
     }
 

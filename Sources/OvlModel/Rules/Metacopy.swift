@@ -76,3 +76,15 @@ extension OverlayModel {
         return out
     }
 }
+
+extension OverlayModel {
+    /// R83: the data file of a metacopy file whose data was not found in the normal layers: its
+    /// absolute `X.redirect` looked up in each data-only layer in order
+    /// (`namei.c:ovl_lookup_data_layers`; a relative redirect finds nothing there).
+    func dataLayerFile(_ metacopy: Node) -> (layer: Int, path: RelPath)? {
+        guard dataLayerCount > 0, isMetacopy(metacopy), let r = metacopy.xattrs[prefix + "redirect"], r.hasPrefix("/"),
+              let path = RelPath(parsing: String(r.dropFirst())) else { return nil }
+        for layer in lowers.indices.suffix(dataLayerCount) where lowers[layer][path] != nil { return (layer, path) }
+        return nil
+    }
+}
