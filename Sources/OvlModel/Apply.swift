@@ -146,6 +146,7 @@ extension OverlayModel {
         switch follow(path) {
         case .failure(let e): return .failed(e)
         case .success(let (_, r)):
+            if let e = verityRefusal(r) { return .failed(e) }
             switch r.node.kind {
             case .file(let data): return .ok(.text(data))
             case .dir: return .failed(.EISDIR)

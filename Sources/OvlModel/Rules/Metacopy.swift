@@ -19,11 +19,12 @@ extension OverlayModel {
     }
 
     /// True when a copy-up of `node` for a metadata change may copy metadata only
-    /// (`copy_up.c:ovl_need_meta_copy_up`: metacopy=on and a regular file; verity=require is not
-    /// modelled — these filesystems have no fs-verity).
+    /// (`copy_up.c:ovl_need_meta_copy_up`: metacopy=on and a regular file, and with verity=require
+    /// a lower with fs-verity — these filesystems have none, so verity=require always copies data).
     func metadataOnlyCopyUp(_ node: Node) -> Bool {
         guard options.metacopy, case .file = node.kind else { return false }
-        return true
+        // R82: verity=require copies data when the lower has no fs-verity, as none here has.
+        return options.verity != .require
     }
 
     /// R79: opening a metacopy file for write, or truncating it, copies the data into the same
@@ -86,5 +87,16 @@ extension OverlayModel {
               let path = RelPath(parsing: String(r.dropFirst())) else { return nil }
         for layer in lowers.indices.suffix(dataLayerCount) where lowers[layer][path] != nil { return (layer, path) }
         return nil
+    }
+}
+
+extension OverlayModel {
+    /// R82 with verity=require: opening a metacopy file verifies its data against the digest in
+    /// `X.metacopy` first (`file.c:ovl_open` → `namei.c:ovl_maybe_validate_verity`); without a
+    /// digest that is EIO. No file on this suite's filesystems has fs-verity (the images are made
+    /// without `-O verity`), so no metacopy file carries a digest.
+    func verityRefusal(_ r: Resolution) -> ModelErrno? {
+        guard options.verity == .require, isMetacopy(r.node) else { return nil }
+        return .EIO
     }
 }
