@@ -5,7 +5,7 @@ import Yams
 struct LayerParser {
     let reader: NodeReader
 
-    static let entryKeys = ["type", "data", "mode", "uid", "gid", "mtime", "xattrs", "target", "major", "minor", "opaque"]
+    static let entryKeys = ["type", "data", "mode", "uid", "gid", "mtime", "xattrs", "target", "major", "minor", "opaque", "hole"]
     static let rootKeys = ["type", "mode", "uid", "gid", "mtime", "xattrs", "opaque"]
     static let types = ["file", "dir", "symlink", "whiteout", "fifo", "chardev", "hardlink"]
 
@@ -165,7 +165,7 @@ struct LayerParser {
         } else {
             throw reader.error("an entry needs 'type' (one of: \(Self.types.joined(separator: ", "))) or 'data'; valid keys: \(Self.entryKeys.sorted().joined(separator: ", "))", at: node)
         }
-        let only: [(key: String, type: String)] = [("data", "file"), ("target", "symlink"), ("major", "chardev"), ("minor", "chardev"), ("opaque", "dir")]
+        let only: [(key: String, type: String)] = [("data", "file"), ("hole", "file"), ("target", "symlink"), ("major", "chardev"), ("minor", "chardev"), ("opaque", "dir")]
         for rule in only where fields.has(rule.key) && type != rule.type {
             throw reader.error("'\(rule.key)' is only valid for type \(rule.type), not \(type)", at: fields.keyNode(rule.key) ?? node)
         }
@@ -189,6 +189,14 @@ struct LayerParser {
             kind = .file(data: data)
         }
         let meta = try parseMeta(fields, isDir: kind == .dir)
-        return OvlModel.Node(kind: kind, perm: meta.perm, uid: meta.uid, gid: meta.gid, xattrs: meta.xattrs, mtime: meta.mtime)
+        var out = OvlModel.Node(kind: kind, perm: meta.perm, uid: meta.uid, gid: meta.gid, xattrs: meta.xattrs, mtime: meta.mtime)
+        // `hole: N`: the file starts with an N-byte hole, then `data` (R75 SEEK_DATA/SEEK_HOLE).
+        if let holeNode = fields["hole"], case .file(let data) = kind {
+            let hole = try reader.integer(holeNode, in: 4096...1_048_576)
+            guard hole % 4096 == 0 else { throw reader.error("'hole' must be a multiple of 4096 (a block)", at: holeNode) }
+            out.kind = .file(data: String(repeating: "\u{0}", count: Int(hole)) + data)
+            out.leadingHole = hole
+        }
+        return out
     }
 }

@@ -172,6 +172,7 @@ extension OverlayModel {
             guard case .file(let old) = r.node.kind else { return .failed(r.node.kind.isDir ? .EISDIR : .EINVAL) }
             copyUp(p)
             upper?[p]?.kind = .file(data: append ? old + data : data)
+            if !append { upper?[p]?.leadingHole = nil }
             upper?[p]?.mtime = nil
             return .ok(.none)
         }
@@ -199,6 +200,8 @@ extension OverlayModel {
             if Int64(bytes.count) > size { bytes = Array(bytes.prefix(Int(size))) }
             while Int64(bytes.count) < size { bytes.append(0) }
             upper?[p]?.kind = .file(data: String(decoding: bytes, as: UTF8.self))
+            let hole = upper?[p]?.leadingHole
+            upper?[p]?.leadingHole = hole.map { min($0, size) }
             upper?[p]?.mtime = nil
             return .ok(.none)
         }

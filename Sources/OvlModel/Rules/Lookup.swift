@@ -103,6 +103,7 @@ extension OverlayModel {
                     // A metacopy file shows the data of the first regular file below it (R78).
                     else if needData, case .file = l.kind {
                         top?.kind = l.kind
+                        top?.leadingHole = l.leadingHole
                         found.append((layer, lowerPath))
                         needData = false
                     }
@@ -118,6 +119,7 @@ extension OverlayModel {
         if needData, let (layer, dataPath) = dataLayerFile(found.last.flatMap { lowers[$0.layer][$0.path] } ?? node),
            case .file = lowers[layer][dataPath]?.kind {
             node.kind = lowers[layer][dataPath]?.kind ?? node.kind
+            node.leadingHole = lowers[layer][dataPath]?.leadingHole
             found.append((layer, dataPath))
         }
         return Resolution(inUpper: inUpper, lowers: found, node: node)

@@ -33,6 +33,7 @@ extension OverlayModel {
     mutating func completeDataCopyUp(_ path: RelPath, _ r: Resolution) {
         guard let u = upper?[path], isMetacopy(u) else { return }
         upper?[path]?.kind = r.node.kind
+        upper?[path]?.leadingHole = r.node.leadingHole
         // The data is written into the upper file after its times were set: mtime is now.
         upper?[path]?.mtime = nil
         let key = prefix + "metacopy"

@@ -69,6 +69,7 @@ extension OverlayModel {
                     copyUp(p)
                     if flags.contains(.trunc) {
                         upper?[p]?.kind = .file(data: "")
+                        upper?[p]?.leadingHole = nil
                         upper?[p]?.mtime = nil
                     }
                 }
@@ -114,26 +115,37 @@ extension OverlayModel {
         if bytes.count < end { bytes += [UInt8](repeating: 0, count: end - bytes.count) }
         bytes.replaceSubrange(start..<end, with: new)
         upper?[file.path]?.kind = .file(data: String(decoding: bytes, as: UTF8.self))
+        // Writing into the leading hole allocates from the block written on (4 KiB blocks).
+        if let hole = upper?[file.path]?.leadingHole, Int64(start) < hole {
+            let block = Int64(start) / 4096 * 4096
+            upper?[file.path]?.leadingHole = block > 0 ? block : nil
+        }
         upper?[file.path]?.mtime = nil
         syncInode(from: file.path)
         openFiles[fd]?.offset = Int64(end)
         return .ok(.none)
     }
 
-    /// `lseek(2)`: `file.c:ovl_llseek` seeks the real file of the moment with the overlay file's
-    /// position. Files the model knows hold data only, so the one hole is the one at EOF.
+    /// `lseek(2)`: `file.c:ovl_llseek` seeks the real file of the moment (the lower data file of a
+    /// metacopy file) with the overlay file's position. A file the model knows is a leading hole
+    /// (``Node/leadingHole``), data, and the virtual hole at EOF. Copy-up keeps the hole
+    /// (`copy_up.c:ovl_copy_up_file` clones, or skips holes with SEEK_DATA).
     mutating func lseekFd(_ fd: String, _ file: OpenFile, offset: Int64, whence: Whence) -> Outcome {
         let size: Int64
+        let hole: Int64
         switch lookup(file.path) {
         case .failure(let e): return .failed(e)
-        case .success(let r): size = r.node.size ?? 0
+        case .success(let r): (size, hole) = (r.node.size ?? 0, r.node.leadingHole ?? 0)
         }
         let result: Int64
         switch whence {
         case .set: result = offset
-        case .data, .hole:
+        case .data:
+            guard max(offset, hole) < size else { return .failed(.ENXIO) }
+            result = max(offset, hole)
+        case .hole:
             guard offset < size else { return .failed(.ENXIO) }
-            result = whence == .data ? offset : size
+            result = offset < hole ? offset : size
         }
         openFiles[fd]?.offset = result
         return .ok(.number(result))
