@@ -153,7 +153,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func entryProblems() {
         #expect(render(head + "layers:\n  lower:\n    - e: {}\n") == """
-        c.yaml:5:10: error: an entry needs 'type' (one of: file, dir, symlink, whiteout, fifo, chardev, hardlink) or 'data'; valid keys: data, gid, major, minor, mode, mtime, opaque, target, type, uid, xattrs
+        c.yaml:5:10: error: an entry needs 'type' (one of: file, dir, symlink, whiteout, fifo, chardev, hardlink) or 'data'; valid keys: data, gid, hole, major, minor, mode, mtime, opaque, target, type, uid, xattrs
             - e: {}
                  ^
         """)
@@ -312,5 +312,20 @@ struct SplitMix {
 
     @Test func mmapSizeBounded() {
         #expect(render(head + "steps:\n  - fd_mmap_read: {fd: A, size: 5000}\n") != "parsed")
+    }
+}
+
+@Suite struct HoleEntryTests {
+    @Test func holeIsBlockAligned() {
+        let yaml = "description: d\nrules: [R75]\nlayers:\n  lower:\n    - s: {type: file, hole: 5000, data: x}\n"
+        #expect(render(yaml).contains("'hole' must be a multiple of 4096"))
+    }
+
+    @Test func holePrefixesZeros() throws {
+        let yaml = "description: d\nrules: [R75]\nlayers:\n  lower:\n    - s: {hole: 4096, data: x}\n"
+        let parsed = try CaseParser.parse(yaml: yaml, file: "c.yaml")
+        let node = parsed.scenario.lowers[0][RelPath(parsing: "s") ?? .root]
+        #expect(node?.leadingHole == 4096)
+        #expect(node?.kind == .file(data: String(repeating: "\u{0}", count: 4096) + "x"))
     }
 }
