@@ -78,3 +78,6 @@ static inline int clinux_mmap_read(int fd, size_t size, unsigned char *out) {
     memcpy(out, p, size);
     return munmap(p, size);
 }
+
+/* fork(2), which the Swift Glibc overlay may not expose. */
+static inline pid_t clinux_fork(void) { return fork(); }

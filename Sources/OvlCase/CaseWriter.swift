@@ -123,6 +123,7 @@ public enum CaseWriter {
             return "\(op.name): {layer: \(layer), path: \(quote(p.description)), entry: \(entryText(node, isRoot: false))}"
         case .remount, .dropCaches: return op.name
         case .fd(let f): return fdStepText(f)
+        case .parallel(let ops): return "parallel: [" + ops.map { "{" + stepText($0) + "}" }.joined(separator: ", ") + "]"
         }
     }
 

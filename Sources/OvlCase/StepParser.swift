@@ -20,6 +20,8 @@ struct StepParser {
         case none
         /// A step on a named fd (``FdStepSyntax``).
         case fd
+        /// A sequence of steps run at once (``parallelSteps``).
+        case steps
     }
 
     static let shapes: [String: Shape] = [
@@ -45,6 +47,7 @@ struct StepParser {
         "removexattr": .mapping(required: ["path", "name"], optional: []),
         "remount": .none,
         "drop_caches": .none,
+        "parallel": .steps,
     ].merging((FdStepSyntax.fdOnly + FdStepSyntax.mappings.keys).map { ($0, Shape.fd) }) { a, _ in a }
 
     /// Keys a `stat`/`lstat` step may add: the 1-based number of an earlier stat step whose
@@ -123,6 +126,8 @@ struct StepParser {
         case let .mapping(required, optional):
             let fields = try step.fields(required: required, optional: optional)
             return try build(name, fields, step)
+        case .steps:
+            return .parallel(try parallelSteps(args, at: nameNode))
         case .fd:
             if let (required, optional) = FdStepSyntax.mappings[name] {
                 let fields = try step.fields(required: required, optional: optional)
@@ -248,5 +253,32 @@ private struct Step {
         var mode = defaultMode
         if let modeNode = fields["mode"] { mode = try reader.mode(modeNode) }
         return (path, mode)
+    }
+}
+
+extension StepParser {
+    /// Steps a `parallel` block may hold: path steps whose outcome is a plain value (a stat's
+    /// inode symbols and the named fds and handles belong to one process; remounts to none).
+    static let parallelAllowed: Set<String> = [
+        "read", "write", "append", "open_rdwr", "truncate", "chmod", "chown", "utimes", "setxattr",
+        "getxattr", "removexattr", "listxattr", "link", "unlink", "mkdir", "create", "rename", "readlink",
+    ]
+
+    /// The 2–4 steps of a `parallel` block.
+    func parallelSteps(_ args: YNode?, at nameNode: YNode) throws(CaseError) -> [OvlModel.Operation] {
+        guard let args else { throw reader.error("step 'parallel' needs a list of 2 to 4 steps", at: nameNode) }
+        let items = try reader.sequence(args)
+        guard (2...4).contains(items.count) else {
+            throw reader.error("a parallel block holds 2 to 4 steps, found \(items.count)", at: args)
+        }
+        var ops: [OvlModel.Operation] = []
+        for item in items {
+            let op = try parseStep(item)
+            guard Self.parallelAllowed.contains(op.name) else {
+                throw reader.error("step '\(op.name)' cannot run in a parallel block; allowed: \(Self.parallelAllowed.sorted().joined(separator: ", "))", at: item)
+            }
+            ops.append(op)
+        }
+        return ops
     }
 }

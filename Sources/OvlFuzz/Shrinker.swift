@@ -72,6 +72,7 @@ extension Scenario {
             case .procLocks: rules.insert(60)
             case .offlineLower: rules.insert(71)
             case .fd: rules.insert(72)
+            case .parallel: rules.insert(38)
             }
         }
         return rules.sorted().map { "R\($0)" }

@@ -85,6 +85,7 @@ struct StepExecutor {
             fds.closeAll()
             return .ok(.names(try remount()))
         case .fd(let f): return try performFd(f)
+        case .parallel(let ops): return try runParallel(ops)
         case .dropCaches:
             sync()
             try Files.write("/proc/sys/vm/drop_caches", Array("2\n".utf8), flags: O_WRONLY)

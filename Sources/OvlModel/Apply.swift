@@ -67,6 +67,7 @@ extension OverlayModel {
         case .nameToHandle(let p, let label, let fid): return nameToHandle(p, label: label, fid: fid)
         case .openByHandle(let label): return openByHandle(label)
         case .fd(let f): return applyFd(f)
+        case .parallel(let ops): return applyParallel(ops)
         }
     }
 
@@ -268,6 +269,8 @@ extension Operation {
              .nameToHandle, .openByHandle, .procLocks, .offlineLower: false
         case .fd(.open(_, let flags, _)): Set(flags).copiesUp || flags.contains(.creat)
         case .fd: false
+        // Each step of the block is judged on its own.
+        case .parallel: false
         default: true
         }
     }

@@ -34,6 +34,9 @@ public enum StepValue: Codable, Sendable, Equatable {
     case dirents([String: DirentView])
     /// A number (the offset `lseek` returns).
     case number(Int64)
+    /// The outcomes of a `parallel` block, one per step: predicted as every vector some order of
+    /// the steps gives, observed as the one vector the kernel gave.
+    case alternatives([[Outcome]])
 }
 
 /// What a file handle shows: its type and, for an overlay handle (`ovl_fb` magic `0xfb`), whether
@@ -71,6 +74,8 @@ public enum Outcome: Codable, Sendable, Equatable, CustomStringConvertible {
         case .ok(.names(let n)): "0 [" + n.sorted().joined(separator: " ") + "]"
         case .ok(.handle(let h)): "0 \(h)"
         case .ok(.number(let n)): "0 \(n)"
+        case .ok(.alternatives(let a)):
+            a.map { "(" + $0.map(\.description).joined(separator: "; ") + ")" }.joined(separator: " or ")
         case .ok(.dirents(let e)):
             "0 {" + e.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ", ") + "}"
         }

@@ -73,6 +73,9 @@ public enum Operation: Codable, Sendable, Equatable {
     case dropCaches
     /// A step on a named, long-lived file descriptor (R72–R76).
     case fd(FdOperation)
+    /// Steps started at once, each in its own process (concurrent copy-up): the kernel may
+    /// serialize them in any order.
+    case parallel([Operation])
 
     /// The syscall-style name used in case files and reports.
     public var name: String {
@@ -108,6 +111,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .remount: "remount"
         case .dropCaches: "drop_caches"
         case .fd(let f): f.name
+        case .parallel: "parallel"
         }
     }
 }

@@ -33,6 +33,9 @@ public struct OverlayModel: Sendable {
     var index: [InodeRef: Node] = [:]
     /// The overlay nlink of each indexed upper inode (R63): upper names plus uncovered lower names.
     var unionNlink: [Int: Int] = [:]
+    /// True once a `parallel` block ended in states that depend on the order of its steps: the
+    /// model cannot follow such a case (`validate` refuses it).
+    public internal(set) var orderDependent = false
     /// The fds a case holds open, by name (R72–R76); a remount closes them all.
     var openFiles: [String: OpenFile] = [:]
     /// File handles a case took, by label: the identity they encode (R66–R68).

@@ -141,6 +141,10 @@ public enum Checker {
         case (.ok(.dirents(let ee)), .ok(.dirents(let oe))):
             // Names and d_types here; d_ino is resolved by compareInodes.
             return ee.mapValues(\.type) == oe.mapValues(\.type)
+        case (.ok(.alternatives(let allowed)), .ok(.alternatives(let seen))):
+            // The one order the kernel took must be one the model allows.
+            guard seen.count == 1, let got = seen.first else { return false }
+            return allowed.contains { $0.count == got.count && zip($0, got).allSatisfy { outcomeMatches($0, $1) } }
         default: return e == o
         }
     }
@@ -225,6 +229,7 @@ public enum Checker {
         case .nameToHandle(let p, let label, let fid): return "\(p) as \(label)" + (fid ? " AT_HANDLE_FID" : "")
         case .openByHandle(let label): return label
         case .fd(let f): return f.argumentSummary
+        case .parallel(let ops): return ops.map { $0.name + " " + describe($0) }.joined(separator: " | ")
         case .remount, .dropCaches: return ""
         }
     }

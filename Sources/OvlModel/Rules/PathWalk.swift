@@ -91,8 +91,9 @@ extension Operation {
             [p]
         case .rename(let from, let to, _), .link(let from, let to): [from, to]
         case .nameToHandle(let p, _, _), .procLocks(let p), .fd(.open(let p, _, _)): [p]
-        // The other fd steps act on an open file, not on a path.
-        case .fd: []
+        // The other fd steps act on an open file, not on a path; a parallel block's steps
+        // resolve their own paths.
+        case .fd, .parallel: []
         // A lower layer's own path (offline change) and a handle name no path of the overlay.
         case .offlineLower, .openByHandle, .remount, .dropCaches: []
         }
@@ -129,7 +130,7 @@ extension Operation {
         case .nameToHandle(_, let label, let fid): return .nameToHandle(p, label: label, fid: fid)
         case .procLocks: return .procLocks(p)
         case .fd(.open(_, let flags, let fd)): return .fd(.open(p, flags: flags, fd: fd))
-        case .fd: return self
+        case .fd, .parallel: return self
         case .offlineLower, .openByHandle, .remount, .dropCaches: return self
         }
     }
