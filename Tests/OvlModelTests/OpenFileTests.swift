@@ -40,3 +40,20 @@ private func model(_ data: String) -> OverlayModel {
         #expect(m.apply(.fd(.read(fd: "R"))) == .failed(.EBADF))
     }
 }
+
+@Suite struct ParallelTests {
+    /// A read racing an append sees the old or the new data; both orders end alike.
+    @Test func readRacingAppend() {
+        var m = model("old")
+        let out = m.apply(.parallel([.read(p("f")), .append(p("f"), data: "+")]))
+        #expect(out == .ok(.alternatives([[.ok(.text("old")), .ok(.none)], [.ok(.text("old+")), .ok(.none)]])))
+        #expect(!m.orderDependent)
+    }
+
+    /// Two writes of different data end in different states: the model flags the block.
+    @Test func orderDependentFlagged() {
+        var m = model("old")
+        _ = m.apply(.parallel([.write(p("f"), data: "a"), .write(p("f"), data: "b")]))
+        #expect(m.orderDependent)
+    }
+}
