@@ -18,6 +18,13 @@ enum StateDump {
                 // overlayfs passes through unfiltered (readdir.c:ovl_iterate, is_real).
                 out[path] = EntryView(type: listedAs ?? .file, listedOnly: true)
                 continue
+            } catch where listedAs != nil {
+                // A listed name that cannot be looked up or read (EPERM, EIO: R81, R82) is an
+                // observation too.
+                var failed = EntryView(type: listedAs ?? .file)
+                failed.error = ModelErrno(rawValue: error.errno).description
+                out[path] = failed
+                continue
             }
             out[path] = view
             if view.type == .dir {

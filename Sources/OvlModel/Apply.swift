@@ -220,6 +220,14 @@ extension OverlayModel {
                 out[name] = DirentView(type: child.node.kind.fileType, ino: direntIno(p.appending(name), child))
             }
             for name in passedThroughWhiteouts(p, of: r) { out[name] = DirentView(type: .chardev, ino: nil) }
+            // A name lookup refuses (a metacopy upper on a metacopy=off mount, R81) is still
+            // listed, with the upper's real ino (`readdir.c:ovl_cache_update` keeps it on error).
+            for name in childNames(p, of: r) where out[name] == nil {
+                let child = p.appending(name)
+                if case .failure(let e) = lookup(child), e != .ENOENT, let u = upper?[child] {
+                    out[name] = DirentView(type: u.kind.fileType, ino: .real(upperRef(child), fsid: 0, xinoBits: 0))
+                }
+            }
             return .ok(.dirents(out))
         }
     }

@@ -8,14 +8,25 @@ extension OverlayModel {
         if mounted {
             var queue: [RelPath] = [.root]
             while let path = queue.popLast() {
-                guard case .success(let r) = lookup(path) else { continue }
+                let r: Resolution
+                switch lookup(path) {
+                case .success(let found): r = found
+                case .failure(let e):
+                    // A listed name whose lookup fails otherwise than ENOENT (R81).
+                    if e != .ENOENT, !path.isRoot { merged[path] = failedEntry(path, e) }
+                    continue
+                }
+                if let e = verityRefusal(r) {
+                    merged[path] = failedEntry(path, e)
+                    continue
+                }
                 var view = entryView(r.node, xattrs: visibleXattrs(r.node))
                 view.nlink = statView(path, r).nlink
                 (view.ino, view.dev) = inodeNumbers(path, r)
                 merged[path] = view
                 if r.node.kind.isDir {
                     readDir(path, r)
-                    for name in mergedChildren(path, of: r).keys { queue.append(path.appending(name)) }
+                    for name in childNames(path, of: r) { queue.append(path.appending(name)) }
                     for name in passedThroughWhiteouts(path, of: r) {
                         merged[path.appending(name)] = EntryView(type: .chardev, listedOnly: true)
                     }

@@ -17,6 +17,9 @@ public struct EntryView: Codable, Sendable, Equatable {
     /// True for a name readdir lists but lookup does not find (a whiteout passed through by
     /// readdir of an unmerged directory); such an entry has only its d_type.
     public var listedOnly: Bool?
+    /// The errno (by name) that stat, open or read gave for a name readdir listed (e.g. EPERM
+    /// for a metacopy upper on a metacopy=off mount, R81); nothing else is dumped then.
+    public var error: String?
     /// st_ino: a number in a dump, a symbol in a prediction (R54–R58); nil = not predicted.
     public var ino: InoValue?
     /// st_dev, likewise.

@@ -184,6 +184,10 @@ public enum Checker {
             add("lookup", e.listedOnly == true ? listed : "found", o.listedOnly == true ? listed : "found")
             return d
         }
+        if e.error != o.error {
+            add("stat/read", e.error ?? "0", o.error ?? "0")
+            return d
+        }
         if !field(e.perm, o.perm) { add("mode", octal(e.perm), octal(o.perm)) }
         if !field(e.uid, o.uid) || !field(e.gid, o.gid) { add("owner", "\(e.uid ?? 0):\(e.gid ?? 0)", "\(o.uid ?? 0):\(o.gid ?? 0)") }
         if !field(e.data, o.data) { add("data", show(e.data), show(o.data)) }
@@ -238,6 +242,7 @@ public enum Checker {
     public static func render(_ v: EntryView) -> String {
         var parts = [v.type.rawValue]
         if v.listedOnly == true { parts.append("(listed by readdir only)") }
+        if let e = v.error { parts.append("(\(e))") }
         if let p = v.perm { parts.append(octal(p)) }
         if let data = v.data { parts.append(show(data)) }
         if let t = v.target { parts.append("-> \(t)") }

@@ -137,13 +137,18 @@ extension OverlayModel {
         return false
     }
 
-    /// The merged listing of directory `path`: name → resolution (R25: a set; whiteouts hidden).
-    public mutating func mergedChildren(_ path: RelPath, of dir: Resolution) -> [String: Resolution] {
+    /// Every name the layers of merged directory `path` hold, whiteouts and unreachable ones too.
+    func childNames(_ path: RelPath, of dir: Resolution) -> Set<String> {
         var names = Set<String>()
         if dir.inUpper, let u = upper { names.formUnion(u.children(of: path)) }
         for (layer, lp) in dir.lowers { names.formUnion(lowers[layer].children(of: lp)) }
+        return names
+    }
+
+    /// The merged listing of directory `path`: name → resolution (R25: a set; whiteouts hidden).
+    public mutating func mergedChildren(_ path: RelPath, of dir: Resolution) -> [String: Resolution] {
         var out: [String: Resolution] = [:]
-        for name in names {
+        for name in childNames(path, of: dir) {
             if case .success(let r) = lookup(path.appending(name)) { out[name] = r }
         }
         return out

@@ -101,3 +101,13 @@ extension OverlayModel {
         return .EIO
     }
 }
+
+extension OverlayModel {
+    /// What the dump shows of a listed name that stat or read refuses: its type as the topmost
+    /// layer holds it, and the errno.
+    func failedEntry(_ path: RelPath, _ e: ModelErrno) -> EntryView {
+        var v = EntryView(type: upper?[path]?.kind.fileType ?? .file)
+        v.error = e.description
+        return v
+    }
+}
