@@ -1,3 +1,4 @@
+import Foundation
 import OvlModel
 import Yams
 
@@ -5,7 +6,7 @@ import Yams
 struct LayerParser {
     let reader: NodeReader
 
-    static let entryKeys = ["type", "data", "mode", "uid", "gid", "mtime", "xattrs", "target", "major", "minor", "opaque", "hole"]
+    static let entryKeys = ["type", "data", "mode", "uid", "gid", "mtime", "xattrs", "target", "major", "minor", "opaque", "hole", "host_file"]
     static let rootKeys = ["type", "mode", "uid", "gid", "mtime", "xattrs", "opaque"]
     static let types = ["file", "dir", "symlink", "whiteout", "fifo", "chardev", "hardlink"]
 
@@ -165,7 +166,7 @@ struct LayerParser {
         } else {
             throw reader.error("an entry needs 'type' (one of: \(Self.types.joined(separator: ", "))) or 'data'; valid keys: \(Self.entryKeys.sorted().joined(separator: ", "))", at: node)
         }
-        let only: [(key: String, type: String)] = [("data", "file"), ("hole", "file"), ("target", "symlink"), ("major", "chardev"), ("minor", "chardev"), ("opaque", "dir")]
+        let only: [(key: String, type: String)] = [("data", "file"), ("hole", "file"), ("host_file", "file"), ("target", "symlink"), ("major", "chardev"), ("minor", "chardev"), ("opaque", "dir")]
         for rule in only where fields.has(rule.key) && type != rule.type {
             throw reader.error("'\(rule.key)' is only valid for type \(rule.type), not \(type)", at: fields.keyNode(rule.key) ?? node)
         }
@@ -196,6 +197,18 @@ struct LayerParser {
             guard hole % 4096 == 0 else { throw reader.error("'hole' must be a multiple of 4096 (a block)", at: holeNode) }
             out.kind = .file(data: String(repeating: "\u{0}", count: Int(hole)) + data)
             out.leadingHole = hole
+        }
+        // `host_file: /bin/sleep`: the bytes of that file (R76 runs it from a layer).
+        if let hostNode = fields["host_file"] {
+            let host = try reader.nonEmptyText(hostNode)
+            guard host.hasPrefix("/"), let bytes = FileManager.default.contents(atPath: host) else {
+                throw reader.error("'host_file' must be an absolute path of a readable file; '\(host)' is not", at: hostNode)
+            }
+            if fields.has("data") || fields.has("hole") {
+                throw reader.error("'host_file' gives the data; it takes no 'data' or 'hole'", at: hostNode)
+            }
+            out.kind = .file(data: String(decoding: bytes, as: UTF8.self))
+            out.hostFile = host
         }
         return out
     }

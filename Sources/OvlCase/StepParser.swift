@@ -26,7 +26,7 @@ struct StepParser {
 
     static let shapes: [String: Shape] = [
         "stat": .path, "lstat": .path, "read": .path, "readdir": .path, "readlink": .path,
-        "unlink": .path, "rmdir": .path, "listxattr": .path, "open_rdwr": .path, "proc_locks": .path,
+        "unlink": .path, "rmdir": .path, "listxattr": .path, "open_rdwr": .path, "proc_locks": .path, "exec": .path,
         "write": .mapping(required: ["path", "data"], optional: []),
         "append": .mapping(required: ["path", "data"], optional: []),
         "truncate": .mapping(required: ["path", "size"], optional: []),
@@ -118,6 +118,7 @@ struct StepParser {
             case "rmdir": return .rmdir(path)
             case "listxattr": return .listxattr(path)
             case "proc_locks": return .procLocks(path)
+            case "exec": return .exec(path)
             default: return .openRW(path)
             }
         case let .pathMode(defaultMode):

@@ -73,6 +73,7 @@ extension Scenario {
             case .offlineLower: rules.insert(71)
             case .fd: rules.insert(72)
             case .parallel: rules.insert(38)
+            case .exec: rules.insert(76)
             }
         }
         return rules.sorted().map { "R\($0)" }

@@ -59,6 +59,7 @@ struct JobRunner {
                 }
             }
             exec.fds.closeAll()
+            exec.programs.endAll()
             if stillMounted {
                 merged = try StateDump.tree(at: mountPoint)
                 try Mount.unmount(mountPoint)

@@ -51,6 +51,8 @@ enum LayerBuilder {
     static func create(_ node: Node, at real: String) throws(SysError) {
         switch node.kind {
         case .dir: try Files.mkdir(real, mode: 0o700)
+        case .file where node.hostFile != nil:
+            try Files.write(real, try Files.read(node.hostFile ?? ""), flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
         case .file(let data):
             // A leading hole is skipped, never written: the data goes in at its end.
             let hole = Int(node.leadingHole ?? 0)

@@ -14,6 +14,8 @@ struct StepExecutor {
     let handles = HandleStore()
     /// The fds the job's steps hold open, by name.
     let fds = FdTable()
+    /// The programs `exec` steps started, still running.
+    let programs = ProgramTable()
 
     func path(_ p: RelPath) -> String { p.isRoot ? mountPoint : mountPoint + "/" + p.description }
 
@@ -67,6 +69,7 @@ struct StepExecutor {
         case .link(let a, let b): try Files.link(path(a), path(b))
         case .offlineLower(let k, let p, let node):
             fds.closeAll()
+            programs.endAll()
             return .ok(.names(try offline(k, p, node)))
         case .procLocks(let p):
             let (locked, st) = try Files.lockedInode(path(p))
@@ -83,9 +86,11 @@ struct StepExecutor {
             return .ok(.stat(statView(try Files.statByHandle(h, mountPoint: mountPoint))))
         case .remount:
             fds.closeAll()
+            programs.endAll()
             return .ok(.names(try remount()))
         case .fd(let f): return try performFd(f)
         case .parallel(let ops): return try runParallel(ops)
+        case .exec(let p): try programs.start(path(p))
         case .dropCaches:
             sync()
             try Files.write("/proc/sys/vm/drop_caches", Array("2\n".utf8), flags: O_WRONLY)

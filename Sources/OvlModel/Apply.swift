@@ -12,8 +12,12 @@ extension OverlayModel {
             }
         }
         let op = step.withPaths(resolved)
-        // The guest closes every fd before it unmounts.
-        if op.remounts { openFiles.removeAll() }
+        // The guest closes every fd and ends every program it ran before it unmounts.
+        if op.remounts {
+            openFiles.removeAll()
+            running.removeAll()
+        }
+        if let e = textBusy(op) { return .failed(e) }
         if upper == nil, op.modifies { return readOnly(op) }
         var indexed: Int?
         if case .unlink(let p) = op { indexed = beginIndexedUnlink(p) }
@@ -68,6 +72,7 @@ extension OverlayModel {
         case .openByHandle(let label): return openByHandle(label)
         case .fd(let f): return applyFd(f)
         case .parallel(let ops): return applyParallel(ops)
+        case .exec(let p): return execFile(p)
         }
     }
 
@@ -278,7 +283,7 @@ extension Operation {
         case .fd(.open(_, let flags, _)): Set(flags).copiesUp || flags.contains(.creat)
         case .fd: false
         // Each step of the block is judged on its own.
-        case .parallel: false
+        case .parallel, .exec: false
         default: true
         }
     }

@@ -73,6 +73,9 @@ public enum Operation: Codable, Sendable, Equatable {
     case dropCaches
     /// A step on a named, long-lived file descriptor (R72–R76).
     case fd(FdOperation)
+    /// fork + `execve(path, [path, "30"])`: a binary (e.g. `sleep`) that keeps running until the
+    /// job ends or the overlay is unmounted; the outcome is execve's (R76).
+    case exec(RelPath)
     /// Steps started at once, each in its own process (concurrent copy-up): the kernel may
     /// serialize them in any order.
     case parallel([Operation])
@@ -112,6 +115,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .dropCaches: "drop_caches"
         case .fd(let f): f.name
         case .parallel: "parallel"
+        case .exec: "exec"
         }
     }
 }

@@ -36,6 +36,8 @@ public struct OverlayModel: Sendable {
     /// True once a `parallel` block ended in states that depend on the order of its steps: the
     /// model cannot follow such a case (`validate` refuses it).
     public internal(set) var orderDependent = false
+    /// Overlay paths of the programs `exec` steps started and that still run (R76).
+    var running: Set<RelPath> = []
     /// The fds a case holds open, by name (R72–R76); a remount closes them all.
     var openFiles: [String: OpenFile] = [:]
     /// File handles a case took, by label: the identity they encode (R66–R68).

@@ -215,7 +215,7 @@ public enum Checker {
     /// One-line arguments of a step for reports.
     public static func describe(_ op: Operation) -> String {
         switch op {
-        case .stat(let p), .lstat(let p), .read(let p), .procLocks(let p), .openRW(let p), .readdir(let p), .unlink(let p), .rmdir(let p),
+        case .stat(let p), .lstat(let p), .read(let p), .procLocks(let p), .openRW(let p), .readdir(let p), .unlink(let p), .rmdir(let p), .exec(let p),
              .readlink(let p), .listxattr(let p):
             return p.description
         case .write(let p, let data), .append(let p, let data): return "\(p) \(show(data))"

@@ -174,3 +174,33 @@ extension Result where Failure == ModelErrno {
         return .ok(.none)
     }
 }
+
+extension OverlayModel {
+    /// `exec`: a regular file with an execute bit runs (`fs/exec.c:do_open_execat`; EACCES for
+    /// anything else).
+    mutating func execFile(_ path: RelPath) -> Outcome {
+        switch follow(path) {
+        case .failure(let e): return .failed(e)
+        case .success(let (p, r)):
+            guard case .file = r.node.kind, r.node.perm & 0o111 != 0 else { return .failed(.EACCES) }
+            running.insert(p)
+            return .ok(.none)
+        }
+    }
+
+    /// R76 as the 6.12 module behaves: `fs/exec.c:do_open_execat` denies write access to the
+    /// *overlay* inode it executes (`exe_file_deny_write_access`), so opening it for write or
+    /// truncating it fails with ETXTBSY in `do_dentry_open`/`vfs_truncate` — before overlayfs
+    /// could copy it up. (The semantics doc's R76 says the write goes to a new upper copy.)
+    mutating func textBusy(_ op: Operation) -> ModelErrno? {
+        guard !running.isEmpty else { return nil }
+        let p: RelPath
+        switch op {
+        case .write(let x, _), .append(let x, _), .openRW(let x), .truncate(let x, _): p = x
+        case .fd(.open(let x, let flags, _)) where Set(flags).writes: p = x
+        default: return nil
+        }
+        guard case .success((let final, _?)) = followFinal(p), running.contains(final) else { return nil }
+        return .ETXTBSY
+    }
+}

@@ -90,7 +90,7 @@ extension Operation {
              .removexattr(let p, _), .listxattr(let p):
             [p]
         case .rename(let from, let to, _), .link(let from, let to): [from, to]
-        case .nameToHandle(let p, _, _), .procLocks(let p), .fd(.open(let p, _, _)): [p]
+        case .nameToHandle(let p, _, _), .procLocks(let p), .fd(.open(let p, _, _)), .exec(let p): [p]
         // The other fd steps act on an open file, not on a path; a parallel block's steps
         // resolve their own paths.
         case .fd, .parallel: []
@@ -130,6 +130,7 @@ extension Operation {
         case .nameToHandle(_, let label, let fid): return .nameToHandle(p, label: label, fid: fid)
         case .procLocks: return .procLocks(p)
         case .fd(.open(_, let flags, let fd)): return .fd(.open(p, flags: flags, fd: fd))
+        case .exec: return .exec(p)
         case .fd, .parallel: return self
         case .offlineLower, .openByHandle, .remount, .dropCaches: return self
         }
