@@ -29,6 +29,8 @@ extension OverlayModel {
             if nlink > 1 {
                 // R64: without index a lower hardlink is broken: a new upper inode, no X.origin
                 // (`copy_up.c:ovl_do_copy_up` stores an origin only for dirs, nlink==1 or indexed).
+                // Metacopy still applies (R77; seen on 6.12): the data is found by name or redirect.
+                if metadataOnly, metadataOnlyCopyUp(node) { node = metacopyNode(node) }
                 upper?[path] = node
                 markImpure(path.parent ?? .root)
                 return
