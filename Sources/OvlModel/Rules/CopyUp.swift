@@ -22,7 +22,7 @@ extension OverlayModel {
         if !node.kind.isDir, let l = r.lowers.first {
             let nlink = linkCount(lowers[l.layer], l.path)
             if options.index && (nlink > 1 || options.nfsExport) {
-                copyUpIndexed(path, r.node, from: l, lowerNlink: nlink)
+                copyUpIndexed(path, r.node, from: l, lowerNlink: nlink, metadataOnly: metadataOnly)
                 markImpure(path.parent ?? .root)
                 return
             }

@@ -92,7 +92,11 @@ extension OverlayModel {
         upper?.removeTree(to)
         upper?.moveTree(from, to: to)
         if exchangedDirMoves { upper?[to]?.mtime = nil }
-        if let redirect { setPrivateXattr(to, "redirect", redirect) }
+        if let redirect {
+            setPrivateXattr(to, "redirect", redirect)
+            // An xattr of a hardlinked inode shows under all its names (R80 on a metacopy file).
+            if !src.node.kind.isDir { syncInode(from: to) }
+        }
         if becomesOpaque { setPrivateXattr(to, "opaque", "y") }
         if targetLowerPositive, src.node.kind.isDir, !srcIsMovableDir {
             setPrivateXattr(to, "opaque", "y")
