@@ -13,6 +13,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #ifndef AT_HANDLE_FID
 #define AT_HANDLE_FID 0x200 /* include/uapi/linux/fcntl.h since 6.5; newer than this glibc */
@@ -90,3 +91,14 @@ static inline int clinux_read_lock(int fd, int lock) {
     struct flock fl = { .l_type = lock ? F_RDLCK : F_UNLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
     return fcntl(fd, F_SETLK, &fl);
 }
+
+/* Maps the first `size` bytes of `fd` (PROT_READ, MAP_SHARED), copies them to `out`, unmaps. */
+static inline int clinux_mmap_read(int fd, size_t size, unsigned char *out) {
+    void *p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) return -1;
+    memcpy(out, p, size);
+    return munmap(p, size);
+}
+
+/* fork(2), which the Swift Glibc overlay may not expose. */
+static inline pid_t clinux_fork(void) { return fork(); }

@@ -186,7 +186,8 @@ public enum CaseParser {
             throw reader.error("layers.workdir is only for damaged layers that are checked, not mounted: add fsck: {expect: [...]} without fix", at: fields["layers"] ?? root)
         }
         let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
-                                inodeChecks: inodeChecks, nestedLowers: layers.nested, fsck: fsck, workdir: layers.workdir)
+                                inodeChecks: inodeChecks, nestedLowers: layers.nested, fsck: fsck, workdir: layers.workdir,
+                                dataLayerCount: layers.dataLayers)
         return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
                     groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root),
                     matrix: matrix)

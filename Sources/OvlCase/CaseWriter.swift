@@ -19,8 +19,15 @@ public enum CaseWriter {
             out += "options: [\(scenario.options.map(\.description).joined(separator: ", "))]\n"
         }
         out += "layers:\n  lower:\n"
-        for layer in scenario.lowers {
+        let normal = scenario.lowers.count - scenario.dataLayerCount
+        for layer in scenario.lowers.prefix(normal) {
             out += layerLines(layer, indent: "    ", listItem: true)
+        }
+        if scenario.dataLayerCount > 0 {
+            out += "  data:\n"
+            for layer in scenario.lowers.suffix(scenario.dataLayerCount) {
+                out += layerLines(layer, indent: "    ", listItem: true)
+            }
         }
         if let upper = scenario.upper {
             let body = layerLines(upper, indent: "    ", listItem: false)
@@ -86,7 +93,7 @@ public enum CaseWriter {
         func mode(_ m: UInt32) -> String { "0" + String(m, radix: 8) }
         switch op {
         case .stat(let p), .lstat(let p), .read(let p), .readdir(let p), .readlink(let p), .unlink(let p),
-             .rmdir(let p), .listxattr(let p), .openRW(let p), .openTmpfile(let p), .statfs(let p):
+             .rmdir(let p), .listxattr(let p), .openRW(let p), .openTmpfile(let p), .statfs(let p), .exec(let p):
             return "\(op.name): \(quote(p.description))"
         case .write(let p, let data), .append(let p, let data):
             return "\(op.name): {path: \(quote(p.description)), data: \(quote(data))}"
@@ -117,6 +124,8 @@ public enum CaseWriter {
         case .offlineLower(let layer, let p, let node):
             return "\(op.name): {layer: \(layer), path: \(quote(p.description)), entry: \(entryText(node, isRoot: false))}"
         case .remount, .dropCaches: return op.name
+        case .fd(let f): return fdStepText(f)
+        case .parallel(let ops): return "parallel: [" + ops.map { "{" + stepText($0) + "}" }.joined(separator: ", ") + "]"
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import OvlModel
 import Yams
 
@@ -5,15 +6,17 @@ import Yams
 struct LayerParser {
     let reader: NodeReader
 
-    static let entryKeys = ["type", "data", "mode", "uid", "gid", "mtime", "xattrs", "target", "major", "minor", "opaque"]
+    static let entryKeys = ["type", "data", "mode", "uid", "gid", "mtime", "xattrs", "target", "major", "minor", "opaque", "hole", "host_file"]
     static let rootKeys = ["type", "mode", "uid", "gid", "mtime", "xattrs", "opaque"]
     static let types = ["file", "dir", "symlink", "whiteout", "fifo", "chardev", "hardlink"]
 
-    /// Parses `layers:` into the lowers (top first), the upper (nil for `upper: none`) and the
-    /// lowers given as `@N/path`: directory `path` of lower layer N (overlapping layers), and the
-    /// workdir's contents (`index/…`, `work/…`; nil when not given).
-    func parseLayers(_ node: YNode) throws(CaseError) -> (lowers: [Layer], upper: Layer?, nested: [NestedLayer], workdir: Layer?) {
-        let fields = try reader.fields(node, allowed: ["lower", "upper", "workdir"])
+    /// Parses `layers:` into the lowers (top first, data-only layers last), the upper (nil for
+    /// `upper: none`), the lowers given as `@N/path` (directory `path` of lower layer N:
+    /// overlapping layers), the workdir's contents (`index/…`, `work/…`; nil when not given) and
+    /// how many data-only layers `data:` listed.
+    func parseLayers(_ node: YNode) throws(CaseError) -> (lowers: [Layer], upper: Layer?, nested: [NestedLayer], workdir: Layer?,
+                                                         dataLayers: Int) {
+        let fields = try reader.fields(node, allowed: ["lower", "upper", "workdir", "data"])
         let lowerNode = try fields.required("lower")
         let items = try reader.sequence(lowerNode)
         guard !items.isEmpty else {
@@ -41,6 +44,14 @@ struct LayerParser {
             lowers[index] = lowers[host].subtree(at: path)
             nested.append(NestedLayer(layer: index, host: host, path: path))
         }
+        // `data:` lists data-only layers (R83), mounted after `::`, appended to the lowers.
+        var dataLayers = 0
+        if let dataNode = fields["data"] {
+            for item in try reader.sequence(dataNode) {
+                lowers.append(try parseLayer(item))
+                dataLayers += 1
+            }
+        }
         var upper: Layer? = Layer()
         if let upperNode = fields["upper"] {
             if case let .scalar(scalar) = upperNode, scalar.string == "none" {
@@ -55,7 +66,7 @@ struct LayerParser {
         if let w = fields["workdir"], upper == nil {
             throw reader.error("a workdir needs an upper layer", at: w)
         }
-        return (lowers, upper, nested, workdir)
+        return (lowers, upper, nested, workdir, dataLayers)
     }
 
     /// One layer: a mapping from paths to entries; `.` describes the layer root.
@@ -183,7 +194,7 @@ struct LayerParser {
         } else {
             throw reader.error("an entry needs 'type' (one of: \(Self.types.joined(separator: ", "))) or 'data'; valid keys: \(Self.entryKeys.sorted().joined(separator: ", "))", at: node)
         }
-        let only: [(key: String, type: String)] = [("data", "file"), ("target", "symlink"), ("major", "chardev"), ("minor", "chardev"), ("opaque", "dir")]
+        let only: [(key: String, type: String)] = [("data", "file"), ("hole", "file"), ("host_file", "file"), ("target", "symlink"), ("major", "chardev"), ("minor", "chardev"), ("opaque", "dir")]
         for rule in only where fields.has(rule.key) && type != rule.type {
             throw reader.error("'\(rule.key)' is only valid for type \(rule.type), not \(type)", at: fields.keyNode(rule.key) ?? node)
         }
@@ -207,6 +218,26 @@ struct LayerParser {
             kind = .file(data: data)
         }
         let meta = try parseMeta(fields, isDir: kind == .dir)
-        return OvlModel.Node(kind: kind, perm: meta.perm, uid: meta.uid, gid: meta.gid, xattrs: meta.xattrs, mtime: meta.mtime)
+        var out = OvlModel.Node(kind: kind, perm: meta.perm, uid: meta.uid, gid: meta.gid, xattrs: meta.xattrs, mtime: meta.mtime)
+        // `hole: N`: the file starts with an N-byte hole, then `data` (R75 SEEK_DATA/SEEK_HOLE).
+        if let holeNode = fields["hole"], case .file(let data) = kind {
+            let hole = try reader.integer(holeNode, in: 4096...1_048_576)
+            guard hole % 4096 == 0 else { throw reader.error("'hole' must be a multiple of 4096 (a block)", at: holeNode) }
+            out.kind = .file(data: String(repeating: "\u{0}", count: Int(hole)) + data)
+            out.leadingHole = hole
+        }
+        // `host_file: /bin/sleep`: the bytes of that file (R76 runs it from a layer).
+        if let hostNode = fields["host_file"] {
+            let host = try reader.nonEmptyText(hostNode)
+            guard host.hasPrefix("/"), let bytes = FileManager.default.contents(atPath: host) else {
+                throw reader.error("'host_file' must be an absolute path of a readable file; '\(host)' is not", at: hostNode)
+            }
+            if fields.has("data") || fields.has("hole") {
+                throw reader.error("'host_file' gives the data; it takes no 'data' or 'hole'", at: hostNode)
+            }
+            out.kind = .file(data: String(decoding: bytes, as: UTF8.self))
+            out.hostFile = host
+        }
+        return out
     }
 }

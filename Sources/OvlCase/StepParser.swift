@@ -18,12 +18,16 @@ struct StepParser {
         case mapping(required: [String], optional: [String])
         /// No arguments: a bare scalar, null, or `{}`.
         case none
+        /// A step on a named fd (``FdStepSyntax``).
+        case fd
+        /// A sequence of steps run at once (``parallelSteps``).
+        case steps
     }
 
     static let shapes: [String: Shape] = [
         "stat": .path, "lstat": .path, "read": .path, "readdir": .path, "readlink": .path,
         "unlink": .path, "rmdir": .path, "listxattr": .path, "open_rdwr": .path, "proc_locks": .path,
-        "open_tmpfile": .path, "statfs": .path,
+        "open_tmpfile": .path, "statfs": .path, "exec": .path,
         "write": .mapping(required: ["path", "data"], optional: []),
         "append": .mapping(required: ["path", "data"], optional: []),
         "truncate": .mapping(required: ["path", "size"], optional: []),
@@ -45,7 +49,8 @@ struct StepParser {
         "removexattr": .mapping(required: ["path", "name"], optional: []),
         "remount": .none,
         "drop_caches": .none,
-    ]
+        "parallel": .steps,
+    ].merging((FdStepSyntax.fdOnly + FdStepSyntax.mappings.keys).map { ($0, Shape.fd) }) { a, _ in a }
 
     /// Keys a `stat`/`lstat` step may add: the 1-based number of an earlier stat step whose
     /// object must be the same inode (same st_dev and st_ino), or another one.
@@ -117,6 +122,7 @@ struct StepParser {
             case "proc_locks": return .procLocks(path)
             case "open_tmpfile": return .openTmpfile(path)
             case "statfs": return .statfs(path)
+            case "exec": return .exec(path)
             default: return .openRW(path)
             }
         case let .pathMode(defaultMode):
@@ -125,6 +131,18 @@ struct StepParser {
         case let .mapping(required, optional):
             let fields = try step.fields(required: required, optional: optional)
             return try build(name, fields, step)
+        case .steps:
+            return .parallel(try parallelSteps(args, at: nameNode))
+        case .fd:
+            if let (required, optional) = FdStepSyntax.mappings[name] {
+                let fields = try step.fields(required: required, optional: optional)
+                return .fd(try FdStepSyntax.build(name, fields, reader: reader))
+            }
+            if let args, case .scalar = args, !reader.isNull(args) {
+                return .fd(FdStepSyntax.fdOnlyStep(name, fd: try reader.nonEmptyText(args)))
+            }
+            let fields = try step.fields(required: ["fd"], optional: [])
+            return .fd(FdStepSyntax.fdOnlyStep(name, fd: try reader.nonEmptyText(try fields.required("fd"))))
         }
     }
 
@@ -244,5 +262,32 @@ private struct Step {
         var mode = defaultMode
         if let modeNode = fields["mode"] { mode = try reader.mode(modeNode) }
         return (path, mode)
+    }
+}
+
+extension StepParser {
+    /// Steps a `parallel` block may hold: path steps whose outcome is a plain value (a stat's
+    /// inode symbols and the named fds and handles belong to one process; remounts to none).
+    static let parallelAllowed: Set<String> = [
+        "read", "write", "append", "open_rdwr", "truncate", "chmod", "chown", "utimes", "setxattr",
+        "getxattr", "removexattr", "listxattr", "link", "unlink", "mkdir", "create", "rename", "readlink",
+    ]
+
+    /// The 2–4 steps of a `parallel` block.
+    func parallelSteps(_ args: YNode?, at nameNode: YNode) throws(CaseError) -> [OvlModel.Operation] {
+        guard let args else { throw reader.error("step 'parallel' needs a list of 2 to 4 steps", at: nameNode) }
+        let items = try reader.sequence(args)
+        guard (2...4).contains(items.count) else {
+            throw reader.error("a parallel block holds 2 to 4 steps, found \(items.count)", at: args)
+        }
+        var ops: [OvlModel.Operation] = []
+        for item in items {
+            let op = try parseStep(item)
+            guard Self.parallelAllowed.contains(op.name) else {
+                throw reader.error("step '\(op.name)' cannot run in a parallel block; allowed: \(Self.parallelAllowed.sorted().joined(separator: ", "))", at: item)
+            }
+            ops.append(op)
+        }
+        return ops
     }
 }

@@ -84,6 +84,9 @@ extension Scenario {
             case .openTmpfile: rules.insert(87)
             case .statfs: rules.insert(19)
             case .chattr: rules.insert(92)
+            case .fd: rules.insert(72)
+            case .parallel: rules.insert(38)
+            case .exec: rules.insert(76)
             }
         }
         return rules.sorted().map { "R\($0)" }

@@ -26,7 +26,10 @@ struct JobRunner {
 
     /// The `mount -o` string: `lowerdir=…,upperdir=…,workdir=…` plus the case's options.
     var optionString: String {
-        var parts = ["lowerdir=" + lowerDirs.joined(separator: ":")]
+        // Data-only layers follow the others after `::` (R2, R83).
+        let normal = lowerDirs.count - job.scenario.dataLayerCount
+        let data = lowerDirs.suffix(job.scenario.dataLayerCount).map { "::" + $0 }.joined()
+        var parts = ["lowerdir=" + lowerDirs.prefix(normal).joined(separator: ":") + data]
         if job.scenario.upper != nil { parts += ["upperdir=" + upperDir, "workdir=" + workDir] }
         parts += job.scenario.options.map(\.description)
         return parts.joined(separator: ",")
@@ -73,6 +76,8 @@ struct JobRunner {
                     if stillMounted { recordOverlayDev(generation: generation) }
                 }
             }
+            exec.fds.closeAll()
+            exec.programs.endAll()
             if stillMounted {
                 merged = try StateDump.tree(at: mountPoint)
                 try Mount.unmount(mountPoint)

@@ -21,7 +21,7 @@ enum LayerBuilder {
                 }
                 linked[group] = real
             }
-            try create(node.kind, at: real)
+            try create(node, at: real)
         }
         for (path, node) in [(RelPath.root, layer.root)] + paths.compactMap({ p in layer.entries[p].map { (p, $0) } }) {
             let real = path.isRoot ? root : root + "/" + path.description
@@ -40,7 +40,7 @@ enum LayerBuilder {
 
     /// Makes one object at `real` (its parent exists): type, owner, mode, xattrs, mtime.
     static func make(_ node: Node, at real: String) throws(SysError) {
-        try create(node.kind, at: real)
+        try create(node, at: real)
         try Files.lchown(real, node.uid, node.gid)
         if node.kind.fileType != .symlink { try Files.chmod(real, node.perm) }
         for (name, value) in node.xattrs.sorted(by: { $0.key < $1.key }) { try Xattr.set(real, name, Array(value.utf8)) }
@@ -48,10 +48,17 @@ enum LayerBuilder {
     }
 
     /// Creates the object itself, owner-only; owner, mode and times are set afterwards.
-    static func create(_ kind: NodeKind, at real: String) throws(SysError) {
-        switch kind {
+    static func create(_ node: Node, at real: String) throws(SysError) {
+        switch node.kind {
         case .dir: try Files.mkdir(real, mode: 0o700)
-        case .file(let data): try Files.write(real, Array(data.utf8), flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+        case .file where node.hostFile != nil:
+            try Files.write(real, try Files.read(node.hostFile ?? ""), flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+        case .file(let data):
+            // A leading hole is skipped, never written: the data goes in at its end.
+            let hole = Int(node.leadingHole ?? 0)
+            try Files.write(real, Array(data.utf8.dropFirst(hole)), flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600,
+                            at: Int64(hole))
+            if hole > 0 { try Files.truncate(real, Int64(data.utf8.count)) }
         case .symlink(let target): try Files.symlink(target, real)
         case .whiteout: try Files.mknod(real, mode: S_IFCHR, major: 0, minor: 0)
         case .fifo: try Files.mknod(real, mode: S_IFIFO | 0o600, major: 0, minor: 0)

@@ -17,6 +17,7 @@ enum StateDump {
             do {
                 view = try entry(real)
             } catch where !path.isRoot {
+                // A listed name that cannot be looked up or read (EPERM, EIO: R51, R81, R82).
                 out[path] = EntryView(type: listed, errno: ModelErrno(rawValue: error.errno))
                 continue
             }

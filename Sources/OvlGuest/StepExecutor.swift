@@ -12,6 +12,10 @@ struct StepExecutor {
     let offline: (Int, RelPath, Node) throws(SysError) -> [String]
     /// File handles taken by earlier steps of the job, by label.
     let handles = HandleStore()
+    /// The fds the job's steps hold open, by name.
+    let fds = FdTable()
+    /// The programs `exec` steps started, still running.
+    let programs = ProgramTable()
 
     func path(_ p: RelPath) -> String { p.isRoot ? mountPoint : mountPoint + "/" + p.description }
 
@@ -68,7 +72,10 @@ struct StepExecutor {
         case .removexattr(let p, let name): try Xattr.remove(path(p), name)
         case .listxattr(let p): return .ok(.names(try Xattr.list(path(p)).sorted()))
         case .link(let a, let b): try Files.link(path(a), path(b))
-        case .offlineLower(let k, let p, let node): return .ok(.names(try offline(k, p, node)))
+        case .offlineLower(let k, let p, let node):
+            fds.closeAll()
+            programs.endAll()
+            return .ok(.names(try offline(k, p, node)))
         case .procLocks(let p):
             let (locked, st) = try Files.lockedInode(path(p))
             return .ok(.stat(StatView(type: StateDump.fileType(st.format), ino: .number(locked.ino),
@@ -82,7 +89,13 @@ struct StepExecutor {
         case .openByHandle(let label):
             guard let h = handles.byLabel[label] else { return .failed(ModelErrno(rawValue: EBADF)) }
             return .ok(.stat(statView(try Files.statByHandle(h, mountPoint: mountPoint))))
-        case .remount: return .ok(.names(try remount()))
+        case .remount:
+            fds.closeAll()
+            programs.endAll()
+            return .ok(.names(try remount()))
+        case .fd(let f): return try performFd(f)
+        case .parallel(let ops): return try runParallel(ops)
+        case .exec(let p): try programs.start(path(p))
         case .dropCaches:
             sync()
             try Files.write("/proc/sys/vm/drop_caches", Array("2\n".utf8), flags: O_WRONLY)

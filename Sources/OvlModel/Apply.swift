@@ -16,6 +16,12 @@ extension OverlayModel {
         case .answered(let outcome): return outcome
         case .run(let next): op = next
         }
+        // The guest closes every fd and ends every program it ran before it unmounts.
+        if op.remounts {
+            openFiles.removeAll()
+            running.removeAll()
+        }
+        if let e = textBusy(op) { return .failed(e) }
         if upper == nil, op.modifies { return readOnly(op) }
         if let refusal = protectionRefusal(op) { return .failed(refusal) }
         var indexed: Int?
@@ -72,6 +78,9 @@ extension OverlayModel {
         case .procLocks(let p): return procLocks(p)
         case .nameToHandle(let p, let label, let fid): return nameToHandle(p, label: label, fid: fid)
         case .openByHandle(let label): return openByHandle(label)
+        case .fd(let f): return applyFd(f)
+        case .parallel(let ops): return applyParallel(ops)
+        case .exec(let p): return execFile(p)
         }
     }
 
@@ -110,6 +119,7 @@ extension OverlayModel {
         switch follow(path) {
         case .failure(let e): return .failed(e)
         case .success(let (_, r)):
+            if let e = verityRefusal(r) { return .failed(e) }
             switch r.node.kind {
             case .file(let data): return .ok(.text(data))
             case .dir: return .failed(.EISDIR)
@@ -135,6 +145,7 @@ extension OverlayModel {
             guard case .file(let old) = r.node.kind else { return .failed(r.node.kind.isDir ? .EISDIR : .EINVAL) }
             copyUp(p)
             upper?[p]?.kind = .file(data: append ? old + data : data)
+            if !append { upper?[p]?.leadingHole = nil }
             upper?[p]?.mtime = nil
             return .ok(.none)
         }
@@ -162,6 +173,8 @@ extension OverlayModel {
             if Int64(bytes.count) > size { bytes = Array(bytes.prefix(Int(size))) }
             while Int64(bytes.count) < size { bytes.append(0) }
             upper?[p]?.kind = .file(data: String(decoding: bytes, as: UTF8.self))
+            let hole = upper?[p]?.leadingHole
+            upper?[p]?.leadingHole = hole.map { min($0, size) }
             upper?[p]?.mtime = nil
             return .ok(.none)
         }
@@ -179,10 +192,17 @@ extension OverlayModel {
             var probe = self
             let children = probe.mergedChildren(p, of: r)
             for (name, type) in names {
-                // A name readdir lists that lookup does not find (a passed-through whiteout) has no predicted ino.
-                out[name] = DirentView(type: type, ino: children[name].map {
-                    direntIno(p.appending(name), $0, nativeUpper: native && upper?[p.appending(name)] != nil)
-                })
+                let child = p.appending(name)
+                if let c = children[name] {
+                    out[name] = DirentView(type: type, ino: direntIno(child, c, nativeUpper: native && upper?[child] != nil))
+                } else if upper?[child] != nil, case .failure(let e) = probe.lookup(child), e != .ENOENT {
+                    // A name lookup refuses (R51, R81) is listed with the upper's real ino
+                    // (`readdir.c:ovl_cache_update` keeps it on error).
+                    out[name] = DirentView(type: type, ino: .real(upperRef(child), fsid: 0, xinoBits: 0))
+                } else {
+                    // A passed-through whiteout: no ino predicted.
+                    out[name] = DirentView(type: type, ino: nil)
+                }
             }
             return .ok(.dirents(out))
         }
@@ -204,7 +224,7 @@ extension OverlayModel {
         switch result {
         case .failure(let e): return .failed(e)
         case .success(let (p, _)):
-            copyUp(p)
+            copyUp(p, metadataOnly: true)
             if var n = upper?[p] {
                 change(&n)
                 upper?[p] = n
@@ -221,6 +241,7 @@ extension Operation {
         case .write(let p, _), .append(let p, _), .truncate(let p, _), .openRW(let p), .chmod(let p, _),
              .chown(let p, _, _), .utimes(let p, _), .setxattr(let p, _, _), .removexattr(let p, _):
             p
+        case .fd(.open(let p, let flags, _)) where Set(flags).copiesUp: p
         default: nil
         }
     }
@@ -230,6 +251,10 @@ extension Operation {
         switch self {
         case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .dropCaches, .statfs,
              .nameToHandle, .openByHandle, .procLocks, .offlineLower: false
+        case .fd(.open(_, let flags, _)): Set(flags).copiesUp || flags.contains(.creat)
+        case .fd: false
+        // Each step of the block is judged on its own.
+        case .parallel, .exec: false
         default: true
         }
     }

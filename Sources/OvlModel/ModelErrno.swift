@@ -20,10 +20,14 @@ public struct ModelErrno: Error, RawRepresentable, Hashable, Sendable, Codable, 
     public static let EACCES = ModelErrno(rawValue: 13)
     /// EBUSY: device or resource busy.
     public static let EBUSY = ModelErrno(rawValue: 16)
+    /// ETXTBSY: text file busy (a running program opened for write).
+    public static let ETXTBSY = ModelErrno(rawValue: 26)
     /// EEXIST: file exists.
     public static let EEXIST = ModelErrno(rawValue: 17)
     /// EXDEV: invalid cross-device link.
     public static let EXDEV = ModelErrno(rawValue: 18)
+    /// ENODEV: no such device (mmap of a file without mmap support, e.g. a directory).
+    public static let ENODEV = ModelErrno(rawValue: 19)
     /// ENOTDIR: not a directory.
     public static let ENOTDIR = ModelErrno(rawValue: 20)
     /// EISDIR: is a directory.
@@ -47,12 +51,12 @@ public struct ModelErrno: Error, RawRepresentable, Hashable, Sendable, Codable, 
 
     /// Every errno the model knows, by name.
     public static let all: [ModelErrno] = [
-        .EPERM, .ENOENT, .ENXIO, .EIO, .EBADF, .EACCES, .EBUSY, .EEXIST, .EXDEV, .ENOTDIR, .EISDIR, .EINVAL, .EROFS,
+        .EPERM, .ENOENT, .ENXIO, .EIO, .EBADF, .EACCES, .EBUSY, .EEXIST, .EXDEV, .ENODEV, .ENOTDIR, .EISDIR, .EINVAL, .EROFS, .ETXTBSY,
         .ENAMETOOLONG, .ENOTEMPTY, .ELOOP, .ENODATA, .EOPNOTSUPP, .ESTALE,
     ]
     private static let names: [Int32: String] = [
-        1: "EPERM", 2: "ENOENT", 6: "ENXIO", 5: "EIO", 9: "EBADF", 13: "EACCES", 16: "EBUSY", 17: "EEXIST", 18: "EXDEV",
-        20: "ENOTDIR", 21: "EISDIR", 22: "EINVAL", 30: "EROFS", 36: "ENAMETOOLONG", 39: "ENOTEMPTY",
+        1: "EPERM", 2: "ENOENT", 6: "ENXIO", 5: "EIO", 9: "EBADF", 13: "EACCES", 16: "EBUSY", 17: "EEXIST", 18: "EXDEV", 19: "ENODEV",
+        20: "ENOTDIR", 21: "EISDIR", 22: "EINVAL", 26: "ETXTBSY", 30: "EROFS", 36: "ENAMETOOLONG", 39: "ENOTEMPTY",
         40: "ELOOP", 61: "ENODATA", 95: "EOPNOTSUPP", 116: "ESTALE",
     ]
     /// The C name, e.g. `ENOENT`, or `errno N` for one the model does not name.

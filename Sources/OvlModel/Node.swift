@@ -42,6 +42,14 @@ public struct Node: Codable, Sendable, Equatable {
     /// The lower object this upper object was copied up from, when the upper carries `X.origin`
     /// (R45) or is a merged directory: the source of its constant st_ino (R57).
     public var origin: InodeRef?
+    /// A regular file whose first `leadingHole` bytes are a hole (never written; they read as
+    /// zeros and are part of ``NodeKind/file(data:)``), nil for none. A multiple of 4096, so it
+    /// is block aligned on ext4 and xfs and `SEEK_DATA` finds the data right after it.
+    public var leadingHole: Int64?
+    /// A regular file the layer builder copies byte for byte from this file of the machine (the
+    /// guest sees the host root), e.g. a binary to execute; ``NodeKind/file(data:)`` holds its
+    /// bytes decoded as UTF-8, as the state dump decodes them.
+    public var hostFile: String?
 
     public init(kind: NodeKind, perm: UInt32? = nil, uid: UInt32 = 0, gid: UInt32 = 0,
                 xattrs: [String: String] = [:], mtime: Int64? = Node.layerMtime, inode: Int? = nil) {

@@ -32,6 +32,11 @@ public enum StepValue: Codable, Sendable, Equatable {
     case handle(HandleView)
     /// A directory listing: name → d_type and d_ino (a set: order is not promised, R25; R59).
     case dirents([String: DirentView])
+    /// A number (the offset `lseek` returns).
+    case number(Int64)
+    /// The outcomes of a `parallel` block, one per step: predicted as every vector some order of
+    /// the steps gives, observed as the one vector the kernel gave.
+    case alternatives([[Outcome]])
 }
 
 /// What a file handle shows: its type and, for an overlay handle (`ovl_fb` magic `0xfb`), whether
@@ -68,6 +73,9 @@ public enum Outcome: Codable, Sendable, Equatable, CustomStringConvertible {
         case .ok(.stat(let s)): "0 \(s.summary)"
         case .ok(.names(let n)): "0 [" + n.sorted().joined(separator: " ") + "]"
         case .ok(.handle(let h)): "0 \(h)"
+        case .ok(.number(let n)): "0 \(n)"
+        case .ok(.alternatives(let a)):
+            a.map { "(" + $0.map(\.description).joined(separator: "; ") + ")" }.joined(separator: " or ")
         case .ok(.dirents(let e)):
             "0 {" + e.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ", ") + "}"
         }

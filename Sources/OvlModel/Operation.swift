@@ -77,6 +77,14 @@ public enum Operation: Codable, Sendable, Equatable {
     case remount
     /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
     case dropCaches
+    /// A step on a named, long-lived file descriptor (R72–R76).
+    case fd(FdOperation)
+    /// fork + `execve(path, [path, "30"])`: a binary (e.g. `sleep`) that keeps running until the
+    /// job ends or the overlay is unmounted; the outcome is execve's (R76).
+    case exec(RelPath)
+    /// Steps started at once, each in its own process (concurrent copy-up): the kernel may
+    /// serialize them in any order.
+    case parallel([Operation])
 
     /// The syscall-style name used in case files and reports.
     public var name: String {
@@ -114,6 +122,9 @@ public enum Operation: Codable, Sendable, Equatable {
         case .openByHandle: "open_by_handle_at"
         case .remount: "remount"
         case .dropCaches: "drop_caches"
+        case .fd(let f): f.name
+        case .parallel: "parallel"
+        case .exec: "exec"
         }
     }
 }

@@ -6,6 +6,8 @@
 public struct OverlayModel: Sendable {
     /// The lower layers, top first. Overlayfs never changes them.
     public internal(set) var lowers: [Layer]
+    /// How many of ``lowers`` (the last ones) are data-only layers (R83).
+    let dataLayerCount: Int
     /// The upper layer; nil for a read-only overlay.
     public internal(set) var upper: Layer?
     /// The options in force, or nil while unmounted / after a refused mount.
@@ -31,6 +33,13 @@ public struct OverlayModel: Sendable {
     var index: [InodeRef: Node] = [:]
     /// The overlay nlink of each indexed upper inode (R63): upper names plus uncovered lower names.
     var unionNlink: [Int: Int] = [:]
+    /// True once a `parallel` block ended in states that depend on the order of its steps: the
+    /// model cannot follow such a case (`validate` refuses it).
+    public internal(set) var orderDependent = false
+    /// Overlay paths of the programs `exec` steps started and that still run (R76).
+    var running: Set<RelPath> = []
+    /// The fds a case holds open, by name (R72–R76); a remount closes them all.
+    var openFiles: [String: OpenFile] = [:]
     /// File handles a case took, by label: the identity they encode (R66–R68).
     var handles: [String: InodeRef] = [:]
     /// How many offline changes (`offlineLower`) happened, and which one last remade each lower
@@ -54,6 +63,7 @@ public struct OverlayModel: Sendable {
     /// Prepares a model for `scenario`; call ``mount()`` before any step.
     public init(scenario: Scenario, environment: Environment) {
         self.lowers = scenario.lowers
+        self.dataLayerCount = scenario.dataLayerCount
         self.upper = scenario.upper
         self.given = scenario.options
         self.nextInode = (scenario.upper?.entries.values.compactMap(\.inode).max() ?? 0) + 1
@@ -145,7 +155,7 @@ public struct OverlayModel: Sendable {
         if options.nfsExport != defaults.nfsExport { shown.append("nfs_export=\(options.nfsExport ? "on" : "off")") }
         if options.xino != defaults.xinoDefault && !environment.samefs { shown.append("xino=\(options.xino.rawValue)") }
         if options.metacopy != defaults.metacopy { shown.append("metacopy=\(options.metacopy ? "on" : "off")") }
-        // `volatile` is fsync=volatile since 6.12 (params.c:ovl_show_options prints fsync=).
+        // `volatile` sets fsync_mode, which `params.c:ovl_show_options` shows as `fsync=volatile`.
         if options.volatile { shown.append("fsync=volatile") }
         if options.userxattr { shown.append("userxattr") }
         if options.verity != .off { shown.append("verity=\(options.verity.rawValue)") }

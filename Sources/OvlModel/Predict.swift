@@ -15,6 +15,11 @@ extension OverlayModel {
                     continue
                 case .success(let found): r = found
                 }
+                // Opening a file verity refuses gives EIO (R82).
+                if let e = verityRefusal(r) {
+                    merged[path] = EntryView(type: listed, errno: e)
+                    continue
+                }
                 var view = entryView(r.node, xattrs: visibleXattrs(r.node))
                 view.nlink = statView(path, r).nlink
                 (view.ino, view.dev) = inodeNumbers(path, r)

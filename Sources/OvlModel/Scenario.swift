@@ -1,7 +1,10 @@
 /// Everything a case describes: the layers, the mount options and the steps.
 public struct Scenario: Codable, Sendable, Equatable {
-    /// Lower layers, top first (`lowerdir=L0:L1:…`).
+    /// Lower layers, top first (`lowerdir=L0:L1:…`), the data-only layers last.
     public var lowers: [Layer]
+    /// How many of ``lowers`` (the last ones) are data-only layers (`lowerdir=L0::D0::D1`, R83):
+    /// never in the namespace, only data for metacopy files with an absolute redirect.
+    public var dataLayerCount: Int
     /// The upper layer as it is before the mount; nil for a read-only overlay.
     public var upper: Layer?
     /// Mount options as the case gives them, in order.
@@ -20,9 +23,10 @@ public struct Scenario: Codable, Sendable, Equatable {
 
     public init(lowers: [Layer], upper: Layer?, options: [MountOption], steps: [Operation],
                 inodeChecks: [InodeCheck] = [], nestedLowers: [NestedLayer] = [], fsck: FsckCheck? = nil,
-                workdir: Layer? = nil) {
+                workdir: Layer? = nil, dataLayerCount: Int = 0) {
         self.lowers = lowers; self.upper = upper; self.options = options; self.steps = steps
         self.inodeChecks = inodeChecks; self.nestedLowers = nestedLowers; self.fsck = fsck; self.workdir = workdir
+        self.dataLayerCount = dataLayerCount
     }
 }
 

@@ -145,6 +145,10 @@ public enum Checker {
         case (.ok(.dirents(let ee)), .ok(.dirents(let oe))):
             // Names and d_types here; d_ino is resolved by compareInodes.
             return ee.mapValues(\.type) == oe.mapValues(\.type)
+        case (.ok(.alternatives(let allowed)), .ok(.alternatives(let seen))):
+            // The one order the kernel took must be one the model allows.
+            guard seen.count == 1, let got = seen.first else { return false }
+            return allowed.contains { $0.count == got.count && zip($0, got).allSatisfy { outcomeMatches($0, $1) } }
         default: return e == o
         }
     }
@@ -208,7 +212,7 @@ public enum Checker {
     public static func describe(_ op: Operation) -> String {
         switch op {
         case .stat(let p), .lstat(let p), .read(let p), .procLocks(let p), .openRW(let p), .readdir(let p), .unlink(let p), .rmdir(let p),
-             .readlink(let p), .listxattr(let p), .openTmpfile(let p), .statfs(let p):
+             .readlink(let p), .listxattr(let p), .openTmpfile(let p), .statfs(let p), .exec(let p):
             return p.description
         case .write(let p, let data), .append(let p, let data): return "\(p) \(show(data))"
         case .truncate(let p, let size): return "\(p) \(size)"
@@ -225,6 +229,8 @@ public enum Checker {
         case .offlineLower(let k, let p, let node): return "lower\(k):\(p) := \(render(EntryView(type: node.kind.fileType)))"
         case .nameToHandle(let p, let label, let fid): return "\(p) as \(label)" + (fid ? " AT_HANDLE_FID" : "")
         case .openByHandle(let label): return label
+        case .fd(let f): return f.argumentSummary
+        case .parallel(let ops): return ops.map { $0.name + " " + describe($0) }.joined(separator: " | ")
         case .remount, .dropCaches: return ""
         }
     }

@@ -56,9 +56,11 @@ public enum Files {
         }
     }
 
-    /// Opens with `flags` (and `mode` for O_CREAT), writes `data` fully, closes.
-    public static func write(_ path: String, _ data: [UInt8], flags: Int32, mode: mode_t = 0o644) throws(SysError) {
+    /// Opens with `flags` (and `mode` for O_CREAT), writes `data` fully from file offset `at`
+    /// (what lies before it stays a hole in a new file), closes.
+    public static func write(_ path: String, _ data: [UInt8], flags: Int32, mode: mode_t = 0o644, at offset: Int64 = 0) throws(SysError) {
         try withFD(path, flags | O_CLOEXEC, mode: mode) { fd throws(SysError) in
+            if offset > 0 { _ = try sys("lseek", path) { Glibc.lseek(fd, off_t(offset), SEEK_SET) } }
             var done = 0
             while done < data.count {
                 let n = try sys("write", path) {

@@ -27,9 +27,10 @@ public enum Xattr {
         return buf[0..<n].split(separator: 0).map { String(decoding: $0.map { UInt8(bitPattern: $0) }, as: UTF8.self) }
     }
 
-    /// A value as the suite prints it: text when every byte is printable ASCII, else `0x…` hex.
+    /// A value as the suite prints it: text when every byte is printable ASCII (so an empty value
+    /// is `""`, as a case writes it), else `0x…` hex.
     public static func render(_ value: [UInt8]) -> String {
-        if !value.isEmpty, value.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) {
+        if value.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) {
             return String(decoding: value, as: UTF8.self)
         }
         return "0x" + value.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()

@@ -28,6 +28,9 @@ struct Validate: ParsableCommand {
                 var outcomes: [Outcome] = []
                 for op in c.scenario.steps where model.mounted { outcomes.append(model.apply(op)) }
                 _ = model.snapshot()
+                if model.orderDependent {
+                    disagreements.append("\(c.file): error: [\(config)] a parallel block ends in a state that depends on the order of its steps; the model cannot predict what follows")
+                }
                 // A case's same_inode_as / other_inode_than must agree with the model.
                 for check in c.scenario.inodeChecks where check.step < outcomes.count {
                     guard case .ok(.stat(let a)) = outcomes[check.step], case .ok(.stat(let b)) = outcomes[check.other],

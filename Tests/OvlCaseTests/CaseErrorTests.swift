@@ -43,7 +43,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func unknownStep() {
         #expect(render(head + lower + "steps:\n  - renam: {old: a, new: b}\n") == """
-        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chattr, chmod, chown, create, drop_caches, getxattr, link, listxattr, lstat, mkdir, mknod, name_to_handle_at, offline_lower, open_by_handle_at, open_rdwr, open_tmpfile, proc_locks, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, statfs, symlink, truncate, unlink, utimes, write
+        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chattr, chmod, chown, close, create, drop_caches, exec, fd_fstat, fd_fsync, fd_lseek, fd_mmap_read, fd_pread, fd_read, fd_write, getxattr, link, listxattr, lstat, mkdir, mknod, name_to_handle_at, offline_lower, open, open_by_handle_at, open_rdwr, open_tmpfile, parallel, proc_locks, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, statfs, symlink, truncate, unlink, utimes, write
           - renam: {old: a, new: b}
             ^
         """)
@@ -169,7 +169,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func entryProblems() {
         #expect(render(head + "layers:\n  lower:\n    - e: {}\n") == """
-        c.yaml:5:10: error: an entry needs 'type' (one of: file, dir, symlink, whiteout, fifo, chardev, hardlink) or 'data'; valid keys: data, gid, major, minor, mode, mtime, opaque, target, type, uid, xattrs
+        c.yaml:5:10: error: an entry needs 'type' (one of: file, dir, symlink, whiteout, fifo, chardev, hardlink) or 'data'; valid keys: data, gid, hole, host_file, major, minor, mode, mtime, opaque, target, type, uid, xattrs
             - e: {}
                  ^
         """)
@@ -304,5 +304,44 @@ struct SplitMix {
           - open_by_handle_at: {label: h}
             ^
         """)
+    }
+}
+
+@Suite struct FdStepErrorTests {
+    let head = "description: d\nrules: [R72]\nlayers:\n  lower:\n    - f: x\n"
+
+    func render(_ yaml: String) -> String {
+        do {
+            _ = try CaseParser.parse(yaml: yaml, file: "c.yaml")
+            return "parsed"
+        } catch { return error.description }
+    }
+
+    @Test func twoAccessModesRefused() {
+        #expect(render(head + "steps:\n  - open: {path: f, flags: [O_RDONLY, O_RDWR], fd: A}\n").contains("one access mode"))
+    }
+
+    @Test func unknownWhenceListsValid() {
+        #expect(render(head + "steps:\n  - fd_lseek: {fd: A, offset: 0, whence: SEEK_END}\n")
+            .contains("unknown whence 'SEEK_END'; expected one of: SEEK_SET, SEEK_DATA, SEEK_HOLE"))
+    }
+
+    @Test func mmapSizeBounded() {
+        #expect(render(head + "steps:\n  - fd_mmap_read: {fd: A, size: 5000}\n") != "parsed")
+    }
+}
+
+@Suite struct HoleEntryTests {
+    @Test func holeIsBlockAligned() {
+        let yaml = "description: d\nrules: [R75]\nlayers:\n  lower:\n    - s: {type: file, hole: 5000, data: x}\n"
+        #expect(render(yaml).contains("'hole' must be a multiple of 4096"))
+    }
+
+    @Test func holePrefixesZeros() throws {
+        let yaml = "description: d\nrules: [R75]\nlayers:\n  lower:\n    - s: {hole: 4096, data: x}\n"
+        let parsed = try CaseParser.parse(yaml: yaml, file: "c.yaml")
+        let node = parsed.scenario.lowers[0][RelPath(parsing: "s") ?? .root]
+        #expect(node?.leadingHole == 4096)
+        #expect(node?.kind == .file(data: String(repeating: "\u{0}", count: 4096) + "x"))
     }
 }

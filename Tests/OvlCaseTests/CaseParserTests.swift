@@ -170,6 +170,18 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
         ("remount: {}", .remount),
         ("drop_caches", .dropCaches),
         ("drop_caches: ~", .dropCaches),
+        ("open: {path: a, flags: [O_RDWR, O_CREAT, O_TRUNC, O_APPEND], fd: A}", .fd(.open(rp("a"), flags: [.rdwr, .creat, .trunc, .append], fd: "A"))),
+        ("open: {path: a, fd: A}", .fd(.open(rp("a"), flags: [], fd: "A"))),
+        ("fd_read: A", .fd(.read(fd: "A"))),
+        ("fd_pread: {fd: A, offset: 2, size: 3}", .fd(.pread(fd: "A", offset: 2, size: 3))),
+        ("fd_write: {fd: A, data: x}", .fd(.write(fd: "A", data: "x"))),
+        ("fd_fstat: {fd: A}", .fd(.fstat(fd: "A"))),
+        ("fd_lseek: {fd: A, offset: 0, whence: SEEK_HOLE}", .fd(.lseek(fd: "A", offset: 0, whence: .hole))),
+        ("fd_fsync: A", .fd(.fsync(fd: "A"))),
+        ("fd_mmap_read: {fd: A, size: 4096}", .fd(.mmapRead(fd: "A", size: 4096))),
+        ("close: A", .fd(.close(fd: "A"))),
+        ("exec: a", .exec(rp("a"))),
+        ("parallel: [{open_rdwr: a}, {read: a}]", .parallel([.openRW(rp("a")), .read(rp("a"))])),
     ]
 
     @Test func everyStepKind() throws {

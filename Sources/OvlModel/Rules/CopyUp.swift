@@ -6,8 +6,15 @@ extension OverlayModel {
     ///   private ones), R45 (`X.origin` for a directory or a lower file with nlink 1), R46 (the upper
     ///   parent becomes `X.impure=y`), R42 (the parent's mtime is restored, so it stays unchanged).
     ///   Kernel: `copy_up.c:ovl_copy_up_flags`, `ovl_do_copy_up`, `ovl_copy_xattr`, `ovl_set_impure`.
-    mutating func copyUp(_ path: RelPath) {
-        guard upper != nil, !path.isRoot, case .success(let r) = lookup(path), !r.inUpper else { return }
+    /// - Parameter metadataOnly: the trigger changes metadata only (setattr, xattrs): with
+    ///   metacopy=on a regular file then gets no data (R77). Otherwise a metacopy upper gets its
+    ///   data now (R79).
+    mutating func copyUp(_ path: RelPath, metadataOnly: Bool = false) {
+        guard upper != nil, !path.isRoot, case .success(let r) = lookup(path) else { return }
+        if r.inUpper {
+            if !metadataOnly { completeDataCopyUp(path, r) }
+            return
+        }
         if let parent = path.parent { copyUp(parent) }
         var node = r.node
         node.inode = nil
@@ -15,13 +22,15 @@ extension OverlayModel {
         if !node.kind.isDir, let l = r.lowers.first {
             let nlink = linkCount(lowers[l.layer], l.path)
             if options.index && (nlink > 1 || options.nfsExport) {
-                copyUpIndexed(path, r.node, from: l, lowerNlink: nlink)
+                copyUpIndexed(path, r.node, from: l, lowerNlink: nlink, metadataOnly: metadataOnly)
                 markImpure(path.parent ?? .root)
                 return
             }
             if nlink > 1 {
                 // R64: without index a lower hardlink is broken: a new upper inode, no X.origin
                 // (`copy_up.c:ovl_do_copy_up` stores an origin only for dirs, nlink==1 or indexed).
+                // Metacopy still applies (R77; seen on 6.12): the data is found by name or redirect.
+                if metadataOnly, metadataOnlyCopyUp(node) { node = metacopyNode(node) }
                 upper?[path] = node
                 markImpure(path.parent ?? .root)
                 return
@@ -29,6 +38,7 @@ extension OverlayModel {
         }
         node.xattrs[prefix + "origin"] = XattrPattern.fileHandle
         node.origin = r.lowers.first.map { lowerRef($0.layer, $0.path) }
+        if metadataOnly, metadataOnlyCopyUp(node) { node = metacopyNode(node) }
         upper?[path] = node
         if node.kind.isDir, options.nfsExport, let l = r.lowers.first { indexDirectory(l) }
         markImpure(path.parent ?? .root)

@@ -49,7 +49,10 @@ extension OverlayModel {
     ///
     /// - Rule: R61, R62, R63. Kernel: `copy_up.c:ovl_do_copy_up` (`to_index`), `ovl_link_up`,
     ///   `util.c:ovl_set_nlink_upper` (`X.nlink = "U%+i"`, union minus upper nlink).
-    mutating func copyUpIndexed(_ path: RelPath, _ node: Node, from l: (layer: Int, path: RelPath), lowerNlink: Int) {
+    /// - Parameter metadataOnly: a metadata change with metacopy=on: the index entry (and so every
+    ///   name) is a metacopy file (R77; seen on 6.12).
+    mutating func copyUpIndexed(_ path: RelPath, _ node: Node, from l: (layer: Int, path: RelPath), lowerNlink: Int,
+                                metadataOnly: Bool = false) {
         let key = lowerKey(l.layer, l.path)
         var entry: Node
         if let existing = index[key] {
@@ -59,6 +62,7 @@ extension OverlayModel {
             entry.xattrs = entry.xattrs.filter { !isPrivate($0.key) }
             entry.xattrs[prefix + "origin"] = XattrPattern.fileHandle
             entry.origin = lowerRef(l.layer, l.path)
+            if metadataOnly, metadataOnlyCopyUp(entry) { entry = metacopyNode(entry) }
             entry.inode = nextInode
             nextInode += 1
             unionNlink[nextInode - 1] = lowerNlink
@@ -113,8 +117,10 @@ extension OverlayModel {
         }
         if case .success = lookup(new) { return .failed(.EEXIST) }
         if source.node.kind.isDir { return .failed(.EPERM) }
-        copyUp(old)
+        copyUp(old, metadataOnly: true)
         copyUp(parent)
+        // R80, `dir.c:ovl_link` → `ovl_set_link_redirect`: a metacopy source gets an absolute redirect.
+        if let redirect = metacopyRedirect(old, samedir: false) { setPrivateXattr(old, "redirect", redirect) }
         _ = upperRef(old)
         guard let node = upper?[old], let serial = node.inode else { return .failed(.EIO) }
         if unionNlink[serial] != nil { unionNlink[serial]? += 1 }

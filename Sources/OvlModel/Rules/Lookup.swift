@@ -34,6 +34,7 @@ extension OverlayModel {
             // R29: ext4 and xfs both have f_namelen 255 (namei.c:ovl_lookup checks ofs->namelen).
             if name.utf8.count > 255 { return .failure(.ENAMETOOLONG) }
             let child = walked.appending(name)
+            if let e = metacopyRefusal(parent: current, path: child) { return .failure(e) }
             let step = resolveChild(parent: current, name: name, path: child)
             if let next = step.resolution, next.inUpper, next.node.kind.isDir, !next.lowers.isEmpty,
                upper?[child]?.xattrs[prefix + "origin"] == nil {
@@ -53,7 +54,8 @@ extension OverlayModel {
 
     /// The root: the upper root (if any) merged with every lower root.
     var rootResolution: Resolution {
-        let lowersAll = lowers.indices.map { (layer: $0, path: RelPath.root) }
+        // Data-only layers are never merged into the namespace (R83).
+        let lowersAll = lowers.indices.dropLast(dataLayerCount).map { (layer: $0, path: RelPath.root) }
         return Resolution(inUpper: upper != nil, lowers: lowersAll, node: upper?[.root] ?? lowers[0][.root] ?? Node(kind: .dir))
     }
 
@@ -78,13 +80,16 @@ extension OverlayModel {
         var stop = false
         var redirect: String?
         var candidates = parent.lowers.map { (layer: $0.layer, path: $0.path.appending(name)) }
+        var needData = false
         if parent.inUpper, let u = upper?[path] {
             if isWhiteout(u) { return ChildLookup() }
             inUpper = true
             top = u
-            if !u.kind.isDir || u.xattrs[prefix + "opaque"] == "y" { stop = true }
+            // R22, R78: the lookup of a metacopy file carries on down to find its data.
+            needData = options.metacopy && isMetacopy(u)
+            if (!u.kind.isDir && !needData) || u.xattrs[prefix + "opaque"] == "y" { stop = true }
             let readsRedirect = options.redirect != .nofollow || !parent.lowers.isEmpty
-            if !stop, u.kind.isDir, readsRedirect, let r = u.xattrs[prefix + "redirect"] {
+            if !stop, u.kind.isDir || needData, readsRedirect, let r = u.xattrs[prefix + "redirect"] {
                 redirect = r
                 if r.hasPrefix("/") {
                     let target = RelPath(parsing: String(r.dropFirst()))?.withoutTrailingSlash ?? .root
@@ -109,7 +114,22 @@ extension OverlayModel {
                 }
                 if !l.kind.isDir {
                     // A lower non-directory below a directory found higher up is ignored (R22).
-                    if top == nil { top = l; found.append((layer, lowerPath)) }
+                    if top == nil {
+                        top = l
+                        found.append((layer, lowerPath))
+                        // R22: the lookup of a lower metacopy file carries on for its data.
+                        if options.metacopy, isMetacopy(l) {
+                            needData = true
+                            continue
+                        }
+                    }
+                    // A metacopy file shows the data of the first regular file below it (R78).
+                    else if needData, case .file = l.kind {
+                        top?.kind = l.kind
+                        top?.leadingHole = l.leadingHole
+                        found.append((layer, lowerPath))
+                        needData = false
+                    }
                     break
                 }
                 if let t = top, !t.kind.isDir { break }
@@ -118,7 +138,13 @@ extension OverlayModel {
                 if l.xattrs[prefix + "opaque"] == "y" { break }
             }
         }
-        guard let node = top else { return ChildLookup() }
+        guard var node = top else { return ChildLookup() }
+        if needData, let (layer, dataPath) = dataLayerFile(found.last.flatMap { lowers[$0.layer][$0.path] } ?? node),
+           case .file = lowers[layer][dataPath]?.kind {
+            node.kind = lowers[layer][dataPath]?.kind ?? node.kind
+            node.leadingHole = lowers[layer][dataPath]?.leadingHole
+            found.append((layer, dataPath))
+        }
         return ChildLookup(resolution: Resolution(inUpper: inUpper, lowers: found, node: node))
     }
 
@@ -224,13 +250,18 @@ extension OverlayModel {
         dir.inUpper && upper?[path]?.xattrs[prefix + "impure"] == "y"
     }
 
-    /// The merged listing of directory `path`: name → resolution (R25: a set; whiteouts hidden).
-    public mutating func mergedChildren(_ path: RelPath, of dir: Resolution) -> [String: Resolution] {
+    /// Every name the layers of merged directory `path` hold, whiteouts and unreachable ones too.
+    func childNames(_ path: RelPath, of dir: Resolution) -> Set<String> {
         var names = Set<String>()
         if dir.inUpper, let u = upper { names.formUnion(u.children(of: path)) }
         for (layer, lp) in dir.lowers { names.formUnion(lowers[layer].children(of: lp)) }
+        return names
+    }
+
+    /// The merged listing of directory `path`: name → resolution (R25: a set; whiteouts hidden).
+    public mutating func mergedChildren(_ path: RelPath, of dir: Resolution) -> [String: Resolution] {
         var out: [String: Resolution] = [:]
-        for name in names {
+        for name in childNames(path, of: dir) {
             if case .success(let r) = lookup(path.appending(name)) { out[name] = r }
         }
         return out

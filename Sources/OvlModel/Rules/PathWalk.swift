@@ -92,7 +92,10 @@ extension Operation {
              .removexattr(let p, _), .listxattr(let p), .openTmpfile(let p), .statfs(let p), .chattr(let p, _, _):
             [p]
         case .rename(let from, let to, _), .link(let from, let to): [from, to]
-        case .nameToHandle(let p, _, _), .procLocks(let p): [p]
+        case .nameToHandle(let p, _, _), .procLocks(let p), .fd(.open(let p, _, _)), .exec(let p): [p]
+        // The other fd steps act on an open file, not on a path; a parallel block's steps
+        // resolve their own paths.
+        case .fd, .parallel: []
         // A lower layer's own path (offline change) and a handle name no path of the overlay.
         case .offlineLower, .openByHandle, .remount, .dropCaches: []
         }
@@ -131,6 +134,9 @@ extension Operation {
         case .link: return .link(p, to: new.count > 1 ? new[1] : p)
         case .nameToHandle(_, let label, let fid): return .nameToHandle(p, label: label, fid: fid)
         case .procLocks: return .procLocks(p)
+        case .fd(.open(_, let flags, let fd)): return .fd(.open(p, flags: flags, fd: fd))
+        case .exec: return .exec(p)
+        case .fd, .parallel: return self
         case .offlineLower, .openByHandle, .remount, .dropCaches: return self
         }
     }

@@ -12,7 +12,7 @@ extension OverlayModel {
         case .mkdir(let p, _), .create(let p, _), .mknod(let p, _), .symlink(_, let p):
             if let e = parentError(p) { return .failed(e) }
             if case .success = lookup(p) { return .failed(.EEXIST) }
-        case .write(let p, _), .append(let p, _), .openRW(let p), .truncate(let p, _):
+        case .write(let p, _), .append(let p, _), .openRW(let p), .truncate(let p, _), .fd(.open(let p, _, _)):
             // open and truncate follow a final symlink and look at what they found first.
             if let e = parentError(p) { return .failed(e) }
             switch followFinal(p) {
@@ -20,6 +20,7 @@ extension OverlayModel {
             case .success((_, nil)):
                 // O_CREAT of a missing name is EROFS (`open_last_lookups`); without it, ENOENT.
                 if case .write = op { break }
+                if case .fd(.open(_, let flags, _)) = op, flags.contains(.creat) { break }
                 return .failed(.ENOENT)
             case .success((_, let r?)):
                 switch (r.node.kind, op) {

@@ -64,7 +64,8 @@ extension OverlayModel {
         }
         let leaveWhiteout = !exchange && lowerPositive(from)
 
-        copyUp(from)
+        // R53, R80: a non-directory gets a metadata-only copy-up; a metacopy file then needs a redirect.
+        copyUp(from, metadataOnly: !srcIsDir)
         copyUp(toParent)
         if exchange { copyUp(to) }
         if fromParent != toParent {
@@ -74,7 +75,8 @@ extension OverlayModel {
             if exchange, hasOrigin(to) { markImpure(fromParent) }
         }
         let samedir = fromParent == toParent
-        let srcRedirect = srcMovesLower ? redirectValue(from, samedir: samedir) : nil
+        let srcRedirect = srcMovesLower ? redirectValue(from, samedir: samedir)
+            : srcIsDir ? nil : metacopyRedirect(from, samedir: samedir)
         let dstRedirect = dstMovesLower ? redirectValue(to, samedir: samedir) : nil
         // ovl_get_redirect: an absolute redirect longer than redirect_max "falls back to
         // userspace move" (R49, R85b), after the copy-ups above.
@@ -112,6 +114,8 @@ extension OverlayModel {
             upper?.removeTree(to)
             upper?.moveTree(from, to: to)
             if exchangedDir { upper?[to]?.mtime = nil }
+            // An xattr of a hardlinked inode shows under all its names (R80 on a metacopy file).
+            if srcRedirect != nil, !srcIsDir { syncInode(from: to) }
             if leaveWhiteout { upper?[from] = Node(kind: .whiteout, perm: 0, mtime: nil) }
         }
         touchDir(fromParent)

@@ -21,7 +21,7 @@ extension OverlayModel {
         case .failure(let e): return .failed(e)
         case .success(let r):
             if let e = userXattrRefused(r.node, name: name, write: true) { return .failed(e) }
-            copyUp(path)
+            copyUp(path, metadataOnly: true)
             setXattr(path, realXattrName(name), value)
             return .ok(.none)
         }
@@ -46,7 +46,7 @@ extension OverlayModel {
             if let e = userXattrRefused(r.node, name: name, write: true) { return .failed(e) }
             let real = realXattrName(name)
             guard r.node.xattrs[real] != nil else { return .failed(.ENODATA) }
-            copyUp(path)
+            copyUp(path, metadataOnly: true)
             setXattr(path, real, nil)
             return .ok(.none)
         }

@@ -1,0 +1,87 @@
+/// Flags of `open(2)` a case can name.
+public enum OpenFlag: String, Codable, Sendable, CaseIterable {
+    case rdonly = "O_RDONLY"
+    case wronly = "O_WRONLY"
+    case rdwr = "O_RDWR"
+    case append = "O_APPEND"
+    case trunc = "O_TRUNC"
+    case creat = "O_CREAT"
+}
+
+/// `whence` of `lseek(2)`.
+public enum Whence: String, Codable, Sendable, CaseIterable {
+    case set = "SEEK_SET"
+    case data = "SEEK_DATA"
+    case hole = "SEEK_HOLE"
+}
+
+/// A step on a named file descriptor that stays open across steps (R72–R76): the open file, not
+/// the path, is what the later steps use.
+public enum FdOperation: Codable, Sendable, Equatable {
+    /// `open(2)` of `path` with `flags` (mode 0644 with O_CREAT); the fd is kept under `fd`.
+    case open(RelPath, flags: [OpenFlag], fd: String)
+    /// `read(2)` from the fd's offset to the end of the file.
+    case read(fd: String)
+    /// `pread(2)` of `size` bytes at `offset` (the fd's offset does not move).
+    case pread(fd: String, offset: Int64, size: Int64)
+    /// `write(2)` at the fd's offset (at the end with O_APPEND).
+    case write(fd: String, data: String)
+    /// `fstat(2)`.
+    case fstat(fd: String)
+    /// `lseek(2)`: the resulting offset.
+    case lseek(fd: String, offset: Int64, whence: Whence)
+    /// `fsync(2)`.
+    case fsync(fd: String)
+    /// `mmap(2)` of the first `size` bytes (PROT_READ, MAP_SHARED), copied out, then `munmap`.
+    case mmapRead(fd: String, size: Int64)
+    /// `close(2)`.
+    case close(fd: String)
+
+    /// The syscall-style name used in case files and reports.
+    public var name: String {
+        switch self {
+        case .open: "open"
+        case .read: "fd_read"
+        case .pread: "fd_pread"
+        case .write: "fd_write"
+        case .fstat: "fd_fstat"
+        case .lseek: "fd_lseek"
+        case .fsync: "fd_fsync"
+        case .mmapRead: "fd_mmap_read"
+        case .close: "close"
+        }
+    }
+
+    /// The name of the fd the step uses or opens.
+    public var fd: String {
+        switch self {
+        case .open(_, _, let fd), .read(let fd), .pread(let fd, _, _), .write(let fd, _), .fstat(let fd),
+             .lseek(let fd, _, _), .fsync(let fd), .mmapRead(let fd, _), .close(let fd):
+            fd
+        }
+    }
+}
+
+extension Set where Element == OpenFlag {
+    /// The access mode asks for writing (`OPEN_FMODE(flags) & FMODE_WRITE`).
+    public var writes: Bool { contains(.wronly) || contains(.rdwr) }
+    /// The access mode allows reading.
+    public var reads: Bool { !contains(.wronly) }
+    /// The open needs a copy-up: `file.c:ovl_open` → `copy_up.c:ovl_open_need_copy_up`
+    /// (write access or O_TRUNC).
+    public var copiesUp: Bool { writes || contains(.trunc) }
+}
+
+extension FdOperation {
+    /// One-line arguments for reports.
+    public var argumentSummary: String {
+        switch self {
+        case .open(let p, let flags, let fd): "\(p) \(flags.map(\.rawValue).joined(separator: "|")) as \(fd)"
+        case .read(let fd), .fstat(let fd), .fsync(let fd), .close(let fd): fd
+        case .pread(let fd, let offset, let size): "\(fd) @\(offset) +\(size)"
+        case .write(let fd, let data): "\(fd) \(data.debugDescription)"
+        case .lseek(let fd, let offset, let whence): "\(fd) \(offset) \(whence.rawValue)"
+        case .mmapRead(let fd, let size): "\(fd) \(size)"
+        }
+    }
+}

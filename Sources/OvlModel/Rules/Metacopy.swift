@@ -1,0 +1,103 @@
+extension OverlayModel {
+    /// True when `node` is a regular file marked `X.metacopy` (its data lives in a lower file).
+    /// Kernel: `util.c:ovl_check_metacopy_xattr`.
+    func isMetacopy(_ node: Node) -> Bool {
+        guard case .file = node.kind else { return false }
+        return node.xattrs[prefix + "metacopy"] != nil
+    }
+
+    /// What a metadata-only copy-up writes for a regular file (R77): the upper file is sized like
+    /// the lower but holds no data (a hole, read on disk as zeros) and gets an empty `X.metacopy`
+    /// (`copy_up.c:ovl_copy_up_metadata` → `util.c:ovl_set_metacopy_xattr`: no verity digest, so
+    /// the value falls back to empty; `ovl_set_size` sets st_size).
+    func metacopyNode(_ node: Node) -> Node {
+        guard case .file(let data) = node.kind else { return node }
+        var out = node
+        out.kind = .file(data: String(repeating: "\u{0}", count: data.utf8.count))
+        out.xattrs[prefix + "metacopy"] = ""
+        return out
+    }
+
+    /// True when a copy-up of `node` for a metadata change may copy metadata only
+    /// (`copy_up.c:ovl_need_meta_copy_up`: metacopy=on and a regular file, and with verity=require
+    /// a lower with fs-verity — these filesystems have none, so verity=require always copies data).
+    func metadataOnlyCopyUp(_ node: Node) -> Bool {
+        guard options.metacopy, case .file = node.kind else { return false }
+        // R82: verity=require copies data when the lower has no fs-verity, as none here has.
+        return options.verity != .require
+    }
+
+    /// R79: opening a metacopy file for write, or truncating it, copies the data into the same
+    /// upper inode and removes `X.metacopy` (`copy_up.c:ovl_copy_up_meta_inode_data`).
+    /// - Parameter r: the resolution, whose node carries the data found in the lower data file (R78).
+    mutating func completeDataCopyUp(_ path: RelPath, _ r: Resolution) {
+        guard let u = upper?[path], isMetacopy(u) else { return }
+        upper?[path]?.kind = r.node.kind
+        upper?[path]?.leadingHole = r.node.leadingHole
+        // The data is written into the upper file after its times were set: mtime is now.
+        upper?[path]?.mtime = nil
+        let key = prefix + "metacopy"
+        upper?[path]?.xattrs[key] = nil
+        syncInode(from: path)
+    }
+
+    /// R81: on a mount with metacopy=off, a name whose upper is a metacopy file is refused with
+    /// EPERM (`namei.c:ovl_lookup`: "refusing to follow metacopy origin").
+    func metacopyRefusal(parent: Resolution, path: RelPath) -> ModelErrno? {
+        guard !options.metacopy, parent.inUpper, let u = upper?[path], isMetacopy(u) else { return nil }
+        return .EPERM
+    }
+}
+
+extension OverlayModel {
+    /// R80: the `X.redirect` a metacopy file gets before a rename or link moves or adds a name
+    /// (`dir.c:ovl_set_redirect`): its name for a same-directory rename, else the absolute path
+    /// (`ovl_need_absolute_redirect`: also when the lower has nlink>1); an existing redirect is
+    /// kept unless an absolute one is needed and it is relative. nil for other files (a file with
+    /// its data in the upper is not "merge or lower", `ovl_type_merge_or_lower`).
+    mutating func metacopyRedirect(_ path: RelPath, samedir: Bool) -> String? {
+        guard let u = upper?[path], isMetacopy(u), case .success(let r) = lookup(path) else { return nil }
+        let lowerNlink = r.lowers.first.map { linkCount(lowers[$0.layer], $0.path) } ?? 1
+        let absolute = !samedir || lowerNlink > 1
+        if let existing = u.xattrs[prefix + "redirect"], !absolute || existing.hasPrefix("/") { return existing }
+        return absolute ? absoluteRedirect(path) : path.name
+    }
+
+    /// `dir.c:ovl_get_redirect` with an absolute redirect: the names from the root down, where an
+    /// ancestor's own redirect stands for its name (and an absolute one for everything above it).
+    func absoluteRedirect(_ path: RelPath) -> String {
+        var out = ""
+        var p = path
+        while !p.isRoot {
+            let name = upper?[p]?.xattrs[prefix + "redirect"] ?? p.name
+            if name.hasPrefix("/") { return name + out }
+            out = "/" + name + out
+            guard let parent = p.parent else { break }
+            p = parent
+        }
+        return out
+    }
+}
+
+extension OverlayModel {
+    /// R83: the data file of a metacopy file whose data was not found in the normal layers: its
+    /// absolute `X.redirect` looked up in each data-only layer in order
+    /// (`namei.c:ovl_lookup_data_layers`; a relative redirect finds nothing there).
+    func dataLayerFile(_ metacopy: Node) -> (layer: Int, path: RelPath)? {
+        guard dataLayerCount > 0, isMetacopy(metacopy), let r = metacopy.xattrs[prefix + "redirect"], r.hasPrefix("/"),
+              let path = RelPath(parsing: String(r.dropFirst())) else { return nil }
+        for layer in lowers.indices.suffix(dataLayerCount) where lowers[layer][path] != nil { return (layer, path) }
+        return nil
+    }
+}
+
+extension OverlayModel {
+    /// R82 with verity=require: opening a metacopy file verifies its data against the digest in
+    /// `X.metacopy` first (`file.c:ovl_open` → `namei.c:ovl_maybe_validate_verity`); without a
+    /// digest that is EIO. No file on this suite's filesystems has fs-verity (the images are made
+    /// without `-O verity`), so no metacopy file carries a digest.
+    func verityRefusal(_ r: Resolution) -> ModelErrno? {
+        guard options.verity == .require, isMetacopy(r.node) else { return nil }
+        return .EIO
+    }
+}

@@ -1,0 +1,59 @@
+import OvlModel
+import Testing
+
+private func p(_ s: String) -> RelPath { RelPath(parsing: s) ?? .root }
+
+private func model(_ data: String) -> OverlayModel {
+    var l = Layer()
+    l.entries[p("f")] = Node(kind: .file(data: data))
+    l.addMissingParents()
+    var m = OverlayModel(scenario: Scenario(lowers: [l], upper: Layer(), options: [], steps: []),
+                         environment: Environment(defaults: .debian, samefs: true, fs: FSConfig(lower: "ext4", upper: "ext4")))
+    _ = m.mount()
+    return m
+}
+
+@Suite struct OpenFileTests {
+    /// R72: the old read-only fd reads the upper data at its own offset; R73: mmap keeps the lower.
+    @Test func readFollowsCopyUpMmapDoesNot() {
+        var m = model("lowerdata")
+        #expect(m.apply(.fd(.open(p("f"), flags: [.rdonly], fd: "A"))) == .ok(.none))
+        #expect(m.apply(.fd(.lseek(fd: "A", offset: 2, whence: .set))) == .ok(.number(2)))
+        #expect(m.apply(.write(p("f"), data: "UPPER")) == .ok(.none))
+        #expect(m.apply(.fd(.read(fd: "A"))) == .ok(.text("PER")))
+        #expect(m.apply(.fd(.mmapRead(fd: "A", size: 9))) == .ok(.text("lowerdata")))
+        #expect(m.apply(.fd(.lseek(fd: "A", offset: 5, whence: .data))) == .failed(.ENXIO))
+    }
+
+    /// Access modes are the fd's: no write through O_RDONLY, no read or mmap through O_WRONLY;
+    /// a remount closes every fd.
+    @Test func accessModesAndRemount() {
+        var m = model("x")
+        _ = m.apply(.fd(.open(p("f"), flags: [.rdonly], fd: "R")))
+        _ = m.apply(.fd(.open(p("f"), flags: [.wronly, .append], fd: "W")))
+        #expect(m.apply(.fd(.write(fd: "R", data: "y"))) == .failed(.EBADF))
+        #expect(m.apply(.fd(.read(fd: "W"))) == .failed(.EBADF))
+        #expect(m.apply(.fd(.mmapRead(fd: "W", size: 1))) == .failed(.EACCES))
+        #expect(m.apply(.fd(.write(fd: "W", data: "y"))) == .ok(.none))
+        #expect(m.apply(.fd(.read(fd: "R"))) == .ok(.text("xy")))
+        _ = m.apply(.remount)
+        #expect(m.apply(.fd(.read(fd: "R"))) == .failed(.EBADF))
+    }
+}
+
+@Suite struct ParallelTests {
+    /// A read racing an append sees the old or the new data; both orders end alike.
+    @Test func readRacingAppend() {
+        var m = model("old")
+        let out = m.apply(.parallel([.read(p("f")), .append(p("f"), data: "+")]))
+        #expect(out == .ok(.alternatives([[.ok(.text("old")), .ok(.none)], [.ok(.text("old+")), .ok(.none)]])))
+        #expect(!m.orderDependent)
+    }
+
+    /// Two writes of different data end in different states: the model flags the block.
+    @Test func orderDependentFlagged() {
+        var m = model("old")
+        _ = m.apply(.parallel([.write(p("f"), data: "a"), .write(p("f"), data: "b")]))
+        #expect(m.orderDependent)
+    }
+}
