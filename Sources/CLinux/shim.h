@@ -11,7 +11,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
-#include <stdlib.h>
+/* malloc and free without <stdlib.h>: under _GNU_SOURCE it drags in <sys/select.h>, whose fd_set
+   then differs from the one the Glibc and libmount modules see, and clang refuses the two. */
+extern void *malloc(size_t size);
+extern void free(void *ptr);
 #include <unistd.h>
 #include <sys/mman.h>
 
