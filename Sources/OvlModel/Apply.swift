@@ -10,6 +10,8 @@ extension OverlayModel {
             case .failure(let e): return .failed(e)
             case .success(let r): resolved.append(r)
             }
+            // do_linkat looks the old name up completely before it walks to the new parent.
+            if case .link = step, resolved.count == 1, case .failure(let e) = lookup(resolved[0]) { return .failed(e) }
         }
         let op: Operation
         switch terminalSlash(step.withPaths(resolved)) {
@@ -24,10 +26,21 @@ extension OverlayModel {
         if let e = textBusy(op) { return .failed(e) }
         if upper == nil, op.modifies { return readOnly(op) }
         if let refusal = protectionRefusal(op) { return .failed(refusal) }
+        // A name that goes away (unlink, rmdir, rename over it) may be an indexed object whose
+        // union nlink drops (`util.c:ovl_nlink_start`/`ovl_nlink_end`) — only when the step gets
+        // that far, so a step that fails is predicted without it.
         var indexed: Int?
-        if case .unlink(let p) = op { indexed = beginIndexedUnlink(p) }
+        var indexedDir: (layer: Int, path: RelPath)?
+        if let gone = op.removedName, options.index {
+            var trial = self
+            if case .ok = trial.applyStep(op) {
+                indexed = beginIndexedUnlink(gone)
+                indexedDir = beginIndexedDirRemoval(gone)
+            }
+        }
         let outcome = applyStep(op)
         if let serial = indexed, outcome == .ok(.none) { endIndexedUnlink(serial) }
+        if let l = indexedDir, outcome == .ok(.none) { endIndexedDirRemoval(l) }
         // Names of one upper inode share its new state (hardlinks, R61).
         if let p = op.changedPath, upper?[p] != nil { syncInode(from: p) }
         return outcome
@@ -235,6 +248,15 @@ extension OverlayModel {
 }
 
 extension Operation {
+    /// The name a step removes or replaces, if any (unlink, rmdir, the target of a plain rename).
+    var removedName: RelPath? {
+        switch self {
+        case .unlink(let p), .rmdir(let p): p
+        case .rename(_, let to, let flags) where !flags.contains(.exchange): to
+        default: nil
+        }
+    }
+
     /// The object whose data or metadata a step changes in place, if any.
     var changedPath: RelPath? {
         switch self {

@@ -181,4 +181,22 @@ extension OverlayModel {
         }
         unionNlink[serial] = nil
     }
+
+    /// Before a directory name goes away with nfs_export: `ovl_nlink_start` copies a lower-only
+    /// directory up first (`ovl_need_index`: index_all), which gives it an index entry (R61, R68).
+    /// - Returns: the lower directory whose index entry the removal then turns into a whiteout.
+    mutating func beginIndexedDirRemoval(_ path: RelPath) -> (layer: Int, path: RelPath)? {
+        guard options.nfsExport, case .success(let r) = lookup(path), r.node.kind.isDir, let l = r.lowers.first else {
+            return nil
+        }
+        if !r.inUpper { copyUp(path) }
+        return index[lowerKey(l.layer, l.path)]?.kind.isDir == true ? l : nil
+    }
+
+    /// After the directory is gone: `ovl_nlink_end` → `ovl_cleanup_index` replaces its index entry
+    /// with a whiteout made by `dir.c:ovl_whiteout`, which keeps the spare one in the work dir.
+    mutating func endIndexedDirRemoval(_ l: (layer: Int, path: RelPath)) {
+        index[lowerKey(l.layer, l.path)] = Node(kind: .whiteout, mtime: nil)
+        spareWhiteoutInWork = true
+    }
 }
