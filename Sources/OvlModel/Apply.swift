@@ -31,7 +31,7 @@ extension OverlayModel {
         // that far, so a step that fails is predicted without it.
         var indexed: Int?
         var indexedDir: (layer: Int, path: RelPath)?
-        if let gone = op.removedName, options.index {
+        if let gone = op.removedName, options.index, !renamesOntoItself(op) {
             var trial = self
             if case .ok = trial.applyStep(op) {
                 indexed = beginIndexedUnlink(gone)
@@ -44,6 +44,15 @@ extension OverlayModel {
         // Names of one upper inode share its new state (hardlinks, R61).
         if let p = op.changedPath, upper?[p] != nil { syncInode(from: p) }
         return outcome
+    }
+
+    /// True for a rename between two names of one overlay inode, which the VFS answers with 0
+    /// before overlayfs is asked (`vfs_rename`: "source == target").
+    func renamesOntoItself(_ op: Operation) -> Bool {
+        guard case .rename(let from, let to, let flags) = op, !flags.contains(.exchange) else { return false }
+        var probe = self
+        guard case .success(let a) = probe.lookup(from), case .success(let b) = probe.lookup(to) else { return false }
+        return sameOverlayInode(a, b)
     }
 
     /// The step itself, without the hardlink and index bookkeeping around it.

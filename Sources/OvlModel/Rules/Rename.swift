@@ -47,6 +47,8 @@ extension OverlayModel {
         if to.hasPrefix(from), to != from { return .failed(.EINVAL) }
         if from.hasPrefix(to), to != from { return .failed(exchange ? .EINVAL : .ENOTEMPTY) }
         if from == to { return .ok(.none) }
+        // vfs_rename: "if (source == target) return 0" — two names of one overlay inode.
+        if let t = target, !exchange, sameOverlayInode(src, t) { return .ok(.none) }
         let srcIsDir = src.node.kind.isDir
         if let t = target, !exchange {
             if srcIsDir && !t.node.kind.isDir { return .failed(.ENOTDIR) }
@@ -171,5 +173,18 @@ extension Layer {
         for key in underB.keys { entries[key] = nil }
         for (key, node) in underA { entries[key.replacingPrefix(a, with: b)] = node }
         for (key, node) in underB { entries[key.replacingPrefix(b, with: a)] = node }
+    }
+}
+
+extension OverlayModel {
+    /// True when two resolved non-directories are one overlay inode: names of one upper inode, or,
+    /// with index=on, not yet copied-up names of one lower hardlinked inode, which overlayfs hashes
+    /// by the lower inode (`inode.c:ovl_hash_bylower`, R61).
+    func sameOverlayInode(_ a: Resolution, _ b: Resolution) -> Bool {
+        guard !a.node.kind.isDir, !b.node.kind.isDir else { return false }
+        if a.inUpper, b.inUpper { return a.node.inode != nil && a.node.inode == b.node.inode }
+        guard options.index, !a.inUpper, !b.inUpper, let la = a.lowers.first, let lb = b.lowers.first,
+              la.layer == lb.layer, let group = lowers[la.layer][la.path]?.inode else { return false }
+        return lowers[lb.layer][lb.path]?.inode == group
     }
 }
