@@ -179,6 +179,9 @@ extension OverlayModel {
         for (key, node) in index where node.inode == serial {
             index[key] = options.nfsExport ? Node(kind: .whiteout, mtime: nil) : nil
         }
+        // The whiteout comes from `dir.c:ovl_whiteout` (`ovl_cleanup_and_whiteout`), which keeps
+        // its spare one in the work dir.
+        if options.nfsExport { spareWhiteoutInWork = true }
         unionNlink[serial] = nil
     }
 
