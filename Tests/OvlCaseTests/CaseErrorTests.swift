@@ -36,7 +36,12 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         #expect(render(head + lower + "fsck: {expect: [R33]}\nsteps:\n  - stat: a\n").contains(
             "error: a case whose layers fsck does not repair (fix: false) is only checked, never mounted: it takes no steps"))
         let workdir = "layers:\n  lower:\n    - a: x\n  workdir:\n    index/zz: x\n"
-        #expect(render(head + workdir).contains("error: layers.workdir is only for damaged layers that are checked, not mounted"))
+        #expect(render(head + workdir).contains("error: layers.workdir: workdir entry index/zz: only '#' leftovers in index/ are predicted (R14)"))
+        let deep = "layers:\n  lower:\n    - a: x\n  workdir:\n    work/d/e/f: x\n"
+        #expect(render(head + deep).contains("error: layers.workdir: workdir entry work/d/e/f: ovl_workdir_cleanup removes work/ entries at most 3 components deep (R8)"))
+        let leftovers = "layers:\n  lower:\n    - a: x\n  workdir:\n    work/d/f: x\n    index/#1/g: x\n"
+        let mounted = try CaseParser.parse(yaml: head + leftovers, file: "c.yaml")
+        #expect(mounted.scenario.unpredictableWorkdir == nil)
         let checked = try CaseParser.parse(yaml: head + workdir + "fsck: {expect: [R62]}\n", file: "c.yaml")
         #expect(checked.scenario.workdir?[RelPath(parsing: "index/zz")!] != nil)
     }
