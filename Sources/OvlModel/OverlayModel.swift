@@ -36,6 +36,9 @@ public struct OverlayModel: Sendable {
     /// True once a `parallel` block ended in states that depend on the order of its steps: the
     /// model cannot follow such a case (`validate` refuses it).
     public internal(set) var orderDependent = false
+    /// Set when a step's outcome is decided by a real filesystem in a way the model does not
+    /// follow (e.g. `lseek(SEEK_END)` on a directory that is not merged); `validate` refuses the case.
+    public internal(set) var unpredicted: String?
     /// Overlay paths of the programs `exec` steps started and that still run (R76).
     var running: Set<RelPath> = []
     /// The fds a case holds open, by name (R72–R76); a remount closes them all.
