@@ -48,6 +48,7 @@ struct StepParser {
         "getxattr": .mapping(required: ["path", "name"], optional: []),
         "removexattr": .mapping(required: ["path", "name"], optional: []),
         "remount": .none,
+        "mount_remount": .mapping(required: ["options"], optional: []),
         "drop_caches": .none,
         "parallel": .steps,
     ].merging((FdStepSyntax.fdOnly + FdStepSyntax.mappings.keys).map { ($0, Shape.fd) }) { a, _ in a }
@@ -204,6 +205,7 @@ struct StepParser {
             }
             return .nameToHandle(try path(), label: try reader.nonEmptyText(try need("label")), fid: fid)
         case "open_by_handle_at": return .openByHandle(label: try reader.nonEmptyText(try need("label")))
+        case "mount_remount": return .remountInPlace(options: try text("options"))
         case "chmod": return .chmod(try path(), mode: try reader.mode(try need("mode")))
         case "chown": return .chown(try path(), uid: try reader.uint32(try need("uid")), gid: try reader.uint32(try need("gid")))
         case "utimes": return .utimes(try path(), mtime: try reader.int64(try need("mtime")))

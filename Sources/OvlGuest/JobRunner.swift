@@ -65,7 +65,7 @@ struct JobRunner {
         if mounted {
             recordOverlayDev(generation: 0)
             var generation = 0
-            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, offline: offlineLower)
+            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, shownOptions: shownOptions, offline: offlineLower)
             var stillMounted = true
             for (i, op) in job.scenario.steps.enumerated() where stillMounted {
                 let outcome = exec.run(op)

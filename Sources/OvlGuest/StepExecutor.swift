@@ -8,6 +8,8 @@ struct StepExecutor {
     let mountPoint: String
     /// Unmounts and mounts the overlay again with the same options (for `remount`).
     let remount: () throws(SysError) -> [String]
+    /// The options mountinfo shows for the overlay now (for `mount_remount`).
+    let shownOptions: () throws(SysError) -> [String]
     /// Unmounts, remakes one lower object, records the layers' inodes and mounts again.
     let offline: (Int, RelPath, Node) throws(SysError) -> [String]
     /// File handles taken by earlier steps of the job, by label.
@@ -89,6 +91,10 @@ struct StepExecutor {
         case .openByHandle(let label):
             guard let h = handles.byLabel[label] else { return .failed(ModelErrno(rawValue: EBADF)) }
             return .ok(.stat(statView(try Files.statByHandle(h, mountPoint: mountPoint))))
+        case .remountInPlace(let options):
+            // The overlay stays mounted: fds and programs live on.
+            try Mount.remount(mountPoint, options: options)
+            return .ok(.names(try shownOptions()))
         case .remount:
             fds.closeAll()
             programs.endAll()

@@ -75,6 +75,9 @@ public enum Operation: Codable, Sendable, Equatable {
     case offlineLower(layer: Int, path: RelPath, node: Node)
     /// umount and mount again with the same options.
     case remount
+    /// `mount(2)` with `MS_REMOUNT` (the legacy API) and the option string `options`, leaving
+    /// the overlay mounted: the outcome is the options mountinfo shows afterwards (R20).
+    case remountInPlace(options: String)
     /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
     case dropCaches
     /// A step on a named, long-lived file descriptor (R72–R76).
@@ -121,6 +124,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .nameToHandle: "name_to_handle_at"
         case .openByHandle: "open_by_handle_at"
         case .remount: "remount"
+        case .remountInPlace: "mount_remount"
         case .dropCaches: "drop_caches"
         case .fd(let f): f.name
         case .parallel: "parallel"
