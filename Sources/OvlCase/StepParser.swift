@@ -48,6 +48,7 @@ struct StepParser {
         "getxattr": .mapping(required: ["path", "name"], optional: []),
         "removexattr": .mapping(required: ["path", "name"], optional: []),
         "remount": .none,
+        "mount_again": .none,
         "mount_remount": .mapping(required: ["options"], optional: []),
         "drop_caches": .none,
         "parallel": .steps,
@@ -108,7 +109,11 @@ struct StepParser {
         switch shape {
         case .none:
             try step.expectNoArguments()
-            return name == "remount" ? .remount : .dropCaches
+            return switch name {
+            case "remount": .remount
+            case "mount_again": .mountAgain
+            default: .dropCaches
+            }
         case .path:
             let path = try step.path(optional: name == "stat" || name == "lstat" ? Self.inodeKeys : [])
             switch name {

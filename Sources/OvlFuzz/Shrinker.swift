@@ -78,6 +78,7 @@ extension Scenario {
             case .rename: rules.formUnion([47, 53])
             case .remount, .dropCaches: rules.insert(50)
             case .remountInPlace: rules.insert(20)
+            case .mountAgain: rules.insert(9)
             case .link: rules.insert(61)
             case .nameToHandle, .openByHandle: rules.insert(66)
             case .procLocks: rules.insert(60)

@@ -65,7 +65,7 @@ struct JobRunner {
         if mounted {
             recordOverlayDev(generation: 0)
             var generation = 0
-            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, shownOptions: shownOptions, offline: offlineLower)
+            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, shownOptions: shownOptions, mountAgain: mountAgain, offline: offlineLower)
             var stillMounted = true
             for (i, op) in job.scenario.steps.enumerated() where stillMounted {
                 let outcome = exec.run(op)
@@ -121,6 +121,16 @@ struct JobRunner {
         try recordLayerInodes()
         try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
         return try shownOptions()
+    }
+
+    /// A second overlay of the same layers and options on another mount point, unmounted at once
+    /// (R9). Its kernel-log lines are taken here, so the job's next mount does not report them.
+    func mountAgain() throws(SysError) {
+        let second = mountPoint + "-again"
+        try makeDirs(second)
+        defer { slice.add(kmsg.drain()) }
+        try Mount.mount(type: "overlay", source: "overlay", target: second, options: optionString)
+        try Mount.unmount(second)
     }
 
     /// Records the real inode numbers and devices of the layers as built (R54–R58).

@@ -10,6 +10,8 @@ struct StepExecutor {
     let remount: () throws(SysError) -> [String]
     /// The options mountinfo shows for the overlay now (for `mount_remount`).
     let shownOptions: () throws(SysError) -> [String]
+    /// Mounts a second overlay of the same layers elsewhere and unmounts it (for `mount_again`).
+    let mountAgain: () throws(SysError) -> Void
     /// Unmounts, remakes one lower object, records the layers' inodes and mounts again.
     let offline: (Int, RelPath, Node) throws(SysError) -> [String]
     /// File handles taken by earlier steps of the job, by label.
@@ -91,6 +93,7 @@ struct StepExecutor {
         case .openByHandle(let label):
             guard let h = handles.byLabel[label] else { return .failed(ModelErrno(rawValue: EBADF)) }
             return .ok(.stat(statView(try Files.statByHandle(h, mountPoint: mountPoint))))
+        case .mountAgain: try mountAgain()
         case .remountInPlace(let options):
             // The overlay stays mounted: fds and programs live on.
             try Mount.remount(mountPoint, options: options)

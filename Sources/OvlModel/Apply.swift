@@ -71,6 +71,7 @@ extension OverlayModel {
             mountGeneration += 1
             return remount()
         case .remountInPlace: return remountInPlace()
+        case .mountAgain: return mountAgain()
         case .dropCaches:
             cacheEpoch += 1
             return .ok(.none)
@@ -250,7 +251,7 @@ extension Operation {
     /// True for steps that change the file system (and so fail with EROFS without upper).
     var modifies: Bool {
         switch self {
-        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .remountInPlace, .dropCaches, .statfs,
+        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .remountInPlace, .mountAgain, .dropCaches, .statfs,
              .nameToHandle, .openByHandle, .procLocks, .offlineLower: false
         case .fd(.open(_, let flags, _)): Set(flags).copiesUp || flags.contains(.creat)
         case .fd: false

@@ -78,6 +78,9 @@ public enum Operation: Codable, Sendable, Equatable {
     /// `mount(2)` with `MS_REMOUNT` (the legacy API) and the option string `options`, leaving
     /// the overlay mounted: the outcome is the options mountinfo shows afterwards (R20).
     case remountInPlace(options: String)
+    /// A second overlay mounted with the same layers and options on another mount point, and
+    /// unmounted at once when that succeeds: the outcome is that mount's (R9).
+    case mountAgain
     /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
     case dropCaches
     /// A step on a named, long-lived file descriptor (R72–R76).
@@ -125,6 +128,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .openByHandle: "open_by_handle_at"
         case .remount: "remount"
         case .remountInPlace: "mount_remount"
+        case .mountAgain: "mount_again"
         case .dropCaches: "drop_caches"
         case .fd(let f): f.name
         case .parallel: "parallel"
