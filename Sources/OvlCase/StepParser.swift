@@ -49,6 +49,7 @@ struct StepParser {
         "removexattr": .mapping(required: ["path", "name"], optional: []),
         "remount": .none,
         "mount_again": .none,
+        "mount_stacked": .none,
         "mount_remount": .mapping(required: ["options"], optional: []),
         "drop_caches": .none,
         "parallel": .steps,
@@ -112,6 +113,7 @@ struct StepParser {
             return switch name {
             case "remount": .remount
             case "mount_again": .mountAgain
+            case "mount_stacked": .mountStacked
             default: .dropCaches
             }
         case .path:

@@ -79,6 +79,7 @@ extension Scenario {
             case .remount, .dropCaches: rules.insert(50)
             case .remountInPlace: rules.insert(20)
             case .mountAgain: rules.insert(9)
+            case .mountStacked: rules.insert(21)
             case .link: rules.insert(61)
             case .nameToHandle, .openByHandle: rules.insert(66)
             case .procLocks: rules.insert(60)

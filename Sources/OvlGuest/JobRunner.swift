@@ -65,7 +65,7 @@ struct JobRunner {
         if mounted {
             recordOverlayDev(generation: 0)
             var generation = 0
-            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, shownOptions: shownOptions, mountAgain: mountAgain, offline: offlineLower)
+            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, shownOptions: shownOptions, mountAgain: mountAgain, mountStacked: mountStacked, offline: offlineLower)
             var stillMounted = true
             for (i, op) in job.scenario.steps.enumerated() where stillMounted {
                 let outcome = exec.run(op)
@@ -131,6 +131,30 @@ struct JobRunner {
         defer { slice.add(kmsg.drain()) }
         try Mount.mount(type: "overlay", source: "overlay", target: second, options: optionString)
         try Mount.unmount(second)
+    }
+
+    /// Two read-only overlays stacked on the job's one (R21): each mount's result, `0` or its
+    /// errno; whatever mounted is unmounted again, the innermost first.
+    func mountStacked() throws(SysError) -> [String] {
+        defer { slice.add(kmsg.drain()) }
+        var results: [String] = []
+        var mounted: [String] = []
+        defer { for m in mounted.reversed() { try? Mount.unmount(m) } }
+        var below = mountPoint
+        for level in ["b", "c"] {
+            let target = mountPoint + "-stacked-" + level
+            try makeDirs(target)
+            do {
+                try Mount.mount(type: "overlay", source: "overlay", target: target, options: "lowerdir=\(below):\(lowerDirs[0])")
+                mounted.append(target)
+                results.append("0")
+                below = target
+            } catch {
+                results.append("\(ModelErrno(rawValue: error.errno))")
+                break
+            }
+        }
+        return results
     }
 
     /// Records the real inode numbers and devices of the layers as built (R54–R58).

@@ -12,6 +12,8 @@ struct StepExecutor {
     let shownOptions: () throws(SysError) -> [String]
     /// Mounts a second overlay of the same layers elsewhere and unmounts it (for `mount_again`).
     let mountAgain: () throws(SysError) -> Void
+    /// Mounts two overlays stacked on the job's one and unmounts them (for `mount_stacked`).
+    let mountStacked: () throws(SysError) -> [String]
     /// Unmounts, remakes one lower object, records the layers' inodes and mounts again.
     let offline: (Int, RelPath, Node) throws(SysError) -> [String]
     /// File handles taken by earlier steps of the job, by label.
@@ -94,6 +96,7 @@ struct StepExecutor {
             guard let h = handles.byLabel[label] else { return .failed(ModelErrno(rawValue: EBADF)) }
             return .ok(.stat(statView(try Files.statByHandle(h, mountPoint: mountPoint))))
         case .mountAgain: try mountAgain()
+        case .mountStacked: return .ok(.names(try mountStacked()))
         case .remountInPlace(let options):
             // The overlay stays mounted: fds and programs live on.
             try Mount.remount(mountPoint, options: options)

@@ -81,6 +81,10 @@ public enum Operation: Codable, Sendable, Equatable {
     /// A second overlay mounted with the same layers and options on another mount point, and
     /// unmounted at once when that succeeds: the outcome is that mount's (R9).
     case mountAgain
+    /// Two read-only overlays stacked on this one: B with `lowerdir=<this overlay>:<lower 0>`,
+    /// then C with `lowerdir=<B>:<lower 0>`, both unmounted at once; the outcome is each mount's
+    /// result, `0` or its errno (R21).
+    case mountStacked
     /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
     case dropCaches
     /// A step on a named, long-lived file descriptor (R72–R76).
@@ -129,6 +133,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .remount: "remount"
         case .remountInPlace: "mount_remount"
         case .mountAgain: "mount_again"
+        case .mountStacked: "mount_stacked"
         case .dropCaches: "drop_caches"
         case .fd(let f): f.name
         case .parallel: "parallel"
