@@ -123,7 +123,7 @@ public enum CaseWriter {
         case .openByHandle(let label): return "\(op.name): {label: \(quote(label))}"
         case .offlineLower(let layer, let p, let node):
             return "\(op.name): {layer: \(layer), path: \(quote(p.description)), entry: \(entryText(node, isRoot: false))}"
-        case .remount, .mountAgain, .mountStacked, .dropCaches: return op.name
+        case .remount, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches: return op.name
         case .remountInPlace(let options): return "\(op.name): {options: \(quote(options))}"
         case .fd(let f): return fdStepText(f)
         case .parallel(let ops): return "parallel: [" + ops.map { "{" + stepText($0) + "}" }.joined(separator: ", ") + "]"

@@ -50,6 +50,7 @@ struct StepParser {
         "remount": .none,
         "mount_again": .none,
         "mount_stacked": .none,
+        "mount_without_workdir": .none,
         "mount_remount": .mapping(required: ["options"], optional: []),
         "drop_caches": .none,
         "parallel": .steps,
@@ -114,6 +115,7 @@ struct StepParser {
             case "remount": .remount
             case "mount_again": .mountAgain
             case "mount_stacked": .mountStacked
+            case "mount_without_workdir": .mountWithoutWorkdir
             default: .dropCaches
             }
         case .path:

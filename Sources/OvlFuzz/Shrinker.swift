@@ -80,6 +80,7 @@ extension Scenario {
             case .remountInPlace: rules.insert(20)
             case .mountAgain: rules.insert(9)
             case .mountStacked: rules.insert(21)
+            case .mountWithoutWorkdir: rules.insert(6)
             case .link: rules.insert(61)
             case .nameToHandle, .openByHandle: rules.insert(66)
             case .procLocks: rules.insert(60)

@@ -124,12 +124,15 @@ struct JobRunner {
     }
 
     /// A second overlay of the same layers and options on another mount point, unmounted at once
-    /// (R9). Its kernel-log lines are taken here, so the job's next mount does not report them.
-    func mountAgain() throws(SysError) {
+    /// (R9); `withWorkdir` false leaves out `workdir=` (R6). Its kernel-log lines are taken here,
+    /// so the job's next mount does not report them.
+    func mountAgain(_ withWorkdir: Bool) throws(SysError) {
         let second = mountPoint + "-again"
         try makeDirs(second)
         defer { slice.add(kmsg.drain()) }
-        try Mount.mount(type: "overlay", source: "overlay", target: second, options: optionString)
+        let options = withWorkdir ? optionString
+            : optionString.split(separator: ",").filter { !$0.hasPrefix("workdir=") }.joined(separator: ",")
+        try Mount.mount(type: "overlay", source: "overlay", target: second, options: options)
         try Mount.unmount(second)
     }
 

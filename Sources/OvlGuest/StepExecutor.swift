@@ -10,8 +10,9 @@ struct StepExecutor {
     let remount: () throws(SysError) -> [String]
     /// The options mountinfo shows for the overlay now (for `mount_remount`).
     let shownOptions: () throws(SysError) -> [String]
-    /// Mounts a second overlay of the same layers elsewhere and unmounts it (for `mount_again`).
-    let mountAgain: () throws(SysError) -> Void
+    /// Mounts a second overlay of the same layers elsewhere, with or without `workdir=`, and
+    /// unmounts it (for `mount_again`, `mount_without_workdir`).
+    let mountAgain: (_ withWorkdir: Bool) throws(SysError) -> Void
     /// Mounts two overlays stacked on the job's one and unmounts them (for `mount_stacked`).
     let mountStacked: () throws(SysError) -> [String]
     /// Unmounts, remakes one lower object, records the layers' inodes and mounts again.
@@ -95,7 +96,8 @@ struct StepExecutor {
         case .openByHandle(let label):
             guard let h = handles.byLabel[label] else { return .failed(ModelErrno(rawValue: EBADF)) }
             return .ok(.stat(statView(try Files.statByHandle(h, mountPoint: mountPoint))))
-        case .mountAgain: try mountAgain()
+        case .mountAgain: try mountAgain(true)
+        case .mountWithoutWorkdir: try mountAgain(false)
         case .mountStacked: return .ok(.names(try mountStacked()))
         case .remountInPlace(let options):
             // The overlay stays mounted: fds and programs live on.

@@ -73,6 +73,7 @@ extension OverlayModel {
         case .remountInPlace: return remountInPlace()
         case .mountAgain: return mountAgain()
         case .mountStacked: return mountStacked()
+        case .mountWithoutWorkdir: return mountWithoutWorkdir()
         case .dropCaches:
             cacheEpoch += 1
             return .ok(.none)
@@ -252,7 +253,7 @@ extension Operation {
     /// True for steps that change the file system (and so fail with EROFS without upper).
     var modifies: Bool {
         switch self {
-        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .remountInPlace, .mountAgain, .mountStacked, .dropCaches, .statfs,
+        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .remountInPlace, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches, .statfs,
              .nameToHandle, .openByHandle, .procLocks, .offlineLower: false
         case .fd(.open(_, let flags, _)): Set(flags).copiesUp || flags.contains(.creat)
         case .fd: false

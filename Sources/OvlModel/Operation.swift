@@ -85,6 +85,9 @@ public enum Operation: Codable, Sendable, Equatable {
     /// then C with `lowerdir=<B>:<lower 0>`, both unmounted at once; the outcome is each mount's
     /// result, `0` or its errno (R21).
     case mountStacked
+    /// A second overlay with the same options on another mount point, given `lowerdir` and
+    /// `upperdir` but no `workdir`, unmounted at once when that succeeds (R6).
+    case mountWithoutWorkdir
     /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
     case dropCaches
     /// A step on a named, long-lived file descriptor (R72–R76).
@@ -134,6 +137,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .remountInPlace: "mount_remount"
         case .mountAgain: "mount_again"
         case .mountStacked: "mount_stacked"
+        case .mountWithoutWorkdir: "mount_without_workdir"
         case .dropCaches: "drop_caches"
         case .fd(let f): f.name
         case .parallel: "parallel"

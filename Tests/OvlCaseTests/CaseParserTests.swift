@@ -171,6 +171,7 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
         ("mount_remount: {options: \"index=on,bogus\"}", .remountInPlace(options: "index=on,bogus")),
         ("mount_again", .mountAgain),
         ("mount_stacked", .mountStacked),
+        ("mount_without_workdir", .mountWithoutWorkdir),
         ("drop_caches", .dropCaches),
         ("drop_caches: ~", .dropCaches),
         ("open: {path: a, flags: [O_RDWR, O_CREAT, O_TRUNC, O_APPEND], fd: A}", .fd(.open(rp("a"), flags: [.rdwr, .creat, .trunc, .append], fd: "A"))),

@@ -9,3 +9,14 @@ extension OverlayModel {
         upper != nil && options.index ? .failed(.EBUSY) : .ok(.none)
     }
 }
+
+extension OverlayModel {
+    /// A second mount of the same layers and options without `workdir=`.
+    ///
+    /// - Rule: R6, `super.c:ovl_fill_super`: an `upperdir` without `workdir` is EINVAL
+    ///   ("missing 'workdir'"), checked before the upper is locked (R9); without an upper the
+    ///   mount is read-only and needs no workdir.
+    func mountWithoutWorkdir() -> Outcome {
+        upper != nil ? .failed(.EINVAL) : .ok(.none)
+    }
+}
