@@ -81,6 +81,7 @@ extension Scenario {
             case .mountAgain: rules.insert(9)
             case .mountStacked: rules.insert(21)
             case .mountWithoutWorkdir: rules.insert(6)
+            case .fsconfigLayers: rules.insert(3)
             case .link: rules.insert(61)
             case .nameToHandle, .openByHandle: rules.insert(66)
             case .procLocks: rules.insert(60)

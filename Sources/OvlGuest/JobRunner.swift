@@ -65,7 +65,7 @@ struct JobRunner {
         if mounted {
             recordOverlayDev(generation: 0)
             var generation = 0
-            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, shownOptions: shownOptions, mountAgain: mountAgain, mountStacked: mountStacked, offline: offlineLower)
+            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, shownOptions: shownOptions, mountAgain: mountAgain, fsconfigLayers: fsconfigLayers, mountStacked: mountStacked, offline: offlineLower)
             var stillMounted = true
             for (i, op) in job.scenario.steps.enumerated() where stillMounted {
                 let outcome = exec.run(op)
@@ -158,6 +158,14 @@ struct JobRunner {
             }
         }
         return results
+    }
+
+    /// `fsconfig` of each layer key with lower layer 0's directory on a fresh overlay context
+    /// (R3): each call's result, `0` or its errno. Its kernel-log lines are taken here.
+    func fsconfigLayers(_ keys: [LayerKey]) throws(SysError) -> [String] {
+        defer { slice.add(kmsg.drain()) }
+        return try FsContext.setStrings(type: "overlay", keys.map { ($0.rawValue, lowerDirs[0]) })
+            .map { $0 == 0 ? "0" : "\(ModelErrno(rawValue: $0))" }
     }
 
     /// Records the real inode numbers and devices of the layers as built (R54–R58).

@@ -13,6 +13,8 @@ struct StepExecutor {
     /// Mounts a second overlay of the same layers elsewhere, with or without `workdir=`, and
     /// unmounts it (for `mount_again`, `mount_without_workdir`).
     let mountAgain: (_ withWorkdir: Bool) throws(SysError) -> Void
+    /// Sets layer keys on a fresh overlay fs context (for `fsconfig_layers`).
+    let fsconfigLayers: ([LayerKey]) throws(SysError) -> [String]
     /// Mounts two overlays stacked on the job's one and unmounts them (for `mount_stacked`).
     let mountStacked: () throws(SysError) -> [String]
     /// Unmounts, remakes one lower object, records the layers' inodes and mounts again.
@@ -98,6 +100,7 @@ struct StepExecutor {
             return .ok(.stat(statView(try Files.statByHandle(h, mountPoint: mountPoint))))
         case .mountAgain: try mountAgain(true)
         case .mountWithoutWorkdir: try mountAgain(false)
+        case .fsconfigLayers(let keys): return .ok(.names(try fsconfigLayers(keys)))
         case .mountStacked: return .ok(.names(try mountStacked()))
         case .remountInPlace(let options):
             // The overlay stays mounted: fds and programs live on.

@@ -88,6 +88,10 @@ public enum Operation: Codable, Sendable, Equatable {
     /// A second overlay with the same options on another mount point, given `lowerdir` and
     /// `upperdir` but no `workdir`, unmounted at once when that succeeds (R6).
     case mountWithoutWorkdir
+    /// `fsopen("overlay")`, then `fsconfig(FSCONFIG_SET_STRING)` of each layer key in turn
+    /// (`lowerdir`, `lowerdir+`, `datadir+`), each naming lower layer 0's directory; nothing is
+    /// mounted. The outcome is each call's result, `0` or its errno, up to the first failure (R3).
+    case fsconfigLayers([LayerKey])
     /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
     case dropCaches
     /// A step on a named, long-lived file descriptor (R72–R76).
@@ -138,6 +142,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .mountAgain: "mount_again"
         case .mountStacked: "mount_stacked"
         case .mountWithoutWorkdir: "mount_without_workdir"
+        case .fsconfigLayers: "fsconfig_layers"
         case .dropCaches: "drop_caches"
         case .fd(let f): f.name
         case .parallel: "parallel"

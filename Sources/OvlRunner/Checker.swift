@@ -232,6 +232,7 @@ public enum Checker {
         case .fd(let f): return f.argumentSummary
         case .parallel(let ops): return ops.map { $0.name + " " + describe($0) }.joined(separator: " | ")
         case .remount, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches: return ""
+        case .fsconfigLayers(let keys): return keys.map(\.rawValue).joined(separator: " ")
         case .remountInPlace(let options): return options
         }
     }

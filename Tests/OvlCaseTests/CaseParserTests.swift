@@ -172,6 +172,7 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
         ("mount_again", .mountAgain),
         ("mount_stacked", .mountStacked),
         ("mount_without_workdir", .mountWithoutWorkdir),
+        ("fsconfig_layers: {keys: [lowerdir+, datadir+]}", .fsconfigLayers([.lowerdirAdd, .datadirAdd])),
         ("drop_caches", .dropCaches),
         ("drop_caches: ~", .dropCaches),
         ("open: {path: a, flags: [O_RDWR, O_CREAT, O_TRUNC, O_APPEND], fd: A}", .fd(.open(rp("a"), flags: [.rdwr, .creat, .trunc, .append], fd: "A"))),
