@@ -181,13 +181,13 @@ public enum CaseParser {
         if let fsck, !fsck.fix, let stepsNode = fields["steps"], !steps.isEmpty {
             throw reader.error("a case whose layers fsck does not repair (fix: false) is only checked, never mounted: it takes no steps", at: stepsNode)
         }
-        // The model predicts no mount over a prepared workdir (index=on cleans it up at mount).
-        if layers.workdir != nil, fsck.map({ !$0.fix }) != true {
-            throw reader.error("layers.workdir is only for damaged layers that are checked, not mounted: add fsck: {expect: [...]} without fix", at: fields["layers"] ?? root)
-        }
         let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
                                 inodeChecks: inodeChecks, nestedLowers: layers.nested, fsck: fsck, workdir: layers.workdir,
                                 dataLayerCount: layers.dataLayers)
+        // A mounted case may prepare only the workdir entries the model says a mount removes (R8, R14).
+        if fsck.map({ !$0.fix }) != true, let why = scenario.unpredictableWorkdir {
+            throw reader.error("layers.workdir: \(why) (a check-only fsck case may give any)", at: fields["layers"] ?? root)
+        }
         return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
                     groups: groups, scenario: scenario, stepLocations: stepLocations, location: reader.location(of: root),
                     matrix: matrix)

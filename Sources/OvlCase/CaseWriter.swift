@@ -123,7 +123,9 @@ public enum CaseWriter {
         case .openByHandle(let label): return "\(op.name): {label: \(quote(label))}"
         case .offlineLower(let layer, let p, let node):
             return "\(op.name): {layer: \(layer), path: \(quote(p.description)), entry: \(entryText(node, isRoot: false))}"
-        case .remount, .dropCaches: return op.name
+        case .remount, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches: return op.name
+        case .fsconfigLayers(let keys): return "\(op.name): {keys: [\(keys.map { quote($0.rawValue) }.joined(separator: ", "))]}"
+        case .remountInPlace(let options): return "\(op.name): {options: \(quote(options))}"
         case .fd(let f): return fdStepText(f)
         case .parallel(let ops): return "parallel: [" + ops.map { "{" + stepText($0) + "}" }.joined(separator: ", ") + "]"
         }

@@ -48,6 +48,11 @@ struct StepParser {
         "getxattr": .mapping(required: ["path", "name"], optional: []),
         "removexattr": .mapping(required: ["path", "name"], optional: []),
         "remount": .none,
+        "mount_again": .none,
+        "mount_stacked": .none,
+        "mount_without_workdir": .none,
+        "fsconfig_layers": .mapping(required: ["keys"], optional: []),
+        "mount_remount": .mapping(required: ["options"], optional: []),
         "drop_caches": .none,
         "parallel": .steps,
     ].merging((FdStepSyntax.fdOnly + FdStepSyntax.mappings.keys).map { ($0, Shape.fd) }) { a, _ in a }
@@ -107,7 +112,13 @@ struct StepParser {
         switch shape {
         case .none:
             try step.expectNoArguments()
-            return name == "remount" ? .remount : .dropCaches
+            return switch name {
+            case "remount": .remount
+            case "mount_again": .mountAgain
+            case "mount_stacked": .mountStacked
+            case "mount_without_workdir": .mountWithoutWorkdir
+            default: .dropCaches
+            }
         case .path:
             let path = try step.path(optional: name == "stat" || name == "lstat" ? Self.inodeKeys : [])
             switch name {
@@ -204,6 +215,17 @@ struct StepParser {
             }
             return .nameToHandle(try path(), label: try reader.nonEmptyText(try need("label")), fid: fid)
         case "open_by_handle_at": return .openByHandle(label: try reader.nonEmptyText(try need("label")))
+        case "mount_remount": return .remountInPlace(options: try text("options"))
+        case "fsconfig_layers":
+            var keys: [LayerKey] = []
+            for item in try reader.sequence(try need("keys")) {
+                let key = try reader.text(item)
+                guard let k = LayerKey(rawValue: key) else {
+                    throw reader.error("unknown layer key '\(key)'; expected one of: \(LayerKey.allCases.map(\.rawValue).joined(separator: ", "))", at: item)
+                }
+                keys.append(k)
+            }
+            return .fsconfigLayers(keys)
         case "chmod": return .chmod(try path(), mode: try reader.mode(try need("mode")))
         case "chown": return .chown(try path(), uid: try reader.uint32(try need("uid")), gid: try reader.uint32(try need("gid")))
         case "utimes": return .utimes(try path(), mtime: try reader.int64(try need("mtime")))

@@ -34,6 +34,7 @@ extension StepExecutor {
             case .set: SEEK_SET
             case .data: 3  // SEEK_DATA (unistd.h, _GNU_SOURCE only)
             case .hole: 4  // SEEK_HOLE
+            case .end: SEEK_END
             }
             return .ok(.number(try FileDescriptors.lseek(fd, offset, whence: raw)))
         case .fsync: try FileDescriptors.fsync(fd)

@@ -65,7 +65,7 @@ struct JobRunner {
         if mounted {
             recordOverlayDev(generation: 0)
             var generation = 0
-            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, offline: offlineLower)
+            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, shownOptions: shownOptions, mountAgain: mountAgain, fsconfigLayers: fsconfigLayers, mountStacked: mountStacked, offline: offlineLower)
             var stillMounted = true
             for (i, op) in job.scenario.steps.enumerated() where stillMounted {
                 let outcome = exec.run(op)
@@ -121,6 +121,51 @@ struct JobRunner {
         try recordLayerInodes()
         try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
         return try shownOptions()
+    }
+
+    /// A second overlay of the same layers and options on another mount point, unmounted at once
+    /// (R9); `withWorkdir` false leaves out `workdir=` (R6). Its kernel-log lines are taken here,
+    /// so the job's next mount does not report them.
+    func mountAgain(_ withWorkdir: Bool) throws(SysError) {
+        let second = mountPoint + "-again"
+        try makeDirs(second)
+        defer { slice.add(kmsg.drain()) }
+        let options = withWorkdir ? optionString
+            : optionString.split(separator: ",").filter { !$0.hasPrefix("workdir=") }.joined(separator: ",")
+        try Mount.mount(type: "overlay", source: "overlay", target: second, options: options)
+        try Mount.unmount(second)
+    }
+
+    /// Two read-only overlays stacked on the job's one (R21): each mount's result, `0` or its
+    /// errno; whatever mounted is unmounted again, the innermost first.
+    func mountStacked() throws(SysError) -> [String] {
+        defer { slice.add(kmsg.drain()) }
+        var results: [String] = []
+        var mounted: [String] = []
+        defer { for m in mounted.reversed() { try? Mount.unmount(m) } }
+        var below = mountPoint
+        for level in ["b", "c"] {
+            let target = mountPoint + "-stacked-" + level
+            try makeDirs(target)
+            do {
+                try Mount.mount(type: "overlay", source: "overlay", target: target, options: "lowerdir=\(below):\(lowerDirs[0])")
+                mounted.append(target)
+                results.append("0")
+                below = target
+            } catch {
+                results.append("\(ModelErrno(rawValue: error.errno))")
+                break
+            }
+        }
+        return results
+    }
+
+    /// `fsconfig` of each layer key with lower layer 0's directory on a fresh overlay context
+    /// (R3): each call's result, `0` or its errno. Its kernel-log lines are taken here.
+    func fsconfigLayers(_ keys: [LayerKey]) throws(SysError) -> [String] {
+        defer { slice.add(kmsg.drain()) }
+        return try FsContext.setStrings(type: "overlay", keys.map { ($0.rawValue, lowerDirs[0]) })
+            .map { $0 == 0 ? "0" : "\(ModelErrno(rawValue: $0))" }
     }
 
     /// Records the real inode numbers and devices of the layers as built (R54–R58).

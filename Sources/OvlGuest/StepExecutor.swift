@@ -8,6 +8,15 @@ struct StepExecutor {
     let mountPoint: String
     /// Unmounts and mounts the overlay again with the same options (for `remount`).
     let remount: () throws(SysError) -> [String]
+    /// The options mountinfo shows for the overlay now (for `mount_remount`).
+    let shownOptions: () throws(SysError) -> [String]
+    /// Mounts a second overlay of the same layers elsewhere, with or without `workdir=`, and
+    /// unmounts it (for `mount_again`, `mount_without_workdir`).
+    let mountAgain: (_ withWorkdir: Bool) throws(SysError) -> Void
+    /// Sets layer keys on a fresh overlay fs context (for `fsconfig_layers`).
+    let fsconfigLayers: ([LayerKey]) throws(SysError) -> [String]
+    /// Mounts two overlays stacked on the job's one and unmounts them (for `mount_stacked`).
+    let mountStacked: () throws(SysError) -> [String]
     /// Unmounts, remakes one lower object, records the layers' inodes and mounts again.
     let offline: (Int, RelPath, Node) throws(SysError) -> [String]
     /// File handles taken by earlier steps of the job, by label.
@@ -89,6 +98,14 @@ struct StepExecutor {
         case .openByHandle(let label):
             guard let h = handles.byLabel[label] else { return .failed(ModelErrno(rawValue: EBADF)) }
             return .ok(.stat(statView(try Files.statByHandle(h, mountPoint: mountPoint))))
+        case .mountAgain: try mountAgain(true)
+        case .mountWithoutWorkdir: try mountAgain(false)
+        case .fsconfigLayers(let keys): return .ok(.names(try fsconfigLayers(keys)))
+        case .mountStacked: return .ok(.names(try mountStacked()))
+        case .remountInPlace(let options):
+            // The overlay stays mounted: fds and programs live on.
+            try Mount.remount(mountPoint, options: options)
+            return .ok(.names(try shownOptions()))
         case .remount:
             fds.closeAll()
             programs.endAll()

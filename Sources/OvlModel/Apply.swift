@@ -92,6 +92,11 @@ extension OverlayModel {
         case .remount:
             mountGeneration += 1
             return remount()
+        case .remountInPlace: return remountInPlace()
+        case .mountAgain: return mountAgain()
+        case .mountStacked: return mountStacked()
+        case .mountWithoutWorkdir: return mountWithoutWorkdir()
+        case .fsconfigLayers(let keys): return .ok(.names(Self.fsconfigLayers(keys)))
         case .dropCaches:
             cacheEpoch += 1
             return .ok(.none)
@@ -280,7 +285,7 @@ extension Operation {
     /// True for steps that change the file system (and so fail with EROFS without upper).
     var modifies: Bool {
         switch self {
-        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .dropCaches, .statfs,
+        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .remountInPlace, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches, .statfs,
              .nameToHandle, .openByHandle, .procLocks, .offlineLower: false
         case .fd(.open(_, let flags, _)): Set(flags).copiesUp || flags.contains(.creat)
         case .fd: false

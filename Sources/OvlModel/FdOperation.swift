@@ -13,6 +13,7 @@ public enum Whence: String, Codable, Sendable, CaseIterable {
     case set = "SEEK_SET"
     case data = "SEEK_DATA"
     case hole = "SEEK_HOLE"
+    case end = "SEEK_END"
 }
 
 /// A step on a named file descriptor that stays open across steps (R72–R76): the open file, not

@@ -75,6 +75,23 @@ public enum Operation: Codable, Sendable, Equatable {
     case offlineLower(layer: Int, path: RelPath, node: Node)
     /// umount and mount again with the same options.
     case remount
+    /// `mount(2)` with `MS_REMOUNT` (the legacy API) and the option string `options`, leaving
+    /// the overlay mounted: the outcome is the options mountinfo shows afterwards (R20).
+    case remountInPlace(options: String)
+    /// A second overlay mounted with the same layers and options on another mount point, and
+    /// unmounted at once when that succeeds: the outcome is that mount's (R9).
+    case mountAgain
+    /// Two read-only overlays stacked on this one: B with `lowerdir=<this overlay>:<lower 0>`,
+    /// then C with `lowerdir=<B>:<lower 0>`, both unmounted at once; the outcome is each mount's
+    /// result, `0` or its errno (R21).
+    case mountStacked
+    /// A second overlay with the same options on another mount point, given `lowerdir` and
+    /// `upperdir` but no `workdir`, unmounted at once when that succeeds (R6).
+    case mountWithoutWorkdir
+    /// `fsopen("overlay")`, then `fsconfig(FSCONFIG_SET_STRING)` of each layer key in turn
+    /// (`lowerdir`, `lowerdir+`, `datadir+`), each naming lower layer 0's directory; nothing is
+    /// mounted. The outcome is each call's result, `0` or its errno, up to the first failure (R3).
+    case fsconfigLayers([LayerKey])
     /// `echo 2 > /proc/sys/vm/drop_caches` (evicts dentries and inodes).
     case dropCaches
     /// A step on a named, long-lived file descriptor (R72–R76).
@@ -121,6 +138,11 @@ public enum Operation: Codable, Sendable, Equatable {
         case .nameToHandle: "name_to_handle_at"
         case .openByHandle: "open_by_handle_at"
         case .remount: "remount"
+        case .remountInPlace: "mount_remount"
+        case .mountAgain: "mount_again"
+        case .mountStacked: "mount_stacked"
+        case .mountWithoutWorkdir: "mount_without_workdir"
+        case .fsconfigLayers: "fsconfig_layers"
         case .dropCaches: "drop_caches"
         case .fd(let f): f.name
         case .parallel: "parallel"

@@ -36,6 +36,9 @@ public struct OverlayModel: Sendable {
     /// True once a `parallel` block ended in states that depend on the order of its steps: the
     /// model cannot follow such a case (`validate` refuses it).
     public internal(set) var orderDependent = false
+    /// Set when a step's outcome is decided by a real filesystem in a way the model does not
+    /// follow (e.g. `lseek(SEEK_END)` on a directory that is not merged); `validate` refuses the case.
+    public internal(set) var unpredicted: String?
     /// Overlay paths of the programs `exec` steps started and that still run (R76).
     var running: Set<RelPath> = []
     /// The fds a case holds open, by name (R72–R76); a remount closes them all.
@@ -112,7 +115,6 @@ public struct OverlayModel: Sendable {
 
     /// ``establishMount()``, also collecting the lines `fill_super` logs about the options.
     mutating func establishMount(log: inout [String]) -> [String] {
-        let defaults = environment.defaults
         spareWhiteoutInWork = false
         workMade = upper != nil
         xwhiteoutLayers = []
@@ -148,18 +150,25 @@ public struct OverlayModel: Sendable {
             }
             upper?[.root] = root
         }
-        var shown: [String] = []
-        if options.redirect != defaults.redirectDefault { shown.append("redirect_dir=\(options.redirect.rawValue)") }
-        if options.index != defaults.index { shown.append("index=\(options.index ? "on" : "off")") }
-        if options.uuid != .auto { shown.append("uuid=\(options.uuid.rawValue)") }
-        if options.nfsExport != defaults.nfsExport { shown.append("nfs_export=\(options.nfsExport ? "on" : "off")") }
-        if options.xino != defaults.xinoDefault && !environment.samefs { shown.append("xino=\(options.xino.rawValue)") }
-        if options.metacopy != defaults.metacopy { shown.append("metacopy=\(options.metacopy ? "on" : "off")") }
-        // `volatile` sets fsync_mode, which `params.c:ovl_show_options` shows as `fsync=volatile`.
-        if options.volatile { shown.append("fsync=volatile") }
-        if options.userxattr { shown.append("userxattr") }
-        if options.verity != .off { shown.append("verity=\(options.verity.rawValue)") }
-        return shown
+        return shownOptions
+    }
+
+    /// The options `/proc/self/mountinfo` shows for the mount now (`params.c:ovl_show_options`):
+    /// the resolved options that differ from the module's defaults.
+    var shownOptions: [String] {
+        let defaults = environment.defaults
+            var shown: [String] = []
+            if options.redirect != defaults.redirectDefault { shown.append("redirect_dir=\(options.redirect.rawValue)") }
+            if options.index != defaults.index { shown.append("index=\(options.index ? "on" : "off")") }
+            if options.uuid != .auto { shown.append("uuid=\(options.uuid.rawValue)") }
+            if options.nfsExport != defaults.nfsExport { shown.append("nfs_export=\(options.nfsExport ? "on" : "off")") }
+            if options.xino != defaults.xinoDefault && !environment.samefs { shown.append("xino=\(options.xino.rawValue)") }
+            if options.metacopy != defaults.metacopy { shown.append("metacopy=\(options.metacopy ? "on" : "off")") }
+            // `volatile` sets fsync_mode, which `params.c:ovl_show_options` shows as `fsync=volatile`.
+            if options.volatile { shown.append("fsync=volatile") }
+            if options.userxattr { shown.append("userxattr") }
+            if options.verity != .off { shown.append("verity=\(options.verity.rawValue)") }
+            return shown
     }
 
     /// umount + mount with the same options.

@@ -231,7 +231,9 @@ public enum Checker {
         case .openByHandle(let label): return label
         case .fd(let f): return f.argumentSummary
         case .parallel(let ops): return ops.map { $0.name + " " + describe($0) }.joined(separator: " | ")
-        case .remount, .dropCaches: return ""
+        case .remount, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches: return ""
+        case .fsconfigLayers(let keys): return keys.map(\.rawValue).joined(separator: " ")
+        case .remountInPlace(let options): return options
         }
     }
 

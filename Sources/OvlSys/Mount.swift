@@ -21,6 +21,12 @@ public enum Mount {
         }
     }
 
+    /// `mount(2)` with `MS_REMOUNT` and `options` as its data: the legacy reconfigure of the mount
+    /// at `target` (libmount could choose the new mount API instead).
+    public static func remount(_ target: String, options: String) throws(SysError) {
+        _ = try sys("mount MS_REMOUNT", target) { options.withCString { Glibc.mount(nil, target, nil, UInt(MS_REMOUNT), $0) } }
+    }
+
     /// `umount2(target, 0)`.
     public static func unmount(_ target: String) throws(SysError) {
         try sys("umount", target) { umount2(target, 0) }

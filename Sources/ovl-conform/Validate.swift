@@ -28,6 +28,9 @@ struct Validate: ParsableCommand {
                 var outcomes: [Outcome] = []
                 for op in c.scenario.steps where model.mounted { outcomes.append(model.apply(op)) }
                 _ = model.snapshot()
+                if let why = model.unpredicted {
+                    disagreements.append("\(c.file): error: [\(config)] the model cannot predict: \(why)")
+                }
                 if model.orderDependent {
                     disagreements.append("\(c.file): error: [\(config)] a parallel block ends in a state that depends on the order of its steps; the model cannot predict what follows")
                 }

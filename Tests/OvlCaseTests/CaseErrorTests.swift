@@ -36,14 +36,19 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         #expect(render(head + lower + "fsck: {expect: [R33]}\nsteps:\n  - stat: a\n").contains(
             "error: a case whose layers fsck does not repair (fix: false) is only checked, never mounted: it takes no steps"))
         let workdir = "layers:\n  lower:\n    - a: x\n  workdir:\n    index/zz: x\n"
-        #expect(render(head + workdir).contains("error: layers.workdir is only for damaged layers that are checked, not mounted"))
+        #expect(render(head + workdir).contains("error: layers.workdir: workdir entry index/zz: only '#' leftovers in index/ are predicted (R14)"))
+        let deep = "layers:\n  lower:\n    - a: x\n  workdir:\n    work/d/e/f: x\n"
+        #expect(render(head + deep).contains("error: layers.workdir: workdir entry work/d/e/f: ovl_workdir_cleanup removes work/ entries at most 3 components deep (R8)"))
+        let leftovers = "layers:\n  lower:\n    - a: x\n  workdir:\n    work/d/f: x\n    index/#1/g: x\n"
+        let mounted = try CaseParser.parse(yaml: head + leftovers, file: "c.yaml")
+        #expect(mounted.scenario.unpredictableWorkdir == nil)
         let checked = try CaseParser.parse(yaml: head + workdir + "fsck: {expect: [R62]}\n", file: "c.yaml")
         #expect(checked.scenario.workdir?[RelPath(parsing: "index/zz")!] != nil)
     }
 
     @Test func unknownStep() {
         #expect(render(head + lower + "steps:\n  - renam: {old: a, new: b}\n") == """
-        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chattr, chmod, chown, close, create, drop_caches, exec, fd_fstat, fd_fsync, fd_lseek, fd_mmap_read, fd_pread, fd_read, fd_write, getxattr, link, listxattr, lstat, mkdir, mknod, name_to_handle_at, offline_lower, open, open_by_handle_at, open_rdwr, open_tmpfile, parallel, proc_locks, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, statfs, symlink, truncate, unlink, utimes, write
+        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chattr, chmod, chown, close, create, drop_caches, exec, fd_fstat, fd_fsync, fd_lseek, fd_mmap_read, fd_pread, fd_read, fd_write, fsconfig_layers, getxattr, link, listxattr, lstat, mkdir, mknod, mount_again, mount_remount, mount_stacked, mount_without_workdir, name_to_handle_at, offline_lower, open, open_by_handle_at, open_rdwr, open_tmpfile, parallel, proc_locks, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, statfs, symlink, truncate, unlink, utimes, write
           - renam: {old: a, new: b}
             ^
         """)
@@ -322,8 +327,8 @@ struct SplitMix {
     }
 
     @Test func unknownWhenceListsValid() {
-        #expect(render(head + "steps:\n  - fd_lseek: {fd: A, offset: 0, whence: SEEK_END}\n")
-            .contains("unknown whence 'SEEK_END'; expected one of: SEEK_SET, SEEK_DATA, SEEK_HOLE"))
+        #expect(render(head + "steps:\n  - fd_lseek: {fd: A, offset: 0, whence: SEEK_CUR}\n")
+            .contains("unknown whence 'SEEK_CUR'; expected one of: SEEK_SET, SEEK_DATA, SEEK_HOLE, SEEK_END"))
     }
 
     @Test func mmapSizeBounded() {

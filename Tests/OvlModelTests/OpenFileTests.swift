@@ -39,6 +39,17 @@ private func model(_ data: String) -> OverlayModel {
         _ = m.apply(.remount)
         #expect(m.apply(.fd(.read(fd: "R"))) == .failed(.EBADF))
     }
+
+    /// R26: a directory that is not merged is seeked by its real fs: SEEK_END there is not predicted.
+    @Test func seekEndOnRealDirUnpredicted() {
+        var m = model("x")
+        _ = m.apply(.mkdir(p("u"), mode: 0o755))
+        #expect(m.apply(.fd(.open(p("u"), flags: [.rdonly], fd: "U"))) == .ok(.none))
+        #expect(m.apply(.fd(.lseek(fd: "U", offset: 0, whence: .set))) == .ok(.number(0)))
+        #expect(m.unpredicted == nil)
+        _ = m.apply(.fd(.lseek(fd: "U", offset: 0, whence: .end)))
+        #expect(m.unpredicted != nil)
+    }
 }
 
 @Suite struct ParallelTests {

@@ -135,11 +135,15 @@ extension OverlayModel {
         let hole: Int64
         switch lookup(file.path) {
         case .failure(let e): return .failed(e)
+        case .success(let r) where r.node.kind.isDir: return lseekDir(fd, file, r, offset: offset, whence: whence)
         case .success(let r): (size, hole) = (r.node.size ?? 0, r.node.leadingHole ?? 0)
         }
         let result: Int64
         switch whence {
         case .set: result = offset
+        case .end:
+            guard size + offset >= 0 else { return .failed(.EINVAL) }
+            result = size + offset
         case .data:
             guard max(offset, hole) < size else { return .failed(.ENXIO) }
             result = max(offset, hole)
@@ -149,6 +153,23 @@ extension OverlayModel {
         }
         openFiles[fd]?.offset = result
         return .ok(.number(result))
+    }
+
+    /// `lseek(2)` on a directory fd.
+    ///
+    /// - Rule: R26, `readdir.c:ovl_dir_llseek`: a merged directory's offset is an ordinal in its
+    ///   cached entry list, so only SEEK_SET (and SEEK_CUR) to an offset ≥ 0 works; SEEK_END,
+    ///   SEEK_DATA and SEEK_HOLE are EINVAL. A directory `ovl_dir_open` reads straight from its
+    ///   real layer (``readsReal(_:_:)``) is seeked by that filesystem (`vfs_llseek`), whose
+    ///   directory offsets (ext4 htree hashes, xfs byte sizes) the model does not follow.
+    mutating func lseekDir(_ fd: String, _ file: OpenFile, _ dir: Resolution, offset: Int64, whence: Whence) -> Outcome {
+        if readsReal(file.path, dir), whence != .set {
+            unpredicted = "fd_lseek \(whence.rawValue) on \(file.path), a directory overlayfs reads from its real layer: that filesystem decides"
+            return .failed(.EINVAL)
+        }
+        guard whence == .set, offset >= 0 else { return .failed(.EINVAL) }
+        openFiles[fd]?.offset = offset
+        return .ok(.number(offset))
     }
 
     /// `mmap` + copy of the first `size` bytes. R73: `file.c:ovl_mmap` maps the real file chosen

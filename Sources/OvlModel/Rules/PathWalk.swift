@@ -97,7 +97,7 @@ extension Operation {
         // resolve their own paths.
         case .fd, .parallel: []
         // A lower layer's own path (offline change) and a handle name no path of the overlay.
-        case .offlineLower, .openByHandle, .remount, .dropCaches: []
+        case .offlineLower, .openByHandle, .remount, .remountInPlace, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches: []
         }
     }
 
@@ -137,7 +137,7 @@ extension Operation {
         case .fd(.open(_, let flags, let fd)): return .fd(.open(p, flags: flags, fd: fd))
         case .exec: return .exec(p)
         case .fd, .parallel: return self
-        case .offlineLower, .openByHandle, .remount, .dropCaches: return self
+        case .offlineLower, .openByHandle, .remount, .remountInPlace, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches: return self
         }
     }
 }
