@@ -50,6 +50,7 @@ extension OverlayModel {
     /// before overlayfs is asked (`vfs_rename`: "source == target").
     func renamesOntoItself(_ op: Operation) -> Bool {
         guard case .rename(let from, let to, let flags) = op, !flags.contains(.exchange) else { return false }
+        if from.withoutTrailingSlash == to.withoutTrailingSlash { return true }
         var probe = self
         guard case .success(let a) = probe.lookup(from), case .success(let b) = probe.lookup(to) else { return false }
         return sameOverlayInode(a, b)
