@@ -42,7 +42,11 @@ extension OverlayModel {
         if let serial = indexed, outcome == .ok(.none) { endIndexedUnlink(serial) }
         if let l = indexedDir, outcome == .ok(.none) { endIndexedDirRemoval(l) }
         // Names of one upper inode share its new state (hardlinks, R61).
-        if let p = op.changedPath, upper?[p] != nil { syncInode(from: p) }
+        if var p = op.changedPath {
+            // A step that follows a final symlink changed the object the link leads to.
+            if op.followsFinalSymlink, case .success(let (target, _)) = follow(p) { p = target }
+            if upper?[p] != nil { syncInode(from: p) }
+        }
         return outcome
     }
 
@@ -280,6 +284,15 @@ extension Operation {
             p
         case .fd(.open(let p, let flags, _)) where Set(flags).copiesUp: p
         default: nil
+        }
+    }
+
+    /// True for a ``changedPath`` step that follows a final symlink (open, truncate, chmod).
+    var followsFinalSymlink: Bool {
+        switch self {
+        case .write, .append, .truncate, .openRW, .chmod: true
+        case .fd(.open): true
+        default: false
         }
     }
 
