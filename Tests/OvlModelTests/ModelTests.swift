@@ -10,15 +10,6 @@ private func layer(_ files: [String: String], dirs: [String] = []) -> Layer {
     return l
 }
 
-private func path(_ s: String) -> RelPath { RelPath(parsing: s) ?? .root }
-
-private func mounted(_ lowers: [Layer], upper: Layer? = Layer(), options: [MountOption] = [], samefs: Bool = true) -> OverlayModel {
-    var m = OverlayModel(scenario: Scenario(lowers: lowers, upper: upper, options: options, steps: []),
-                         environment: Environment(defaults: .debian, samefs: samefs))
-    _ = m.mount()
-    return m
-}
-
 @Suite("Model rules")
 struct ModelTests {
     @Test("R1/R22: upper beats the top lower, which beats the lower below")

@@ -1,8 +1,6 @@
 import OvlModel
 import Testing
 
-private func path(_ s: String) -> RelPath { RelPath(parsing: s) ?? .root }
-
 /// A layer of files (parents implied) and `redirects`: upper dirs carrying `X.redirect`.
 private func layer(_ files: [String: String], redirects: [String: String] = [:]) -> Layer {
     var l = Layer()
@@ -10,17 +8,6 @@ private func layer(_ files: [String: String], redirects: [String: String] = [:])
     for (p, r) in redirects { l.entries[path(p)] = Node(kind: .dir, xattrs: ["trusted.overlay.redirect": r]) }
     l.addMissingParents()
     return l
-}
-
-private func mounted(_ lowers: [Layer], upper: Layer = Layer(), options: [String] = [], samefs: Bool = true) -> OverlayModel {
-    let opts = options.map { o in
-        let kv = o.split(separator: "=").map(String.init)
-        return MountOption(key: kv[0], value: kv.count > 1 ? kv[1] : nil)
-    }
-    var m = OverlayModel(scenario: Scenario(lowers: lowers, upper: upper, options: opts, steps: []),
-                         environment: Environment(defaults: .debian, samefs: samefs))
-    _ = m.mount()
-    return m
 }
 
 @Suite("Name rules: redirect_dir, renameat2, read-only errors")

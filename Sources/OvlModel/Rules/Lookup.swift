@@ -175,8 +175,7 @@ extension OverlayModel {
     /// `readdir.c:ovl_iterate_real`) drops `X.impure` when no entry has an origin any more
     /// (`ovl_cache_get_impure`: "a good opportunity to get rid of an unneeded impure flag").
     public mutating func listing(_ path: RelPath, of dir: Resolution) -> [String: FileType] {
-        if let u = upper, dir.inUpper, dir.lowers.isEmpty, !path.isRoot,
-           u[path]?.xattrs[prefix + "impure"] == "y", u[path]?.xattrs[prefix + "origin"] == nil,
+        if let u = upper, isPureUpperDir(path, dir), u[path]?.xattrs[prefix + "impure"] == "y",
            environment.samefs || options.xino != .off,
            !u.children(of: path).contains(where: { hasOrigin(path.appending($0)) }) {
             setPrivateXattr(path, "impure", nil)
