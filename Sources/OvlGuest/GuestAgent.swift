@@ -29,21 +29,26 @@ public enum GuestAgent {
             return 1
         }
         writer.write(.boot(defaults: moduleDefaults(), kernel: kernelRelease()))
+        let clock = PhaseClock()
+        writer.clock = clock
         for job in plan.jobs {
+            clock.reset()
             writer.write(.begin(job: job.index))
             let taintBefore = tainted()
             // The newline ends the record: without it the kernel keeps it open for a continuation
             // and no reader sees it until the next message is logged.
             kmsg.mark("ovl-conform: begin job \(job.index) \(job.caseID) [\(job.config)]\n")
-            let slice = KernelSlice()
+            let slice = JobKernelLog()
             do {
-                try JobRunner(job: job, kmsg: kmsg, writer: writer, slice: slice).run()
+                try JobRunner(job: job, kmsg: kmsg, writer: writer, slice: slice, clock: clock).run()
             } catch {
                 writer.write(.error(job: job.index, message: error.description))
             }
             slice.add(kmsg.drain())
-            slice.write(to: outDir, job: job.index, taintBefore: taintBefore, taintAfter: tainted())
-            writer.write(.end(job: job.index))
+            if let kept = slice.kept(taintBefore: taintBefore, taintAfter: tainted()) {
+                writer.write(.kernel(job: job.index, kept))
+            }
+            writer.write(.end(job: job.index, phases: clock.finish()))
         }
         writer.write(.done)
         return 0
@@ -74,21 +79,17 @@ public enum GuestAgent {
 }
 
 
-/// The kernel log lines of one job and the kernel's taint mask around it, kept for the host in
-/// `kmsg/<job>.txt` on the results share: a first line `tainted BEFORE AFTER`, then the lines.
-/// Written before the job's `end` record, so the host has it when it judges the job.
-final class KernelSlice {
+/// The kernel log lines of one job, gathered while it runs.
+final class JobKernelLog {
     private var lines: [String] = []
 
     func add(_ more: [String]) { lines += more }
 
-    /// Writes the file when there is anything beyond the job's own begin marker, or the taint changed.
-    func write(to outDir: String, job: Int, taintBefore: UInt64, taintAfter: UInt64) {
+    /// What the host needs to judge the kernel during the job, or nil when the kernel logged
+    /// nothing beyond the job's own begin marker and the taint did not change.
+    func kept(taintBefore: UInt64, taintAfter: UInt64) -> KernelSlice? {
         let own = lines.filter { !$0.hasPrefix("ovl-conform: begin job ") }
-        guard !own.isEmpty || taintBefore != taintAfter else { return }
-        let dir = outDir + "/kmsg"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let text = (["tainted \(taintBefore) \(taintAfter)"] + lines).joined(separator: "\n") + "\n"
-        try? Data(text.utf8).write(to: URL(fileURLWithPath: "\(dir)/\(job).txt"))
+        guard !own.isEmpty || taintBefore != taintAfter else { return nil }
+        return KernelSlice(taintBefore: taintBefore, taintAfter: taintAfter, lines: lines)
     }
 }

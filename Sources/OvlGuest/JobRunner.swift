@@ -9,7 +9,9 @@ struct JobRunner {
     let kmsg: KernelLog
     let writer: RecordWriter
     /// Every kernel log line read during the job (the host fails the job on a WARNING in it).
-    let slice: KernelSlice
+    let slice: JobKernelLog
+    /// Where the job's time goes.
+    let clock: PhaseClock
 
     var base: String { "\(GuestAgent.fsRoot)/\(job.config.lower)/j\(job.index)" }
     var upperBase: String { "\(GuestAgent.fsRoot)/\(job.config.upper)/j\(job.index)" }
@@ -60,10 +62,12 @@ struct JobRunner {
             }
         }
         try recordLayerInodes()
+        clock.enter(\.mount)
         let mounted = mount()
         var merged: TreeView = [:]
         if mounted {
             recordOverlayDev(generation: 0)
+            clock.enter(\.steps)
             var generation = 0
             let exec = StepExecutor(mountPoint: mountPoint, remount: remount, shownOptions: shownOptions, mountAgain: mountAgain, fsconfigLayers: fsconfigLayers, mountStacked: mountStacked, offline: offlineLower)
             var stillMounted = true
@@ -78,11 +82,13 @@ struct JobRunner {
             }
             exec.fds.closeAll()
             exec.programs.endAll()
+            clock.enter(\.dumps)
             if stillMounted {
                 merged = try StateDump.tree(at: mountPoint)
                 try Mount.unmount(mountPoint)
             }
         }
+        clock.enter(\.dumps)
         var upperView: TreeView?
         var work: [String]?
         if job.scenario.upper != nil {
@@ -99,6 +105,7 @@ struct JobRunner {
         writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, lowers: lowerViews,
                                                         index: index)))
         // The layers the kernel left behind must pass the layer checker (issue 9).
+        clock.enter(\.fsck)
         let left = try folders.read().findings()
         writer.write(.fsck(job: job.index, stage: .after, FsckObservation(found: left, left: left)))
     }

@@ -53,7 +53,23 @@ public enum GuestRecord: Codable, Sendable, Equatable {
     case fsck(job: Int, stage: FsckStage, FsckObservation)
     /// A harness failure inside the guest (setup, layer building): the job is an `error`.
     case error(job: Int, message: String)
-    case end(job: Int)
+    /// The kernel log lines of the job and the taint mask around it: written before `end` when
+    /// the kernel logged anything beyond the job's own marker or the taint changed.
+    case kernel(job: Int, KernelSlice)
+    /// The job is over; where its time in the guest went.
+    case end(job: Int, phases: JobPhases)
     /// The guest finished the plan.
     case done
+}
+
+extension GuestRecord {
+    /// True for the records the host's watchdog and crash report go by (the boot, a mount, each
+    /// step, a harness error, a job's end, the end of the plan): the guest writes them to the host
+    /// at once, with whatever it gathered before them.
+    public var marksProgress: Bool {
+        switch self {
+        case .boot, .mount, .step, .error, .end, .done: true
+        case .begin, .layerInodes, .overlayDev, .snapshot, .fsck, .kernel: false
+        }
+    }
 }

@@ -30,6 +30,8 @@ struct GuestLane: Sendable {
         var bootSeconds: [Double] = []
         /// Seconds from QEMU's start to the guest agent's first record, per boot.
         var readySeconds: [Double] = []
+        /// The guest time of every finished job, by phase.
+        var phases = JobPhases()
     }
 
     /// Runs every job of the lane.
@@ -58,8 +60,9 @@ struct GuestLane: Sendable {
                 for r in reader.readNew() {
                     if case .boot = r { outcome.readySeconds.append(Date().timeIntervalSince(started)) }
                     bootLog.add(r)
-                    if case .end(let j) = r, let job = byIndex[j], let c = cases[j] {
-                        let res = JobJudge.judge(job: job, caseInfo: c, log: bootLog, bootDir: bootDir)
+                    if case .end(let j, let phases) = r, let job = byIndex[j], let c = cases[j] {
+                        outcome.phases = outcome.phases + phases
+                        let res = JobJudge.judge(job: job, caseInfo: c, log: bootLog)
                         outcome.results.append(res)
                         setup.reporter.finished(res)
                     }

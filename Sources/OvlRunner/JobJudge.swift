@@ -5,10 +5,9 @@ import OvlModel
 /// Judges one finished job: the guest's error, or the model's differences and the kernel's own
 /// complaints (a WARNING or a new taint bit during the job fails it).
 enum JobJudge {
-    static func judge(job: Job, caseInfo: Case, log: RecordLog, bootDir: String) -> JobResult {
+    static func judge(job: Job, caseInfo: Case, log: RecordLog) -> JobResult {
         let obs = log.jobs[job.index] ?? Observations()
-        let events = (try? String(contentsOfFile: "\(bootDir)/kmsg/\(job.index).txt", encoding: .utf8))
-            .flatMap(KernelEvents.init(parsing:))
+        let events = obs.kernel
         if let err = obs.error {
             return JobResult(job: job, caseInfo: caseInfo, verdict: .error(err), differences: [],
                              kernelLog: events?.lines ?? [], seconds: 0)

@@ -16,6 +16,10 @@ public struct Observations: Sendable {
     public var overlayDevs: [Int: UInt64] = [:]
     /// The layer checker's runs, by stage.
     public var fsck: [FsckStage: FsckObservation] = [:]
+    /// What the kernel logged during the job, when it logged anything of its own.
+    public var kernel: KernelSlice?
+    /// Where the job's time in the guest went.
+    public var phases: JobPhases?
 }
 
 /// Everything one or more boots recorded, by job index.
@@ -38,7 +42,8 @@ public struct RecordLog: Sendable {
         case .overlayDev(let j, let g, let dev): jobs[j, default: Observations()].overlayDevs[g] = dev
         case .fsck(let j, let stage, let o): jobs[j, default: Observations()].fsck[stage] = o
         case .error(let j, let message): jobs[j, default: Observations()].error = message
-        case .end(let j): jobs[j, default: Observations()].ended = true
+        case .kernel(let j, let k): jobs[j, default: Observations()].kernel = k
+        case .end(let j, let p): jobs[j, default: Observations()].ended = true; jobs[j]?.phases = p
         case .done: done = true
         }
     }

@@ -67,7 +67,8 @@ public struct Suite {
             kernel: outcomes.lazy.compactMap(\.kernel).first ?? kernel.release,
             moduleSource: source, moduleRevision: ModuleRevision.describe(source: source, module: module ?? kernel.vmlinuz),
             buildSeconds: buildSeconds, bootSeconds: outcomes.flatMap(\.bootSeconds), readySeconds: outcomes.flatMap(\.readySeconds),
-            totalSeconds: Date().timeIntervalSince(t0), guests: lanes.count)
+            totalSeconds: Date().timeIntervalSince(t0), guests: lanes.count,
+            phases: outcomes.map(\.phases).reduce(JobPhases(), +))
         try ResultsFolder.writeVerdicts(summary.results, to: resultsDir)
         reporter.summary(summary)
         return summary
@@ -113,13 +114,16 @@ public struct RunSummary: Sendable {
     public var totalSeconds: Double
     /// Guests that ran in parallel.
     public var guests: Int
+    /// Guest time of every finished job, by phase (summed over guests).
+    public var phases: JobPhases
     public var exitStatus: ExitStatus { ExitStatus.of(results) }
 
     public init(results: [JobResult], kernel: String, moduleSource: String, moduleRevision: String, buildSeconds: Double,
-                bootSeconds: [Double], readySeconds: [Double] = [], totalSeconds: Double, guests: Int) {
+                bootSeconds: [Double], readySeconds: [Double] = [], totalSeconds: Double, guests: Int,
+                phases: JobPhases = JobPhases()) {
         self.results = results; self.kernel = kernel; self.moduleSource = moduleSource
         self.moduleRevision = moduleRevision; self.buildSeconds = buildSeconds; self.bootSeconds = bootSeconds
         self.readySeconds = readySeconds
-        self.totalSeconds = totalSeconds; self.guests = guests
+        self.totalSeconds = totalSeconds; self.guests = guests; self.phases = phases
     }
 }

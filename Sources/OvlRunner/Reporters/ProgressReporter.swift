@@ -1,4 +1,5 @@
 import Foundation
+import OvlModel
 
 /// Prints progress and verdicts while a suite runs, and every failure in full as it happens.
 /// On a terminal the progress is one line that rewrites itself; otherwise (CI logs) one plain line
@@ -87,6 +88,7 @@ public final class ProgressReporter: @unchecked Sendable {
             line(String(format: "ovl-conform: kernel %@, module build %.1fs, ready after %@, boots %@, total %.1fs", s.kernel,
                         s.buildSeconds, s.readySeconds.map { String(format: "%.1fs", $0) }.joined(separator: "/"),
                         s.bootSeconds.map { String(format: "%.1fs", $0) }.joined(separator: "+"), s.totalSeconds))
+            if s.phases.total > 0 { line("ovl-conform: guest time " + Self.describe(s.phases)) }
             line(counts.keys.sorted().map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: " "))
             line("\(pass) passed, \(s.results.count - pass) failed")
         }
@@ -100,5 +102,12 @@ public final class ProgressReporter: @unchecked Sendable {
             statusShown = false
         }
         write(text + "\n")
+    }
+
+    /// `12.3s in jobs: layers 2.0s, mount 3.1s, …` (phases summed over every guest).
+    static func describe(_ p: JobPhases) -> String {
+        let parts: [(String, Double)] = [("layers", p.layers), ("mount", p.mount), ("steps", p.steps), ("dumps", p.dumps),
+                                         ("fsck", p.fsck), ("records", p.records)]
+        return String(format: "%.1fs in jobs: ", p.total) + parts.map { String(format: "%@ %.1fs", $0.0, $0.1) }.joined(separator: ", ")
     }
 }

@@ -1,19 +1,8 @@
-/// What the guest kept of the kernel during one job (`kmsg/<job>.txt`): the taint mask before and
-/// after, and the kernel log lines. A WARNING, a non-fatal BUG or a new taint bit fails the job.
-public struct KernelEvents: Sendable, Equatable {
-    public var taintBefore: UInt64
-    public var taintAfter: UInt64
-    public var lines: [String]
+import OvlModel
 
-    /// Parses the file the guest wrote: `tainted BEFORE AFTER`, then one log line per line.
-    public init?(parsing text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if lines.last == "" { lines.removeLast() }
-        guard let head = lines.first?.split(separator: " "), head.count == 3, head[0] == "tainted",
-              let before = UInt64(head[1]), let after = UInt64(head[2]) else { return nil }
-        taintBefore = before; taintAfter = after; self.lines = Array(lines.dropFirst())
-    }
-
+/// How the host judges what the kernel said during one job: a WARNING, a non-fatal BUG or a new
+/// taint bit fails the job.
+extension KernelSlice {
     /// Taint bits set during the job.
     public var newTaint: UInt64 { taintAfter & ~taintBefore }
 
