@@ -28,6 +28,7 @@ import Yams
 ///     - "@0/d"                   # directory d of lower layer 0 (overlapping layers)
 ///   upper:                       # optional: absent => an empty upper; `none` => no upper (read-only)
 ///     d/x: hello
+/// layer_fs: {upper: ramfs}       # optional: upper (and work) or lowers on ramfs / ext4-nodtype
 /// steps:                         # optional, run in order
 ///   - stat: d/f
 ///   - write: {path: d/f, data: "new"}
@@ -64,7 +65,7 @@ import Yams
 /// Every problem is a ``CaseError`` located at the offending node, with the source line and
 /// a caret; unknown keys, steps, types and values list the valid alternatives.
 public enum CaseParser {
-    static let topKeys = ["description", "rules", "groups", "options", "matrix", "layers", "steps", "fsck"]
+    static let topKeys = ["description", "rules", "groups", "options", "matrix", "layer_fs", "layers", "steps", "fsck"]
 
     /// Parses the text of a case file. `file` is used for locations and the case id.
     public static func parse(yaml: String, file: String) throws(CaseError) -> Case {
@@ -155,6 +156,9 @@ public enum CaseParser {
         if let matrixNode = fields["matrix"] { matrix = try parseMatrix(matrixNode, options: options, reader: reader) }
 
         let layers = try LayerParser(reader: reader).parseLayers(try fields.required("layers"))
+        let layerFS = try fields["layer_fs"].map { (node) throws(CaseError) in
+            try parseLayerFS(node, hasUpper: layers.upper != nil, reader: reader)
+        }
 
         var steps: [OvlModel.Operation] = []
         var stepLocations: [SourceLocation] = []
@@ -183,7 +187,7 @@ public enum CaseParser {
         }
         let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
                                 inodeChecks: inodeChecks, nestedLowers: layers.nested, fsck: fsck, workdir: layers.workdir,
-                                dataLayerCount: layers.dataLayers)
+                                dataLayerCount: layers.dataLayers, layerFS: layerFS)
         // A mounted case may prepare only the workdir entries the model says a mount removes (R8, R14).
         if fsck.map({ !$0.fix }) != true, let why = scenario.unpredictableWorkdir {
             throw reader.error("layers.workdir: \(why) (a check-only fsck case may give any)", at: fields["layers"] ?? root)
@@ -209,6 +213,30 @@ public enum CaseParser {
         }
         guard !expect.isEmpty else { throw reader.error("'expect' needs at least one rule, like R33", at: expectNode) }
         return FsckCheck(expect: expect, fix: try fields["fix"].map { (n) throws(CaseError) in try reader.bool(n) } ?? false)
+    }
+
+    /// `layer_fs: {upper: ramfs, lower: ramfs}`: the filesystem (one of
+    /// ``OvlModel/LayerFilesystem/special``) the upper or the lowers live on instead of the
+    /// configuration's; the case then runs once per distinct set of filesystems.
+    static func parseLayerFS(_ node: YNode, hasUpper: Bool, reader: NodeReader) throws(CaseError) -> LayerFSOverride {
+        let fields = try reader.fields(node, allowed: ["lower", "upper"])
+        let names = LayerFilesystem.special
+        func value(_ key: String) throws(CaseError) -> String? {
+            guard let item = fields[key] else { return nil }
+            let name = try reader.text(item)
+            guard names.contains(name) else {
+                throw reader.error("unknown filesystem '\(name)' for the \(key) layer; expected one of: \(names.joined(separator: ", "))", at: item)
+            }
+            if key == "upper", !hasUpper {
+                throw reader.error("layer_fs gives an upper filesystem, but the case has no upper (upper: none)", at: item)
+            }
+            return name
+        }
+        let override = LayerFSOverride(lower: try value("lower"), upper: try value("upper"))
+        guard override.lower != nil || override.upper != nil else {
+            throw reader.error("layer_fs needs 'lower' or 'upper'", at: node)
+        }
+        return override
     }
 
     static func isRuleName(_ text: String) -> Bool {

@@ -11,6 +11,7 @@ extension FileType {
         case Int32(DT_CHR): self = .chardev
         case Int32(DT_BLK): self = .blockdev
         case Int32(DT_SOCK): self = .socket
+        case Int32(DT_UNKNOWN): self = .unknown
         default: self = .file
         }
     }

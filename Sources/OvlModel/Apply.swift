@@ -62,6 +62,7 @@ extension OverlayModel {
 
     /// The step itself, without the hardlink and index bookkeeping around it.
     mutating func applyStep(_ op: Operation) -> Outcome {
+        if let outcome = noXattrOutcome(op) { return outcome }
         switch op {
         case .stat(let p): return statPath(p, follow: true)
         case .lstat(let p): return statPath(p, follow: false)
@@ -104,6 +105,7 @@ extension OverlayModel {
         case .fsconfigLayers(let keys): return .ok(.names(Self.fsconfigLayers(keys)))
         case .dropCaches:
             cacheEpoch += 1
+            dropUnbackedOrigins()
             return .ok(.none)
         case .link(let old, let new): return link(old, new)
         case .offlineLower(let k, let p, let node): return offlineLower(layer: k, path: p, node: node)

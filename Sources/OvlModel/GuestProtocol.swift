@@ -24,8 +24,11 @@ public struct Job: Codable, Sendable, Equatable {
     public var caseID: String
     public var config: FSConfig
     public var scenario: Scenario
-    public init(index: Int, caseID: String, config: FSConfig, scenario: Scenario) {
-        self.index = index; self.caseID = caseID; self.config = config; self.scenario = scenario
+    /// Why the job is not run (a `layer_fs:` case whose layers this configuration puts on the
+    /// filesystems of an earlier one); nil for a job to run.
+    public var skip: String?
+    public init(index: Int, caseID: String, config: FSConfig, scenario: Scenario, skip: String? = nil) {
+        self.index = index; self.caseID = caseID; self.config = config; self.scenario = scenario; self.skip = skip
     }
 }
 

@@ -59,6 +59,8 @@ public struct OverlayModel: Sendable {
     var workMade = false
     /// The options as `ovl_fs_params_verify` leaves them, before `fill_super` adjusts uuid.
     var verified: ResolvedOptions?
+    /// The lines the last mount logged about its layer filesystems' features (R10, R12, R28).
+    var featureLog: [String] = []
 
     /// The private xattr prefix in force (`trusted.overlay.` or `user.overlay.`).
     var prefix: String { options.xattrPrefix }
@@ -104,7 +106,7 @@ public struct OverlayModel: Sendable {
         }
         mounted = true
         wasMounted = true
-        return MountObservation(errno: nil, options: shown, kernelLog: log.map { "overlayfs: " + $0 } + xinoLog)
+        return MountObservation(errno: nil, options: shown, kernelLog: log.map { "overlayfs: " + $0 } + featureLog + xinoLog)
     }
 
     /// What `fill_super` writes and which options mountinfo then shows (`params.c:ovl_show_options`).
@@ -123,6 +125,8 @@ public struct OverlayModel: Sendable {
         // Every mount (a remount too) starts from the verified options: uuid=auto seen again on
         // an upper root that now has X.uuid stays auto and is not shown (util.c:ovl_init_uuid_xattr).
         if let verified { options = verified }
+        featureLog = probeLayerFeatures()
+        dropUnbackedOrigins()
         if options.uuid == .off, upper != nil, !environment.samefs {
             // super.c:ovl_fill_super: uuid=off needs every layer on one fs (R18).
             log.append("The uuid=off requires a single fs for lower and upper, falling back to uuid=null.")
@@ -204,8 +208,10 @@ extension OverlayModel {
         upper?[path]?.xattrs[name] = value
     }
 
-    /// Sets (or removes) the private overlay xattr `X.<suffix>` on upper object `path`.
+    /// Sets (or removes) the private overlay xattr `X.<suffix>` on upper object `path`; on an
+    /// upper without xattrs nothing is written (`util.c:ovl_check_setxattr`, R10).
     mutating func setPrivateXattr(_ path: RelPath, _ suffix: String, _ value: String?) {
+        if upperLacksXattrs { return }
         setXattr(path, prefix + suffix, value)
     }
 }

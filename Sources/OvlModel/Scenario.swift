@@ -20,13 +20,16 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var fsck: FsckCheck?
     /// The workdir's contents before the mount (`index/…`), for damaged layers only; nil: empty.
     public var workdir: Layer?
+    /// The filesystems the case puts its upper or lowers on instead of the configuration's
+    /// (`layer_fs:`, R10, R12, R28); nil: the configuration's.
+    public var layerFS: LayerFSOverride?
 
     public init(lowers: [Layer], upper: Layer?, options: [MountOption], steps: [Operation],
                 inodeChecks: [InodeCheck] = [], nestedLowers: [NestedLayer] = [], fsck: FsckCheck? = nil,
-                workdir: Layer? = nil, dataLayerCount: Int = 0) {
+                workdir: Layer? = nil, dataLayerCount: Int = 0, layerFS: LayerFSOverride? = nil) {
         self.lowers = lowers; self.upper = upper; self.options = options; self.steps = steps
         self.inodeChecks = inodeChecks; self.nestedLowers = nestedLowers; self.fsck = fsck; self.workdir = workdir
-        self.dataLayerCount = dataLayerCount
+        self.dataLayerCount = dataLayerCount; self.layerFS = layerFS
     }
 }
 
@@ -54,9 +57,9 @@ public struct Environment: Codable, Sendable, Equatable {
 
     /// The filesystem holding the upper layer (`ext4`, `xfs`), for outcomes the upper fs itself
     /// decides; nil when unknown: timestamps it decides are then not predicted, errnos as on ext4.
-    public var upperFS: String? { fs?.upper }
+    public var upperFS: String? { fs.map { LayerFilesystem.named($0.upper).driver } }
     /// The filesystem holding the lower layers, likewise.
-    public var lowerFS: String? { fs?.lower }
+    public var lowerFS: String? { fs.map { LayerFilesystem.named($0.lower).driver } }
 
     /// The filesystems in force (``fs`` or its default).
     public var filesystems: FSConfig {

@@ -6,11 +6,25 @@ public enum JobList {
     /// Every case in every configuration, ordered by case id, then configuration as given. The
     /// order does not depend on how the case paths were spelled, so every machine of a sharded
     /// run sees the same list; a job's index is its position in it.
+    ///
+    /// A case with `layer_fs:` runs on the configuration's filesystems with its override applied
+    /// (the job's config is then e.g. `ext4/ramfs`); a configuration that comes to filesystems an
+    /// earlier one of the case already ran on is kept under its own name but skipped, with a reason.
     public static func all(cases: [Case], configs: [FSConfig]) -> [(Job, Case)] {
         var jobs: [(Job, Case)] = []
         for c in cases.sorted(by: { $0.id < $1.id }) {
+            var seen: Set<FSConfig> = []
             for config in configs {
-                jobs.append((Job(index: jobs.count, caseID: c.id, config: config, scenario: c.scenario), c))
+                guard let override = c.scenario.layerFS else {
+                    jobs.append((Job(index: jobs.count, caseID: c.id, config: config, scenario: c.scenario), c))
+                    continue
+                }
+                let effective = override.applied(to: config)
+                let skip = seen.contains(effective)
+                    ? "layer_fs puts this configuration's layers on \(effective) too; run as \(c.id)[\(effective)]" : nil
+                seen.insert(effective)
+                jobs.append((Job(index: jobs.count, caseID: c.id, config: skip == nil ? effective : config,
+                                 scenario: c.scenario, skip: skip), c))
             }
         }
         return jobs

@@ -53,8 +53,13 @@ public struct Suite {
         let initrd = try Initramfs.make(kernel: kernel, module: module, in: resultsDir, repo: repo)
         let disks = try DiskImages.make(kernel: kernel, repo: repo)
         let agent = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
-        let lanes = Self.deal(jobs, into: guests)
+        let lanes = Self.deal(jobs.filter { $0.skip == nil }, into: guests)
         reporter.start(total: jobs.count, guests: lanes.count)
+        let skipped = jobs.compactMap { job -> JobResult? in
+            guard let why = job.skip, let c = cases[job.index] else { return nil }
+            return JobResult(job: job, caseInfo: c, verdict: .skip(why), differences: [], kernelLog: [], seconds: 0)
+        }
+        for r in skipped { reporter.finished(r) }
 
         let setup = GuestLane.Setup(kernel: kernel, initrd: initrd, disks: disks, agent: agent, stallTimeout: stallTimeout,
                                     reporter: reporter)
@@ -63,7 +68,7 @@ public struct Suite {
                       jobs: laneJobs, cases: cases)
         })
         let summary = RunSummary(
-            results: outcomes.flatMap(\.results).sorted { $0.job.index < $1.job.index },
+            results: (skipped + outcomes.flatMap(\.results)).sorted { $0.job.index < $1.job.index },
             kernel: outcomes.lazy.compactMap(\.kernel).first ?? kernel.release,
             moduleSource: source, moduleRevision: ModuleRevision.describe(source: source, module: module ?? kernel.vmlinuz),
             buildSeconds: buildSeconds, bootSeconds: outcomes.flatMap(\.bootSeconds), readySeconds: outcomes.flatMap(\.readySeconds),

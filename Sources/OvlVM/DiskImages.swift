@@ -1,12 +1,15 @@
 import Foundation
 
-/// The guest's ext4 and xfs filesystems, made once per kernel cache on the host (vm/make-images.sh)
-/// and attached read-only-in-effect: QEMU's snapshot mode drops every write at power-off.
+/// The guest's ext4 and xfs filesystems (and a small ext4 without d_type for `layer_fs:` cases),
+/// made once per kernel cache on the host (vm/make-images.sh) and attached read-only-in-effect:
+/// QEMU's snapshot mode drops every write at power-off.
 public struct DiskImages: Sendable, Equatable {
     /// `/dev/vda` in the guest.
     public var ext4: String
     /// `/dev/vdb` in the guest.
     public var xfs: String
+    /// `/dev/vdc` in the guest: ext4 made without the filetype feature (R28).
+    public var ext4NoDType: String
 
     /// Makes (or finds) the images for `kernel`.
     /// - Throws: ``HarnessError`` (setup) when mkfs fails or is missing.
@@ -14,11 +17,11 @@ public struct DiskImages: Sendable, Equatable {
         let r = try Shell.run("/bin/bash", [repo.path("vm/make-images.sh"), kernel.directory])
         guard r.status == 0 else { throw HarnessError(.setup, r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) }
         let dir = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        return DiskImages(ext4: dir + "/ext4.img", xfs: dir + "/xfs.img")
+        return DiskImages(ext4: dir + "/ext4.img", xfs: dir + "/xfs.img", ext4NoDType: dir + "/ext4-nodtype.img")
     }
 
-    /// QEMU's `-drive` arguments, in the guest's device order (vda, vdb).
+    /// QEMU's `-drive` arguments, in the guest's device order (vda, vdb, vdc).
     public var qemuArguments: [String] {
-        [ext4, xfs].flatMap { ["-drive", "file=\($0),format=raw,if=virtio,snapshot=on"] }
+        [ext4, xfs, ext4NoDType].flatMap { ["-drive", "file=\($0),format=raw,if=virtio,snapshot=on"] }
     }
 }

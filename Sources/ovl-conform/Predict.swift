@@ -16,8 +16,12 @@ struct Predict: ParsableCommand {
     func run() throws {
         let cases = try loadCases([file])
         for c in cases {
-            var model = OverlayModel(scenario: c.scenario.asMounted, environment: Environment(defaults: .debian, samefs: !nonSamefs,
-                                                                                  fs: nonSamefs ? FSConfig(lower: "ext4", upper: "xfs") : nil))
+            let base = nonSamefs ? FSConfig(lower: "ext4", upper: "xfs") : FSConfig(lower: "ext4", upper: "ext4")
+            // A case's layer_fs: puts its upper or lowers on another filesystem.
+            let config = c.scenario.layerFS?.applied(to: base)
+            var model = OverlayModel(scenario: c.scenario.asMounted,
+                                     environment: Environment(defaults: .debian, samefs: config?.samefs ?? !nonSamefs,
+                                                              fs: config ?? (nonSamefs ? base : nil)))
             let m = model.mount()
             print("\(c.id): \(c.description)")
             print("mount: " + (m.errno.map { "\($0) \(m.kernelLog.joined(separator: " "))" } ?? "0 options=\((m.options ?? []).joined(separator: ","))"))

@@ -21,7 +21,8 @@ struct Validate: ParsableCommand {
                     disagreements.append("\(c.file):\(c.location.line):\(c.location.column): error: fsck expects \(check.expect.sorted()), the model finds \(found.sorted())")
                 }
             }
-            for config in FSConfig.matrix {
+            for base in FSConfig.matrix {
+                let config = c.scenario.layerFS?.applied(to: base) ?? base
                 var model = OverlayModel(scenario: c.scenario.asMounted,
                                          environment: Environment(defaults: .debian, samefs: config.samefs, fs: config))
                 _ = model.mount()

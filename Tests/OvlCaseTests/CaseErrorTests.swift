@@ -19,10 +19,24 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 @Suite struct CaseErrorTests {
     @Test func unknownTopLevelKey() {
         #expect(render(head + lower + "stpes: []\n") == """
-        c.yaml:6:1: error: unknown key 'stpes'; expected one of: description, fsck, groups, layers, matrix, options, rules, steps
+        c.yaml:6:1: error: unknown key 'stpes'; expected one of: description, fsck, groups, layer_fs, layers, matrix, options, rules, steps
         stpes: []
         ^
         """)
+    }
+
+    @Test func layerFSKey() throws {
+        let c = try CaseParser.parse(yaml: head + "layer_fs: {upper: ramfs}\n" + lower, file: "c.yaml")
+        #expect(c.scenario.layerFS == LayerFSOverride(upper: "ramfs"))
+        #expect(render(head + "layer_fs: {upper: tmpfs}\n" + lower) == """
+        c.yaml:3:19: error: unknown filesystem 'tmpfs' for the upper layer; expected one of: ramfs, ext4-nodtype
+        layer_fs: {upper: tmpfs}
+                          ^
+        """)
+        #expect(render(head + "layer_fs: {lower: ramfs, work: ramfs}\n" + lower).contains("unknown key 'work'"))
+        #expect(render(head + "layer_fs: {}\n" + lower).contains("layer_fs needs 'lower' or 'upper'"))
+        #expect(render(head + "layer_fs: {upper: ramfs}\n" + lower + "  upper: none\n")
+            .contains("layer_fs gives an upper filesystem, but the case has no upper"))
     }
 
     @Test func fsckKey() throws {
@@ -199,9 +213,9 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
     }
 
     @Test func emptyDocument() {
-        #expect(render("") == "c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, fsck, groups, layers, matrix, options, rules, steps")
+        #expect(render("") == "c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, fsck, groups, layer_fs, layers, matrix, options, rules, steps")
         #expect(render("# only a comment\n") == """
-        c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, fsck, groups, layers, matrix, options, rules, steps
+        c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, fsck, groups, layer_fs, layers, matrix, options, rules, steps
         # only a comment
         ^
         """)
@@ -209,7 +223,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func documentIsAList() {
         #expect(render("- a\n- b\n") == """
-        c.yaml:1:1: error: expected a mapping, found a sequence (a case is a mapping with keys: description, fsck, groups, layers, matrix, options, rules, steps)
+        c.yaml:1:1: error: expected a mapping, found a sequence (a case is a mapping with keys: description, fsck, groups, layer_fs, layers, matrix, options, rules, steps)
         - a
         ^
         """)

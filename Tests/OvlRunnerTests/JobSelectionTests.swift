@@ -80,3 +80,19 @@ struct JobSelectionTests {
         #expect(throws: RerunError.self) { try ResultsFolder.latest(under: "\(root)/unfinished") }
     }
 }
+
+@Suite("Job list: layer_fs cases")
+struct LayerFSJobTests {
+    @Test("a layer_fs case runs once per distinct set of filesystems; the other configurations are skipped with a reason")
+    func skipsDuplicates() throws {
+        let c = try CaseParser.parse(yaml: "description: d\nrules: [R10]\nlayer_fs: {upper: ramfs}\nlayers: {lower: [{f: x}]}\n",
+                                     file: "cases/mount/1.yaml")
+        let jobs = JobList.all(cases: [c], configs: FSConfig.matrix).map(\.0)
+        #expect(jobs.map(\.config.description) == ["ext4/ramfs", "xfs/ramfs", "ext4/xfs", "xfs/ext4"])
+        #expect(jobs.map { $0.skip == nil } == [true, true, false, false])
+        #expect(jobs[2].skip?.contains("mount/1[ext4/ramfs]") == true)
+        let both = try CaseParser.parse(yaml: "description: d\nrules: [R10]\nlayer_fs: {upper: ramfs, lower: ramfs}\nlayers: {lower: [{f: x}]}\n",
+                                        file: "cases/mount/2.yaml")
+        #expect(JobList.all(cases: [both], configs: FSConfig.matrix).filter { $0.0.skip == nil }.count == 1)
+    }
+}

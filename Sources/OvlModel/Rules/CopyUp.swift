@@ -18,7 +18,8 @@ extension OverlayModel {
         if let parent = path.parent { copyUp(parent) }
         var node = r.node
         node.inode = nil
-        node.xattrs = node.xattrs.filter { !isPrivate($0.key) }
+        // copy_up.c:ovl_copy_xattr copies nothing to an upper without xattrs (R10).
+        node.xattrs = upperLacksXattrs ? [:] : node.xattrs.filter { !isPrivate($0.key) }
         if !node.kind.isDir, let l = r.lowers.first {
             let nlink = linkCount(lowers[l.layer], l.path)
             if options.index && (nlink > 1 || options.nfsExport) {
@@ -36,7 +37,7 @@ extension OverlayModel {
                 return
             }
         }
-        node.xattrs[prefix + "origin"] = XattrPattern.fileHandle
+        if !upperLacksXattrs { node.xattrs[prefix + "origin"] = originValue }
         node.origin = r.lowers.first.map { lowerRef($0.layer, $0.path) }
         if metadataOnly, metadataOnlyCopyUp(node) { node = metacopyNode(node) }
         upper?[path] = node

@@ -16,6 +16,10 @@ extension OverlayModel {
         case .failure(let e): return .failed(e)
         case .success(let found): r = found
         }
+        // R12: with a layer that cannot decode handles `super.c:ovl_fill_super` installs no
+        // export operations: only a fid can be encoded, and the VFS does that generically
+        // (`exportfs.c:exportfs_encode_inode_fh` → `exportfs_encode_ino64_fid`, FILEID_INO64_GEN).
+        if layersLackFileHandles { return fid ? .ok(.handle(HandleView(type: 0x81, upper: nil))) : .failed(.EOPNOTSUPP) }
         if !options.nfsExport && !fid { return .failed(.EOPNOTSUPP) }
         if options.nfsExport, r.node.kind.isDir, !path.isRoot, !encodesUpper(path, r) { connectLayer(path, r) }
         handles[label] = identity(path, r)

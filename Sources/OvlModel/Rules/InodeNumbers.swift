@@ -16,8 +16,7 @@ extension OverlayModel {
     /// `ilog2(numfs - 1) + 2` = 2 for the upper slot plus one lower fs.
     public var xinoBits: Int {
         guard options.xino != .off, !allOnOneFS else { return 0 }
-        let fs = environment.filesystems
-        return fs.lower == "ext4" && fs.upper == "ext4" ? 32 : 2
+        return lowerFilesystem.ino32Handles && upperFilesystem.ino32Handles ? 32 : 2
     }
 
     /// The `overlayfs:` lines about xino the mount logs (`super.c:ovl_get_layers`).

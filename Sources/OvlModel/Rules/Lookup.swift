@@ -37,8 +37,8 @@ extension OverlayModel {
             if let e = metacopyRefusal(parent: current, path: child) { return .failure(e) }
             let step = resolveChild(parent: current, name: name, path: child)
             if let next = step.resolution, next.inUpper, next.node.kind.isDir, !next.lowers.isEmpty,
-               upper?[child]?.xattrs[prefix + "origin"] == nil {
-                setPrivateXattr(child, "origin", XattrPattern.fileHandle)
+               !upperLacksXattrs, upper?[child]?.xattrs[prefix + "origin"] == nil {
+                setPrivateXattr(child, "origin", originValue)
                 let origin = next.lowers.first.map { lowerRef($0.layer, $0.path) }
                 upper?[child]?.origin = origin
                 markImpure(walked)
@@ -205,7 +205,7 @@ extension OverlayModel {
             }
         }
         for name in passedThroughWhiteouts(path, of: dir) { out[name] = .chardev }
-        return out
+        return unknownTypes(path, of: dir, out)
     }
 
     /// R30: a 0:0 character device, or an xwhiteout — an empty regular file carrying `X.whiteout`

@@ -27,7 +27,7 @@ extension OverlayModel {
             // rmdir, which also counts whiteouts a case left inside it.
             if isPureUpperDir(path, r), !lowerPositive(path) {
                 if !(upper?.children(of: path).isEmpty ?? true) { return .failed(.ENOTEMPTY) }
-            } else if !mergedChildren(path, of: r).isEmpty {
+            } else if !mergedChildren(path, of: r).isEmpty || unknownTypeBlocksRmdir(path) {
                 return .failed(.ENOTEMPTY)
             }
             return remove(path)
@@ -67,7 +67,7 @@ extension OverlayModel {
             guard case .success(let parent) = lookup(parentPath) else { return .failed(.ENOENT) }
             var new = node
             let overWhiteout = upper?[path]?.kind == .whiteout
-            if new.kind.isDir && (overWhiteout || (parent.isMergedDir && options.forbidsOfflineChanges)) {
+            if new.kind.isDir && !upperLacksXattrs && (overWhiteout || (parent.isMergedDir && options.forbidsOfflineChanges)) {
                 new.xattrs[prefix + "opaque"] = "y"
             }
             upper?[path] = new

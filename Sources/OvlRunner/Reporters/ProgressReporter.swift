@@ -44,6 +44,7 @@ public final class ProgressReporter: @unchecked Sendable {
             if r.verdict != .pass || verbose {
                 line("\(r.verdict.name.uppercased()) \(r.name)   \(r.caseInfo.file)")
                 if case .error(let why) = r.verdict { line("  error: \(why)") }
+                if case .skip(let why) = r.verdict { line("  skipped: \(why)") }
                 for (i, d) in r.differences.enumerated() {
                     if i == 0 {
                         line("  \(d.subject)   rules \(r.caseInfo.rules.joined(separator: ","))")
@@ -90,7 +91,8 @@ public final class ProgressReporter: @unchecked Sendable {
                         s.bootSeconds.map { String(format: "%.1fs", $0) }.joined(separator: "+"), s.totalSeconds))
             if s.phases.total > 0 { line("ovl-conform: guest time " + Self.describe(s.phases)) }
             line(counts.keys.sorted().map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: " "))
-            line("\(pass) passed, \(s.results.count - pass) failed")
+            let skipped = counts["skip"] ?? 0
+            line("\(pass) passed, \(s.results.count - pass - skipped) failed" + (skipped > 0 ? ", \(skipped) skipped" : ""))
         }
     }
 

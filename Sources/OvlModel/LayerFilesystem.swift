@@ -1,0 +1,65 @@
+/// A filesystem a layer can live on, with the features overlayfs probes on it at mount (R10, R12,
+/// R28). The suite's four configurations use `ext4` and `xfs`; a case's `layer_fs:` may put its
+/// upper or its lowers on one of the ``special`` filesystems instead.
+public struct LayerFilesystem: Sendable, Equatable {
+    /// The name a configuration and `layer_fs:` use; also the guest's mount point `/mnt/<name>`.
+    public var name: String
+    /// The kernel driver (`ext4` for `ext4-nodtype`): outcomes the filesystem itself decides
+    /// (errnos, timestamps) follow the driver.
+    public var driver: String
+    /// getdents64 reports d_type (`readdir.c:ovl_check_d_type_supported`): false for an ext4
+    /// made without the `filetype` feature (`ext4.h:get_dtype` gives DT_UNKNOWN).
+    public var dType: Bool
+    /// The fs stores `trusted.*`/`user.*` xattrs (`super.c:ovl_make_workdir` sets `X.opaque` on
+    /// `work/` to find out): ramfs has no xattr handlers (EOPNOTSUPP).
+    public var xattrs: Bool
+    /// renameat2(RENAME_WHITEOUT) works (`super.c:ovl_check_rename_whiteout`): ramfs uses
+    /// `libfs.c:simple_rename`, which refuses every flag but NOREPLACE and EXCHANGE (EINVAL).
+    public var renameWhiteout: Bool
+    /// `util.c:ovl_can_decode_fh`: the fs has export operations that decode file handles (ramfs
+    /// has none).
+    public var decodesHandles: Bool
+    /// Its handles are `generic_encode_ino32_fh` (ext4): 32-bit inode numbers, so xino can use
+    /// the high 32 bits (R56); otherwise `xino_mode` is computed from the fs count.
+    public var ino32Handles: Bool
+    /// The fs has a null `s_uuid` (ramfs), which `super.c:ovl_lower_uuid_ok` distrusts for a
+    /// lower when offline changes are forbidden.
+    public var nullUUID: Bool
+
+    /// The filesystems a configuration or a case may name.
+    public static let all: [LayerFilesystem] = [
+        LayerFilesystem(name: "ext4", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
+                        decodesHandles: true, ino32Handles: true, nullUUID: false),
+        LayerFilesystem(name: "xfs", driver: "xfs", dType: true, xattrs: true, renameWhiteout: true,
+                        decodesHandles: true, ino32Handles: false, nullUUID: false),
+        // fs/ramfs/inode.c: no xattr handlers, simple_rename, no s_export_op, ramfs_tmpfile.
+        LayerFilesystem(name: "ramfs", driver: "ramfs", dType: true, xattrs: false, renameWhiteout: false,
+                        decodesHandles: false, ino32Handles: false, nullUUID: true),
+        // `mkfs.ext4 -O ^filetype` (vm/make-images.sh): everything ext4 has but d_type.
+        LayerFilesystem(name: "ext4-nodtype", driver: "ext4", dType: false, xattrs: true, renameWhiteout: true,
+                        decodesHandles: true, ino32Handles: true, nullUUID: false),
+    ]
+
+    /// The filesystems `layer_fs:` may name (beyond the configurations' ext4 and xfs).
+    public static let special = ["ramfs", "ext4-nodtype"]
+
+    /// The filesystem called `name`; an unknown name is taken as a fully featured one.
+    public static func named(_ name: String) -> LayerFilesystem {
+        all.first { $0.name == name }
+            ?? LayerFilesystem(name: name, driver: name, dType: true, xattrs: true, renameWhiteout: true,
+                               decodesHandles: true, ino32Handles: false, nullUUID: false)
+    }
+}
+
+/// A case's `layer_fs:`: the filesystem its upper (and work dir) or its lowers live on instead of
+/// the configuration's.
+public struct LayerFSOverride: Codable, Sendable, Hashable {
+    public var lower: String?
+    public var upper: String?
+    public init(lower: String? = nil, upper: String? = nil) { self.lower = lower; self.upper = upper }
+
+    /// `config` with this override applied.
+    public func applied(to config: FSConfig) -> FSConfig {
+        FSConfig(lower: lower ?? config.lower, upper: upper ?? config.upper)
+    }
+}

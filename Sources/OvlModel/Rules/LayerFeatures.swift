@@ -1,0 +1,166 @@
+/// What overlayfs does on layer filesystems that lack features (R10, R12, R28): the probes and
+/// fallbacks at mount, and the steps that then behave differently.
+extension OverlayModel {
+    /// The filesystem of the upper layer and work dir.
+    var upperFilesystem: LayerFilesystem { LayerFilesystem.named(environment.filesystems.upper) }
+    /// The filesystem of the lower layers (all on one in this harness).
+    var lowerFilesystem: LayerFilesystem { LayerFilesystem.named(environment.filesystems.lower) }
+
+    /// `ofs->noxattr`: the upper fs refused `X.opaque` on `work/` (`super.c:ovl_make_workdir`);
+    /// from then on `util.c:ovl_check_setxattr` writes no private xattr and returns the caller's
+    /// `xerr` (0 for origin and impure, EIO for an opaque dir).
+    var upperLacksXattrs: Bool { upper != nil && !upperFilesystem.xattrs }
+
+    /// The upper fs reports DT_UNKNOWN in getdents64 (R28).
+    var upperLacksDType: Bool { upper != nil && !upperFilesystem.dType }
+
+    /// `ofs->nofh`: some layer cannot decode file handles (`super.c:ovl_lower_dir`,
+    /// `ovl_make_workdir`): `ovl_fill_super` then installs no export operations at all.
+    var layersLackFileHandles: Bool {
+        !lowerFilesystem.decodesHandles || (upper != nil && !upperFilesystem.decodesHandles)
+    }
+
+    /// The probes `fill_super` runs on the layer filesystems, and the option fallbacks they force.
+    ///
+    /// - Rule: R10 (`super.c:ovl_make_workdir`: d_type, tmpfile, RENAME_WHITEOUT and xattr probes in
+    ///   the work dir — a local upper only warns; without xattrs redirect_dir falls back to nofollow,
+    ///   metacopy, index and uuid to off/null, xino=auto to off; an upper without file handles
+    ///   forces index off, and nfs_export then needs index). R12 (`super.c:ovl_lower_dir`: a lower
+    ///   fs without file handles turns index and nfs_export off, and xino=auto off with an upper).
+    ///   R16 (xino=auto). The lower fs's null uuid (`ovl_lower_uuid_ok`) never adds a line here: by
+    ///   then `ovl_lower_dir` has already turned off everything that warning would.
+    /// - Returns: the kernel-log lines, each as the checker must find it in a line of the log
+    ///   (a lower's warning names its path, so only the text after the path is given).
+    mutating func probeLayerFeatures() -> [String] {
+        var log: [String] = []
+        if upper != nil {
+            let fs = upperFilesystem
+            if !fs.dType { log.append("overlayfs: upper fs needs to support d_type.") }
+            if !fs.renameWhiteout { log.append("overlayfs: upper fs does not support RENAME_WHITEOUT.") }
+            if !fs.xattrs {
+                log.append("overlayfs: failed to set xattr on upper")
+                if options.redirect != .nofollow {
+                    options.redirect = .nofollow
+                    log.append("overlayfs: ...falling back to redirect_dir=nofollow.")
+                }
+                if options.metacopy {
+                    options.metacopy = false
+                    log.append("overlayfs: ...falling back to metacopy=off.")
+                }
+                if options.index {
+                    options.index = false
+                    log.append("overlayfs: ...falling back to index=off.")
+                }
+                if options.uuid == .on || options.uuid == .auto {
+                    options.uuid = .null
+                    log.append("overlayfs: ...falling back to uuid=null.")
+                }
+                if options.xino == .auto {
+                    options.xino = .off
+                    log.append("overlayfs: ...falling back to xino=off.")
+                }
+            }
+            if !fs.decodesHandles, options.index {
+                options.index = false
+                log.append("overlayfs: upper fs does not support file handles, falling back to index=off.")
+            }
+            if options.nfsExport, !options.index {
+                options.nfsExport = false
+                log.append("overlayfs: NFS export requires \"index=on\", falling back to nfs_export=off.")
+            }
+        }
+        if !lowerFilesystem.decodesHandles {
+            if options.nfsExport || (options.index && upper != nil) {
+                options.index = false
+                options.nfsExport = false
+                log.append("does not support file handles, falling back to index=off,nfs_export=off.")
+            }
+            if options.xino == .auto, upper != nil {
+                options.xino = .off
+                log.append("does not support file handles, falling back to xino=off.")
+            }
+        }
+        return log
+    }
+
+    /// The `X.origin` value a copy-up (or `namei.c:ovl_fix_origin`) stores for an object of a
+    /// lower layer: a file handle, or the empty "null fh" when the lower fs cannot decode handles
+    /// and index is off (`copy_up.c:ovl_get_origin_fh`: "store a 'null' fh, so we can use the
+    /// overlay.origin xattr to distinguish between a copy up and a pure upper inode").
+    var originValue: String {
+        !options.index && !lowerFilesystem.decodesHandles ? "" : XattrPattern.fileHandle
+    }
+
+    /// Forgets the in-memory origins that no `X.origin` handle backs: after an overlay inode is
+    /// evicted (a remount, drop_caches), `namei.c:ovl_lookup` finds the origin only through the
+    /// xattr, and a null fh (or none, on an upper without xattrs) is no origin. Within one mount
+    /// the copied-up inode keeps its lower (`OVL_CONST_INO` from `inode.c:ovl_get_inode`), so st_ino
+    /// stays the lower's until then (R57).
+    mutating func dropUnbackedOrigins() {
+        guard upperLacksXattrs || !lowerFilesystem.decodesHandles, let u = upper else { return }
+        for (path, node) in u.entries where !node.kind.isDir && node.origin != nil {
+            let value = node.xattrs[prefix + "origin"]
+            if value == nil || value == "" { upper?[path]?.origin = nil }
+        }
+    }
+
+    /// The step outcomes an upper without xattrs decides before the generic rules, or nil.
+    ///
+    /// - Rule: R10. `dir.c:ovl_clear_empty` (rmdir of a directory whose upper holds whiteouts)
+    ///   and `dir.c:ovl_create_over_whiteout` (mkdir where a whiteout is) both need `X.opaque`:
+    ///   `ovl_set_opaque` fails with EIO, after the parent was copied up.
+    /// - Note: steps whose outcome the upper fs's missing xattrs decide in ways the model does not
+    ///   follow (xattr steps, chattr, renames of directories) mark the case unpredicted.
+    mutating func noXattrOutcome(_ op: Operation) -> Outcome? {
+        guard upperLacksXattrs else { return nil }
+        switch op {
+        case .mkdir(let p, _):
+            guard let parent = p.parent, case .success = lookup(parent), case .failure(.ENOENT) = lookup(p),
+                  upper?[p]?.kind == .whiteout else { return nil }
+            copyUp(parent)
+            return .failed(.EIO)
+        case .rmdir(let p):
+            guard case .success(let r) = lookup(p), r.node.kind.isDir, !p.isRoot, lowerPositive(p),
+                  mergedChildren(p, of: r).isEmpty,
+                  upper?.children(of: p).contains(where: { upper?[p.appending($0)]?.kind == .whiteout }) == true
+            else { return nil }
+            copyUp(p.parent ?? .root)
+            return .failed(.EIO)
+        case .setxattr, .getxattr, .removexattr, .listxattr, .chattr:
+            unpredicted = unpredicted ?? "\(op.name) on an upper without xattrs"
+            return nil
+        case .rename(let from, _, _):
+            if case .success(let r) = lookup(from), r.node.kind.isDir {
+                unpredicted = unpredicted ?? "rename of a directory on an upper without xattrs"
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// rmdir on an upper without d_type (R28): `readdir.c:ovl_check_empty_dir` recognises a
+    /// whiteout only by DT_CHR (`ovl_cache_entry_new` keeps DT_CHR entries as whiteout candidates),
+    /// so an upper whiteout inside a merged directory counts as an entry: ENOTEMPTY.
+    mutating func unknownTypeBlocksRmdir(_ path: RelPath) -> Bool {
+        guard upperLacksDType, let u = upper, lowerPositive(path) else { return false }
+        return u.children(of: path).contains { u[path.appending($0)]?.kind == .whiteout }
+    }
+
+    /// The d_types readdir of a directory shows on an upper without d_type (R28): every name the
+    /// upper holds is DT_UNKNOWN, and its whiteouts stay listed unless readdir looks the name up
+    /// to recalculate its d_ino (`readdir.c:ovl_calc_d_ino`, `ovl_cache_update`: only with
+    /// `ovl_same_dev` — samefs or xino — and then a whiteout's lookup is negative and drops it).
+    /// - Parameter listed: the names and d_types the generic rules list.
+    func unknownTypes(_ path: RelPath, of dir: Resolution, _ listed: [String: FileType]) -> [String: FileType] {
+        guard upperLacksDType, dir.inUpper, let u = upper else { return listed }
+        var out = listed
+        let merged = !readsReal(path, dir)
+        let looksUp = xinoBits > 0 || (environment.samefs && u[path]?.xattrs[prefix + "impure"] == "y")
+        for name in u.children(of: path) {
+            let child = path.appending(name)
+            if out[name] != nil || (u[child]?.kind == .whiteout && merged && !looksUp) { out[name] = .unknown }
+        }
+        return out
+    }
+}
