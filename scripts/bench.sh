@@ -5,7 +5,7 @@
 #   trivial job); the whole suite in one guest and in two; and the ratio edit->verdict / bare boot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=.build/debug/ovl-conform
+bin=.build/release/ovl-conform
 kdir=$(bash scripts/fetch-kernel.sh)
 src=$(bash kmod/extract-source.sh "$kdir")
 now() { date +%s.%N; }
