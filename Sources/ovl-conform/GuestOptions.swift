@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OvlCase
 import OvlModel
 import OvlRunner
@@ -24,11 +25,19 @@ struct GuestOptions: ParsableArguments {
     @Option(help: "Seconds without guest progress (a record after the mount and after every step) before a hang is declared.")
     var stepTimeout: Double = 60
 
-    @Option(help: "Guests to run in parallel (one vCPU each); the jobs are dealt out among them.")
-    var jobs: Int = 1
+    @Option(help: "Guests to run in parallel (one vCPU and 2 GiB each); the jobs are dealt out among them (default: one per CPU, as memory allows).")
+    var jobs: Int?
+
+    /// `--jobs`, or one guest per online CPU while each can have 2 GiB and the host keeps 2 GiB.
+    var guests: Int {
+        if let jobs { return jobs }
+        let info = ProcessInfo.processInfo
+        let byMemory = Int(info.physicalMemory >> 30) / 2 - 1
+        return max(1, min(info.activeProcessorCount, byMemory))
+    }
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if kernelTree != nil, moduleSrc != nil || kernel != nil {
             throw ValidationError("--kernel-tree boots the tree's own kernel and overlay; it excludes --module-src and --kernel")
         }
@@ -50,6 +59,6 @@ struct GuestOptions: ParsableArguments {
     /// A suite that runs `jobs` with these options, keeping everything in `resultsDir`.
     func suite(_ jobList: [(Job, Case)], resultsDir: String, reporter: ProgressReporter) -> Suite {
         Suite(jobs: jobList, moduleSource: moduleSrc, kernelVersion: kernel, kernelTree: kernelTree, resultsDir: resultsDir,
-              stallTimeout: stepTimeout, guests: jobs, reporter: reporter)
+              stallTimeout: stepTimeout, guests: guests, reporter: reporter)
     }
 }

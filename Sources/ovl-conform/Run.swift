@@ -69,7 +69,7 @@ struct Run: ParsableCommand {
     /// The options of this run, for the JUnit properties.
     func options() -> [String: String] {
         var o = ["fs": (try? guest.configs())?.map(\.description).joined(separator: " ") ?? "",
-                 "step_timeout": String(guest.stepTimeout), "jobs": String(guest.jobs)]
+                 "step_timeout": String(guest.stepTimeout), "jobs": String(guest.guests)]
         if let shard { o["shard"] = shard }
         if rerunFailed { o["rerun_failed"] = "true" }
         return o
