@@ -3,6 +3,14 @@ extension OverlayModel {
     /// - Parameter op: the step.
     /// - Returns: the value or errno the kernel must return.
     public mutating func apply(_ step: Operation) -> Outcome {
+        if case .asCaller(let who, let inner) = step {
+            let mounter = caller
+            caller = who
+            defer { caller = mounter }
+            return apply(inner)
+        }
+        // Search permission on every directory walked, before anything is looked up below it (R90).
+        if let e = searchRefusal(step) { return .failed(e) }
         // The VFS resolves the parents of every path first (symlinks followed, fs/namei.c).
         var resolved: [RelPath] = []
         for p in step.paths {
@@ -24,8 +32,8 @@ extension OverlayModel {
             running.removeAll()
         }
         if let e = textBusy(op) { return .failed(e) }
-        if upper == nil, op.modifies { return readOnly(op) }
-        if let refusal = protectionRefusal(op) { return .failed(refusal) }
+        if isReadOnly, op.modifies { return readOnly(op) }
+        if let refusal = callerRefusal(op) ?? protectionRefusal(op) { return .failed(refusal) }
         // A name that goes away (unlink, rmdir, rename over it) may be an indexed object whose
         // union nlink drops (`util.c:ovl_nlink_start`/`ovl_nlink_end`) — only when the step gets
         // that far, so a step that fails is predicted without it.
@@ -97,7 +105,7 @@ extension OverlayModel {
         case .remount:
             mountGeneration += 1
             return remount()
-        case .remountInPlace: return remountInPlace()
+        case .remountInPlace(let options): return remountInPlace(options: options)
         case .mountAgain: return mountAgain()
         case .mountStacked: return mountStacked()
         case .mountWithoutWorkdir: return mountWithoutWorkdir()
@@ -113,6 +121,7 @@ extension OverlayModel {
         case .fd(let f): return applyFd(f)
         case .parallel(let ops): return applyParallel(ops)
         case .exec(let p): return execFile(p)
+        case .asCaller: return apply(op)
         }
     }
 
@@ -305,6 +314,7 @@ extension Operation {
         case .fd: false
         // Each step of the block is judged on its own.
         case .parallel, .exec: false
+        case .asCaller(_, let op): op.modifies
         default: true
         }
     }
