@@ -321,7 +321,7 @@ extension StepParser {
     /// Steps an unprivileged caller may run (`as:`): path steps whose checks the model knows (R90).
     /// Named fds, handles and programs belong to the job's own process; mounts need the mounter.
     static let callerAllowed: Set<String> = parallelAllowed.union([
-        "stat", "lstat", "readdir", "mknod", "rmdir", "symlink", "statfs",
+        "stat", "lstat", "readdir", "mknod", "rmdir", "symlink", "statfs", "open_tmpfile",
     ])
 
     /// A step with an `as: {uid, gid, umask}` key beside its name: run by that caller (R90).

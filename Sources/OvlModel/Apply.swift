@@ -47,6 +47,7 @@ extension OverlayModel {
             }
         }
         let outcome = applyStep(op)
+        if outcome == .ok(.none) { removePrivileges(after: op) }
         if let serial = indexed, outcome == .ok(.none) { endIndexedUnlink(serial) }
         if let l = indexedDir, outcome == .ok(.none) { endIndexedDirRemoval(l) }
         // Names of one upper inode share its new state (hardlinks, R61).
@@ -95,8 +96,16 @@ extension OverlayModel {
         case .statfs(let p): return statfs(p)
         case .chattr(let p, let immutable, let append): return chattr(p, immutable: immutable, append: append)
         case .rename(let from, let to, let flags): return rename(from, to, flags: flags)
-        case .chmod(let p, let mode): return setattr(p, follow: true) { $0.perm = mode & 0o7777 }
-        case .chown(let p, let uid, let gid): return setattr(p, follow: false) { $0.uid = uid; $0.gid = gid }
+        case .chmod(let p, let mode):
+            let who = caller
+            return setattr(p, follow: true) { $0.perm = Self.chmodBits(mode, of: $0, by: who) }
+        case .chown(let p, let uid, let gid):
+            let who = caller
+            return setattr(p, follow: false) { n in
+                n.perm &= ~Self.chownKills(n, by: who)
+                n.uid = uid
+                n.gid = gid
+            }
         case .utimes(let p, let mtime): return setattr(p, follow: false) { $0.mtime = mtime }
         case .setxattr(let p, let name, let value): return setxattr(p, name: name, value: value)
         case .getxattr(let p, let name): return getxattr(p, name: name)

@@ -140,6 +140,10 @@ extension OverlayModel {
         case .getxattr(let p, let name):
             guard let n = probeNode(p) else { return nil }
             return xattrRefusal(n, name: name, write: false)
+        case .openTmpfile(let p):
+            // vfs_tmpfile: write and search on the directory, after path_openat's ENOTDIR.
+            guard case .success(let (dir, r)) = follow(p), r.node.kind.isDir else { return nil }
+            return mayCreate(in: dir)
         case .link(let old, let new):
             // do_linkat: the new name's parent and EEXIST (filename_create) come first.
             guard let source = probeNode(old), probeNode(new) == nil, let dir = probeNode(new.parent ?? .root),
@@ -192,6 +196,50 @@ extension OverlayModel {
         return nil
     }
 
+    /// The mode `chmod` gives: `fs/attr.c:setattr_prepare` (from `inode.c:ovl_setattr`) drops
+    /// S_ISGID when the caller is not in the file's group (R90).
+    static func chmodBits(_ mode: UInt32, of node: Node, by caller: Caller?) -> UInt32 {
+        guard let c = caller, c.gid != node.gid else { return mode & 0o7777 }
+        return mode & 0o5777
+    }
+
+    /// `fs/attr.c:setattr_should_drop_sgid`: S_ISGID goes when the file is group-executable, or
+    /// when the caller (one without CAP_FSETID) is not in the file's group.
+    static func dropsSetgid(_ node: Node, by caller: Caller?) -> Bool {
+        guard node.perm & 0o2000 != 0 else { return false }
+        return node.perm & 0o010 != 0 || caller.map { $0.gid != node.gid } ?? false
+    }
+
+    /// The set-id bits `chown` clears (`fs/open.c:chown_common`, then `notify_change`; passed on
+    /// to the upper by `inode.c:ovl_setattr`): S_ISUID of a non-directory always — for the
+    /// mounter too — and S_ISGID as ``dropsSetgid(_:by:)`` says.
+    static func chownKills(_ node: Node, by caller: Caller?) -> UInt32 {
+        guard !node.kind.isDir else { return 0 }
+        return 0o4000 | (dropsSetgid(node, by: caller) ? 0o2000 : 0)
+    }
+
+    /// A caller's write or truncation of a regular file drops its set-id bits
+    /// (`fs/backing-file.c:backing_file_write_iter` → `file_remove_privs` of the overlay file,
+    /// with the caller's credentials; `do_truncate` for `O_TRUNC` and `truncate(2)`): S_ISUID, and
+    /// S_ISGID as ``dropsSetgid(_:by:)`` says. The mounter has CAP_FSETID and keeps them; an empty
+    /// append writes nothing and a file `O_CREAT` just made is not truncated.
+    ///
+    /// - Rule: R90.
+    mutating func removePrivileges(after op: Operation) {
+        guard let c = caller else { return }
+        let path: RelPath
+        switch op {
+        case .write(let p, _), .truncate(let p, _): path = p
+        case .append(let p, let data) where !data.isEmpty: path = p
+        default: return
+        }
+        guard case .success(let (target, r)) = follow(path), case .file = r.node.kind, var n = upper?[target] else { return }
+        let kill = (n.perm & 0o4000) | (Self.dropsSetgid(n, by: c) ? 0o2000 : 0)
+        guard kill != 0 else { return }
+        n.perm &= ~kill
+        upper?[target] = n
+    }
+
     /// The owner and mode of an object a caller creates: the caller's uid and gid
     /// (`dir.c:ovl_create_object` → `inode_init_owner`, then `ovl_create_or_link` creates the
     /// upper object with fsuid/fsgid set to them), the mode less the caller's umask, which the
@@ -212,7 +260,7 @@ extension Operation {
     /// True for steps whose path walk follows a final symlink (`LOOKUP_FOLLOW`).
     var followsFinal: Bool {
         switch self {
-        case .stat, .read, .write, .append, .openRW, .truncate, .readdir, .chmod, .statfs: true
+        case .stat, .read, .write, .append, .openRW, .truncate, .readdir, .chmod, .statfs, .openTmpfile: true
         default: false
         }
     }
