@@ -79,6 +79,31 @@ struct PermissionTests {
     }
 }
 
+@Suite("R90: set-id bits")
+struct SetidTests {
+    @Test("a caller's write drops S_ISUID and S_ISGID (kept for a member when not group-executable); root keeps them")
+    func writeDropsSetid() {
+        var m = mounted([layer(["s": file("", 0o4666), "g": file("", 0o2766, gid: 1000), "h": file("", 0o2766),
+                                "r": file("", 0o6777)])])
+        #expect(m.apply(.asCaller(user, .append(path("s"), data: "x"))) == .ok(.none))
+        #expect(m.apply(.asCaller(user, .append(path("g"), data: "x"))) == .ok(.none))
+        #expect(m.apply(.asCaller(user, .truncate(path("h"), size: 0))) == .ok(.none))
+        #expect(m.apply(.append(path("r"), data: "x")) == .ok(.none))
+        #expect([m.upper?[path("s")]?.perm, m.upper?[path("g")]?.perm, m.upper?[path("h")]?.perm, m.upper?[path("r")]?.perm]
+                == [0o666, 0o2766, 0o766, 0o6777])
+    }
+
+    @Test("chown drops S_ISUID of a file even for root; chmod drops S_ISGID outside the group")
+    func chownChmod() {
+        var m = mounted([layer(["f": file("", 0o6755), "d": Node(kind: .dir, perm: 0o6755),
+                                "mine": file("", 0o644, uid: 1000, gid: 100)])])
+        #expect(m.apply(.chown(path("f"), uid: 0, gid: 0)) == .ok(.none))
+        #expect(m.apply(.chown(path("d"), uid: 0, gid: 0)) == .ok(.none))
+        #expect(m.apply(.asCaller(user, .chmod(path("mine"), mode: 0o2755))) == .ok(.none))
+        #expect([m.upper?[path("f")]?.perm, m.upper?[path("d")]?.perm, m.upper?[path("mine")]?.perm] == [0o755, 0o6755, 0o755])
+    }
+}
+
 @Suite("R20, R5, R83: remounts and layer stacks")
 struct RemountTests {
     @Test("R20: ro makes later changes EROFS, EBUSY while a file is open for writing, rw again without ro")
