@@ -127,7 +127,13 @@ public enum CaseWriter {
         case .fsconfigLayers(let keys): return "\(op.name): {keys: [\(keys.map { quote($0.rawValue) }.joined(separator: ", "))]}"
         case .remountInPlace(let options): return "\(op.name): {options: \(quote(options))}"
         case .fd(let f): return fdStepText(f)
-        case .parallel(let ops): return "parallel: [" + ops.map { "{" + stepText($0) + "}" }.joined(separator: ", ") + "]"
+        case .parallel(let ops):
+            return "parallel: [" + ops.map { if case .asCaller = $0 { stepText($0) } else { "{" + stepText($0) + "}" } }
+                .joined(separator: ", ") + "]"
+        case .asCaller(let c, let op):
+            // A flow mapping of its own: the step and its `as:` key side by side.
+            let umask = c.umask == 0 ? "" : ", umask: " + mode(c.umask)
+            return "{" + stepText(op) + ", as: {uid: \(c.uid), gid: \(c.gid)\(umask)}}"
         }
     }
 

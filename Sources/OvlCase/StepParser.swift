@@ -92,12 +92,15 @@ struct StepParser {
             nameNode = node
             args = nil
         case let .mapping(mapping):
+            if mapping.count == 2, mapping.keys.contains(where: { $0.scalar?.string == "as" }) {
+                return try callerStep(mapping)
+            }
             let keys = Array(mapping.keys)
             guard keys.count == 1, let key = keys.first, let value = mapping.values.first else {
                 let listed = keys.compactMap { $0.scalar?.string }.map { "'\($0)'" }.joined(separator: ", ")
                 throw reader.error(keys.isEmpty
                     ? "a step needs a name; expected one of: \(Self.names.joined(separator: ", "))"
-                    : "a step is a mapping with one key, the step name; found \(keys.count) keys: \(listed)", at: node)
+                    : "a step is a mapping with one key, the step name (and 'as:'); found \(keys.count) keys: \(listed)", at: node)
             }
             nameNode = key
             args = value
@@ -311,5 +314,35 @@ extension StepParser {
             ops.append(op)
         }
         return ops
+    }
+}
+
+extension StepParser {
+    /// Steps an unprivileged caller may run (`as:`): path steps whose checks the model knows (R90).
+    /// Named fds, handles and programs belong to the job's own process; mounts need the mounter.
+    static let callerAllowed: Set<String> = parallelAllowed.union([
+        "stat", "lstat", "readdir", "mknod", "rmdir", "symlink", "statfs", "open_tmpfile",
+    ])
+
+    /// A step with an `as: {uid, gid, umask}` key beside its name: run by that caller (R90).
+    func callerStep(_ mapping: Yams.Node.Mapping) throws(CaseError) -> OvlModel.Operation {
+        guard let (asKey, asValue) = mapping.first(where: { $0.key.scalar?.string == "as" }),
+              let (name, args) = mapping.first(where: { $0.key.scalar?.string != "as" }) else {
+            throw reader.error("a step with 'as:' needs a step name beside it", at: .mapping(mapping))
+        }
+        let fields = try reader.fields(asValue, allowed: ["uid", "gid", "umask"])
+        let uid = UInt32(try reader.integer(try fields.required("uid", missing: "'as' needs 'uid'"), in: 1...65534))
+        let gid = UInt32(try reader.integer(try fields.required("gid", missing: "'as' needs 'gid'"), in: 0...65534))
+        let umask = try fields["umask"].map { (n) throws(CaseError) in try reader.mode(n) } ?? 0
+        if umask > 0o777 { throw reader.error("a umask holds permission bits only (at most 0777)", at: fields["umask"] ?? asValue) }
+        if case let .mapping(argMap) = args, let key = argMap.keys.first(where: { Self.inodeKeys.contains($0.scalar?.string ?? "") }) {
+            throw reader.error("'\(key.scalar?.string ?? "")' cannot be used in a step run 'as' another caller", at: key)
+        }
+        let op = try parseStep(.mapping(Yams.Node.Mapping([(name, args)])))
+        guard Self.callerAllowed.contains(op.name), op.name != "parallel" else {
+            throw reader.error("step '\(op.name)' cannot run 'as' another caller; allowed: \(Self.callerAllowed.sorted().joined(separator: ", "))", at: asKey)
+        }
+        if case .asCaller = op { throw reader.error("a step has one 'as'", at: asKey) }
+        return .asCaller(Caller(uid: uid, gid: gid, umask: umask), op)
     }
 }

@@ -92,6 +92,7 @@ extension Scenario {
             case .fd: rules.insert(72)
             case .parallel: rules.insert(38)
             case .exec: rules.insert(76)
+            case .asCaller: rules.insert(90)
             }
         }
         return rules.sorted().map { "R\($0)" }

@@ -60,9 +60,12 @@ public enum GuestAgent {
             let text = (try? Files.read("/sys/module/overlay/parameters/" + name)).map { String(decoding: $0, as: UTF8.self) }
             return text?.hasPrefix("Y") ?? false
         }
+        // dir.c: `ushort` redirect_max; 256 (its default) if the file cannot be read.
+        let redirectMax = (try? Files.read("/sys/module/overlay/parameters/redirect_max"))
+            .flatMap { Int(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 256
         return ModuleDefaults(redirectDir: flag("redirect_dir"), redirectAlwaysFollow: flag("redirect_always_follow"),
                               index: flag("index"), nfsExport: flag("nfs_export"), xinoAuto: flag("xino_auto"),
-                              metacopy: flag("metacopy"))
+                              metacopy: flag("metacopy"), redirectMax: redirectMax)
     }
 
     /// `/proc/sys/kernel/tainted` (a bit mask; 0 when unreadable).

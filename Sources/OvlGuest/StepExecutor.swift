@@ -112,6 +112,7 @@ struct StepExecutor {
             return .ok(.names(try remount()))
         case .fd(let f): return try performFd(f)
         case .parallel(let ops): return try runParallel(ops)
+        case .asCaller(let caller, let op): return try runAs(caller, op)
         case .exec(let p): try programs.start(path(p))
         case .dropCaches:
             sync()

@@ -3,6 +3,14 @@ extension OverlayModel {
     /// - Parameter op: the step.
     /// - Returns: the value or errno the kernel must return.
     public mutating func apply(_ step: Operation) -> Outcome {
+        if case .asCaller(let who, let inner) = step {
+            let mounter = caller
+            caller = who
+            defer { caller = mounter }
+            return apply(inner)
+        }
+        // Search permission on every directory walked, before anything is looked up below it (R90).
+        if let e = searchRefusal(step) { return .failed(e) }
         // The VFS resolves the parents of every path first (symlinks followed, fs/namei.c).
         var resolved: [RelPath] = []
         for p in step.paths {
@@ -24,8 +32,8 @@ extension OverlayModel {
             running.removeAll()
         }
         if let e = textBusy(op) { return .failed(e) }
-        if upper == nil, op.modifies { return readOnly(op) }
-        if let refusal = protectionRefusal(op) { return .failed(refusal) }
+        if isReadOnly, op.modifies { return readOnly(op) }
+        if let refusal = callerRefusal(op) ?? protectionRefusal(op) { return .failed(refusal) }
         // A name that goes away (unlink, rmdir, rename over it) may be an indexed object whose
         // union nlink drops (`util.c:ovl_nlink_start`/`ovl_nlink_end`) — only when the step gets
         // that far, so a step that fails is predicted without it.
@@ -39,6 +47,7 @@ extension OverlayModel {
             }
         }
         let outcome = applyStep(op)
+        if outcome == .ok(.none) { removePrivileges(after: op) }
         if let serial = indexed, outcome == .ok(.none) { endIndexedUnlink(serial) }
         if let l = indexedDir, outcome == .ok(.none) { endIndexedDirRemoval(l) }
         // Names of one upper inode share its new state (hardlinks, R61).
@@ -88,8 +97,16 @@ extension OverlayModel {
         case .statfs(let p): return statfs(p)
         case .chattr(let p, let immutable, let append): return chattr(p, immutable: immutable, append: append)
         case .rename(let from, let to, let flags): return rename(from, to, flags: flags)
-        case .chmod(let p, let mode): return setattr(p, follow: true) { $0.perm = mode & 0o7777 }
-        case .chown(let p, let uid, let gid): return setattr(p, follow: false) { $0.uid = uid; $0.gid = gid }
+        case .chmod(let p, let mode):
+            let who = caller
+            return setattr(p, follow: true) { $0.perm = Self.chmodBits(mode, of: $0, by: who) }
+        case .chown(let p, let uid, let gid):
+            let who = caller
+            return setattr(p, follow: false) { n in
+                n.perm &= ~Self.chownKills(n, by: who)
+                n.uid = uid
+                n.gid = gid
+            }
         case .utimes(let p, let mtime): return setattr(p, follow: false) { $0.mtime = mtime }
         case .setxattr(let p, let name, let value): return setxattr(p, name: name, value: value)
         case .getxattr(let p, let name): return getxattr(p, name: name)
@@ -98,7 +115,7 @@ extension OverlayModel {
         case .remount:
             mountGeneration += 1
             return remount()
-        case .remountInPlace: return remountInPlace()
+        case .remountInPlace(let options): return remountInPlace(options: options)
         case .mountAgain: return mountAgain()
         case .mountStacked: return mountStacked()
         case .mountWithoutWorkdir: return mountWithoutWorkdir()
@@ -115,6 +132,7 @@ extension OverlayModel {
         case .fd(let f): return applyFd(f)
         case .parallel(let ops): return applyParallel(ops)
         case .exec(let p): return execFile(p)
+        case .asCaller: return apply(op)
         }
     }
 
@@ -307,6 +325,7 @@ extension Operation {
         case .fd: false
         // Each step of the block is judged on its own.
         case .parallel, .exec: false
+        case .asCaller(_, let op): op.modifies
         default: true
         }
     }

@@ -21,11 +21,15 @@ public struct ModuleDefaults: Codable, Sendable, Equatable {
     public var nfsExport: Bool
     public var xinoAuto: Bool
     public var metacopy: Bool
+    /// The longest absolute redirect a directory move stores (`redirect_max`, a `ushort` parameter
+    /// of `dir.c`, writable at run time, 256 unless set at load); a longer one gives EXDEV (R49, R85b).
+    public var redirectMax: Int
 
     public init(redirectDir: Bool = false, redirectAlwaysFollow: Bool = true, index: Bool = false,
-                nfsExport: Bool = false, xinoAuto: Bool = false, metacopy: Bool = false) {
+                nfsExport: Bool = false, xinoAuto: Bool = false, metacopy: Bool = false, redirectMax: Int = 256) {
         self.redirectDir = redirectDir; self.redirectAlwaysFollow = redirectAlwaysFollow; self.index = index
         self.nfsExport = nfsExport; self.xinoAuto = xinoAuto; self.metacopy = metacopy
+        self.redirectMax = redirectMax
     }
 
     /// Debian 6.12's configuration (REDIRECT_DIR=n, REDIRECT_ALWAYS_FOLLOW=y, the rest n).

@@ -102,6 +102,8 @@ public enum Operation: Codable, Sendable, Equatable {
     /// Steps started at once, each in its own process (concurrent copy-up): the kernel may
     /// serialize them in any order.
     case parallel([Operation])
+    /// The step run by an unprivileged caller (`as:`, R90) instead of the mounter.
+    indirect case asCaller(Caller, Operation)
 
     /// The syscall-style name used in case files and reports.
     public var name: String {
@@ -147,6 +149,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .fd(let f): f.name
         case .parallel: "parallel"
         case .exec: "exec"
+        case .asCaller(_, let op): op.name
         }
     }
 }

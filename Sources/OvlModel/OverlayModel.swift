@@ -49,6 +49,10 @@ public struct OverlayModel: Sendable {
     /// object (keyed `.lower(layer, path)`).
     var offlineChanges = 0
     var lowerVersions: [InodeRef: Int] = [:]
+    /// True after a `mount_remount` with `ro` made the superblock read-only (R20); a new mount is writable.
+    var remountedReadOnly = false
+    /// Who runs the step being applied: a caller of an `as:` step (R90), nil for the mounter.
+    var caller: Caller?
     /// Lower layers in which this mount has met a directory with `X.opaque=x` (R31,
     /// `util.c:ovl_layer_set_xwhiteouts`): readdir checks their regular files for xwhiteouts.
     var xwhiteoutLayers: Set<Int> = []
@@ -99,6 +103,11 @@ public struct OverlayModel: Sendable {
             return MountObservation(errno: error.errno, options: nil,
                                     kernelLog: (log + [error.message]).map { "overlayfs: " + $0 })
         }
+        if let verified, let refusal = layerRefusal(verified) {
+            mounted = false
+            return MountObservation(errno: refusal.errno, options: nil,
+                                    kernelLog: (log + [refusal.message]).map { "overlayfs: " + $0 })
+        }
         let shown = establishMount(log: &log)
         if !nestedLowers.isEmpty {
             return MountObservation(errno: .ELOOP, options: nil,
@@ -118,6 +127,7 @@ public struct OverlayModel: Sendable {
     /// ``establishMount()``, also collecting the lines `fill_super` logs about the options.
     mutating func establishMount(log: inout [String]) -> [String] {
         spareWhiteoutInWork = false
+        remountedReadOnly = false
         workMade = upper != nil
         xwhiteoutLayers = []
         // super.c:ovl_get_root looks for the marker on every lower root but the lowermost.

@@ -96,6 +96,7 @@ extension Operation {
         // The other fd steps act on an open file, not on a path; a parallel block's steps
         // resolve their own paths.
         case .fd, .parallel: []
+        case .asCaller(_, let op): op.paths
         // A lower layer's own path (offline change) and a handle name no path of the overlay.
         case .offlineLower, .openByHandle, .remount, .remountInPlace, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches: []
         }
@@ -137,6 +138,7 @@ extension Operation {
         case .fd(.open(_, let flags, let fd)): return .fd(.open(p, flags: flags, fd: fd))
         case .exec: return .exec(p)
         case .fd, .parallel: return self
+        case .asCaller(let c, let op): return .asCaller(c, op.withPaths(new))
         case .offlineLower, .openByHandle, .remount, .remountInPlace, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches: return self
         }
     }

@@ -49,6 +49,7 @@ extension OverlayModel {
         if from == to { return .ok(.none) }
         // vfs_rename: "if (source == target) return 0" — two names of one overlay inode.
         if let t = target, !exchange, sameOverlayInode(src, t) { return .ok(.none) }
+        if let e = renameRefusal(from, to, exchange: exchange) { return .failed(e) }
         let srcIsDir = src.node.kind.isDir
         if let t = target, !exchange {
             if srcIsDir && !t.node.kind.isDir { return .failed(.ENOTDIR) }
@@ -83,7 +84,7 @@ extension OverlayModel {
         // ovl_get_redirect: an absolute redirect longer than redirect_max "falls back to
         // userspace move" (R49, R85b), after the copy-ups above.
         for r in [srcRedirect, dstRedirect] {
-            if let r, r.utf8.count > Self.redirectMax { return .failed(.EXDEV) }
+            if let r, r.utf8.count > environment.defaults.redirectMax { return .failed(.EXDEV) }
         }
         // ovl_type_merge of the other side's parent, after its copy-up (R52).
         let srcOpaque = srcIsDir && !srcMovesLower && !isOpaque(from) && isMerge(toParent)
@@ -144,9 +145,6 @@ extension OverlayModel {
         }
         return "/" + parts.reversed().joined(separator: "/")
     }
-
-    /// The module parameter `redirect_max` (`dir.c:ovl_redirect_max`, 256 unless changed at load).
-    static let redirectMax = 256
 
     /// `ovl_type_origin`: the object is in the upper layer and was copied up from (or merges) a lower.
     func hasOrigin(_ path: RelPath) -> Bool {

@@ -29,7 +29,7 @@ extension OverlayModel {
         case .rmdir(let p): return .run(.rmdir(p.withoutTrailingSlash))
         case .unlink(let p) where p.trailingSlash:
             if let e = parentError(p) { return .answered(.failed(e)) }
-            if upper == nil { return .answered(.failed(.EROFS)) }
+            if isReadOnly { return .answered(.failed(.EROFS)) }
             switch lookup(p.withoutTrailingSlash) {
             case .failure(let e): return .answered(.failed(e))
             case .success(let r): return .answered(.failed(r.node.kind.isDir ? .EISDIR : .ENOTDIR))

@@ -65,7 +65,7 @@ extension OverlayModel {
             // dir.c:ovl_create_upper tests ovl_type_merge(parent) after the parent's copy-up, so
             // a lower-only parent that was just copied up counts as merged.
             guard case .success(let parent) = lookup(parentPath) else { return .failed(.ENOENT) }
-            var new = node
+            var new = ownedByCaller(node)
             let overWhiteout = upper?[path]?.kind == .whiteout
             if new.kind.isDir && !upperLacksXattrs && (overWhiteout || (parent.isMergedDir && options.forbidsOfflineChanges)) {
                 new.xattrs[prefix + "opaque"] = "y"

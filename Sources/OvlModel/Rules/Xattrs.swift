@@ -52,11 +52,14 @@ extension OverlayModel {
         }
     }
 
-    /// `llistxattr` through the overlay: private names hidden, escaped ones shown unescaped (R91).
+    /// `llistxattr` through the overlay: private names hidden, escaped ones shown unescaped (R91);
+    /// `trusted.*` names only for a caller with CAP_SYS_ADMIN (`xattrs.c:ovl_can_list`, R90).
     mutating func listxattr(_ path: RelPath) -> Outcome {
         switch lookup(path) {
         case .failure(let e): return .failed(e)
-        case .success(let r): return .ok(.names(visibleXattrs(r.node).keys.sorted()))
+        case .success(let r):
+            let names = visibleXattrs(r.node).keys.filter { caller == nil || !$0.hasPrefix("trusted.") }
+            return .ok(.names(names.sorted()))
         }
     }
 
