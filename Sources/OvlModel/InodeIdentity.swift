@@ -81,3 +81,65 @@ public struct LayerInodes: Codable, Sendable, Equatable {
         self.lowers = lowers; self.upper = upper; self.lowerDevs = lowerDevs; self.upperDev = upperDev
     }
 }
+
+// Observed numbers are most of what the guest writes (an st_ino and an st_dev for every object it
+// dumps), so they are coded as bare JSON numbers; the model's symbols keep a keyed form.
+
+extension InoValue {
+    private enum Symbol: Codable {
+        case real(InodeRef, fsid: Int, xinoBits: Int)
+        case counter(UInt64)
+        case volatile(key: String, generation: Int)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let n = try? c.decode(UInt64.self) {
+            self = .number(n)
+            return
+        }
+        switch try c.decode(Symbol.self) {
+        case .real(let ref, let fsid, let bits): self = .real(ref, fsid: fsid, xinoBits: bits)
+        case .counter(let n): self = .counter(n)
+        case .volatile(let key, let g): self = .volatile(key: key, generation: g)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .number(let n): try c.encode(n)
+        case .real(let ref, let fsid, let bits): try c.encode(Symbol.real(ref, fsid: fsid, xinoBits: bits))
+        case .counter(let n): try c.encode(Symbol.counter(n))
+        case .volatile(let key, let g): try c.encode(Symbol.volatile(key: key, generation: g))
+        }
+    }
+}
+
+extension DevValue {
+    private enum Symbol: Codable {
+        case overlay(generation: Int)
+        case pseudo(fsid: Int, generation: Int)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let n = try? c.decode(UInt64.self) {
+            self = .number(n)
+            return
+        }
+        switch try c.decode(Symbol.self) {
+        case .overlay(let g): self = .overlay(generation: g)
+        case .pseudo(let fsid, let g): self = .pseudo(fsid: fsid, generation: g)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .number(let n): try c.encode(n)
+        case .overlay(let g): try c.encode(Symbol.overlay(generation: g))
+        case .pseudo(let fsid, let g): try c.encode(Symbol.pseudo(fsid: fsid, generation: g))
+        }
+    }
+}
