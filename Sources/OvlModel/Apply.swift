@@ -114,15 +114,17 @@ extension OverlayModel {
         case .listxattr(let p): return listxattr(p)
         case .remount:
             mountGeneration += 1
+            evictInodes()
             return remount()
         case .remountInPlace(let options): return remountInPlace(options: options)
         case .mountAgain: return mountAgain()
         case .mountStacked: return mountStacked()
         case .mountWithoutWorkdir: return mountWithoutWorkdir()
-        case .fsconfigLayers(let keys): return .ok(.names(Self.fsconfigLayers(keys)))
+        case .fsconfigLayers(let keys): return .ok(.names(Self.fsconfigLayers(keys, environment: environment)))
         case .dropCaches:
             cacheEpoch += 1
             dropUnbackedOrigins()
+            evictInodes()
             return .ok(.none)
         case .link(let old, let new): return link(old, new)
         case .offlineLower(let k, let p, let node): return offlineLower(layer: k, path: p, node: node)

@@ -80,7 +80,7 @@ public struct OverlayModel: Sendable {
         // Without an upper every layer of a job sits on the lowers' filesystem: samefs (R54).
         self.environment = scenario.upper == nil
             ? Environment(defaults: environment.defaults, samefs: true,
-                          fs: environment.fs.map { FSConfig(lower: $0.lower, upper: $0.lower) })
+                          fs: environment.fs.map { FSConfig(lower: $0.lower, upper: $0.lower) }, kernel: environment.kernel)
             : environment
         self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,
@@ -102,6 +102,14 @@ public struct OverlayModel: Sendable {
             mounted = false
             return MountObservation(errno: error.errno, options: nil,
                                     kernelLog: (log + [error.message]).map { "overlayfs: " + $0 })
+        }
+        if dataLayerCount > 0, !environment.has(KernelChanges.dataOnlyLayers) {
+            // Before 6.5 `::` is an empty layer: super.c:ovl_fill_super makes `work/` first, then
+            // ovl_get_lowerstack → ovl_mount_dir_noesc refuses it (seen in Debian's 6.1 source).
+            workMade = upper != nil
+            mounted = false
+            return MountObservation(errno: .EINVAL, options: nil,
+                                    kernelLog: (log + ["empty lowerdir"]).map { "overlayfs: " + $0 })
         }
         if let verified, let refusal = layerRefusal(verified) {
             mounted = false
@@ -178,8 +186,9 @@ public struct OverlayModel: Sendable {
             if options.nfsExport != defaults.nfsExport { shown.append("nfs_export=\(options.nfsExport ? "on" : "off")") }
             if options.xino != defaults.xinoDefault && !environment.samefs { shown.append("xino=\(options.xino.rawValue)") }
             if options.metacopy != defaults.metacopy { shown.append("metacopy=\(options.metacopy ? "on" : "off")") }
-            // `volatile` sets fsync_mode, which `params.c:ovl_show_options` shows as `fsync=volatile`.
-            if options.volatile { shown.append("fsync=volatile") }
+            // `volatile` sets fsync_mode, which `params.c:ovl_show_options` shows as `fsync=volatile`
+            // (before the fsync= option, as `volatile`: KernelChanges.fsyncOption).
+            if options.volatile { shown.append(environment.has(KernelChanges.fsyncOption) ? "fsync=volatile" : "volatile") }
             if options.userxattr { shown.append("userxattr") }
             if options.verity != .off { shown.append("verity=\(options.verity.rawValue)") }
             return shown

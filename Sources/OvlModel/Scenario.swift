@@ -50,10 +50,15 @@ public struct Environment: Codable, Sendable, Equatable {
     /// The filesystems of the lowers and the upper (xino bits depend on them, R56); nil = ext4
     /// for samefs, ext4 lowers under an xfs upper otherwise.
     public var fs: FSConfig?
+    /// The kernel the module runs in (the guest's `uname -r`); nil: ``KernelVersion/reference``.
+    public var kernel: KernelVersion?
 
-    public init(defaults: ModuleDefaults, samefs: Bool, fs: FSConfig? = nil) {
-        self.defaults = defaults; self.samefs = samefs; self.fs = fs
+    public init(defaults: ModuleDefaults, samefs: Bool, fs: FSConfig? = nil, kernel: KernelVersion? = nil) {
+        self.defaults = defaults; self.samefs = samefs; self.fs = fs; self.kernel = kernel
     }
+
+    /// True when the kernel has `change` (see ``KernelChanges``).
+    public func has(_ change: KernelChange) -> Bool { change.present(in: kernel ?? .reference) }
 
     /// The filesystem holding the upper layer (`ext4`, `xfs`), for outcomes the upper fs itself
     /// decides; nil when unknown: timestamps it decides are then not predicted, errnos as on ext4.

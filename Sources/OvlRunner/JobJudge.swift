@@ -12,7 +12,8 @@ enum JobJudge {
             return JobResult(job: job, caseInfo: caseInfo, verdict: .error(err), differences: [],
                              kernelLog: events?.lines ?? [], seconds: 0)
         }
-        var diffs = Checker.check(job: job, defaults: log.defaults ?? .debian, observed: obs)
+        var diffs = Checker.check(job: job, defaults: log.defaults ?? .debian,
+                                  kernel: log.kernel.flatMap(KernelVersion.init(release:)), observed: obs)
         if let kernel = events?.difference { diffs.insert(kernel, at: 0) }
         let kernelLog = diffs.isEmpty ? obs.mount?.kernelLog ?? [] : events?.lines ?? obs.mount?.kernelLog ?? []
         return JobResult(job: job, caseInfo: caseInfo, verdict: diffs.isEmpty ? .pass : .fail, differences: diffs,

@@ -13,15 +13,25 @@ struct Predict: ParsableCommand {
     @Flag(help: "Predict for upper and lowers on different filesystems.")
     var nonSamefs = false
 
+    @Option(help: "Predict for this kernel version (e.g. 6.9, 6.12.113; default: the reference 6.12.117).")
+    var kernelVersion: String?
+
+    func validate() throws {
+        if let kernelVersion, KernelVersion(release: kernelVersion) == nil {
+            throw ValidationError("bad --kernel-version '\(kernelVersion)'; expected MAJOR.MINOR[.PATCH]")
+        }
+    }
+
     func run() throws {
         let cases = try loadCases([file])
+        let kernel = kernelVersion.flatMap(KernelVersion.init(release:))
         for c in cases {
             let base = nonSamefs ? FSConfig(lower: "ext4", upper: "xfs") : FSConfig(lower: "ext4", upper: "ext4")
             // A case's layer_fs: puts its upper or lowers on another filesystem.
             let config = c.scenario.layerFS?.applied(to: base)
             var model = OverlayModel(scenario: c.scenario.asMounted,
                                      environment: Environment(defaults: .debian, samefs: config?.samefs ?? !nonSamefs,
-                                                              fs: config ?? (nonSamefs ? base : nil)))
+                                                              fs: config ?? (nonSamefs ? base : nil), kernel: kernel))
             let m = model.mount()
             print("\(c.id): \(c.description)")
             print("mount: " + (m.errno.map { "\($0) \(m.kernelLog.joined(separator: " "))" } ?? "0 options=\((m.options ?? []).joined(separator: ","))"))

@@ -203,3 +203,20 @@ extension OverlayModel {
         spareWhiteoutInWork = true
     }
 }
+
+extension OverlayModel {
+    /// The overlay inodes are evicted (`drop_caches`, a remount): the next lookup makes each anew
+    /// (`inode.c:ovl_get_inode`). Before 6.12.117, `ovl_get_nlink` then took the upper's nlink
+    /// for an indexed inode whose lower has one link (indexed only with nfs_export=on), so its
+    /// union nlink became the upper nlink, index link included (``KernelChanges/indexedNlink``;
+    /// seen on 6.12.113). An inode an open fd or a running program holds stays.
+    mutating func evictInodes() {
+        guard !environment.has(KernelChanges.indexedNlink) else { return }
+        let held = Set((openFiles.values.map(\.path) + running).compactMap { upper?[$0]?.inode })
+        for (key, node) in index {
+            guard case .lower(let layer, let path) = key, let serial = node.inode, unionNlink[serial] != nil,
+                  !held.contains(serial), linkCount(lowers[layer], path) == 1 else { continue }
+            unionNlink[serial] = upperLinkCount(serial)
+        }
+    }
+}

@@ -13,7 +13,12 @@ extension OverlayModel {
     ///   `ovl_reset_lowerdirs`) and `params.c:ovl_mount_dir_check`: `lowerdir+` or `datadir+`
     ///   after `lowerdir=` is EINVAL ("lowerdir+ and datadir+ cannot follow lowerdir"), and
     ///   `lowerdir+` after a `datadir+` is EINVAL ("regular lower layers cannot follow data layers").
-    static func fsconfigLayers(_ keys: [LayerKey]) -> [String] {
+    ///   Before 6.8 `lowerdir+` and `datadir+` are unknown keys, EINVAL (``KernelChanges/lowerdirAppend``);
+    ///   before 6.5 `fs_context.c:legacy_parse_param` keeps every key for later and returns 0
+    ///   (``KernelChanges/newMountAPI``).
+    static func fsconfigLayers(_ keys: [LayerKey], environment: Environment) -> [String] {
+        guard environment.has(KernelChanges.newMountAPI) else { return keys.map { _ in "0" } }
+        let appendKeys = environment.has(KernelChanges.lowerdirAppend)
         var lowerdirAll = false
         var dataLayers = 0
         var results: [String] = []
@@ -21,9 +26,9 @@ extension OverlayModel {
             var refused = false
             switch key {
             case .lowerdir: (lowerdirAll, dataLayers) = (true, 0)
-            case .lowerdirAdd: refused = lowerdirAll || dataLayers > 0
+            case .lowerdirAdd: refused = !appendKeys || lowerdirAll || dataLayers > 0
             case .datadirAdd:
-                refused = lowerdirAll
+                refused = !appendKeys || lowerdirAll
                 if !refused { dataLayers += 1 }
             }
             results.append(refused ? "\(ModelErrno.EINVAL)" : "0")

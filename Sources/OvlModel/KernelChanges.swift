@@ -1,0 +1,69 @@
+/// A change of overlayfs semantics between kernel versions that the model follows (section 13 of
+/// the semantics doc, each entry checked against kernel sources or the kernel's own history).
+public struct KernelChange: Sendable, Hashable {
+    /// A short name, e.g. `tmpfile`.
+    public var name: String
+    /// The first mainline release with the change; nil when not known, in which case every release
+    /// line newer than the backports' is taken to have it (as the reference kernel does).
+    public var mainline: KernelVersion?
+    /// The first version of each stable line the change was backported to, e.g. 6.12.117.
+    public var backports: [KernelVersion]
+    /// The rules of the semantics doc whose predictions change.
+    public var rules: [String]
+    /// Where the change is seen: commit, kernel function, document.
+    public var source: String
+    /// What the kernel did before it.
+    public var before: String
+
+    /// True when kernel `version` has the change.
+    public func present(in version: KernelVersion) -> Bool {
+        if let backport = backports.first(where: { $0.sameLine(as: version) }) { return version >= backport }
+        if let mainline { return version >= mainline }
+        return backports.contains { $0 < version }
+    }
+}
+
+/// The version table: every semantic difference between kernels the model knows about.
+public enum KernelChanges {
+    /// `open(dir, O_TMPFILE)` works on an overlay (R87).
+    public static let tmpfile = KernelChange(
+        name: "tmpfile", mainline: KernelVersion(6, 10), backports: [], rules: ["R87"],
+        source: "dir.c:ovl_tmpfile, 9a87907de359 \"ovl: implement tmpfile\" (pull tags/ovl-update-6.10: \"Add tmpfile support\")",
+        before: "no i_op->tmpfile: namei.c:vfs_tmpfile gives EOPNOTSUPP and copies nothing up")
+
+    /// The new mount API (`fsconfig` parses each key as it is set, R3).
+    public static let newMountAPI = KernelChange(
+        name: "new mount API", mainline: KernelVersion(6, 5), backports: [], rules: ["R3"],
+        source: "params.c:ovl_parse_param, 1784fbc2ed9c \"ovl: port to new mount api\" (6.5)",
+        before: "fs_context.c:legacy_parse_param keeps every key for mount(2) and returns 0")
+
+    /// `lowerdir+` and `datadir+` (R3).
+    public static let lowerdirAppend = KernelChange(
+        name: "lowerdir+/datadir+", mainline: KernelVersion(6, 8), backports: [], rules: ["R3"],
+        source: "params.c:ovl_parse_param_lowerdir; Documentation/filesystems/overlayfs.rst: \"Since kernel version v6.8\"",
+        before: "fs_parse finds no such key: vfs_parse_fs_param's \"Unknown parameter\" EINVAL")
+
+    /// Data-only lower layers after `::` (R83).
+    public static let dataOnlyLayers = KernelChange(
+        name: "data-only layers", mainline: KernelVersion(6, 5), backports: [], rules: ["R83"],
+        source: "37ebf056d6cf \"ovl: introduce data-only lower layers\" (6.5)",
+        before: "`::` splits into an empty layer: super.c:ovl_mount_dir_noesc logs \"empty lowerdir\", EINVAL")
+
+    /// `fsync=` mount option; `volatile` is its alias and mountinfo shows `fsync=volatile` (R17).
+    public static let fsyncOption = KernelChange(
+        name: "fsync=", mainline: KernelVersion(7, 0), backports: [KernelVersion(6, 12, 80)], rules: ["R17"],
+        source: "params.c:ovl_show_options, 1f6ee9be92f8 \"ovl: make fsync after metadata copy-up opt-in mount option\" "
+            + "(Cc stable v6.12+; Debian's changelog lists it in the 6.12.79/80 update; mainline 7.0 inferred from its 6.18-stable review of 2026-03-31)",
+        before: "ovl_show_options shows `volatile`")
+
+    /// `ovl_get_nlink` reads `X.nlink` for every indexed non-directory (R63).
+    public static let indexedNlink = KernelChange(
+        name: "indexed nlink", mainline: nil, backports: [KernelVersion(6, 12, 117)], rules: ["R63"],
+        source: "inode.c:ovl_get_nlink(…, indexed, …), \"ovl: read the nlink xattr of every indexed non-dir\" (ChangeLog-6.12.117); "
+            + "seen: 6.12.113 fails exportfs/002 and 003 (nlink 2 after drop_caches), 6.12.117 passes",
+        before: "a lower with one link makes ovl_get_nlink return the upper's nlink: an inode indexed by nfs_export=on "
+            + "shows its index link once it is looked up again (after drop_caches or a remount)")
+
+    /// Every entry, oldest first.
+    public static let all: [KernelChange] = [dataOnlyLayers, newMountAPI, lowerdirAppend, tmpfile, fsyncOption, indexedNlink]
+}

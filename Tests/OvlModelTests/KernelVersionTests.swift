@@ -1,0 +1,116 @@
+import OvlModel
+import Testing
+
+/// A model of `lowers` (top first, the last `data` of them data-only) over an empty upper, with
+/// options as in a case file, for kernel `release` (nil: the reference kernel); not yet mounted.
+private func model(_ lowers: [Layer], data: Int = 0, options: [String] = [], kernel release: String?) -> OverlayModel {
+    let opts = options.map { o in
+        let kv = o.split(separator: "=", maxSplits: 1).map(String.init)
+        return MountOption(key: kv[0], value: kv.count > 1 ? kv[1] : nil)
+    }
+    let kernel = release.map { KernelVersion(release: $0)! }
+    return OverlayModel(scenario: Scenario(lowers: lowers, upper: Layer(), options: opts, steps: [], dataLayerCount: data),
+                        environment: Environment(defaults: .debian, samefs: true, kernel: kernel))
+}
+
+/// A layer of files `name: data` (parents made).
+private func layer(_ files: [String: String]) -> Layer {
+    var l = Layer()
+    for (name, data) in files { l.entries[path(name)] = Node(kind: .file(data: data)) }
+    l.addMissingParents()
+    return l
+}
+
+private func nlink(_ m: inout OverlayModel, _ name: String) -> UInt64? {
+    guard case .ok(.stat(let s)) = m.apply(.stat(path(name))) else { return nil }
+    return s.nlink
+}
+
+@Suite("Kernel versions: parsing, the version table, and predictions that follow it")
+struct KernelVersionTests {
+    @Test("uname -r releases parse to major.minor.patch", arguments: [
+        ("6.12.117+deb12-amd64", KernelVersion(6, 12, 117)), ("6.12.9-dirty", KernelVersion(6, 12, 9)),
+        ("6.13.0-rc3", KernelVersion(6, 13, 0)), ("6.12", KernelVersion(6, 12, 0)), ("7.0-rc1", KernelVersion(7, 0, 0)),
+    ])
+    func parses(release: String, version: KernelVersion) {
+        #expect(KernelVersion(release: release) == version)
+    }
+
+    @Test("text that does not start with major.minor is no version", arguments: ["", "6", "linux-6.12", "6.x.1", "6.12.x"])
+    func refuses(release: String) {
+        #expect(KernelVersion(release: release) == nil)
+    }
+
+    @Test("a change is in its mainline release and later, and in a stable line from its backport on")
+    func presence() {
+        let v = { (s: String) in KernelVersion(release: s)! }
+        #expect(KernelChanges.tmpfile.present(in: v("6.10")))
+        #expect(!KernelChanges.tmpfile.present(in: v("6.9.12")))
+        #expect(KernelChanges.tmpfile.present(in: v("6.12.113")))
+        #expect(!KernelChanges.fsyncOption.present(in: v("6.12.79")))
+        #expect(KernelChanges.fsyncOption.present(in: v("6.12.80")))
+        #expect(!KernelChanges.fsyncOption.present(in: v("6.13.4")), "no backport to 6.13, before mainline 7.0")
+        #expect(KernelChanges.fsyncOption.present(in: v("7.1")))
+        #expect(!KernelChanges.indexedNlink.present(in: v("6.12.113")))
+        #expect(KernelChanges.indexedNlink.present(in: v("6.12.117")))
+        #expect(KernelChanges.indexedNlink.present(in: v("6.13")), "mainline unknown: newer lines follow the reference")
+        #expect(!KernelChanges.indexedNlink.present(in: v("6.11.2")))
+        #expect(KernelChanges.all.allSatisfy { $0.present(in: .reference) }, "the reference kernel has every change")
+        #expect(KernelChanges.all.allSatisfy { !$0.rules.isEmpty && !$0.source.isEmpty && !$0.before.isEmpty })
+    }
+
+    @Test("R87: O_TMPFILE copies the directory up from 6.10; before, EOPNOTSUPP and nothing copied up")
+    func tmpfile() {
+        for (kernel, expected) in [("6.9.12", Outcome.failed(.EOPNOTSUPP)), ("6.10", .ok(.none)), (nil, .ok(.none))] {
+            var m = model([layer(["d/f": "x"])], kernel: kernel)
+            _ = m.mount()
+            #expect(m.apply(.openTmpfile(path("d"))) == expected)
+            #expect((m.upper?[path("d")] != nil) == (expected == .ok(.none)), "kernel \(kernel ?? "reference")")
+        }
+    }
+
+    @Test("R3: fsconfig keys: every one kept before 6.5, lowerdir+/datadir+ unknown before 6.8, the order rules from 6.8")
+    func fsconfigLayers() {
+        let keys: [LayerKey] = [.lowerdirAdd, .datadirAdd, .lowerdirAdd]
+        for (kernel, expected) in [("6.4", ["0", "0", "0"]), ("6.7", ["EINVAL"]), ("6.8", ["0", "0", "EINVAL"])] {
+            var m = model([layer(["f": "x"])], kernel: kernel)
+            _ = m.mount()
+            #expect(m.apply(.fsconfigLayers(keys)) == .ok(.names(expected)), "kernel \(kernel)")
+        }
+    }
+
+    @Test("R83: data-only layers mount from 6.5; before, `::` is an empty lowerdir: EINVAL after work/ is made")
+    func dataOnlyLayers() {
+        let lowers = [layer(["f": "x"]), layer(["blob": "data"])]
+        var old = model(lowers, data: 1, options: ["metacopy=on"], kernel: "6.4.16")
+        let refused = old.mount()
+        #expect(refused.errno == .EINVAL)
+        #expect(refused.kernelLog == ["overlayfs: empty lowerdir"])
+        #expect(old.snapshot().work == [])
+        var new = model(lowers, data: 1, options: ["metacopy=on"], kernel: "6.5")
+        #expect(new.mount().errno == nil)
+    }
+
+    @Test("R17: mountinfo shows volatile as fsync=volatile from the fsync= option on (6.12.80 in the 6.12 line)")
+    func volatileShown() {
+        for (kernel, shown) in [("6.12.79", "volatile"), ("6.12.80", "fsync=volatile"), ("6.13.2", "volatile")] {
+            var m = model([layer(["f": "x"])], options: ["volatile"], kernel: kernel)
+            #expect(m.mount().options?.contains(shown) == true, "kernel \(kernel)")
+        }
+    }
+
+    @Test("R63: before 6.12.117 an nfs_export-indexed file of a one-link lower shows nlink 2 once evicted, unless held open")
+    func indexedNlink() {
+        for (kernel, afterEviction) in [("6.12.113", UInt64(2)), ("6.12.117", 1)] {
+            var m = model([layer(["f": "x", "g": "y"])], options: ["nfs_export=on"], kernel: kernel)
+            _ = m.mount()
+            _ = m.apply(.append(path("f"), data: "z"))
+            _ = m.apply(.append(path("g"), data: "z"))
+            _ = m.apply(.fd(.open(path("g"), flags: [.rdonly], fd: "held")))
+            #expect(nlink(&m, "f") == 1)
+            _ = m.apply(.dropCaches)
+            #expect(nlink(&m, "f") == afterEviction, "kernel \(kernel)")
+            #expect(nlink(&m, "g") == 1, "an open fd keeps the inode: kernel \(kernel)")
+        }
+    }
+}
