@@ -13,6 +13,7 @@ struct GuestLane: Sendable {
         var disks: DiskImages
         var agent: String
         var stallTimeout: Double
+        var accel: Accelerator
         var reporter: ProgressReporter
     }
 
@@ -50,7 +51,7 @@ struct GuestLane: Sendable {
             let planPath = bootDir + "/plan.json"
             try JSONEncoder().encode(Plan(jobs: remaining)).write(to: URL(fileURLWithPath: planPath))
             let session = BootSession(kernel: setup.kernel, initrd: setup.initrd, disks: setup.disks, agent: setup.agent,
-                                      resultsDir: bootDir, stallTimeout: setup.stallTimeout)
+                                      resultsDir: bootDir, stallTimeout: setup.stallTimeout, accel: setup.accel)
             var bootLog = RecordLog()
             var reader = RecordReader(path: bootDir + "/records.jsonl")
             let started = Date()

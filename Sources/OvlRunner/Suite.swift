@@ -53,6 +53,10 @@ public struct Suite {
         let initrd = try Initramfs.make(kernel: kernel, module: module, in: resultsDir, repo: repo)
         let disks = try DiskImages.make(kernel: kernel, repo: repo)
         let agent = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        let trial = BootSession(kernel: kernel, initrd: initrd, disks: disks, agent: agent, resultsDir: resultsDir + "/accel-trial",
+                                stallTimeout: stallTimeout)
+        let (accel, isNew) = Accelerator.forRun(.machine(trial: trial))
+        if isNew { reporter.note(accel.line) }
         let lanes = Self.deal(jobs.filter { $0.skip == nil }, into: guests)
         reporter.start(total: jobs.count, guests: lanes.count)
         let skipped = jobs.compactMap { job -> JobResult? in
@@ -62,7 +66,7 @@ public struct Suite {
         for r in skipped { reporter.finished(r) }
 
         let setup = GuestLane.Setup(kernel: kernel, initrd: initrd, disks: disks, agent: agent, stallTimeout: stallTimeout,
-                                    reporter: reporter)
+                                    accel: accel, reporter: reporter)
         let outcomes = try Self.runConcurrently(lanes.enumerated().map { i, laneJobs in
             GuestLane(setup: setup, directory: lanes.count == 1 ? resultsDir : resultsDir + "/guest\(i + 1)",
                       jobs: laneJobs, cases: cases)

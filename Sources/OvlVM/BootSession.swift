@@ -24,21 +24,23 @@ public struct BootSession: Sendable {
     /// Kill QEMU when no record at all has appeared this long after the start (boot, module load,
     /// loop filesystems): booting takes longer than a step, and longer still when guests share cores.
     public var bootTimeout: Double
+    /// KVM or software emulation (see ``Accelerator/choose(_:)``).
+    public var accel: Accelerator
 
     public init(kernel: KernelImage, initrd: String, disks: DiskImages, agent: String, resultsDir: String,
-                stallTimeout: Double, bootTimeout: Double = 180) {
+                stallTimeout: Double, bootTimeout: Double = 180, accel: Accelerator = .tcg(reason: "not chosen")) {
         self.kernel = kernel; self.initrd = initrd; self.disks = disks; self.agent = agent; self.resultsDir = resultsDir
-        self.stallTimeout = stallTimeout; self.bootTimeout = bootTimeout
+        self.stallTimeout = stallTimeout; self.bootTimeout = bootTimeout; self.accel = accel
     }
 
-    /// The QEMU command line: software emulation, one vCPU, no network, host root over 9p, two disks.
+    /// The QEMU command line: the accelerator, one vCPU, no network, host root over 9p, two disks.
     public func qemuArguments(planPath: String) -> [String] {
         let append = [
             "console=ttyS0", "quiet", "panic=-1", "oops=panic", "softlockup_panic=1", "sysrq_always_enabled=1",
             "ovl.agent=\(agent)", "ovl.results=/mnt/results", "ovl.plan=/mnt/results/\((planPath as NSString).lastPathComponent)",
         ].joined(separator: " ")
-        return [
-            "-m", "2G", "-smp", "1", "-nographic", "-no-reboot", "-net", "none",
+        return ["-m", "2G", "-smp", "1"] + accel.qemuArguments + [
+            "-nographic", "-no-reboot", "-net", "none",
             "-kernel", kernel.vmlinuz, "-initrd", initrd, "-append", append,
             "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap",
             "-virtfs", "local,path=\(resultsDir),mount_tag=results,security_model=none",
