@@ -6,13 +6,18 @@ enum BootFailure {
     static let moduleLoadFailed = "ovl-init: MODULE-LOAD-FAILED"
 
     /// overlay.ko that does not load makes the commit untestable (exit 125, `git bisect run` skips
-    /// it); any other failure to reach the agent is a broken setup (exit 128).
-    static func diagnose(console: String, end: BootEnd, bootDir: String) -> HarnessError {
+    /// it), and so does a developer's kernel tree that does not boot to the agent (`--kernel-tree`:
+    /// the commit's kernel is at fault); any other failure to reach the agent is a broken setup (exit 128).
+    static func diagnose(console: String, end: BootEnd, bootDir: String, kernelTree: Bool = false) -> HarnessError {
         if console.contains(moduleLoadFailed) {
             return HarnessError(.untestable, "overlay.ko did not load in the guest (insmod failed); console: "
                                 + "\(bootDir)/console.log\n" + ConsoleLog.excerpt(console))
         }
         let how = end == .timedOut ? "no record before the boot timeout" : "the guest powered off"
+        if kernelTree {
+            return HarnessError(.untestable, "the kernel tree's kernel did not boot to the agent (\(how)); console: "
+                                + "\(bootDir)/console.log\n" + ConsoleLog.excerpt(console))
+        }
         return HarnessError(.setup, "the guest did not start the agent (\(how)); console: \(bootDir)/console.log\n"
                             + ConsoleLog.excerpt(console))
     }

@@ -14,6 +14,9 @@ struct GuestLane: Sendable {
         var agent: String
         var stallTimeout: Double
         var accel: Accelerator
+        /// True when the kernel is a developer's tree (`--kernel-tree`): a boot that never reaches
+        /// the agent is then the tree's fault (exit 125), not the setup's.
+        var kernelTree: Bool
         var reporter: ProgressReporter
     }
 
@@ -78,7 +81,9 @@ struct GuestLane: Sendable {
             outcome.defaults = outcome.defaults ?? bootLog.defaults
             outcome.kernel = outcome.kernel ?? bootLog.kernel
             let console = (try? String(contentsOfFile: bootDir + "/console.log", encoding: .utf8)) ?? ""
-            if bootLog.defaults == nil { throw BootFailure.diagnose(console: console, end: end, bootDir: bootDir) }
+            if bootLog.defaults == nil {
+                throw BootFailure.diagnose(console: console, end: end, bootDir: bootDir, kernelTree: setup.kernelTree)
+            }
             if bootLog.done { break }
             // The guest died or stalled in the job it had begun but not ended.
             let finished = Set(bootLog.jobs.filter { $0.value.ended }.map(\.key))

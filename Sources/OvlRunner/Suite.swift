@@ -66,7 +66,7 @@ public struct Suite {
         for r in skipped { reporter.finished(r) }
 
         let setup = GuestLane.Setup(kernel: kernel, initrd: initrd, disks: disks, agent: agent, stallTimeout: stallTimeout,
-                                    accel: accel, reporter: reporter)
+                                    accel: accel, kernelTree: kernelTree != nil, reporter: reporter)
         let outcomes = try Self.runConcurrently(lanes.enumerated().map { i, laneJobs in
             GuestLane(setup: setup, directory: lanes.count == 1 ? resultsDir : resultsDir + "/guest\(i + 1)",
                       jobs: laneJobs, cases: cases)

@@ -100,7 +100,7 @@ public struct AcceleratorProbe: Sendable {
     static func trial(_ session: BootSession) -> Trial {
         var kvm = session
         kvm.accel = .kvm(trialSeconds: 0)
-        kvm.bootTimeout = 60
+        kvm.bootTimeout = 30
         let plan = session.resultsDir + "/plan.json"
         do {
             try FileManager.default.createDirectory(atPath: session.resultsDir, withIntermediateDirectories: true)
@@ -113,7 +113,7 @@ public struct AcceleratorProbe: Sendable {
             }
             if let ready { return .ready(seconds: ready) }
             switch end {
-            case .timedOut: return .failed("no agent record in 60 s")
+            case .timedOut: return .failed("no agent record in 30 s")
             case .exited(let status): return .failed("QEMU exited \(status) before the agent ran (\(session.resultsDir)/console.log)")
             }
         } catch {

@@ -27,6 +27,17 @@ struct ExitStatusTests {
         #expect(stalled.message.contains("no record before the boot timeout"))
     }
 
+    @Test("a --kernel-tree kernel that does not boot to the agent is untestable: exit 125 (bisect skips the commit)")
+    func treeDoesNotBoot() {
+        let panic = "[    0.51] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)\r\n"
+        for end in [BootEnd.exited(status: 0), .timedOut] {
+            let e = BootFailure.diagnose(console: panic, end: end, bootDir: "/r/boot1", kernelTree: true)
+            #expect(ExitStatus.of(e).rawValue == 125)
+            #expect(e.message.hasPrefix("the kernel tree's kernel did not boot to the agent"))
+        }
+        #expect(ExitStatus.of(BootFailure.diagnose(console: panic, end: .timedOut, bootDir: "/r/boot1")).rawValue == 128)
+    }
+
     @Test("a module that does not compile is untestable: exit 125")
     func moduleDoesNotBuild() {
         #expect(ExitStatus.of(HarnessError(.untestable, "overlay.ko did not build")).rawValue == 125)
