@@ -26,12 +26,13 @@ dir="$cache/kernel/$kver"
 if [ -f "$dir/.complete" ]; then echo "$dir"; exit 0; fi
 
 pkgs=(linux-image-$kver linux-headers-$kver linux-headers-$abi-common linux-kbuild-$abi)
-debs="$cache/debs"; mkdir -p "$debs" "$dir"
+debs="$cache/debs"
 for p in "${pkgs[@]}"; do
     apt-cache show "$p" >/dev/null 2>&1 || die "package $p is not available (try: apt-get update; apt-cache policy linux-source-6.12 lists the versions)"
 done
 srcver=$(apt-cache madison linux-source-6.12 | awk -v w="$want" '$3 ~ "^"w"-" {print $3; exit}')
 [ -n "$srcver" ] || die "linux-source-6.12 version $want-* is not available (apt-cache madison linux-source-6.12 lists them)"
+mkdir -p "$debs" "$dir"   # only for a version apt has in full: a refused one leaves no empty folder
 
 ( cd "$debs"
   for p in "${pkgs[@]}"; do ls "${p}"_*.deb >/dev/null 2>&1 || apt-get download -q "$p" >&2; done

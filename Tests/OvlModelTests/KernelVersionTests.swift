@@ -29,7 +29,7 @@ private func nlink(_ m: inout OverlayModel, _ name: String) -> UInt64? {
 @Suite("Kernel versions: parsing, the version table, and predictions that follow it")
 struct KernelVersionTests {
     @Test("uname -r releases parse to major.minor.patch", arguments: [
-        ("6.12.117+deb12-amd64", KernelVersion(6, 12, 117)), ("6.12.9-dirty", KernelVersion(6, 12, 9)),
+        ("6.12.117+deb12-amd64", KernelVersion(6, 12, 117)), ("6.12.117+", KernelVersion(6, 12, 117)), ("6.12.9-dirty", KernelVersion(6, 12, 9)),
         ("6.13.0-rc3", KernelVersion(6, 13, 0)), ("6.12", KernelVersion(6, 12, 0)), ("7.0-rc1", KernelVersion(7, 0, 0)),
     ])
     func parses(release: String, version: KernelVersion) {
