@@ -93,9 +93,11 @@ struct JobRunner {
         clock.enter(\.dumps)
         var upperView: TreeView?
         var work: [String]?
+        var workMode: UInt32?
         if job.scenario.upper != nil {
             upperView = try StateDump.tree(at: upperDir)
             work = (try? Files.readdir(workDir + "/work"))?.map(\.name).sorted()
+            workMode = (try? Files.stat(workDir + "/work"))?.perm
         }
         var lowerViews: [TreeView] = []
         for dir in lowerDirs { lowerViews.append(try StateDump.tree(at: dir)) }
@@ -104,7 +106,7 @@ struct JobRunner {
             index = [:]
             for e in names { index?[e.name] = try StateDump.entry(workDir + "/index/" + e.name) }
         }
-        writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, lowers: lowerViews,
+        writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, workMode: workMode, lowers: lowerViews,
                                                         index: index)))
         // The layers the kernel left behind must pass the layer checker (issue 9).
         clock.enter(\.fsck)
