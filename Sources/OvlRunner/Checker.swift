@@ -241,6 +241,7 @@ public enum Checker {
         case .remount, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches: return ""
         case .fsconfigLayers(let keys): return keys.map(\.rawValue).joined(separator: " ")
         case .remountInPlace(let options): return options
+        case .reconfigure(let params): return params.joined(separator: " ")
         case .asCaller(let caller, let op): return describe(op) + " (\(caller))"
         }
     }
