@@ -3,24 +3,31 @@
 # same binaries the guest would run over its 9p root). QEMU attaches them in snapshot mode, so a
 # boot never changes them. xfsprogs refuses filesystems under 300 MB: sparse 512 MB files.
 # ext4-nodtype.img is a small ext4 without the filetype feature (readdir gives DT_UNKNOWN), for
-# cases that put their upper on it (`layer_fs: {upper: ext4-nodtype}`, R28).
-# usage: vm/make-images.sh KERNEL_CACHE_DIR      prints the folder holding ext4.img, xfs.img, ext4-nodtype.img
+# cases that put their upper on it (`layer_fs: {upper: ext4-nodtype}`, R28). ext4-twin.img is a
+# small ext4 made with ext4.img's UUID (`-U`), for cases that put one lower layer on it
+# (`layer_fs: {lowers: [ext4, ext4-twin]}`, R12: super.c:ovl_lower_uuid_ok).
+# Each version of this script (and of mkfs) gets its own folder, images/<stamp>, so runs of
+# different versions never remake each other's images.
+# usage: vm/make-images.sh KERNEL_CACHE_DIR      prints the folder holding the images
 set -euo pipefail
 kdir=${1:?usage: make-images.sh KERNEL_CACHE_DIR}
-out="$kdir/images"
 stamp=$( (cat "$0"; mkfs.ext4 -V 2>&1; mkfs.xfs -V 2>&1) | sha256sum | cut -c1-16)
-if [ -f "$out/ext4.img" ] && [ -f "$out/xfs.img" ] && [ -f "$out/ext4-nodtype.img" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
-    echo "$out"; exit 0
-fi
+out="$kdir/images/$stamp"
+images=(ext4 xfs ext4-nodtype ext4-twin)
+ready=1
+for i in "${images[@]}"; do [ -f "$out/$i.img" ] || ready=0; done
+if [ "$ready" = 1 ]; then echo "$out"; exit 0; fi
 command -v mkfs.xfs >/dev/null || { echo "make-images: error: mkfs.xfs missing: apt-get install xfsprogs" >&2; exit 128; }
 mkdir -p "$out"
-rm -f "$out"/*.img "$out/stamp"
-truncate -s 512M "$out/ext4.img.tmp" "$out/xfs.img.tmp"
-truncate -s 64M "$out/ext4-nodtype.img.tmp"
-mkfs.ext4 -q -F "$out/ext4.img.tmp" >&2
-mkfs.xfs -q -f "$out/xfs.img.tmp" >&2
-mkfs.ext4 -q -F -O ^filetype "$out/ext4-nodtype.img.tmp" >&2
-mv "$out/ext4.img.tmp" "$out/ext4.img"; mv "$out/xfs.img.tmp" "$out/xfs.img"
-mv "$out/ext4-nodtype.img.tmp" "$out/ext4-nodtype.img"
-echo "$stamp" > "$out/stamp"
+tmp=$(mktemp -d "$out/.make.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+uuid=$(cat /proc/sys/kernel/random/uuid)
+truncate -s 512M "$tmp/ext4.img" "$tmp/xfs.img"
+truncate -s 64M "$tmp/ext4-nodtype.img" "$tmp/ext4-twin.img"
+mkfs.ext4 -q -F -U "$uuid" "$tmp/ext4.img" >&2
+mkfs.xfs -q -f "$tmp/xfs.img" >&2
+mkfs.ext4 -q -F -O ^filetype "$tmp/ext4-nodtype.img" >&2
+mkfs.ext4 -q -F -U "$uuid" "$tmp/ext4-twin.img" >&2
+# ext4.img last: the folder is complete once it is there (another run may be checking).
+for i in xfs ext4-nodtype ext4-twin ext4; do mv "$tmp/$i.img" "$out/$i.img"; done
 echo "$out"

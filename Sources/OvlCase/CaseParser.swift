@@ -28,7 +28,8 @@ import Yams
 ///     - "@0/d"                   # directory d of lower layer 0 (overlapping layers)
 ///   upper:                       # optional: absent => an empty upper; `none` => no upper (read-only)
 ///     d/x: hello
-/// layer_fs: {upper: ramfs}       # optional: upper (and work) or lowers on ramfs / ext4-nodtype
+/// layer_fs: {upper: ramfs}       # optional: upper (and work) or lowers on ramfs / ext4-nodtype;
+///                                #   {lowers: [ext4, ext4-twin]}: one fs per lower layer
 /// steps:                         # optional, run in order
 ///   - stat: d/f
 ///   - write: {path: d/f, data: "new"}
@@ -157,7 +158,7 @@ public enum CaseParser {
 
         let layers = try LayerParser(reader: reader).parseLayers(try fields.required("layers"))
         let layerFS = try fields["layer_fs"].map { (node) throws(CaseError) in
-            try parseLayerFS(node, hasUpper: layers.upper != nil, reader: reader)
+            try parseLayerFS(node, layers: (layers.lowers, layers.upper, layers.nested), reader: reader)
         }
 
         var steps: [OvlModel.Operation] = []
@@ -217,9 +218,11 @@ public enum CaseParser {
 
     /// `layer_fs: {upper: ramfs, lower: ramfs}`: the filesystem (one of
     /// ``OvlModel/LayerFilesystem/special``) the upper or the lowers live on instead of the
-    /// configuration's; the case then runs once per distinct set of filesystems.
-    static func parseLayerFS(_ node: YNode, hasUpper: Bool, reader: NodeReader) throws(CaseError) -> LayerFSOverride {
-        let fields = try reader.fields(node, allowed: ["lower", "upper"])
+    /// configuration's; `lowers: [ext4, ext4-twin]` gives each lower layer its own (one of
+    /// ``OvlModel/LayerFilesystem/perLayer``). The case then runs once per distinct set of filesystems.
+    static func parseLayerFS(_ node: YNode, layers: (lowers: [Layer], upper: Layer?, nested: [NestedLayer]),
+                             reader: NodeReader) throws(CaseError) -> LayerFSOverride {
+        let fields = try reader.fields(node, allowed: ["lower", "lowers", "upper"])
         let names = LayerFilesystem.special
         func value(_ key: String) throws(CaseError) -> String? {
             guard let item = fields[key] else { return nil }
@@ -227,16 +230,43 @@ public enum CaseParser {
             guard names.contains(name) else {
                 throw reader.error("unknown filesystem '\(name)' for the \(key) layer; expected one of: \(names.joined(separator: ", "))", at: item)
             }
-            if key == "upper", !hasUpper {
+            if key == "upper", layers.upper == nil {
                 throw reader.error("layer_fs gives an upper filesystem, but the case has no upper (upper: none)", at: item)
             }
             return name
         }
-        let override = LayerFSOverride(lower: try value("lower"), upper: try value("upper"))
-        guard override.lower != nil || override.upper != nil else {
-            throw reader.error("layer_fs needs 'lower' or 'upper'", at: node)
+        let lowers = try fields["lowers"].map { (list) throws(CaseError) in try parseLayerList(list, layers: layers, reader: reader) }
+        if lowers != nil, let both = fields["lower"] {
+            throw reader.error("layer_fs gives both 'lower' (every lower layer) and 'lowers' (each one); give one", at: both)
+        }
+        let override = LayerFSOverride(lower: try value("lower"), upper: try value("upper"), lowers: lowers)
+        guard override.lower != nil || override.upper != nil || override.lowers != nil else {
+            throw reader.error("layer_fs needs 'lower', 'lowers' or 'upper'", at: node)
         }
         return override
+    }
+
+    /// `lowers: [ext4, ext4-twin]`: one filesystem per lower layer (data layers included), top first.
+    static func parseLayerList(_ node: YNode, layers: (lowers: [Layer], upper: Layer?, nested: [NestedLayer]),
+                               reader: NodeReader) throws(CaseError) -> [String] {
+        let items = try reader.sequence(node)
+        let allowed = LayerFilesystem.perLayer
+        var names: [String] = []
+        for item in items {
+            let name = try reader.text(item)
+            guard allowed.contains(name) else {
+                throw reader.error("unknown filesystem '\(name)' for a lower layer in 'lowers'; expected one of: \(allowed.joined(separator: ", "))", at: item)
+            }
+            names.append(name)
+        }
+        guard names.count == layers.lowers.count else {
+            throw reader.error("layer_fs 'lowers' names \(names.count) filesystem(s), but the case has \(layers.lowers.count) lower layer(s); give one per layer", at: node)
+        }
+        // A layer inside another one ("@0/d") lives on its host's filesystem.
+        for n in layers.nested where names[n.layer] != names[n.host] {
+            throw reader.error("lower layer \(n.layer) is inside layer \(n.host) (\"@\(n.host)/…\"), so it is on \(names[n.host]), not \(names[n.layer])", at: items[n.layer])
+        }
+        return names
     }
 
     static func isRuleName(_ text: String) -> Bool {

@@ -126,6 +126,7 @@ public enum CaseWriter {
         case .remount, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches: return op.name
         case .fsconfigLayers(let keys): return "\(op.name): {keys: [\(keys.map { quote($0.rawValue) }.joined(separator: ", "))]}"
         case .remountInPlace(let options): return "\(op.name): {options: \(quote(options))}"
+        case .reconfigure(let params): return "\(op.name): {params: [\(params.map(quote).joined(separator: ", "))]}"
         case .fd(let f): return fdStepText(f)
         case .parallel(let ops):
             return "parallel: [" + ops.map { if case .asCaller = $0 { stepText($0) } else { "{" + stepText($0) + "}" } }

@@ -4,7 +4,7 @@ import Yams
 /// The case syntax of the named-fd steps (R72–R76): `open: {path, flags, fd}`, `fd_read: A`, …
 enum FdStepSyntax {
     /// Steps whose only argument is the fd name (a scalar, or `{fd: A}`).
-    static let fdOnly = ["fd_read", "fd_fstat", "fd_fsync", "close"]
+    static let fdOnly = ["fd_read", "fd_fstat", "fd_fsync", "fd_readdir", "close"]
     /// The other fd steps: required and optional keys.
     static let mappings: [String: (required: [String], optional: [String])] = [
         "open": (["path", "fd"], ["flags"]),
@@ -60,6 +60,7 @@ enum FdStepSyntax {
         case "fd_read": .read(fd: fd)
         case "fd_fstat": .fstat(fd: fd)
         case "fd_fsync": .fsync(fd: fd)
+        case "fd_readdir": .readdir(fd: fd)
         default: .close(fd: fd)
         }
     }
@@ -71,7 +72,8 @@ extension CaseWriter {
         switch op {
         case .open(let p, let flags, let fd):
             return "open: {path: \(quote(p.description)), flags: [\(flags.map(\.rawValue).joined(separator: ", "))], fd: \(quote(fd))}"
-        case .read(let fd), .fstat(let fd), .fsync(let fd), .close(let fd): return "\(op.name): \(quote(fd))"
+        case .read(let fd), .fstat(let fd), .fsync(let fd), .close(let fd), .readdir(let fd):
+            return "\(op.name): \(quote(fd))"
         case .pread(let fd, let offset, let size): return "fd_pread: {fd: \(quote(fd)), offset: \(offset), size: \(size)}"
         case .write(let fd, let data): return "fd_write: {fd: \(quote(fd)), data: \(quote(data))}"
         case .lseek(let fd, let offset, let whence): return "fd_lseek: {fd: \(quote(fd)), offset: \(offset), whence: \(whence.rawValue)}"

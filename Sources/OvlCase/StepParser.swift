@@ -53,6 +53,7 @@ struct StepParser {
         "mount_without_workdir": .none,
         "fsconfig_layers": .mapping(required: ["keys"], optional: []),
         "mount_remount": .mapping(required: ["options"], optional: []),
+        "fsconfig_reconfigure": .mapping(required: ["params"], optional: []),
         "drop_caches": .none,
         "parallel": .steps,
     ].merging((FdStepSyntax.fdOnly + FdStepSyntax.mappings.keys).map { ($0, Shape.fd) }) { a, _ in a }
@@ -219,6 +220,10 @@ struct StepParser {
             return .nameToHandle(try path(), label: try reader.nonEmptyText(try need("label")), fid: fid)
         case "open_by_handle_at": return .openByHandle(label: try reader.nonEmptyText(try need("label")))
         case "mount_remount": return .remountInPlace(options: try text("options"))
+        case "fsconfig_reconfigure":
+            var params: [String] = []
+            for item in try reader.sequence(try need("params")) { params.append(try reader.nonEmptyText(item)) }
+            return .reconfigure(params: params)
         case "fsconfig_layers":
             var keys: [LayerKey] = []
             for item in try reader.sequence(try need("keys")) {

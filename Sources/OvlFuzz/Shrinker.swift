@@ -77,7 +77,7 @@ extension Scenario {
             case .rmdir: rules.insert(34)
             case .rename: rules.formUnion([47, 53])
             case .remount, .dropCaches: rules.insert(50)
-            case .remountInPlace: rules.insert(20)
+            case .remountInPlace, .reconfigure: rules.insert(20)
             case .mountAgain: rules.insert(9)
             case .mountStacked: rules.insert(21)
             case .mountWithoutWorkdir: rules.insert(6)

@@ -40,6 +40,10 @@ extension StepExecutor {
         case .fsync: try FileDescriptors.fsync(fd)
         case .mmapRead(_, let size):
             return .ok(.text(String(decoding: try FileDescriptors.mmapRead(fd, size: Int(size)), as: UTF8.self)))
+        case .readdir:
+            var names: [String: DirentView] = [:]
+            for e in try Files.readdir(fd: fd) { names[e.name] = DirentView(type: FileType(direntType: e.type), ino: .number(e.ino)) }
+            return .ok(.dirents(names))
         case .close:
             fds.byName[op.fd] = nil
             try FileDescriptors.close(fd)

@@ -13,13 +13,15 @@ struct JobRunner {
     /// Where the job's time goes.
     let clock: PhaseClock
 
-    var base: String { "\(GuestAgent.fsRoot)/\(job.config.lower)/j\(job.index)" }
+    /// The job's folder on the filesystem of lower layer `k` (`layer_fs: {lowers: …}` may put
+    /// each layer on its own).
+    func base(_ k: Int) -> String { "\(GuestAgent.fsRoot)/\(job.config.lower(k))/j\(job.index)" }
     var upperBase: String { "\(GuestAgent.fsRoot)/\(job.config.upper)/j\(job.index)" }
     /// One folder per lower layer; a nested layer is a folder inside its host layer's.
     var lowerDirs: [String] {
         job.scenario.lowers.indices.map { i in
-            guard let n = job.scenario.nestedLowers.first(where: { $0.layer == i }) else { return "\(base)/l\(i)" }
-            return "\(base)/l\(n.host)/\(n.path)"
+            guard let n = job.scenario.nestedLowers.first(where: { $0.layer == i }) else { return "\(base(i))/l\(i)" }
+            return "\(base(n.host))/l\(n.host)/\(n.path)"
         }
     }
     var upperDir: String { "\(upperBase)/u" }
@@ -38,7 +40,7 @@ struct JobRunner {
     }
 
     func run() throws(SysError) {
-        try makeDirs(base)
+        for k in job.scenario.lowers.indices { try makeDirs(base(k)) }
         try makeDirs(upperBase)
         try makeDirs(mountPoint)
         for (i, (layer, dir)) in zip(job.scenario.lowers, lowerDirs).enumerated()
@@ -91,9 +93,11 @@ struct JobRunner {
         clock.enter(\.dumps)
         var upperView: TreeView?
         var work: [String]?
+        var workMode: UInt32?
         if job.scenario.upper != nil {
             upperView = try StateDump.tree(at: upperDir)
             work = (try? Files.readdir(workDir + "/work"))?.map(\.name).sorted()
+            workMode = (try? Files.stat(workDir + "/work"))?.perm
         }
         var lowerViews: [TreeView] = []
         for dir in lowerDirs { lowerViews.append(try StateDump.tree(at: dir)) }
@@ -102,7 +106,7 @@ struct JobRunner {
             index = [:]
             for e in names { index?[e.name] = try StateDump.entry(workDir + "/index/" + e.name) }
         }
-        writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, lowers: lowerViews,
+        writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, workMode: workMode, lowers: lowerViews,
                                                         index: index)))
         // The layers the kernel left behind must pass the layer checker (issue 9).
         clock.enter(\.fsck)

@@ -106,6 +106,11 @@ struct StepExecutor {
             // The overlay stays mounted: fds and programs live on.
             try Mount.remount(mountPoint, options: options)
             return .ok(.names(try shownOptions()))
+        case .reconfigure(let params):
+            let (results, done) = try FsContext.reconfigure(mountPoint, params: params)
+            let code = { (e: Int32) in e == 0 ? "0" : "\(ModelErrno(rawValue: e))" }
+            return .ok(.names(Operation.reconfigureLines(params, results.map(code), reconfigure: done.map(code))
+                              + (try shownOptions())))
         case .remount:
             fds.closeAll()
             programs.endAll()

@@ -117,6 +117,7 @@ extension OverlayModel {
             evictInodes()
             return remount()
         case .remountInPlace(let options): return remountInPlace(options: options)
+        case .reconfigure(let params): return reconfigure(params)
         case .mountAgain: return mountAgain()
         case .mountStacked: return mountStacked()
         case .mountWithoutWorkdir: return mountWithoutWorkdir()
@@ -321,7 +322,7 @@ extension Operation {
     /// True for steps that change the file system (and so fail with EROFS without upper).
     var modifies: Bool {
         switch self {
-        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .remountInPlace, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches, .statfs,
+        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .remountInPlace, .reconfigure, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches, .statfs,
              .nameToHandle, .openByHandle, .procLocks, .offlineLower: false
         case .fd(.open(_, let flags, _)): Set(flags).copiesUp || flags.contains(.creat)
         case .fd: false

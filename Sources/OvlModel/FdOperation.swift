@@ -37,6 +37,9 @@ public enum FdOperation: Codable, Sendable, Equatable {
     case mmapRead(fd: String, size: Int64)
     /// `close(2)`.
     case close(fd: String)
+    /// `getdents64(2)` from the fd's offset to the end of the directory (R26): the names,
+    /// compared as a set like `readdir`.
+    case readdir(fd: String)
 
     /// The syscall-style name used in case files and reports.
     public var name: String {
@@ -50,6 +53,7 @@ public enum FdOperation: Codable, Sendable, Equatable {
         case .fsync: "fd_fsync"
         case .mmapRead: "fd_mmap_read"
         case .close: "close"
+        case .readdir: "fd_readdir"
         }
     }
 
@@ -57,7 +61,7 @@ public enum FdOperation: Codable, Sendable, Equatable {
     public var fd: String {
         switch self {
         case .open(_, _, let fd), .read(let fd), .pread(let fd, _, _), .write(let fd, _), .fstat(let fd),
-             .lseek(let fd, _, _), .fsync(let fd), .mmapRead(let fd, _), .close(let fd):
+             .lseek(let fd, _, _), .fsync(let fd), .mmapRead(let fd, _), .close(let fd), .readdir(let fd):
             fd
         }
     }
@@ -78,7 +82,7 @@ extension FdOperation {
     public var argumentSummary: String {
         switch self {
         case .open(let p, let flags, let fd): "\(p) \(flags.map(\.rawValue).joined(separator: "|")) as \(fd)"
-        case .read(let fd), .fstat(let fd), .fsync(let fd), .close(let fd): fd
+        case .read(let fd), .fstat(let fd), .fsync(let fd), .close(let fd), .readdir(let fd): fd
         case .pread(let fd, let offset, let size): "\(fd) @\(offset) +\(size)"
         case .write(let fd, let data): "\(fd) \(data.debugDescription)"
         case .lseek(let fd, let offset, let whence): "\(fd) \(offset) \(whence.rawValue)"

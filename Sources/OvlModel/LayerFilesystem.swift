@@ -25,6 +25,12 @@ public struct LayerFilesystem: Sendable, Equatable {
     /// The fs has a null `s_uuid` (ramfs), which `super.c:ovl_lower_uuid_ok` distrusts for a
     /// lower when offline changes are forbidden.
     public var nullUUID: Bool
+    /// The filesystem whose `s_uuid` this one was made with (`mkfs.ext4 -U`), or nil for a UUID
+    /// of its own: two lowers on different filesystems with one UUID make `super.c:ovl_lower_uuid_ok`
+    /// fail (R12).
+    public var twinOf: String?
+    /// A name for the fs's `s_uuid`: filesystems with equal names share their UUID.
+    public var uuid: String { twinOf ?? name }
 
     /// The filesystems a configuration or a case may name.
     public static let all: [LayerFilesystem] = [
@@ -38,10 +44,17 @@ public struct LayerFilesystem: Sendable, Equatable {
         // `mkfs.ext4 -O ^filetype` (vm/make-images.sh): everything ext4 has but d_type.
         LayerFilesystem(name: "ext4-nodtype", driver: "ext4", dType: false, xattrs: true, renameWhiteout: true,
                         decodesHandles: true, ino32Handles: true, nullUUID: false),
+        // A small ext4 made with the UUID of the ext4 disk (vm/make-images.sh, `mkfs.ext4 -U`).
+        LayerFilesystem(name: "ext4-twin", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
+                        decodesHandles: true, ino32Handles: true, nullUUID: false, twinOf: "ext4"),
     ]
 
     /// The filesystems `layer_fs:` may name (beyond the configurations' ext4 and xfs).
     public static let special = ["ramfs", "ext4-nodtype"]
+
+    /// The filesystems `layer_fs: {lowers: […]}` may give a lower layer: the fully featured ones,
+    /// so that only their identities (fsid, UUID) differ between layers.
+    public static let perLayer = ["ext4", "xfs", "ext4-twin"]
 
     /// The filesystem called `name`; an unknown name is taken as a fully featured one.
     public static func named(_ name: String) -> LayerFilesystem {
@@ -54,12 +67,21 @@ public struct LayerFilesystem: Sendable, Equatable {
 /// A case's `layer_fs:`: the filesystem its upper (and work dir) or its lowers live on instead of
 /// the configuration's.
 public struct LayerFSOverride: Codable, Sendable, Hashable {
+    /// The filesystem of every lower layer.
     public var lower: String?
+    /// The filesystem of the upper and work dir.
     public var upper: String?
-    public init(lower: String? = nil, upper: String? = nil) { self.lower = lower; self.upper = upper }
+    /// The filesystem of each lower layer, top first (`lowers: [ext4, ext4-twin]`, R12); excludes ``lower``.
+    public var lowers: [String]?
+    public init(lower: String? = nil, upper: String? = nil, lowers: [String]? = nil) {
+        self.lower = lower; self.upper = upper; self.lowers = lowers
+    }
 
     /// `config` with this override applied.
     public func applied(to config: FSConfig) -> FSConfig {
-        FSConfig(lower: lower ?? config.lower, upper: upper ?? config.upper)
+        if let lowers, let first = lowers.first {
+            return FSConfig(lower: first, upper: upper ?? config.upper, layers: lowers)
+        }
+        return FSConfig(lower: lower ?? config.lower, upper: upper ?? config.upper)
     }
 }

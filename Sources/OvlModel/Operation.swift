@@ -78,6 +78,11 @@ public enum Operation: Codable, Sendable, Equatable {
     /// `mount(2)` with `MS_REMOUNT` (the legacy API) and the option string `options`, leaving
     /// the overlay mounted: the outcome is the options mountinfo shows afterwards (R20).
     case remountInPlace(options: String)
+    /// The new mount API's reconfigure of the mounted overlay: `fspick(2)`, then
+    /// `fsconfig(FSCONFIG_SET_FLAG)` of each `params` entry without `=` and
+    /// `fsconfig(FSCONFIG_SET_STRING)` of each `key=value`, up to the first failure, then
+    /// `FSCONFIG_CMD_RECONFIGURE`; the overlay stays mounted (R20).
+    case reconfigure(params: [String])
     /// A second overlay mounted with the same layers and options on another mount point, and
     /// unmounted at once when that succeeds: the outcome is that mount's (R9).
     case mountAgain
@@ -141,6 +146,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .openByHandle: "open_by_handle_at"
         case .remount: "remount"
         case .remountInPlace: "mount_remount"
+        case .reconfigure: "fsconfig_reconfigure"
         case .mountAgain: "mount_again"
         case .mountStacked: "mount_stacked"
         case .mountWithoutWorkdir: "mount_without_workdir"

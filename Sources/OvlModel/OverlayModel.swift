@@ -77,10 +77,12 @@ public struct OverlayModel: Sendable {
         self.given = scenario.options
         self.nextInode = (scenario.upper?.entries.values.compactMap(\.inode).max() ?? 0) + 1
         self.nestedLowers = scenario.nestedLowers
-        // Without an upper every layer of a job sits on the lowers' filesystem: samefs (R54).
+        // Without an upper every layer of a job sits on the lowers' filesystem: samefs (R54),
+        // unless `layer_fs: {lowers: …}` spreads them.
+        let lowersOnly = environment.fs.map { FSConfig(lower: $0.lower, upper: $0.lower, layers: $0.layers) }
         self.environment = scenario.upper == nil
-            ? Environment(defaults: environment.defaults, samefs: true,
-                          fs: environment.fs.map { FSConfig(lower: $0.lower, upper: $0.lower) }, kernel: environment.kernel)
+            ? Environment(defaults: environment.defaults, samefs: lowersOnly?.samefs ?? true, fs: lowersOnly,
+                          kernel: environment.kernel)
             : environment
         self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,

@@ -39,7 +39,9 @@ extension OverlayModel {
         let spareInWork = spareWhiteoutInWork && !options.index
         // R17: a volatile mount keeps work/incompat/volatile/dirty (super.c:ovl_make_workdir).
         let work = (spareInWork ? [XattrPattern.tempName] : []) + (options.volatile ? ["incompat"] : [])
-        return Snapshot(merged: merged, upper: upperView, work: workMade ? work : nil,
+        // R8: super.c:ovl_workdir_create makes work/ with S_IFDIR|0 and clears inherited mode bits
+        // (ovl_do_notify_change with ATTR_MODE), on every mount.
+        return Snapshot(merged: merged, upper: upperView, work: workMade ? work : nil, workMode: workMade ? 0 : nil,
                         lowers: lowers.indices.map { lowerView($0) },
                         index: indexView.map { views in
                             Dictionary(uniqueKeysWithValues: views.enumerated().map { ("\(XattrPattern.fileHandle)\($0.offset)", $0.element) })

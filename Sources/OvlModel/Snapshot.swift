@@ -44,14 +44,19 @@ public struct Snapshot: Codable, Sendable, Equatable {
     public var upper: TreeView?
     /// Names left in `workdir/work` (R43: a finished copy-up leaves none).
     public var work: [String]?
+    /// The permission bits of `workdir/work` (R8: `super.c:ovl_workdir_create` leaves it 000);
+    /// nil when there is none, or (in a prediction) when not predicted.
+    public var workMode: UInt32?
     /// Every lower layer as it is on disk: the overlay must never change them.
     public var lowers: [TreeView]
     /// `workdir/index` by entry name (R62); nil when not dumped or not predicted. Predicted names
     /// are placeholders: an observed name is the lowercase hex of an `ovl_fb` (`00fb…`).
     public var index: [String: EntryView]?
 
-    public init(merged: TreeView, upper: TreeView?, work: [String]?, lowers: [TreeView], index: [String: EntryView]? = nil) {
-        self.merged = merged; self.upper = upper; self.work = work; self.lowers = lowers; self.index = index
+    public init(merged: TreeView, upper: TreeView?, work: [String]?, workMode: UInt32? = nil, lowers: [TreeView],
+                index: [String: EntryView]? = nil) {
+        self.merged = merged; self.upper = upper; self.work = work; self.workMode = workMode; self.lowers = lowers
+        self.index = index
     }
 }
 

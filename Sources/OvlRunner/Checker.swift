@@ -51,6 +51,11 @@ public enum Checker {
                 diffs.append(Difference(step: nil, subject: "work/ entries (R43)", expected: "\(predicted.work ?? [])",
                                         observed: s.work.map { "\($0)" } ?? "no work/ dir"))
             }
+            if let mode = predicted.workMode, s.workMode != mode {
+                func octal(_ m: UInt32) -> String { let s = String(m, radix: 8); return String(repeating: "0", count: max(0, 4 - s.count)) + s }
+                diffs.append(Difference(step: nil, subject: "work/ mode (R8)", expected: octal(mode),
+                                        observed: s.workMode.map(octal) ?? "no work/ dir"))
+            }
             for (i, (pl, ol)) in zip(predicted.lowers, s.lowers).enumerated() {
                 diffs += compareTree("lower\(i)", pl, ol, &inodes)
             }
@@ -236,6 +241,7 @@ public enum Checker {
         case .remount, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches: return ""
         case .fsconfigLayers(let keys): return keys.map(\.rawValue).joined(separator: " ")
         case .remountInPlace(let options): return options
+        case .reconfigure(let params): return params.joined(separator: " ")
         case .asCaller(let caller, let op): return describe(op) + " (\(caller))"
         }
     }

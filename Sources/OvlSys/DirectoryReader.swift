@@ -22,6 +22,25 @@ extension Files {
     /// Every entry of a directory except `.` and `..`, in the order getdents returned them.
     public static func readdir(_ path: String) throws(SysError) -> [DirEntry] {
         guard let dir = opendir(path) else { throw SysError(errno: clinux_errno(), call: "opendir", path: path) }
+        return try entries(dir, path: path)
+    }
+
+    /// The entries getdents64 returns on open directory `fd` from its current offset to the end,
+    /// except `.` and `..`. Reads through a duplicate, so `fd` stays open and shares the offset
+    /// (and overlayfs's per-file readdir cache) with it.
+    public static func readdir(fd: Int32) throws(SysError) -> [DirEntry] {
+        let copy = dup(fd)
+        guard copy >= 0 else { throw SysError(errno: clinux_errno(), call: "dup", path: "fd \(fd)") }
+        guard let dir = fdopendir(copy) else {
+            let e = clinux_errno()
+            Glibc.close(copy)
+            throw SysError(errno: e, call: "fdopendir", path: "fd \(fd)")
+        }
+        return try entries(dir, path: "fd \(fd)")
+    }
+
+    /// Reads `dir` to the end and closes it.
+    private static func entries(_ dir: OpaquePointer, path: String) throws(SysError) -> [DirEntry] {
         defer { closedir(dir) }
         var out: [DirEntry] = []
         while true {

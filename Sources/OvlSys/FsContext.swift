@@ -22,4 +22,35 @@ public enum FsContext {
         }
         return results
     }
+
+    /// The new API's reconfigure of the superblock mounted at `target`: `fspick`, then each
+    /// parameter (`FSCONFIG_SET_FLAG` for a bare key, `FSCONFIG_SET_STRING` for `key=value`) up
+    /// to and including the first that fails, then `FSCONFIG_CMD_RECONFIGURE` if none failed.
+    /// - Returns: each call's errno (0 for success), and the reconfigure's (nil when not run).
+    /// - Throws: ``SysError`` when `fspick` itself fails.
+    public static func reconfigure(_ target: String, params: [String]) throws(SysError) -> (params: [Int32], reconfigure: Int32?) {
+        let fd = try sys("fspick", target) { fspick(AT_FDCWD, target, UInt32(FSPICK_CLOEXEC)) }
+        defer { close(fd) }
+        var results: [Int32] = []
+        for p in params {
+            let kv = p.split(separator: "=", maxSplits: 1).map(String.init)
+            do {
+                if kv.count == 2 {
+                    _ = try sys("fsconfig \(kv[0])", kv[1]) { fsconfig(fd, UInt32(FSCONFIG_SET_STRING.rawValue), kv[0], kv[1], 0) }
+                } else {
+                    _ = try sys("fsconfig \(p)", target) { fsconfig(fd, UInt32(FSCONFIG_SET_FLAG.rawValue), p, nil, 0) }
+                }
+                results.append(0)
+            } catch {
+                results.append(error.errno)
+                return (results, nil)
+            }
+        }
+        do {
+            _ = try sys("fsconfig reconfigure", target) { fsconfig(fd, UInt32(FSCONFIG_CMD_RECONFIGURE.rawValue), nil, nil, 0) }
+            return (results, 0)
+        } catch {
+            return (results, error.errno)
+        }
+    }
 }

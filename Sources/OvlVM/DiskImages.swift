@@ -1,6 +1,7 @@
 import Foundation
 
-/// The guest's ext4 and xfs filesystems (and a small ext4 without d_type for `layer_fs:` cases),
+/// The guest's ext4 and xfs filesystems (and, for `layer_fs:` cases, a small ext4 without d_type and
+/// one with the ext4 disk's UUID),
 /// made once per kernel cache on the host (vm/make-images.sh) and attached read-only-in-effect:
 /// QEMU's snapshot mode drops every write at power-off.
 public struct DiskImages: Sendable, Equatable {
@@ -10,6 +11,8 @@ public struct DiskImages: Sendable, Equatable {
     public var xfs: String
     /// `/dev/vdc` in the guest: ext4 made without the filetype feature (R28).
     public var ext4NoDType: String
+    /// `/dev/vdd` in the guest: a small ext4 with ext4.img's UUID (R12, `super.c:ovl_lower_uuid_ok`).
+    public var ext4Twin: String
 
     /// Makes (or finds) the images for `kernel`.
     /// - Throws: ``HarnessError`` (setup) when mkfs fails or is missing.
@@ -17,11 +20,12 @@ public struct DiskImages: Sendable, Equatable {
         let r = try Shell.run("/bin/bash", [repo.path("vm/make-images.sh"), kernel.directory])
         guard r.status == 0 else { throw HarnessError(.setup, r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) }
         let dir = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        return DiskImages(ext4: dir + "/ext4.img", xfs: dir + "/xfs.img", ext4NoDType: dir + "/ext4-nodtype.img")
+        return DiskImages(ext4: dir + "/ext4.img", xfs: dir + "/xfs.img", ext4NoDType: dir + "/ext4-nodtype.img",
+                          ext4Twin: dir + "/ext4-twin.img")
     }
 
-    /// QEMU's `-drive` arguments, in the guest's device order (vda, vdb, vdc).
+    /// QEMU's `-drive` arguments, in the guest's device order (vda, vdb, vdc, vdd).
     public var qemuArguments: [String] {
-        [ext4, xfs, ext4NoDType].flatMap { ["-drive", "file=\($0),format=raw,if=virtio,snapshot=on"] }
+        [ext4, xfs, ext4NoDType, ext4Twin].flatMap { ["-drive", "file=\($0),format=raw,if=virtio,snapshot=on"] }
     }
 }

@@ -34,9 +34,26 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
                           ^
         """)
         #expect(render(head + "layer_fs: {lower: ramfs, work: ramfs}\n" + lower).contains("unknown key 'work'"))
-        #expect(render(head + "layer_fs: {}\n" + lower).contains("layer_fs needs 'lower' or 'upper'"))
+        #expect(render(head + "layer_fs: {}\n" + lower).contains("layer_fs needs 'lower', 'lowers' or 'upper'"))
         #expect(render(head + "layer_fs: {upper: ramfs}\n" + lower + "  upper: none\n")
             .contains("layer_fs gives an upper filesystem, but the case has no upper"))
+    }
+
+    @Test func layerFSLowersKey() throws {
+        let two = "layers:\n  lower:\n    - a: x\n    - b: y\n"
+        let c = try CaseParser.parse(yaml: head + "layer_fs: {lowers: [ext4, ext4-twin]}\n" + two, file: "c.yaml")
+        #expect(c.scenario.layerFS == LayerFSOverride(lowers: ["ext4", "ext4-twin"]))
+        #expect(render(head + "layer_fs: {lowers: [ext4, ramfs]}\n" + two) == """
+        c.yaml:3:27: error: unknown filesystem 'ramfs' for a lower layer in 'lowers'; expected one of: ext4, xfs, ext4-twin
+        layer_fs: {lowers: [ext4, ramfs]}
+                                  ^
+        """)
+        #expect(render(head + "layer_fs: {lowers: [ext4-twin]}\n" + two)
+            .contains("layer_fs 'lowers' names 1 filesystem(s), but the case has 2 lower layer(s); give one per layer"))
+        #expect(render(head + "layer_fs: {lower: ramfs, lowers: [ext4, xfs]}\n" + two)
+            .contains("layer_fs gives both 'lower' (every lower layer) and 'lowers' (each one); give one"))
+        #expect(render(head + "layer_fs: {lowers: [ext4, ext4-twin]}\nlayers:\n  lower:\n    - a/b: x\n    - \"@0/a\"\n")
+            .contains("lower layer 1 is inside layer 0 (\"@0/…\"), so it is on ext4, not ext4-twin"))
     }
 
     @Test func fsckKey() throws {
@@ -62,7 +79,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func unknownStep() {
         #expect(render(head + lower + "steps:\n  - renam: {old: a, new: b}\n") == """
-        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chattr, chmod, chown, close, create, drop_caches, exec, fd_fstat, fd_fsync, fd_lseek, fd_mmap_read, fd_pread, fd_read, fd_write, fsconfig_layers, getxattr, link, listxattr, lstat, mkdir, mknod, mount_again, mount_remount, mount_stacked, mount_without_workdir, name_to_handle_at, offline_lower, open, open_by_handle_at, open_rdwr, open_tmpfile, parallel, proc_locks, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, statfs, symlink, truncate, unlink, utimes, write
+        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chattr, chmod, chown, close, create, drop_caches, exec, fd_fstat, fd_fsync, fd_lseek, fd_mmap_read, fd_pread, fd_read, fd_readdir, fd_write, fsconfig_layers, fsconfig_reconfigure, getxattr, link, listxattr, lstat, mkdir, mknod, mount_again, mount_remount, mount_stacked, mount_without_workdir, name_to_handle_at, offline_lower, open, open_by_handle_at, open_rdwr, open_tmpfile, parallel, proc_locks, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, statfs, symlink, truncate, unlink, utimes, write
           - renam: {old: a, new: b}
             ^
         """)

@@ -185,6 +185,9 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
         ("fd_fsync: A", .fd(.fsync(fd: "A"))),
         ("fd_mmap_read: {fd: A, size: 4096}", .fd(.mmapRead(fd: "A", size: 4096))),
         ("close: A", .fd(.close(fd: "A"))),
+        ("fd_readdir: D", .fd(.readdir(fd: "D"))),
+        ("fsconfig_reconfigure: {params: [ro, index=on]}", .reconfigure(params: ["ro", "index=on"])),
+        ("fsconfig_reconfigure: {params: []}", .reconfigure(params: [])),
         ("exec: a", .exec(rp("a"))),
         ("parallel: [{open_rdwr: a}, {read: a}]", .parallel([.openRW(rp("a")), .read(rp("a"))])),
     ]

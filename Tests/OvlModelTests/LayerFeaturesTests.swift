@@ -1,4 +1,4 @@
-import OvlModel
+@testable import OvlModel
 import Testing
 
 /// Builds a layer from `path: content` pairs (directories implied).
@@ -10,13 +10,13 @@ private func layer(_ files: [String: String]) -> Layer {
 }
 
 /// A model mounted with its lowers on `lower` and its upper on `upper` (as `layer_fs:` does).
-private func mounted(_ lowers: [Layer], lower: String = "ext4", upper: String = "ext4", options: [String] = [])
-    -> (OverlayModel, MountObservation) {
+private func mounted(_ lowers: [Layer], lower: String = "ext4", upper: String = "ext4", layers: [String]? = nil,
+                     options: [String] = []) -> (OverlayModel, MountObservation) {
     let opts = options.map { o in
         let kv = o.split(separator: "=", maxSplits: 1).map(String.init)
         return MountOption(key: kv[0], value: kv.count > 1 ? kv[1] : nil)
     }
-    let fs = FSConfig(lower: lower, upper: upper)
+    let fs = FSConfig(lower: layers?.first ?? lower, upper: upper, layers: layers)
     var m = OverlayModel(scenario: Scenario(lowers: lowers, upper: Layer(), options: opts, steps: []),
                          environment: Environment(defaults: .debian, samefs: fs.samefs, fs: fs))
     let observation = m.mount()
@@ -106,5 +106,40 @@ struct LayerFeaturesTests {
         #expect(LayerFilesystem.named("ext4-nodtype").driver == "ext4")
         #expect(LayerFilesystem.named("ext4").dType && LayerFilesystem.named("ext4").xattrs)
         #expect(Environment(defaults: .debian, samefs: false, fs: FSConfig(lower: "ext4", upper: "ext4-nodtype")).upperFS == "ext4")
+    }
+
+    @Test("R12: a lower fs with another lower's UUID turns index, nfs_export and xino=auto off (ovl_lower_uuid_ok)")
+    func twinUUIDFallback() {
+        let lowers = [layer(["f": "x"]), layer(["g": "y"])]
+        let (m, o) = mounted(lowers, upper: "xfs", layers: ["ext4", "ext4-twin"], options: ["nfs_export=on", "xino=auto"])
+        #expect(o.errno == nil)
+        #expect(o.kernelLog.contains("/l1', falling back to xino=off,index=off,nfs_export=off."))
+        #expect(!(o.options ?? []).contains { $0.hasPrefix("index") || $0.hasPrefix("nfs_export") || $0.hasPrefix("xino") })
+        #expect(m.xinoBits == 0)
+        // Only lowers count: the twin under an ext4 upper with no lower on it is not refused.
+        let (_, alone) = mounted([layer(["f": "x"])], upper: "ext4", layers: ["ext4-twin"], options: ["index=on"])
+        #expect(!alone.kernelLog.contains { $0.contains("falling back to xino") })
+        #expect(alone.options?.contains("index=on") == true)
+        // No option that needs the origin: nothing to fall back from, no line.
+        let (_, plain) = mounted(lowers, upper: "xfs", layers: ["ext4", "ext4-twin"], options: ["xino=off"])
+        #expect(!plain.kernelLog.contains { $0.contains("falling back") })
+    }
+
+    @Test("ovl_get_layers: fsids per lower fs, the upper's fs is fsid 0, data layers share the null fs")
+    func fsidAssignment() {
+        let ext4 = LayerFilesystem.named("ext4"), twin = LayerFilesystem.named("ext4-twin"), xfs = LayerFilesystem.named("xfs")
+        let a = LayerFsids.assign(upper: ext4, lowers: [ext4, twin, xfs, ext4], dataLayers: 1, nfsExport: false,
+                                  offlineChangesAllowed: true)
+        #expect(a.fsid == [0, 1, 2, 3])
+        #expect(a.numfs == 3)
+        #expect(a.badUUID == [0, 1])
+        #expect(a.refusedLayer == 1)
+        // Read-only without nfs_export: ovl_lower_uuid_ok is not asked.
+        let ro = LayerFsids.assign(upper: nil, lowers: [ext4, twin], dataLayers: 0, nfsExport: false, offlineChangesAllowed: true)
+        #expect(ro.fsid == [1, 2] && ro.badUUID.isEmpty && ro.refusedLayer == nil)
+        // With 3 fs slots and xfs's non-ino32 handles xino uses ilog2(numfs - 1) + 2 bits.
+        let (m, _) = mounted([layer(["f": "x"]), layer(["g": "y"])], upper: "xfs", layers: ["ext4", "ext4-twin"],
+                             options: ["xino=on"])
+        #expect(m.xinoBits == 3)
     }
 }

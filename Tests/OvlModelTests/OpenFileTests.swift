@@ -14,6 +14,28 @@ private func model(_ data: String) -> OverlayModel {
 }
 
 @Suite struct OpenFileTests {
+    /// R26: a merged dir's fd serves its own cache; at the end it shows nothing until a rewind,
+    /// after which the version check shows the directory as it is now.
+    @Test func directoryFdCache() {
+        var m = model("x")
+        _ = m.apply(.mkdir(p("g"), mode: 0o755))
+        #expect(m.apply(.fd(.open(.root, flags: [], fd: "D"))) == .ok(.none))
+        guard case .ok(.dirents(let first)) = m.apply(.fd(.readdir(fd: "D"))) else { Issue.record("no listing"); return }
+        #expect(Set(first.keys) == ["f", "g"])
+        _ = m.apply(.create(p("h"), mode: 0o644))
+        #expect(m.apply(.fd(.readdir(fd: "D"))) == .ok(.dirents([:])))
+        #expect(m.apply(.fd(.lseek(fd: "D", offset: 0, whence: .set))) == .ok(.number(0)))
+        guard case .ok(.dirents(let again)) = m.apply(.fd(.readdir(fd: "D"))) else { Issue.record("no listing"); return }
+        #expect(Set(again.keys) == ["f", "g", "h"])
+        #expect(m.unpredicted == nil)
+        // From another offset the order of the cached entries decides: not predicted.
+        _ = m.apply(.fd(.lseek(fd: "D", offset: 1, whence: .set)))
+        _ = m.apply(.fd(.readdir(fd: "D")))
+        #expect(m.unpredicted != nil)
+        #expect(m.apply(.fd(.open(p("f"), flags: [], fd: "F"))) == .ok(.none))
+        #expect(m.apply(.fd(.readdir(fd: "F"))) == .failed(.ENOTDIR))
+    }
+
     /// R72: the old read-only fd reads the upper data at its own offset; R73: mmap keeps the lower.
     @Test func readFollowsCopyUpMmapDoesNot() {
         var m = model("lowerdata")

@@ -61,7 +61,7 @@ struct AcceleratorTests {
     @Test("the QEMU command line carries the accelerator before the kernel")
     func commandLine() {
         let kernel = KernelImage(directory: "/k", release: "6.12.117+deb12-amd64")
-        var session = BootSession(kernel: kernel, initrd: "/i", disks: DiskImages(ext4: "/e", xfs: "/x", ext4NoDType: "/n"), agent: "/a",
+        var session = BootSession(kernel: kernel, initrd: "/i", disks: DiskImages(ext4: "/e", xfs: "/x", ext4NoDType: "/n", ext4Twin: "/t"), agent: "/a",
                                   resultsDir: "/r", stallTimeout: 60, accel: .kvm(trialSeconds: 1))
         let args = session.qemuArguments(planPath: "/r/plan.json")
         let accelAt = args.firstIndex(of: "-accel") ?? args.count

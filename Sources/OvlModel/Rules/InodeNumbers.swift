@@ -1,11 +1,7 @@
 extension OverlayModel {
     /// True when every layer is on one filesystem: `super.c:ovl_get_layers` counts
-    /// `numfs - !upper == 1` (a read-only overlay's lowers all sit on one fs in this harness).
-    var allOnOneFS: Bool { upper == nil || environment.samefs }
-
-    /// The fsid of the lower layers (`super.c:ovl_get_fsid`): fsid 0 is the upper fs, and a lower
-    /// on another fs gets the next one. The harness puts every lower on one fs, so that is 1.
-    var lowerFsid: Int { upper != nil && environment.filesystems.lower == environment.filesystems.upper ? 0 : 1 }
+    /// `numfs - !upper == 1`.
+    var allOnOneFS: Bool { upper == nil ? layerFsids.numfs == 2 : environment.samefs }
 
     /// How many high st_ino bits xino uses (R56), 0 when xino is not in effect.
     ///
@@ -13,10 +9,14 @@ extension OverlayModel {
     /// `ovl_make_workdir` drop that to "compute" (-1) for a layer fs whose handles are not
     /// `generic_encode_ino32_fh` (`util.c:ovl_can_decode_fh`: ext4 has them, xfs does not);
     /// `ovl_get_layers` then makes it 0 when all layers share one fs, and otherwise
-    /// `ilog2(numfs - 1) + 2` = 2 for the upper slot plus one lower fs.
+    /// `ilog2(numfs - 1) + 2` (2 for the upper slot plus one lower fs).
     public var xinoBits: Int {
         guard options.xino != .off, !allOnOneFS else { return 0 }
-        return lowerFilesystem.ino32Handles && upperFilesystem.ino32Handles ? 32 : 2
+        let ino32 = lowers.indices.allSatisfy { lowerFilesystem($0).ino32Handles } && upperFilesystem.ino32Handles
+        if ino32 { return 32 }
+        var log2 = 0
+        while (2 << log2) <= layerFsids.numfs - 1 { log2 += 1 }
+        return log2 + 2
     }
 
     /// The `overlayfs:` lines about xino the mount logs (`super.c:ovl_get_layers`).
@@ -47,19 +47,19 @@ extension OverlayModel {
     ///   upper root (`super.c:ovl_get_root` sets no `OVL_CONST_INO`).
     mutating func numberSource(_ path: RelPath, _ r: Resolution) -> (ref: InodeRef, fsid: Int) {
         if path.isRoot {
-            return upper != nil ? (upperRef(.root), 0) : (lowerRef(0, .root), lowerFsid)
+            return upper != nil ? (upperRef(.root), 0) : (lowerRef(0, .root), fsid(ofLayer: 0))
         }
-        if !r.inUpper, let l = r.lowers.first { return (lowerRef(l.layer, l.path), lowerFsid) }
+        if !r.inUpper, let l = r.lowers.first { return (lowerRef(l.layer, l.path), fsid(ofLayer: l.layer)) }
         // With nfs_export (`verify_lower`) only an indexed origin fixes st_ino.
         if r.node.kind.isDir, let l = r.lowers.first, !options.nfsExport || index[lowerKey(l.layer, l.path)] != nil {
-            return (lowerRef(l.layer, l.path), lowerFsid)
+            return (lowerRef(l.layer, l.path), fsid(ofLayer: l.layer))
         }
-        if !r.node.kind.isDir, let origin = r.node.origin, !isStale(origin) { return (origin, lowerFsid) }
+        if !r.node.kind.isDir, let origin = r.node.origin, !isStale(origin) { return (origin, fsid(of: origin)) }
         // A metacopy upper found its data file by name: that lower is in its stack, which is all
         // `inode.c:ovl_getattr` asks of OVL_TYPE_ORIGIN (R57, R78).
         if !r.node.kind.isDir, let u = upper?[path], isMetacopy(u), let l = r.lowers.first,
            !options.nfsExport, linkCount(lowers[l.layer], l.path) == 1 {
-            return (lowerRef(l.layer, l.path), lowerFsid)
+            return (lowerRef(l.layer, l.path), fsid(ofLayer: l.layer))
         }
         return (upperRef(path), 0)
     }

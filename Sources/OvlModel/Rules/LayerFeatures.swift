@@ -3,7 +3,8 @@
 extension OverlayModel {
     /// The filesystem of the upper layer and work dir.
     var upperFilesystem: LayerFilesystem { LayerFilesystem.named(environment.filesystems.upper) }
-    /// The filesystem of the lower layers (all on one in this harness).
+    /// The filesystem of the lower layers' features: `layer_fs: {lowers: …}` gives a layer only
+    /// another fully featured fs (``LayerFilesystem/perLayer``), so lower layer 0's.
     var lowerFilesystem: LayerFilesystem { LayerFilesystem.named(environment.filesystems.lower) }
 
     /// `ofs->noxattr`: the upper fs refused `X.opaque` on `work/` (`super.c:ovl_make_workdir`);
@@ -27,8 +28,9 @@ extension OverlayModel {
     ///   metacopy, index and uuid to off/null, xino=auto to off; an upper without file handles
     ///   forces index off, and nfs_export then needs index). R12 (`super.c:ovl_lower_dir`: a lower
     ///   fs without file handles turns index and nfs_export off, and xino=auto off with an upper).
-    ///   R16 (xino=auto). The lower fs's null uuid (`ovl_lower_uuid_ok`) never adds a line here: by
-    ///   then `ovl_lower_dir` has already turned off everything that warning would.
+    ///   R16 (xino=auto). Then `ovl_get_fsid`'s UUID check (``uuidFallback()``); the lower fs's null
+    ///   uuid never adds a line there: by then `ovl_lower_dir` has already turned off everything
+    ///   that warning would.
     /// - Returns: the kernel-log lines, each as the checker must find it in a line of the log
     ///   (a lower's warning names its path, so only the text after the path is given).
     mutating func probeLayerFeatures() -> [String] {
@@ -80,7 +82,7 @@ extension OverlayModel {
                 log.append("does not support file handles, falling back to xino=off.")
             }
         }
-        return log
+        return log + uuidFallback()
     }
 
     /// The `X.origin` value a copy-up (or `namei.c:ovl_fix_origin`) stores for an object of a
@@ -96,11 +98,19 @@ extension OverlayModel {
     /// xattr, and a null fh (or none, on an upper without xattrs) is no origin. Within one mount
     /// the copied-up inode keeps its lower (`OVL_CONST_INO` from `inode.c:ovl_get_inode`), so st_ino
     /// stays the lower's until then (R57).
+    ///
+    /// An origin on a lower fs marked `bad_uuid` (R12) is not decoded either:
+    /// `namei.c:ovl_check_origin_fh` skips those layers (all but fsid 0, the upper's fs), and
+    /// `ovl_check_origin` takes the ESTALE as no origin.
     mutating func dropUnbackedOrigins() {
-        guard upperLacksXattrs || !lowerFilesystem.decodesHandles, let u = upper else { return }
+        guard let u = upper else { return }
+        let bad = layerFsids.badUUID.subtracting([0])
+        guard upperLacksXattrs || !lowerFilesystem.decodesHandles || !bad.isEmpty else { return }
         for (path, node) in u.entries where !node.kind.isDir && node.origin != nil {
             let value = node.xattrs[prefix + "origin"]
-            if value == nil || value == "" { upper?[path]?.origin = nil }
+            if value == nil || value == "" || node.origin.map({ bad.contains(fsid(of: $0)) }) == true {
+                upper?[path]?.origin = nil
+            }
         }
     }
 

@@ -13,6 +13,8 @@ struct OpenFile: Sendable, Equatable {
     var offset: Int64 = 0
     /// The real file opened at `open`: the one mmap maps (R73).
     var real: RealFile
+    /// A directory fd: where getdents stands (``DirectoryPosition``, R26).
+    var dir = DirectoryPosition()
 }
 
 extension OverlayModel {
@@ -44,6 +46,7 @@ extension OverlayModel {
             // R74, `file.c:ovl_fsync`: syncs the upper file, skips a lower one; 0 either way.
             return .ok(.none)
         case .mmapRead(_, let size): return mmapRead(file, size: size)
+        case .readdir(let fd): return readdirFd(fd, file)
         }
     }
 
@@ -169,6 +172,7 @@ extension OverlayModel {
         }
         guard whence == .set, offset >= 0 else { return .failed(.EINVAL) }
         openFiles[fd]?.offset = offset
+        openFiles[fd]?.dir.seeked()
         return .ok(.number(offset))
     }
 

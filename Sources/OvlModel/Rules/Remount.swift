@@ -24,23 +24,76 @@ extension OverlayModel {
             }
         }
         if !wantReadOnly && upper == nil { return .failed(.EROFS) }
-        if wantReadOnly && !isReadOnly {
-            var probe = self
-            for file in openFiles.values {
-                guard case .success(let r) = probe.lookup(file.path) else {
-                    unpredicted = "an fd on a removed name at a remount to ro (s_remove_count)"
-                    continue
-                }
-                // do_dentry_open takes write access to the mount for a regular file opened to write.
-                if case .file = r.node.kind, file.flags.contains(.wronly) || file.flags.contains(.rdwr) {
-                    return .failed(.EBUSY)
-                }
-            }
-        }
+        if wantReadOnly && !isReadOnly, let busy = readOnlyRemountRefusal() { return .failed(busy) }
         if upper != nil { remountedReadOnly = wantReadOnly }
         return .ok(.names(shownOptions))
     }
 
+    /// `fs/super.c:reconfigure_super` making a writable superblock read-only: it first refuses
+    /// while a file is open for writing or an unlinked inode is still in use
+    /// (`sb_prepare_remount_readonly`: EBUSY).
+    mutating func readOnlyRemountRefusal() -> ModelErrno? {
+        var probe = self
+        for file in openFiles.values {
+            guard case .success(let r) = probe.lookup(file.path) else {
+                unpredicted = "an fd on a removed name at a remount to ro (s_remove_count)"
+                continue
+            }
+            // do_dentry_open takes write access to the mount for a regular file opened to write.
+            if case .file = r.node.kind, file.flags.contains(.wronly) || file.flags.contains(.rdwr) { return .EBUSY }
+        }
+        return nil
+    }
+
+    /// `fsconfig_reconfigure`: the new mount API's reconfigure of the mounted overlay.
+    ///
+    /// - Rule: R20. `fs/fsopen.c:fspick` makes a reconfigure context with no superblock flags
+    ///   (`fs_context_for_reconfigure(…, 0, 0)`). Each `fsconfig` goes first to
+    ///   `fs/fs_context.c:vfs_parse_sb_flag` (`ro`, `rw` and the other superblock flags: 0), and
+    ///   any other key to `params.c:ovl_parse_param`, which refuses every overlay option on a
+    ///   reconfigure through the new API: EINVAL, "No changes allowed in reconfigure" — the overlay
+    ///   stays mounted as it was, with its old options, and later steps see it so.
+    ///   `FSCONFIG_CMD_RECONFIGURE` runs `fs/super.c:reconfigure_super` (EBUSY making a writable
+    ///   superblock read-only while a file is open for writing), then `params.c:ovl_reconfigure`,
+    ///   which refuses a context without `SB_RDONLY` on a mount without an upper
+    ///   (`ovl_force_readonly`): EROFS even when no flag was given, for `fspick` starts from none.
+    ///   The superblock's read-only flag changes only when `ro` or `rw` was given.
+    mutating func reconfigure(_ params: [String]) -> Outcome {
+        var results: [String] = []
+        var readOnly = false
+        var flagGiven = false
+        for param in params {
+            switch param {
+            case "ro": (readOnly, flagGiven) = (true, true)
+            case "rw": (readOnly, flagGiven) = (false, true)
+            case "sync", "async", "dirsync", "lazytime", "nolazytime", "mand", "nomand", "silent":
+                unpredicted = unpredicted ?? "superblock flag '\(param)' in fsconfig_reconfigure"
+            default:
+                results.append("\(ModelErrno.EINVAL)")
+                return .ok(.names(Operation.reconfigureLines(params, results, reconfigure: nil) + shownOptions))
+            }
+            results.append("0")
+        }
+        var done = "0"
+        if flagGiven, readOnly, !isReadOnly, let busy = readOnlyRemountRefusal() {
+            done = "\(busy)"
+        } else if !readOnly, upper == nil {
+            done = "\(ModelErrno.EROFS)"
+        } else if flagGiven, upper != nil {
+            remountedReadOnly = readOnly
+        }
+        return .ok(.names(Operation.reconfigureLines(params, results, reconfigure: done) + shownOptions))
+    }
+
     /// True when no step may change the overlay: no upper (R5), or a remount made it read-only (R20).
     var isReadOnly: Bool { upper == nil || remountedReadOnly }
+}
+
+extension Operation {
+    /// The lines a `fsconfig_reconfigure` outcome starts with (the options mountinfo shows then
+    /// follow): `<param>: <0 or errno>` for each `fsconfig` call made, then `reconfigure: <0 or
+    /// errno>` when `FSCONFIG_CMD_RECONFIGURE` ran.
+    public static func reconfigureLines(_ params: [String], _ results: [String], reconfigure: String?) -> [String] {
+        zip(params, results).map { "\($0): \($1)" } + (reconfigure.map { ["reconfigure: \($0)"] } ?? [])
+    }
 }

@@ -62,7 +62,10 @@ extension OverlayModel {
         let srcMovesLower = srcIsDir && !src.lowers.isEmpty
         let dstMovesLower = exchange && target.map { $0.node.kind.isDir && !$0.lowers.isEmpty } ?? false
         if (srcMovesLower || dstMovesLower) && options.redirect != .on { return .failed(.EXDEV) }
-        if !exchange, let t = target, t.node.kind.isDir, !t.lowers.isEmpty, !mergedChildren(to, of: t).isEmpty {
+        // dir.c:ovl_rename checks a directory target that is not ovl_pure_upper itself
+        // (ovl_check_empty_dir): merged, or upper only with an origin (OVL_WHITEOUTS) — lower
+        // entries count, upper whiteouts do not (R34).
+        if !exchange, let t = target, t.node.kind.isDir, !isPureUpperDir(to, t), !mergedChildren(to, of: t).isEmpty {
             return .failed(.ENOTEMPTY)
         }
         let leaveWhiteout = !exchange && lowerPositive(from)
@@ -95,8 +98,9 @@ extension OverlayModel {
         if srcOpaque { setPrivateXattr(from, "opaque", "y") }
         if let dstRedirect { setPrivateXattr(to, "redirect", dstRedirect) }
         if dstOpaque { setPrivateXattr(to, "opaque", "y") }
-        if !exchange, let t = target, t.node.kind.isDir, t.lowers.isEmpty, !(upper?.children(of: to).isEmpty ?? true) {
-            // A non-empty pure-upper target: the upper fs refuses the rename itself — xfs with
+        if !exchange, let t = target, t.node.kind.isDir, isPureUpperDir(to, t), !(upper?.children(of: to).isEmpty ?? true) {
+            // A non-empty pure-upper target (`ovl_pure_upper`: no lower, no origin, so whiteouts
+            // count too): the upper fs refuses the rename itself — xfs with
             // EEXIST (xfs_rename), ext4 with ENOTEMPTY; ext4 has then already put the whiteout in
             // and resets the old entry (ext4_resetent), which sets the old parent's mtime.
             if leaveWhiteout && environment.upperFS != "xfs" { touchDir(fromParent) }
