@@ -28,7 +28,7 @@ enum LayerBuilder {
             try Files.lchown(real, node.uid, node.gid)
             if node.kind.fileType != .symlink { try Files.chmod(real, node.perm) }
             for (name, value) in node.xattrs.sorted(by: { $0.key < $1.key }) {
-                try Xattr.set(real, name, Array(value.utf8))
+                try Xattr.set(real, name, Xattr.parse(value))
             }
         }
         for path in paths.reversed() {
@@ -43,7 +43,7 @@ enum LayerBuilder {
         try create(node, at: real)
         try Files.lchown(real, node.uid, node.gid)
         if node.kind.fileType != .symlink { try Files.chmod(real, node.perm) }
-        for (name, value) in node.xattrs.sorted(by: { $0.key < $1.key }) { try Xattr.set(real, name, Array(value.utf8)) }
+        for (name, value) in node.xattrs.sorted(by: { $0.key < $1.key }) { try Xattr.set(real, name, Xattr.parse(value)) }
         if let mtime = node.mtime { try Files.setTimes(real, seconds: mtime) }
     }
 

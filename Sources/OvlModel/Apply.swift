@@ -174,7 +174,7 @@ extension OverlayModel {
         switch follow(path) {
         case .failure(let e): return .failed(e)
         case .success(let (_, r)):
-            if let e = verityRefusal(r) { return .failed(e) }
+            if let e = dataRefusal(r) { return .failed(e) }
             switch r.node.kind {
             case .file(let data): return .ok(.text(data))
             case .dir: return .failed(.EISDIR)
@@ -198,6 +198,7 @@ extension OverlayModel {
             // O_NONBLOCK write-open of a fifo without readers: ENXIO (fs/fifo.c:fifo_open).
             if r.node.kind == .fifo { return .failed(.ENXIO) }
             guard case .file(let old) = r.node.kind else { return .failed(r.node.kind.isDir ? .EISDIR : .EINVAL) }
+            if let e = dataRefusal(r) { return .failed(e) }
             copyUp(p)
             upper?[p]?.kind = .file(data: append ? old + data : data)
             if !append { upper?[p]?.leadingHole = nil }
@@ -212,6 +213,7 @@ extension OverlayModel {
         case .failure(let e): return .failed(e)
         case .success(let (p, r)):
             if r.node.kind.isDir { return .failed(.EISDIR) }
+            if let e = dataRefusal(r) { return .failed(e) }
             if case .file = r.node.kind { copyUp(p) }
             return .ok(.none)
         }
@@ -223,6 +225,7 @@ extension OverlayModel {
         case .failure(let e): return .failed(e)
         case .success(let (p, r)):
             guard case .file(let old) = r.node.kind else { return .failed(r.node.kind.isDir ? .EISDIR : .EINVAL) }
+            if let e = dataRefusal(r) { return .failed(e) }
             copyUp(p)
             var bytes = Array(old.utf8)
             if Int64(bytes.count) > size { bytes = Array(bytes.prefix(Int(size))) }
@@ -254,6 +257,9 @@ extension OverlayModel {
                     // A name lookup refuses (R51, R81) is listed with the upper's real ino
                     // (`readdir.c:ovl_cache_update` keeps it on error).
                     out[name] = DirentView(type: type, ino: .real(upperRef(child), fsid: 0, xinoBits: 0))
+                } else if upper?[child] == nil, let l = topmostLower(name, of: r), !isWhiteout(l.node) {
+                    // A lower name whose lookup fails (R81) keeps its real ino.
+                    out[name] = DirentView(type: type, ino: .real(lowerRef(l.layer, l.path), fsid: 0, xinoBits: 0))
                 } else {
                     // A passed-through whiteout: no ino predicted.
                     out[name] = DirentView(type: type, ino: nil)
@@ -278,7 +284,9 @@ extension OverlayModel {
         let result = doFollow ? follow(path) : lookup(path).map { (path, $0) }
         switch result {
         case .failure(let e): return .failed(e)
-        case .success(let (p, _)):
+        case .success(let (p, r)):
+            // Every copy-up first looks up and verifies the data (`ovl_copy_up_flags`).
+            if let e = dataRefusal(r) { return .failed(e) }
             copyUp(p, metadataOnly: true)
             if var n = upper?[p] {
                 change(&n)

@@ -36,6 +36,8 @@ public struct ModelErrno: Error, RawRepresentable, Hashable, Sendable, Codable, 
     public static let EINVAL = ModelErrno(rawValue: 22)
     /// EROFS: read-only file system.
     public static let EROFS = ModelErrno(rawValue: 30)
+    /// ERANGE: result too large (an xattr value longer than the buffer).
+    public static let ERANGE = ModelErrno(rawValue: 34)
     /// ENAMETOOLONG: file name too long.
     public static let ENAMETOOLONG = ModelErrno(rawValue: 36)
     /// ENOTEMPTY: directory not empty.
@@ -52,11 +54,11 @@ public struct ModelErrno: Error, RawRepresentable, Hashable, Sendable, Codable, 
     /// Every errno the model knows, by name.
     public static let all: [ModelErrno] = [
         .EPERM, .ENOENT, .ENXIO, .EIO, .EBADF, .EACCES, .EBUSY, .EEXIST, .EXDEV, .ENODEV, .ENOTDIR, .EISDIR, .EINVAL, .EROFS, .ETXTBSY,
-        .ENAMETOOLONG, .ENOTEMPTY, .ELOOP, .ENODATA, .EOPNOTSUPP, .ESTALE,
+        .ERANGE, .ENAMETOOLONG, .ENOTEMPTY, .ELOOP, .ENODATA, .EOPNOTSUPP, .ESTALE,
     ]
     private static let names: [Int32: String] = [
         1: "EPERM", 2: "ENOENT", 6: "ENXIO", 5: "EIO", 9: "EBADF", 13: "EACCES", 16: "EBUSY", 17: "EEXIST", 18: "EXDEV", 19: "ENODEV",
-        20: "ENOTDIR", 21: "EISDIR", 22: "EINVAL", 26: "ETXTBSY", 30: "EROFS", 36: "ENAMETOOLONG", 39: "ENOTEMPTY",
+        20: "ENOTDIR", 21: "EISDIR", 22: "EINVAL", 26: "ETXTBSY", 30: "EROFS", 34: "ERANGE", 36: "ENAMETOOLONG", 39: "ENOTEMPTY",
         40: "ELOOP", 61: "ENODATA", 95: "EOPNOTSUPP", 116: "ESTALE",
     ]
     /// The C name, e.g. `ENOENT`, or `errno N` for one the model does not name.

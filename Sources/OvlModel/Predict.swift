@@ -16,7 +16,7 @@ extension OverlayModel {
                 case .success(let found): r = found
                 }
                 // Opening a file verity refuses gives EIO (R82).
-                if let e = verityRefusal(r) {
+                if let e = dataRefusal(r) {
                     merged[path] = EntryView(type: listed, errno: e)
                     continue
                 }

@@ -35,4 +35,18 @@ public enum Xattr {
         }
         return "0x" + value.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
+
+    /// The bytes of a value written as ``render(_:)`` prints it: `0x…` hex whose bytes are not all
+    /// printable (a binary value, e.g. an `X.metacopy` header) is those bytes; anything else is
+    /// its UTF-8 text.
+    public static func parse(_ rendered: String) -> [UInt8] {
+        let digits = Array(rendered.utf8.dropFirst(2))
+        guard rendered.hasPrefix("0x"), !digits.isEmpty, digits.count % 2 == 0 else { return Array(rendered.utf8) }
+        var bytes: [UInt8] = []
+        for i in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[i...i + 1], as: UTF8.self), radix: 16) else { return Array(rendered.utf8) }
+            bytes.append(byte)
+        }
+        return render(bytes) == rendered ? bytes : Array(rendered.utf8)
+    }
 }

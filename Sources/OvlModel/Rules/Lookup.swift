@@ -34,7 +34,6 @@ extension OverlayModel {
             // R29: ext4 and xfs both have f_namelen 255 (namei.c:ovl_lookup checks ofs->namelen).
             if name.utf8.count > 255 { return .failure(.ENAMETOOLONG) }
             let child = walked.appending(name)
-            if let e = metacopyRefusal(parent: current, path: child) { return .failure(e) }
             let step = resolveChild(parent: current, name: name, path: child)
             if let next = step.resolution, next.inUpper, next.node.kind.isDir, !next.lowers.isEmpty,
                !upperLacksXattrs, upper?[child]?.xattrs[prefix + "origin"] == nil {
@@ -83,10 +82,12 @@ extension OverlayModel {
         var needData = false
         if parent.inUpper, let u = upper?[path] {
             if isWhiteout(u) { return ChildLookup() }
+            if metacopyXattrTooSmall(u) { return ChildLookup(refusal: .EIO) }
             inUpper = true
             top = u
-            // R22, R78: the lookup of a metacopy file carries on down to find its data.
-            needData = options.metacopy && isMetacopy(u)
+            // R22, R78: the lookup of a metacopy file carries on down to find its data (also
+            // with metacopy=off, where finding a lower is refused, R81).
+            needData = isMetacopy(u)
             if (!u.kind.isDir && !needData) || u.xattrs[prefix + "opaque"] == "y" { stop = true }
             let readsRedirect = options.redirect != .nofollow || !parent.lowers.isEmpty
             if !stop, u.kind.isDir || needData, readsRedirect, let r = u.xattrs[prefix + "redirect"] {
@@ -114,21 +115,31 @@ extension OverlayModel {
                 }
                 if !l.kind.isDir {
                     // A lower non-directory below a directory found higher up is ignored (R22).
-                    if top == nil {
-                        top = l
-                        found.append((layer, lowerPath))
-                        // R22: the lookup of a lower metacopy file carries on for its data.
-                        if options.metacopy, isMetacopy(l) {
-                            needData = true
-                            continue
-                        }
+                    guard top == nil || needData else { break }
+                    // Below a metacopy file only a regular file is a match (R81: else no data).
+                    guard case .file = l.kind else {
+                        if top == nil { top = l; found.append((layer, lowerPath)) }
+                        break
                     }
-                    // A metacopy file shows the data of the first regular file below it (R78).
-                    else if needData, case .file = l.kind {
-                        top?.kind = l.kind
-                        top?.leadingHole = l.leadingHole
+                    switch metacopyStep(l, below: needData) {
+                    case .refused(let e): return ChildLookup(refusal: e)
+                    case .metacopy:
+                        // R22: the lookup of a lower metacopy file carries on for its data; only
+                        // the topmost lower metacopy file is kept in the stack (`ovl_lookup`).
+                        if found.isEmpty { found.append((layer, lowerPath)) }
+                        if top == nil { top = l }
+                        needData = true
+                        continue
+                    case .data:
+                        // A metacopy file shows the data of the first regular file below it (R78).
+                        if needData {
+                            top?.kind = l.kind
+                            top?.leadingHole = l.leadingHole
+                            needData = false
+                        } else {
+                            top = l
+                        }
                         found.append((layer, lowerPath))
-                        needData = false
                     }
                     break
                 }
@@ -139,11 +150,17 @@ extension OverlayModel {
             }
         }
         guard var node = top else { return ChildLookup() }
-        if needData, let (layer, dataPath) = dataLayerFile(found.last.flatMap { lowers[$0.layer][$0.path] } ?? node),
-           case .file = lowers[layer][dataPath]?.kind {
-            node.kind = lowers[layer][dataPath]?.kind ?? node.kind
-            node.leadingHole = lowers[layer][dataPath]?.leadingHole
-            found.append((layer, dataPath))
+        if needData {
+            // R81/R83: no data below the metacopy file: EIO, unless the data lookup is deferred
+            // to the data-only layers (`namei.c:ovl_lookup`).
+            guard let lowerMeta = found.last.flatMap({ lowers[$0.layer][$0.path] }), defersDataLookup(lowerMeta) else {
+                return ChildLookup(refusal: .EIO)
+            }
+            if let (layer, dataPath) = dataLayerFile(lowerMeta), case .file = lowers[layer][dataPath]?.kind {
+                node.kind = lowers[layer][dataPath]?.kind ?? node.kind
+                node.leadingHole = lowers[layer][dataPath]?.leadingHole
+                found.append((layer, dataPath))
+            }
         }
         return ChildLookup(resolution: Resolution(inUpper: inUpper, lowers: found, node: node))
     }
@@ -200,12 +217,24 @@ extension OverlayModel {
             case .failure(.ENOENT):
                 if listsXwhiteout(name, in: path, of: dir) { out[name] = .file }
             case .failure:
-                guard let real = upper?[child], !looksUpUpperEntries else { continue }
+                // A lower-only name is looked up only with xino (R81: a metacopy file without
+                // data is still listed, `readdir.c:ovl_calc_d_ino`: "native d_ino will do").
+                guard let real = upper?[child] ?? (xinoBits == 0 ? topmostLower(name, of: dir)?.node : nil),
+                      upper?[child] == nil || !looksUpUpperEntries else { continue }
                 out[name] = real.kind.fileType
             }
         }
         for name in passedThroughWhiteouts(path, of: dir) { out[name] = .chardev }
         return unknownTypes(path, of: dir, out)
+    }
+
+    /// The first lower entry `name` of directory `dir`: what a readdir that does not look the name
+    /// up lists.
+    func topmostLower(_ name: String, of dir: Resolution) -> (layer: Int, path: RelPath, node: Node)? {
+        for (layer, lp) in dir.lowers {
+            if let l = lowers[layer][lp.appending(name)] { return (layer, lp.appending(name), l) }
+        }
+        return nil
     }
 
     /// R30: a 0:0 character device, or an xwhiteout — an empty regular file carrying `X.whiteout`

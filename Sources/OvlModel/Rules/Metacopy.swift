@@ -41,14 +41,7 @@ extension OverlayModel {
         syncInode(from: path)
     }
 
-    /// R81: on a mount with metacopy=off, a name whose upper is a metacopy file is refused with
-    /// EPERM (`namei.c:ovl_lookup`: "refusing to follow metacopy origin").
-    func metacopyRefusal(parent: Resolution, path: RelPath) -> ModelErrno? {
-        guard !options.metacopy, parent.inUpper, let u = upper?[path], isMetacopy(u) else { return nil }
-        return .EPERM
-    }
 }
-
 extension OverlayModel {
     /// R80: the `X.redirect` a metacopy file gets before a rename or link moves or adds a name
     /// (`dir.c:ovl_set_redirect`): its name for a same-directory rename, else the absolute path
@@ -91,13 +84,3 @@ extension OverlayModel {
     }
 }
 
-extension OverlayModel {
-    /// R82 with verity=require: opening a metacopy file verifies its data against the digest in
-    /// `X.metacopy` first (`file.c:ovl_open` → `namei.c:ovl_maybe_validate_verity`); without a
-    /// digest that is EIO. No file on this suite's filesystems has fs-verity (the images are made
-    /// without `-O verity`), so no metacopy file carries a digest.
-    func verityRefusal(_ r: Resolution) -> ModelErrno? {
-        guard options.verity == .require, isMetacopy(r.node) else { return nil }
-        return .EIO
-    }
-}

@@ -63,7 +63,7 @@ extension OverlayModel {
             openFiles[fd] = OpenFile(path: p, flags: flags, real: .upper)
             return .ok(.none)
         case .success((let p, let r?)):
-            if let e = verityRefusal(r) { return .failed(e) }
+            if let e = dataRefusal(r) { return .failed(e) }
             switch r.node.kind {
             case .dir:
                 if flags.writes { return .failed(.EISDIR) }

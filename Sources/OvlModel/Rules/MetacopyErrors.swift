@@ -1,0 +1,83 @@
+/// What the lookup of a lower regular file below (or as) the topmost object makes of it.
+enum MetacopyLookupStep: Equatable {
+    /// The lookup fails here (R81).
+    case refused(ModelErrno)
+    /// A metacopy file: the lookup carries on down for its data (R22, R78).
+    case metacopy
+    /// A regular file with its data: the object itself, or the data of the metacopy file above.
+    case data
+}
+
+extension OverlayModel {
+    /// The length in bytes of an xattr value as a case or a dump writes it (`0x…` is hex).
+    static func xattrBytes(_ value: String) -> [UInt8] {
+        if value.hasPrefix("0x"), let bytes = FileHandleShape.hexBytes(String(value.dropFirst(2))) { return bytes }
+        return Array(value.utf8)
+    }
+
+    /// R81: a regular file whose `X.metacopy` holds 1–3 bytes, which every lookup refuses with
+    /// EIO, on any mount (`namei.c:ovl_lookup_single` → `util.c:ovl_check_metacopy_xattr` with no
+    /// buffer: "metacopy file '%pd' has too small xattr"). The version and length of a longer value
+    /// are only read to verify a verity digest (``dataRefusal(_:)``).
+    func metacopyXattrTooSmall(_ node: Node) -> Bool {
+        guard case .file = node.kind, let value = node.xattrs[prefix + "metacopy"] else { return false }
+        return (1..<4).contains(Self.xattrBytes(value).count)
+    }
+
+    /// One lower regular file met by `namei.c:ovl_lookup` for a name whose topmost object is not a
+    /// directory: a too small `X.metacopy` is EIO (`ovl_lookup_single`); then, on a metacopy=off
+    /// mount, finding it below a metacopy file, or finding a metacopy file, is EPERM ("refusing to
+    /// follow metacopy origin", R81).
+    /// - Parameter belowMetacopy: the object above it is a metacopy file that needs data.
+    func metacopyStep(_ node: Node, below belowMetacopy: Bool) -> MetacopyLookupStep {
+        if metacopyXattrTooSmall(node) { return .refused(.EIO) }
+        let meta = isMetacopy(node)
+        if (belowMetacopy || meta) && !options.metacopy { return .refused(.EPERM) }
+        return meta ? .metacopy : .data
+    }
+
+    /// R83: a lower metacopy file with no data below it in the normal layers is still found when
+    /// its absolute redirect may name a file of a data-only layer: that lookup waits for the first
+    /// open or copy-up (`namei.c:ovl_lookup`: "Defer lookup of lowerdata in data-only layers").
+    func defersDataLookup(_ lowerMetacopy: Node) -> Bool {
+        dataLayerCount > 0 && isMetacopy(lowerMetacopy)
+            && lowerMetacopy.xattrs[prefix + "redirect"]?.hasPrefix("/") == true
+    }
+
+    /// The errno with which opening or copying up the data of `r` fails, or nil
+    /// (`namei.c:ovl_verify_lowerdata`, called by `file.c:ovl_open` and
+    /// `copy_up.c:ovl_copy_up_flags`):
+    /// - R83: the deferred lookup in the data-only layers found no regular file at the redirect:
+    ///   ENOENT (`ovl_maybe_lookup_lowerdata` → `ovl_lookup_data_layers`).
+    /// - R82 with verity=require: a metacopy file without a digest in `X.metacopy` is EIO
+    ///   (`ovl_maybe_validate_verity`). No file on this suite's filesystems has fs-verity (the
+    ///   images are made without `-O verity`), so no metacopy file carries a digest.
+    /// - R82/R81 with verity=on: a metacopy file whose `X.metacopy` is longer than the 4-byte
+    ///   header claims a digest (`OVL_HAS_DIGEST`); `ovl_validate_verity` then reads the header
+    ///   (`ovl_check_metacopy_xattr`: version not 0 or a length that disagrees is EIO) and the lower
+    ///   data's fs-verity digest, which no file here has: EIO either way.
+    func dataRefusal(_ r: Resolution) -> ModelErrno? {
+        guard isMetacopy(r.node) else { return nil }
+        if let last = r.lowers.last, let l = lowers[last.layer][last.path], isMetacopy(l), defersDataLookup(l) {
+            return .ENOENT
+        }
+        switch options.verity {
+        case .require: return .EIO
+        case .on: return digestRefusal(r.node.xattrs[prefix + "metacopy"] ?? "")
+        default: return nil
+        }
+    }
+
+    /// verity=on: what `util.c:ovl_validate_verity` makes of an `X.metacopy` longer than its
+    /// 4-byte header (`struct ovl_metacopy`: version, len, flags, digest_algo, digest): more than
+    /// the 36 bytes of the struct is ERANGE, a version other than 0 or a len other than the size
+    /// EIO (`ovl_check_metacopy_xattr`), no digest algorithm nothing to check, and a digest EIO —
+    /// no lower file here has fs-verity to compare it with (`ovl_ensure_verity_loaded`).
+    func digestRefusal(_ value: String) -> ModelErrno? {
+        let bytes = Self.xattrBytes(value)
+        guard bytes.count > 4 else { return nil }
+        if bytes.count > 36 { return .ERANGE }
+        if bytes[0] != 0 || Int(bytes[1]) != bytes.count { return .EIO }
+        return bytes[3] == 0 ? nil : .EIO
+    }
+}
