@@ -182,14 +182,16 @@ struct JobRunner {
     /// Records the real inode numbers and devices of the layers as built (R54–R58).
     func recordLayerInodes() throws(SysError) {
         var lowers: [[RelPath: UInt64]] = []
+        var blocks: [[RelPath: UInt64]] = []
         var devs: [UInt64] = []
         for dir in lowerDirs {
             lowers.append(try StateDump.inodes(at: dir))
+            blocks.append(try StateDump.blocks(at: dir))
             devs.append(try Files.stat(dir).dev)
         }
         let hasUpper = job.scenario.upper != nil
         let table = LayerInodes(lowers: lowers, upper: hasUpper ? try StateDump.inodes(at: upperDir) : nil,
-                                lowerDevs: devs, upperDev: hasUpper ? try Files.stat(upperDir).dev : nil)
+                                lowerDevs: devs, upperDev: hasUpper ? try Files.stat(upperDir).dev : nil, lowerBlocks: blocks)
         writer.write(.layerInodes(job: job.index, table))
     }
 

@@ -38,6 +38,7 @@ enum StateDump {
         let type = fileType(st.format)
         var v = EntryView(type: type, perm: type == .symlink ? nil : st.perm, uid: st.uid, gid: st.gid,
                           nlink: st.nlink, mtime: st.mtime, ino: .number(st.ino), dev: .number(st.dev))
+        v.blocks = .number(UInt64(st.blocks))
         switch type {
         case .file: v.data = String(decoding: try Files.read(real), as: UTF8.self)
         case .symlink: v.target = try Files.readlink(real)
@@ -54,12 +55,22 @@ enum StateDump {
 
     /// st_ino of every object below `root` (the layer inode table, R54).
     static func inodes(at root: String) throws(SysError) -> [RelPath: UInt64] {
+        try walk(root) { $0.ino }
+    }
+
+    /// st_blocks of every object below `root` (R78).
+    static func blocks(at root: String) throws(SysError) -> [RelPath: UInt64] {
+        try walk(root) { UInt64($0.blocks) }
+    }
+
+    /// One field of the stat of every object below `root`, the root included.
+    static func walk(_ root: String, _ field: (FileStat) -> UInt64) throws(SysError) -> [RelPath: UInt64] {
         var out: [RelPath: UInt64] = [:]
         var queue: [RelPath] = [.root]
         while let path = queue.popLast() {
             let real = path.isRoot ? root : root + "/" + path.description
             let st = try Files.stat(real)
-            out[path] = st.ino
+            out[path] = field(st)
             if fileType(st.format) == .dir {
                 for e in try Files.readdir(real) { queue.append(path.appending(e.name)) }
             }

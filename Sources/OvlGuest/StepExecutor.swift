@@ -130,7 +130,7 @@ struct StepExecutor {
         let type = StateDump.fileType(st.format)
         return StatView(type: type, perm: st.perm, uid: st.uid, gid: st.gid,
                         size: type == .dir ? nil : st.size, nlink: st.nlink, mtime: st.mtime,
-                        ino: .number(st.ino), dev: .number(st.dev))
+                        ino: .number(st.ino), dev: .number(st.dev), blocks: .number(UInt64(st.blocks)))
     }
 }
 

@@ -167,7 +167,7 @@ extension OverlayModel {
             nlink = UInt64(fileNlink(path, r))
         }
         return StatView(type: n.kind.fileType, perm: n.perm, uid: n.uid, gid: n.gid, size: n.size,
-                        nlink: nlink, mtime: n.mtime)
+                        nlink: nlink, mtime: n.mtime, blocks: predictedBlocks(r))
     }
 
     mutating func readFile(_ path: RelPath) -> Outcome {

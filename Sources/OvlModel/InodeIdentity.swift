@@ -76,9 +76,13 @@ public struct LayerInodes: Codable, Sendable, Equatable {
     /// st_dev of each lower layer root, and of the upper root.
     public var lowerDevs: [UInt64]
     public var upperDev: UInt64?
+    /// Per lower layer: path → st_blocks (R78: a metacopy file reports its lower data file's).
+    public var lowerBlocks: [[RelPath: UInt64]]?
 
-    public init(lowers: [[RelPath: UInt64]], upper: [RelPath: UInt64]?, lowerDevs: [UInt64], upperDev: UInt64?) {
+    public init(lowers: [[RelPath: UInt64]], upper: [RelPath: UInt64]?, lowerDevs: [UInt64], upperDev: UInt64?,
+                lowerBlocks: [[RelPath: UInt64]]? = nil) {
         self.lowers = lowers; self.upper = upper; self.lowerDevs = lowerDevs; self.upperDev = upperDev
+        self.lowerBlocks = lowerBlocks
     }
 }
 

@@ -11,12 +11,15 @@ public struct StatView: Codable, Sendable, Equatable {
     public var ino: InoValue?
     /// st_dev: a number when observed, a symbol when predicted.
     public var dev: DevValue?
+    /// st_blocks: a number when observed, a number or a symbol when predicted (R77, R78).
+    public var blocks: BlocksValue?
 
     public init(type: FileType, perm: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil,
                 size: Int64? = nil, nlink: UInt64? = nil, mtime: Int64? = nil,
-                ino: InoValue? = nil, dev: DevValue? = nil) {
+                ino: InoValue? = nil, dev: DevValue? = nil, blocks: BlocksValue? = nil) {
         self.type = type; self.perm = perm; self.uid = uid; self.gid = gid
         self.size = size; self.nlink = nlink; self.mtime = mtime; self.ino = ino; self.dev = dev
+        self.blocks = blocks
     }
 }
 
@@ -98,6 +101,7 @@ extension StatView {
         if let mtime { parts.append("mtime=\(mtime)") }
         if let ino { parts.append("ino=\(ino)") }
         if let dev { parts.append("dev=\(dev)") }
+        if let blocks { parts.append("blocks=\(blocks)") }
         return parts.joined(separator: " ")
     }
 }

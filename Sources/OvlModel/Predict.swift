@@ -22,6 +22,7 @@ extension OverlayModel {
                 }
                 var view = entryView(r.node, xattrs: visibleXattrs(r.node))
                 view.nlink = statView(path, r).nlink
+                view.blocks = predictedBlocks(r)
                 (view.ino, view.dev) = inodeNumbers(path, r)
                 if r.node.kind.isDir {
                     for (name, type) in listing(path, of: r) { queue.append((path.appending(name), type)) }
@@ -30,6 +31,7 @@ extension OverlayModel {
             }
         }
         var upperView = upper.map { layerView($0) }
+        for (path, node) in upper?.entries ?? [:] { upperView?[path]?.blocks = allocatedUpperBlocks(node) }
         // A hardlinked upper inode counts its upper names and its index entry (R61, R63).
         for (path, node) in upper?.entries ?? [:] where !node.kind.isDir {
             if let serial = node.inode { upperView?[path]?.nlink = UInt64(upperLinkCount(serial)) }

@@ -21,6 +21,8 @@ public struct EntryView: Codable, Sendable, Equatable {
     public var ino: InoValue?
     /// st_dev, likewise.
     public var dev: DevValue?
+    /// st_blocks, likewise (R77, R78).
+    public var blocks: BlocksValue?
 
     public init(type: FileType, perm: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil,
                 data: String? = nil, target: String? = nil, rdev: String? = nil, nlink: UInt64? = nil,

@@ -99,6 +99,9 @@ public enum Checker {
             if let ed = es.dev, let why = inodes.check(dev: ed, observed: os.dev) {
                 d.append(Difference(step: step, subject: subject + " st_dev", expected: why, observed: os.dev.map { "\($0)" } ?? "-"))
             }
+            if let eb = es.blocks, let why = inodes.check(blocks: eb, observed: os.blocks) {
+                d.append(Difference(step: step, subject: subject + " st_blocks", expected: why, observed: os.blocks.map { "\($0)" } ?? "-"))
+            }
         case (.ok(.dirents(let ee)), .ok(.dirents(let oe))):
             for name in ee.keys.sorted() {
                 guard let ei = ee[name]?.ino, let why = inodes.check(ino: ei, observed: oe[name]?.ino) else { continue }
@@ -177,6 +180,9 @@ public enum Checker {
                 }
                 if let ed = ev.dev, let why = inodes.check(dev: ed, observed: ov.dev) {
                     d.append(Difference(step: nil, subject: subject + " st_dev", expected: why, observed: ov.dev.map { "\($0)" } ?? "-"))
+                }
+                if let eb = ev.blocks, let why = inodes.check(blocks: eb, observed: ov.blocks) {
+                    d.append(Difference(step: nil, subject: subject + " st_blocks", expected: why, observed: ov.blocks.map { "\($0)" } ?? "-"))
                 }
             case (nil, nil): break
             }

@@ -39,6 +39,32 @@ struct InodeResolver {
         }
     }
 
+    /// The st_blocks the guest recorded for lower object `ref`.
+    func realBlocks(_ ref: InodeRef) -> UInt64? {
+        switch ref {
+        case .lower(let layer, let path):
+            guard let blocks = layers?.lowerBlocks, layer < blocks.count else { return nil }
+            return blocks[layer][path]
+        case .replacedLower(let layer, let path, let version):
+            guard version >= 1, version <= laterLayers.count, let blocks = laterLayers[version - 1].lowerBlocks,
+                  layer < blocks.count else { return nil }
+            return blocks[layer][path]
+        case .upper: return nil
+        }
+    }
+
+    /// Checks an observed st_blocks against the prediction.
+    /// - Returns: nil when it matches, else the expectation in words (with the number it resolved to).
+    func check(blocks expected: BlocksValue, observed: BlocksValue?) -> String? {
+        guard case .number(let got)? = observed else { return "\(expected) (none observed)" }
+        switch expected {
+        case .number(let n): return n == got ? nil : "\(n)"
+        case .of(let ref):
+            guard let want = realBlocks(ref) else { return "\(expected) (not recorded)" }
+            return want == got ? nil : "\(expected) (\(want))"
+        }
+    }
+
     /// Checks an observed ino against the prediction.
     /// - Returns: nil when it matches, else the expectation in words (with the number it resolved to).
     mutating func check(ino expected: InoValue, observed: InoValue?) -> String? {

@@ -13,6 +13,8 @@ public struct FileStat: Sendable, Equatable {
     public var rdevMajor: UInt32
     public var rdevMinor: UInt32
     public var mtime: Int64
+    /// st_blocks: 512-byte units allocated.
+    public var blocks: Int64 = 0
 
     /// `S_IFMT` bits of the mode.
     public var format: UInt32 { mode & 0o170000 }
@@ -26,7 +28,7 @@ extension FileStat {
         self.init(mode: st.st_mode, uid: st.st_uid, gid: st.st_gid, size: Int64(st.st_size),
                   nlink: UInt64(st.st_nlink), ino: UInt64(st.st_ino), dev: UInt64(st.st_dev),
                   rdevMajor: clinux_major(st.st_rdev), rdevMinor: clinux_minor(st.st_rdev),
-                  mtime: Int64(st.st_mtim.tv_sec))
+                  mtime: Int64(st.st_mtim.tv_sec), blocks: Int64(st.st_blocks))
     }
 }
 

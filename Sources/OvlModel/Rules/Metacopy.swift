@@ -14,6 +14,8 @@ extension OverlayModel {
         guard case .file(let data) = node.kind else { return node }
         var out = node
         out.kind = .file(data: String(repeating: "\u{0}", count: data.utf8.count))
+        // R77: no data blocks: the whole file is a hole.
+        out.leadingHole = data.isEmpty ? nil : Int64(data.utf8.count)
         out.xattrs[prefix + "metacopy"] = ""
         return out
     }
