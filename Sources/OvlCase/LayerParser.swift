@@ -219,12 +219,17 @@ struct LayerParser {
         }
         let meta = try parseMeta(fields, isDir: kind == .dir)
         var out = OvlModel.Node(kind: kind, perm: meta.perm, uid: meta.uid, gid: meta.gid, xattrs: meta.xattrs, mtime: meta.mtime)
-        // `hole: N`: the file starts with an N-byte hole, then `data` (R75 SEEK_DATA/SEEK_HOLE).
+        // `hole: N`: the file starts with an N-byte hole, then `data` (R75 SEEK_DATA/SEEK_HOLE);
+        // past 16 MiB the model holds it as a sparse file (R44), e.g. 5 GiB of hole and a tail.
         if let holeNode = fields["hole"], case .file(let data) = kind {
-            let hole = try reader.integer(holeNode, in: 4096...1_048_576)
+            let hole = try reader.integer(holeNode, in: 4096...(1 << 40))
             guard hole % 4096 == 0 else { throw reader.error("'hole' must be a multiple of 4096 (a block)", at: holeNode) }
-            out.kind = .file(data: String(repeating: "\u{0}", count: Int(hole)) + data)
-            out.leadingHole = hole
+            if hole > 1_048_576 {
+                out.setContent(SparseFile(size: hole + Int64(data.utf8.count), extents: [.init(offset: hole, bytes: Array(data.utf8))]))
+            } else {
+                out.kind = .file(data: String(repeating: "\u{0}", count: Int(hole)) + data)
+                out.leadingHole = hole
+            }
         }
         // `host_file: /bin/sleep`: the bytes of that file (R76 runs it from a layer).
         if let hostNode = fields["host_file"] {

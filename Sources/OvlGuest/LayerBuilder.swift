@@ -51,6 +51,12 @@ enum LayerBuilder {
     static func create(_ node: Node, at real: String) throws(SysError) {
         switch node.kind {
         case .dir: try Files.mkdir(real, mode: 0o700)
+        case .file where node.sparse != nil:
+            // A large sparse file: only its extents are written, the rest stays a hole (R44).
+            let sparse = node.sparse ?? SparseFile(size: 0)
+            try Files.write(real, [], flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+            for e in sparse.extents { try Files.write(real, e.bytes, flags: O_WRONLY, at: e.offset) }
+            try Files.truncate(real, sparse.size)
         case .file where node.hostFile != nil:
             try Files.write(real, try Files.read(node.hostFile ?? ""), flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
         case .file(let data):

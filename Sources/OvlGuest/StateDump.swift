@@ -40,7 +40,7 @@ enum StateDump {
                           nlink: st.nlink, mtime: st.mtime, ino: .number(st.ino), dev: .number(st.dev))
         v.blocks = .number(UInt64(st.blocks))
         switch type {
-        case .file: v.data = String(decoding: try Files.read(real), as: UTF8.self)
+        case .file: v.data = try SparseDump.contents(real, size: st.size)
         case .symlink: v.target = try Files.readlink(real)
         case .chardev, .blockdev: v.rdev = "\(st.rdevMajor):\(st.rdevMinor)"
         default: break

@@ -200,8 +200,15 @@ extension OverlayModel {
             guard case .file(let old) = r.node.kind else { return .failed(r.node.kind.isDir ? .EISDIR : .EINVAL) }
             if let e = dataRefusal(r) { return .failed(e) }
             copyUp(p)
-            upper?[p]?.kind = .file(data: append ? old + data : data)
-            if !append { upper?[p]?.leadingHole = nil }
+            if append, let node = upper?[p], node.needsSparse(writing: Int64(data.utf8.count), at: node.size ?? 0),
+               var content = node.content {
+                content.write(Array(data.utf8), at: content.size)
+                upper?[p]?.setContent(content)
+            } else {
+                upper?[p]?.kind = .file(data: append ? old + data : data)
+                upper?[p]?.sparse = nil
+                if !append { upper?[p]?.leadingHole = nil }
+            }
             upper?[p]?.mtime = nil
             return .ok(.none)
         }
@@ -227,6 +234,12 @@ extension OverlayModel {
             guard case .file(let old) = r.node.kind else { return .failed(r.node.kind.isDir ? .EISDIR : .EINVAL) }
             if let e = dataRefusal(r) { return .failed(e) }
             copyUp(p)
+            if let node = upper?[p], node.needsSparse(at: size), var content = node.content {
+                content.truncate(to: size)
+                upper?[p]?.setContent(content)
+                upper?[p]?.mtime = nil
+                return .ok(.none)
+            }
             var bytes = Array(old.utf8)
             if Int64(bytes.count) > size { bytes = Array(bytes.prefix(Int(size))) }
             while Int64(bytes.count) < size { bytes.append(0) }
@@ -346,7 +359,7 @@ extension Node {
     /// st_size as the model knows it (regular files and symlinks; nil for directories).
     var size: Int64? {
         switch kind {
-        case .file(let data): Int64(data.utf8.count)
+        case .file(let data): sparse?.size ?? Int64(data.utf8.count)
         case .symlink(let target): Int64(target.utf8.count)
         case .dir: nil
         default: 0

@@ -50,6 +50,9 @@ public struct Node: Codable, Sendable, Equatable {
     /// guest sees the host root), e.g. a binary to execute; ``NodeKind/file(data:)`` holds its
     /// bytes decoded as UTF-8, as the state dump decodes them.
     public var hostFile: String?
+    /// A regular file larger than ``SparseFile/threshold``: its contents (``NodeKind/file(data:)``
+    /// then holds their ``SparseFile/rendering``, as a dump shows them), nil for smaller files.
+    public var sparse: SparseFile?
 
     public init(kind: NodeKind, perm: UInt32? = nil, uid: UInt32 = 0, gid: UInt32 = 0,
                 xattrs: [String: String] = [:], mtime: Int64? = Node.layerMtime, inode: Int? = nil) {

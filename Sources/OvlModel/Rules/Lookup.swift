@@ -133,8 +133,7 @@ extension OverlayModel {
                     case .data:
                         // A metacopy file shows the data of the first regular file below it (R78).
                         if needData {
-                            top?.kind = l.kind
-                            top?.leadingHole = l.leadingHole
+                            top?.takeData(from: l)
                             needData = false
                         } else {
                             top = l
@@ -156,9 +155,8 @@ extension OverlayModel {
             guard let lowerMeta = found.last.flatMap({ lowers[$0.layer][$0.path] }), defersDataLookup(lowerMeta) else {
                 return ChildLookup(refusal: .EIO)
             }
-            if let (layer, dataPath) = dataLayerFile(lowerMeta), case .file = lowers[layer][dataPath]?.kind {
-                node.kind = lowers[layer][dataPath]?.kind ?? node.kind
-                node.leadingHole = lowers[layer][dataPath]?.leadingHole
+            if let (layer, dataPath) = dataLayerFile(lowerMeta), let data = lowers[layer][dataPath], case .file = data.kind {
+                node.takeData(from: data)
                 found.append((layer, dataPath))
             }
         }

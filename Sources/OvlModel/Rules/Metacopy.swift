@@ -13,6 +13,11 @@ extension OverlayModel {
     func metacopyNode(_ node: Node) -> Node {
         guard case .file(let data) = node.kind else { return node }
         var out = node
+        if let sparse = node.sparse {
+            out.setContent(SparseFile(size: sparse.size))
+            out.xattrs[prefix + "metacopy"] = ""
+            return out
+        }
         out.kind = .file(data: String(repeating: "\u{0}", count: data.utf8.count))
         // R77: no data blocks: the whole file is a hole.
         out.leadingHole = data.isEmpty ? nil : Int64(data.utf8.count)
@@ -34,8 +39,7 @@ extension OverlayModel {
     /// - Parameter r: the resolution, whose node carries the data found in the lower data file (R78).
     mutating func completeDataCopyUp(_ path: RelPath, _ r: Resolution) {
         guard let u = upper?[path], isMetacopy(u) else { return }
-        upper?[path]?.kind = r.node.kind
-        upper?[path]?.leadingHole = r.node.leadingHole
+        upper?[path]?.takeData(from: r.node)
         // The data is written into the upper file after its times were set: mtime is now.
         upper?[path]?.mtime = nil
         let key = prefix + "metacopy"

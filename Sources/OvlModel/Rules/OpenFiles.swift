@@ -28,11 +28,18 @@ extension OverlayModel {
             openFiles[op.fd] = nil
             return .ok(.none)
         case .read(let fd):
+            if case .success(let r) = lookup(file.path), r.node.sparse != nil {
+                unpredicted = "fd_read of \(file.path), a file of \(r.node.size ?? 0) bytes: the guest would read it all"
+                return .failed(.EINVAL)
+            }
             guard case .success(let bytes) = fileBytes(file) else { return fileBytes(file).errorOutcome }
             let start = min(Int(file.offset), bytes.count)
             openFiles[fd]?.offset = Int64(max(bytes.count, Int(file.offset)))
             return .ok(.text(String(decoding: bytes[start...], as: UTF8.self)))
         case .pread(_, let offset, let size):
+            if case .success(let r) = lookup(file.path), let sparse = r.node.sparse, file.flags.reads {
+                return .ok(.text(String(decoding: sparse.read(at: offset, count: size), as: UTF8.self)))
+            }
             guard case .success(let bytes) = fileBytes(file) else { return fileBytes(file).errorOutcome }
             let start = min(Int(offset), bytes.count)
             let end = min(start + Int(size), bytes.count)
@@ -73,6 +80,7 @@ extension OverlayModel {
                     if flags.contains(.trunc) {
                         upper?[p]?.kind = .file(data: "")
                         upper?[p]?.leadingHole = nil
+                        upper?[p]?.sparse = nil
                         upper?[p]?.mtime = nil
                     }
                 }
@@ -110,6 +118,16 @@ extension OverlayModel {
     /// as zeros. The file was copied up at open.
     mutating func writeFd(_ fd: String, _ file: OpenFile, data: String) -> Outcome {
         guard file.flags.writes, case .file(let old)? = upper?[file.path]?.kind else { return .failed(.EBADF) }
+        if let node = upper?[file.path], var content = node.content,
+           node.needsSparse(writing: Int64(data.utf8.count), at: file.flags.contains(.append) ? content.size : file.offset) {
+            let start = file.flags.contains(.append) ? content.size : file.offset
+            content.write(Array(data.utf8), at: start)
+            upper?[file.path]?.setContent(content)
+            upper?[file.path]?.mtime = nil
+            syncInode(from: file.path)
+            openFiles[fd]?.offset = start + Int64(data.utf8.count)
+            return .ok(.none)
+        }
         var bytes = Array(old.utf8)
         let start = file.flags.contains(.append) ? bytes.count : Int(file.offset)
         while bytes.count < start { bytes.append(0) }
@@ -139,6 +157,12 @@ extension OverlayModel {
         switch lookup(file.path) {
         case .failure(let e): return .failed(e)
         case .success(let r) where r.node.kind.isDir: return lseekDir(fd, file, r, offset: offset, whence: whence)
+        case .success(let r) where r.node.sparse != nil && (whence == .data || whence == .hole):
+            // A large sparse file: its data segments, block by block (R44).
+            let sparse = r.node.sparse ?? SparseFile(size: 0)
+            guard let at = whence == .data ? sparse.dataOffset(from: offset) : sparse.holeOffset(from: offset) else { return .failed(.ENXIO) }
+            openFiles[fd]?.offset = at
+            return .ok(.number(at))
         case .success(let r): (size, hole) = (r.node.size ?? 0, r.node.leadingHole ?? 0)
         }
         let result: Int64
@@ -186,7 +210,7 @@ extension OverlayModel {
         case .lower(let layer, let path): node = lowers[layer][path]
         }
         guard case .file(let data)? = node?.kind else { return .failed(.ENODEV) }
-        var bytes = Array(Array(data.utf8).prefix(Int(size)))
+        var bytes = node?.sparse.map { $0.read(at: 0, count: size) } ?? Array(Array(data.utf8).prefix(Int(size)))
         while bytes.count < Int(size) { bytes.append(0) }
         return .ok(.text(String(decoding: bytes, as: UTF8.self)))
     }

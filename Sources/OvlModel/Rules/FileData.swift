@@ -1,0 +1,39 @@
+extension Node {
+    /// The contents of this regular file as a ``SparseFile`` (a text file's leading hole is a hole,
+    /// the rest one extent); nil for other kinds.
+    public var content: SparseFile? {
+        if let sparse { return sparse }
+        guard case .file(let data) = kind else { return nil }
+        let bytes = Array(data.utf8)
+        let hole = Int(leadingHole ?? 0)
+        return SparseFile(size: Int64(bytes.count), extents: [.init(offset: Int64(hole), bytes: Array(bytes.dropFirst(hole)))])
+    }
+
+    /// Makes this regular file hold `content`: as a ``SparseFile`` above its threshold, else as
+    /// text; ``leadingHole`` becomes the hole before the first data segment (R44: holes are kept).
+    public mutating func setContent(_ content: SparseFile) {
+        let firstData = content.segments.first?.offset ?? content.size
+        leadingHole = firstData > 0 ? firstData : nil
+        if content.size > SparseFile.threshold {
+            sparse = content
+            kind = .file(data: content.rendering)
+        } else {
+            sparse = nil
+            kind = .file(data: String(decoding: content.read(at: 0, count: content.size), as: UTF8.self))
+        }
+    }
+
+    /// True when this file is held as a ``SparseFile``, or writing `bytes` at `offset` makes it
+    /// one: such changes go through ``content``.
+    func needsSparse(writing count: Int64 = 0, at offset: Int64 = 0) -> Bool {
+        sparse != nil || offset + count > SparseFile.threshold
+    }
+
+    /// Takes the data of `other` (a metacopy file showing its lower data, R78; a data copy-up,
+    /// R79): its bytes, holes and sparse form, not its metadata.
+    mutating func takeData(from other: Node) {
+        kind = other.kind
+        leadingHole = other.leadingHole
+        sparse = other.sparse
+    }
+}
