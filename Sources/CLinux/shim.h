@@ -8,6 +8,7 @@
 #include <sys/vfs.h>
 #include <sys/ioctl.h>
 #include <linux/fs.h>
+#include <linux/fiemap.h>
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
@@ -40,6 +41,22 @@ static inline int clinux_set_protection(int fd, int immutable, int append) {
     flags = immutable ? (flags | FS_IMMUTABLE_FL) : (flags & ~FS_IMMUTABLE_FL);
     flags = append ? (flags | FS_APPEND_FL) : (flags & ~FS_APPEND_FL);
     return ioctl(fd, FS_IOC_SETFLAGS, &flags);
+}
+/* FS_IOC_FIEMAP (FIEMAP_FLAG_SYNC) of the first 64 extents: how many, and how many carry
+   FIEMAP_EXTENT_SHARED (a reflinked copy shares its blocks). */
+static inline int clinux_fiemap_sharing(int fd, unsigned int *extents, unsigned int *shared) {
+    unsigned long long buf[(sizeof(struct fiemap) + 64 * sizeof(struct fiemap_extent)) / 8 + 1];
+    struct fiemap *fm = (struct fiemap *)buf;
+    memset(buf, 0, sizeof(buf));
+    fm->fm_length = ~0ULL;
+    fm->fm_flags = FIEMAP_FLAG_SYNC;
+    fm->fm_extent_count = 64;
+    if (ioctl(fd, FS_IOC_FIEMAP, fm) != 0) return -1;
+    *extents = fm->fm_mapped_extents;
+    *shared = 0;
+    for (unsigned int i = 0; i < fm->fm_mapped_extents; i++)
+        if (fm->fm_extents[i].fe_flags & FIEMAP_EXTENT_SHARED) (*shared)++;
+    return 0;
 }
 static inline int clinux_statfs(const char *p, long *type, long *namelen) {
     struct statfs st;

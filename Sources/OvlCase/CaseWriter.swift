@@ -93,7 +93,8 @@ public enum CaseWriter {
         func mode(_ m: UInt32) -> String { "0" + String(m, radix: 8) }
         switch op {
         case .stat(let p), .lstat(let p), .read(let p), .readdir(let p), .readlink(let p), .unlink(let p),
-             .rmdir(let p), .listxattr(let p), .openRW(let p), .openTmpfile(let p), .statfs(let p), .exec(let p):
+             .rmdir(let p), .listxattr(let p), .openRW(let p), .openTmpfile(let p), .statfs(let p), .exec(let p),
+             .fiemapShared(let p):
             return "\(op.name): \(quote(p.description))"
         case .write(let p, let data), .append(let p, let data):
             return "\(op.name): {path: \(quote(p.description)), data: \(quote(data))}"

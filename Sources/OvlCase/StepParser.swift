@@ -27,7 +27,7 @@ struct StepParser {
     static let shapes: [String: Shape] = [
         "stat": .path, "lstat": .path, "read": .path, "readdir": .path, "readlink": .path,
         "unlink": .path, "rmdir": .path, "listxattr": .path, "open_rdwr": .path, "proc_locks": .path,
-        "open_tmpfile": .path, "statfs": .path, "exec": .path,
+        "open_tmpfile": .path, "statfs": .path, "exec": .path, "fiemap_shared": .path,
         "write": .mapping(required: ["path", "data"], optional: []),
         "append": .mapping(required: ["path", "data"], optional: []),
         "truncate": .mapping(required: ["path", "size"], optional: []),
@@ -137,6 +137,7 @@ struct StepParser {
             case "proc_locks": return .procLocks(path)
             case "open_tmpfile": return .openTmpfile(path)
             case "statfs": return .statfs(path)
+            case "fiemap_shared": return .fiemapShared(path)
             case "exec": return .exec(path)
             default: return .openRW(path)
             }

@@ -88,6 +88,7 @@ extension Scenario {
             case .offlineLower: rules.insert(71)
             case .openTmpfile: rules.insert(87)
             case .statfs: rules.insert(19)
+            case .fiemapShared: rules.insert(44)
             case .chattr: rules.insert(92)
             case .fd: rules.insert(72)
             case .parallel: rules.insert(38)

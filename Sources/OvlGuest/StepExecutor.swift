@@ -64,6 +64,11 @@ struct StepExecutor {
         case .readlink(let p): return .ok(.text(try Files.readlink(path(p))))
         case .openTmpfile(let p): try Files.openTmpfile(path(p))
         case .chattr(let p, let immutable, let append): try Files.setProtection(path(p), immutable: immutable, append: append)
+        case .fiemapShared(let p):
+            let map = try Files.fiemapSharing(path(p))
+            let text = map.extents == 0 ? "no extents"
+                : map.shared == map.extents ? "shared" : map.shared == 0 ? "unshared" : "partly shared"
+            return .ok(.text(text))
         case .statfs(let p):
             let fs = try Files.statfs(path(p))
             return .ok(.text("type=0x" + String(fs.type, radix: 16) + " namelen=\(fs.nameMax)"))

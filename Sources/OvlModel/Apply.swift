@@ -95,6 +95,7 @@ extension OverlayModel {
         case .readlink(let p): return readlink(p)
         case .openTmpfile(let p): return openTmpfile(p)
         case .statfs(let p): return statfs(p)
+        case .fiemapShared(let p): return fiemapShared(p)
         case .chattr(let p, let immutable, let append): return chattr(p, immutable: immutable, append: append)
         case .rename(let from, let to, let flags): return rename(from, to, flags: flags)
         case .chmod(let p, let mode):
@@ -200,6 +201,7 @@ extension OverlayModel {
             guard case .file(let old) = r.node.kind else { return .failed(r.node.kind.isDir ? .EISDIR : .EINVAL) }
             if let e = dataRefusal(r) { return .failed(e) }
             copyUp(p)
+            noteDataWrite(p, truncatedToZero: !append)
             if append, let node = upper?[p], node.needsSparse(writing: Int64(data.utf8.count), at: node.size ?? 0),
                var content = node.content {
                 content.write(Array(data.utf8), at: content.size)
@@ -234,6 +236,8 @@ extension OverlayModel {
             guard case .file(let old) = r.node.kind else { return .failed(r.node.kind.isDir ? .EISDIR : .EINVAL) }
             if let e = dataRefusal(r) { return .failed(e) }
             copyUp(p)
+            // Growing leaves the blocks as they are; cutting rewrites the last one.
+            if size < (upper?[p]?.size ?? 0) || size == 0 { noteDataWrite(p, truncatedToZero: size == 0) }
             if let node = upper?[p], node.needsSparse(at: size), var content = node.content {
                 content.truncate(to: size)
                 upper?[p]?.setContent(content)
@@ -343,7 +347,7 @@ extension Operation {
     /// True for steps that change the file system (and so fail with EROFS without upper).
     var modifies: Bool {
         switch self {
-        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .remountInPlace, .reconfigure, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches, .statfs,
+        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .remountInPlace, .reconfigure, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches, .statfs, .fiemapShared,
              .nameToHandle, .openByHandle, .procLocks, .offlineLower: false
         case .fd(.open(_, let flags, _)): Set(flags).copiesUp || flags.contains(.creat)
         case .fd: false

@@ -53,6 +53,9 @@ public struct Node: Codable, Sendable, Equatable {
     /// A regular file larger than ``SparseFile/threshold``: its contents (``NodeKind/file(data:)``
     /// then holds their ``SparseFile/rendering``, as a dump shows them), nil for smaller files.
     public var sparse: SparseFile?
+    /// A regular file whose blocks a reflink clone shares with a lower file (R44); nil when it
+    /// owns its blocks.
+    public var extentSharing: ExtentSharing?
 
     public init(kind: NodeKind, perm: UInt32? = nil, uid: UInt32 = 0, gid: UInt32 = 0,
                 xattrs: [String: String] = [:], mtime: Int64? = Node.layerMtime, inode: Int? = nil) {

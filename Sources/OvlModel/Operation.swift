@@ -43,6 +43,10 @@ public enum Operation: Codable, Sendable, Equatable {
     case openTmpfile(RelPath)
     /// `statfs(2)`: `f_type` and `f_namelen`, as the text `type=0x… namelen=N` (R19).
     case statfs(RelPath)
+    /// `FS_IOC_FIEMAP` (FIEMAP_FLAG_SYNC) of a regular file: whether its real data file's extents
+    /// carry `FIEMAP_EXTENT_SHARED`, as the text `shared`, `unshared`, `partly shared` or
+    /// `no extents` (R44: a copy-up clones on a reflink filesystem).
+    case fiemapShared(RelPath)
     /// `chattr`: FS_IOC_SETFLAGS with the immutable and append-only flags as given (R92).
     case chattr(RelPath, immutable: Bool, append: Bool)
     /// `renameat2(2)` (plain `rename` when flags are empty).
@@ -130,6 +134,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .readlink: "readlink"
         case .openTmpfile: "open_tmpfile"
         case .statfs: "statfs"
+        case .fiemapShared: "fiemap_shared"
         case .chattr: "chattr"
         case .rename: "rename"
         case .chmod: "chmod"

@@ -225,7 +225,8 @@ public enum Checker {
     public static func describe(_ op: Operation) -> String {
         switch op {
         case .stat(let p), .lstat(let p), .read(let p), .procLocks(let p), .openRW(let p), .readdir(let p), .unlink(let p), .rmdir(let p),
-             .readlink(let p), .listxattr(let p), .openTmpfile(let p), .statfs(let p), .exec(let p):
+             .readlink(let p), .listxattr(let p), .openTmpfile(let p), .statfs(let p), .exec(let p),
+             .fiemapShared(let p):
             return p.description
         case .write(let p, let data), .append(let p, let data): return "\(p) \(show(data))"
         case .truncate(let p, let size): return "\(p) \(size)"

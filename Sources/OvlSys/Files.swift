@@ -93,6 +93,17 @@ public enum Files {
         }
     }
 
+    /// `FS_IOC_FIEMAP` with `FIEMAP_FLAG_SYNC` of the first 64 extents of the file at `path`: how
+    /// many there are and how many carry `FIEMAP_EXTENT_SHARED`.
+    public static func fiemapSharing(_ path: String) throws(SysError) -> (extents: Int, shared: Int) {
+        try withFD(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) { fd throws(SysError) in
+            var extents: UInt32 = 0
+            var shared: UInt32 = 0
+            try sys("ioctl FS_IOC_FIEMAP", path) { clinux_fiemap_sharing(fd, &extents, &shared) }
+            return (Int(extents), Int(shared))
+        }
+    }
+
     /// `open(dir, O_TMPFILE|O_RDWR, mode)` + close: an unnamed file in directory `dir`.
     public static func openTmpfile(_ dir: String, mode: mode_t = 0o600) throws(SysError) {
         try openClose(dir, flags: clinux_o_tmpfile() | O_RDWR, mode: mode)

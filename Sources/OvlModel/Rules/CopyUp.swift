@@ -16,6 +16,9 @@ extension OverlayModel {
             return
         }
         if let parent = path.parent { copyUp(parent) }
+        // R44: whatever way the upper file is made below, its data is copied (or cloned) then.
+        let copiesData = !metadataOnly || !metadataOnlyCopyUp(r.node)
+        defer { if copiesData { noteDataCopy(path, from: r, setsSize: true) } }
         var node = r.node
         node.inode = nil
         // copy_up.c:ovl_copy_xattr copies nothing to an upper without xattrs (R10).

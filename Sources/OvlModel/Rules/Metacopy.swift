@@ -45,6 +45,7 @@ extension OverlayModel {
         let key = prefix + "metacopy"
         upper?[path]?.xattrs[key] = nil
         syncInode(from: path)
+        noteDataCopy(path, from: r, setsSize: false)
     }
 
 }

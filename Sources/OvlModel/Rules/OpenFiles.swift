@@ -81,6 +81,7 @@ extension OverlayModel {
                         upper?[p]?.kind = .file(data: "")
                         upper?[p]?.leadingHole = nil
                         upper?[p]?.sparse = nil
+                        noteDataWrite(p, truncatedToZero: true)
                         upper?[p]?.mtime = nil
                     }
                 }
@@ -118,6 +119,7 @@ extension OverlayModel {
     /// as zeros. The file was copied up at open.
     mutating func writeFd(_ fd: String, _ file: OpenFile, data: String) -> Outcome {
         guard file.flags.writes, case .file(let old)? = upper?[file.path]?.kind else { return .failed(.EBADF) }
+        noteDataWrite(file.path, truncatedToZero: false)
         if let node = upper?[file.path], var content = node.content,
            node.needsSparse(writing: Int64(data.utf8.count), at: file.flags.contains(.append) ? content.size : file.offset) {
             let start = file.flags.contains(.append) ? content.size : file.offset

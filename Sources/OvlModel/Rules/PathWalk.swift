@@ -89,7 +89,8 @@ extension Operation {
              .truncate(let p, _), .readdir(let p), .mkdir(let p, _), .create(let p, _), .mknod(let p, _),
              .unlink(let p), .rmdir(let p), .symlink(_, let p), .readlink(let p), .chmod(let p, _),
              .chown(let p, _, _), .utimes(let p, _), .setxattr(let p, _, _), .getxattr(let p, _),
-             .removexattr(let p, _), .listxattr(let p), .openTmpfile(let p), .statfs(let p), .chattr(let p, _, _):
+             .removexattr(let p, _), .listxattr(let p), .openTmpfile(let p), .statfs(let p), .chattr(let p, _, _),
+             .fiemapShared(let p):
             [p]
         case .rename(let from, let to, _), .link(let from, let to): [from, to]
         case .nameToHandle(let p, _, _), .procLocks(let p), .fd(.open(let p, _, _)), .exec(let p): [p]
@@ -130,6 +131,7 @@ extension Operation {
         case .listxattr: return .listxattr(p)
         case .openTmpfile: return .openTmpfile(p)
         case .statfs: return .statfs(p)
+        case .fiemapShared: return .fiemapShared(p)
         case .chattr(_, let i, let a): return .chattr(p, immutable: i, append: a)
         case .rename(_, _, let f): return .rename(p, to: new.count > 1 ? new[1] : p, flags: f)
         case .link: return .link(p, to: new.count > 1 ? new[1] : p)

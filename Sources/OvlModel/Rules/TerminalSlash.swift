@@ -54,7 +54,7 @@ extension Operation {
         case .stat(let p), .lstat(let p), .read(let p), .append(let p, _), .openRW(let p), .truncate(let p, _),
              .readdir(let p), .readlink(let p), .chmod(let p, _), .chown(let p, _, _), .utimes(let p, _),
              .setxattr(let p, _, _), .getxattr(let p, _), .removexattr(let p, _), .listxattr(let p),
-             .openTmpfile(let p), .statfs(let p), .chattr(let p, _, _):
+             .openTmpfile(let p), .statfs(let p), .chattr(let p, _, _), .fiemapShared(let p):
             p
         default: nil
         }
@@ -80,6 +80,7 @@ extension Operation {
         case .listxattr: .listxattr(p)
         case .openTmpfile: .openTmpfile(p)
         case .statfs: .statfs(p)
+        case .fiemapShared: .fiemapShared(p)
         case .chattr(_, let immutable, let append): .chattr(p, immutable: immutable, append: append)
         default: self
         }
