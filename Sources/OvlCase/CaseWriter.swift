@@ -76,6 +76,7 @@ public enum CaseWriter {
         case .whiteout: fields.append("type: whiteout")
         case .fifo: fields.append("type: fifo")
         case .chardev(let major, let minor): fields += ["type: chardev", "major: \(major)", "minor: \(minor)"]
+        case .blockdev(let major, let minor): fields += ["type: blockdev", "major: \(major)", "minor: \(minor)"]
         }
         fields.append("mode: 0" + String(node.perm, radix: 8))
         if node.uid != 0 { fields.append("uid: \(node.uid)") }

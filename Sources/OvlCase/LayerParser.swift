@@ -8,7 +8,7 @@ struct LayerParser {
 
     static let entryKeys = ["type", "data", "mode", "uid", "gid", "mtime", "xattrs", "target", "major", "minor", "opaque", "hole", "host_file"]
     static let rootKeys = ["type", "mode", "uid", "gid", "mtime", "xattrs", "opaque"]
-    static let types = ["file", "dir", "symlink", "whiteout", "fifo", "chardev", "hardlink"]
+    static let types = ["file", "dir", "symlink", "whiteout", "fifo", "chardev", "blockdev", "hardlink"]
 
     /// Parses `layers:` into the lowers (top first, data-only layers last), the upper (nil for
     /// `upper: none`), the lowers given as `@N/path` (directory `path` of lower layer N:
@@ -134,6 +134,7 @@ struct LayerParser {
         case .whiteout: "whiteout"
         case .fifo: "fifo"
         case .chardev: "chardev"
+        case .blockdev: "blockdev"
         }
     }
 
@@ -194,9 +195,12 @@ struct LayerParser {
         } else {
             throw reader.error("an entry needs 'type' (one of: \(Self.types.joined(separator: ", "))) or 'data'; valid keys: \(Self.entryKeys.sorted().joined(separator: ", "))", at: node)
         }
-        let only: [(key: String, type: String)] = [("data", "file"), ("hole", "file"), ("host_file", "file"), ("target", "symlink"), ("major", "chardev"), ("minor", "chardev"), ("opaque", "dir")]
+        let only: [(key: String, type: String)] = [("data", "file"), ("hole", "file"), ("host_file", "file"), ("target", "symlink"), ("opaque", "dir")]
         for rule in only where fields.has(rule.key) && type != rule.type {
             throw reader.error("'\(rule.key)' is only valid for type \(rule.type), not \(type)", at: fields.keyNode(rule.key) ?? node)
+        }
+        for key in ["major", "minor"] where fields.has(key) && type != "chardev" && type != "blockdev" {
+            throw reader.error("'\(key)' is only valid for type chardev or blockdev, not \(type)", at: fields.keyNode(key) ?? node)
         }
         let kind: NodeKind
         switch type {
@@ -212,6 +216,10 @@ struct LayerParser {
                 throw reader.error("a chardev 0:0 is a whiteout; write {type: whiteout}", at: node)
             }
             kind = .chardev(major: major, minor: minor)
+        case "blockdev":
+            let major = try reader.uint32(try fields.required("major", missing: "a blockdev needs 'major'"))
+            let minor = try reader.uint32(try fields.required("minor", missing: "a blockdev needs 'minor'"))
+            kind = .blockdev(major: major, minor: minor)
         default:
             var data = ""
             if let dataNode = fields["data"] { data = try reader.text(dataNode) }

@@ -34,6 +34,7 @@ public enum LayerReader {
         case 0o040000: kind = .dir
         case 0o120000: kind = .symlink(target: try Files.readlink(real))
         case 0o010000: kind = .fifo
+        case 0o060000: kind = .blockdev(major: st.rdevMajor, minor: st.rdevMinor)
         case 0o020000: kind = st.rdevMajor == 0 && st.rdevMinor == 0 ? .whiteout : .chardev(major: st.rdevMajor, minor: st.rdevMinor)
         default: kind = .file(data: "")
         }

@@ -69,6 +69,7 @@ enum LayerBuilder {
         case .whiteout: try Files.mknod(real, mode: S_IFCHR, major: 0, minor: 0)
         case .fifo: try Files.mknod(real, mode: S_IFIFO | 0o600, major: 0, minor: 0)
         case .chardev(let ma, let mi): try Files.mknod(real, mode: S_IFCHR | 0o600, major: ma, minor: mi)
+        case .blockdev(let ma, let mi): try Files.mknod(real, mode: S_IFBLK | 0o600, major: ma, minor: mi)
         }
     }
 }

@@ -9,6 +9,8 @@ public enum NodeKind: Codable, Sendable, Equatable {
     case fifo
     /// A character device other than 0:0.
     case chardev(major: UInt32, minor: UInt32)
+    /// A block device.
+    case blockdev(major: UInt32, minor: UInt32)
 
     /// The file type `lstat` reports for this node.
     public var fileType: FileType {
@@ -18,6 +20,7 @@ public enum NodeKind: Codable, Sendable, Equatable {
         case .symlink: .symlink
         case .whiteout, .chardev: .chardev
         case .fifo: .fifo
+        case .blockdev: .blockdev
         }
     }
     /// True for directories.

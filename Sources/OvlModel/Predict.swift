@@ -87,7 +87,7 @@ extension OverlayModel {
         case .file(let data): v.data = data
         case .symlink(let target): v.target = target; v.perm = nil
         case .whiteout: v.rdev = "0:0"
-        case .chardev(let ma, let mi): v.rdev = "\(ma):\(mi)"
+        case .chardev(let ma, let mi), .blockdev(let ma, let mi): v.rdev = "\(ma):\(mi)"
         case .dir, .fifo: break
         }
         return v

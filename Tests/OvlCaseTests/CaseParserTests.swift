@@ -19,6 +19,9 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
           d/w: {type: whiteout}
           d/p: {type: fifo}
           d/c: {type: chardev, major: 1, minor: 3}
+          d/b: {type: blockdev, major: 7, minor: 200}
+          d/s: {type: file, hole: 5368709120, data: "tail"}
+          d/x: {type: file, data: "m", xattrs: {trusted.overlay.metacopy: "0x0005000000"}}
           d/g: {type: file, data: "x\\n", mode: 0600, uid: 1000, gid: 1000, mtime: 1234, xattrs: {user.a: "1"}}
           d/o: {type: dir, opaque: true}
           .: {mode: 0o700, xattrs: {user.r: "r"}}
@@ -42,6 +45,11 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
             rp("d/w"): OvlModel.Node(kind: .whiteout),
             rp("d/p"): OvlModel.Node(kind: .fifo),
             rp("d/c"): OvlModel.Node(kind: .chardev(major: 1, minor: 3)),
+            rp("d/b"): OvlModel.Node(kind: .blockdev(major: 7, minor: 200)),
+            rp("d/s"): { var n = OvlModel.Node(kind: .file(data: ""))
+                n.setContent(SparseFile(size: 5_368_709_124, extents: [.init(offset: 5_368_709_120, bytes: Array("tail".utf8))]))
+                return n }(),
+            rp("d/x"): OvlModel.Node(kind: .file(data: "m"), xattrs: ["trusted.overlay.metacopy": "0x0005000000"]),
             rp("d/g"): OvlModel.Node(kind: .file(data: "x\n"), perm: 0o600, uid: 1000, gid: 1000,
                                      xattrs: ["user.a": "1"], mtime: 1234),
             rp("d/o"): OvlModel.Node(kind: .dir, xattrs: ["trusted.overlay.opaque": "y"]),
@@ -58,9 +66,9 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
                           MountOption(key: "userxattr", value: nil)],
                 steps: [.stat(rp("d/f")), .write(rp("d/f"), data: "new"), .remount]),
             stepLocations: [
-                SourceLocation(file: "cases/whiteout/001-unlink.yaml", line: 20, column: 5),
-                SourceLocation(file: "cases/whiteout/001-unlink.yaml", line: 21, column: 5),
-                SourceLocation(file: "cases/whiteout/001-unlink.yaml", line: 22, column: 5),
+                SourceLocation(file: "cases/whiteout/001-unlink.yaml", line: 23, column: 5),
+                SourceLocation(file: "cases/whiteout/001-unlink.yaml", line: 24, column: 5),
+                SourceLocation(file: "cases/whiteout/001-unlink.yaml", line: 25, column: 5),
             ],
             location: SourceLocation(file: "cases/whiteout/001-unlink.yaml", line: 1, column: 1))
         #expect(parsed == expected)
@@ -189,6 +197,7 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
         ("fsconfig_reconfigure: {params: [ro, index=on]}", .reconfigure(params: ["ro", "index=on"])),
         ("fsconfig_reconfigure: {params: []}", .reconfigure(params: [])),
         ("exec: a", .exec(rp("a"))),
+        ("fiemap_shared: a", .fiemapShared(rp("a"))),
         ("parallel: [{open_rdwr: a}, {read: a}]", .parallel([.openRW(rp("a")), .read(rp("a"))])),
     ]
 
