@@ -15,8 +15,10 @@ extension OverlayModel {
                   let l = lowers[data.layer][data.path], !isMetacopy(l) else { return nil }
             return .of(lowerRef(data.layer, data.path))
         }
-        if !r.inUpper, let l = r.lowers.first { return .of(lowerRef(l.layer, l.path)) }
-        return nil
+        guard !r.inUpper, let l = r.lowers.first else { return nil }
+        // R61: a lower alias of an indexed inode is that upper inode (`ovl_get_inode`).
+        if options.index, let e = index[lowerKey(l.layer, l.path)], e.kind != .whiteout { return nil }
+        return .of(lowerRef(l.layer, l.path))
     }
 
     /// The st_blocks of an upper file as it is on disk, when the model knows it: 0 for a regular
