@@ -23,8 +23,8 @@ extension Node {
         }
     }
 
-    /// True when this file is held as a ``SparseFile``, or writing `bytes` at `offset` makes it
-    /// one: such changes go through ``content``.
+    /// True when this file is held as a ``SparseFile``, or writing `count` bytes at `offset` makes
+    /// it one: such changes go through ``content``.
     func needsSparse(writing count: Int64 = 0, at offset: Int64 = 0) -> Bool {
         sparse != nil || offset + count > SparseFile.threshold
     }
