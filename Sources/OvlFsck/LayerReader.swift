@@ -12,7 +12,7 @@ public enum LayerReader {
         var queue: [RelPath] = [.root]
         while let dir = queue.popLast() {
             let real = dir.isRoot ? root : root + "/" + dir.description
-            for e in try Files.readdir(real) {
+            for e in try Files.readdir(real, noatime: true) {
                 let path = dir.appending(e.name)
                 var (n, st) = try node(real + "/" + e.name)
                 if st.nlink > 1, !n.kind.isDir {

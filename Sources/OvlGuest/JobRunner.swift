@@ -100,7 +100,7 @@ struct JobRunner {
             workMode = (try? Files.stat(workDir + "/work"))?.perm
         }
         var lowerViews: [TreeView] = []
-        for dir in lowerDirs { lowerViews.append(try StateDump.tree(at: dir)) }
+        for dir in lowerDirs { lowerViews.append(try StateDump.tree(at: dir, atime: true)) }
         var index: [String: EntryView]?
         if job.scenario.upper != nil, let names = try? Files.readdir(workDir + "/index") {
             index = [:]

@@ -1,3 +1,4 @@
+import CLinux
 import OvlModel
 import OvlSys
 import Glibc
@@ -7,10 +8,11 @@ import Glibc
 /// first ``SparseFile/shownBytes`` of each) as a ``SparseFile`` rendering — a 5 GiB sparse file
 /// is never read through its holes (R44).
 enum SparseDump {
-    /// The contents of the regular file at `path`, whose st_size is `size`.
-    static func contents(_ path: String, size: Int64) throws(SysError) -> String {
-        guard size > SparseFile.threshold else { return String(decoding: try Files.read(path), as: UTF8.self) }
-        let fd = try FileDescriptors.open(path, flags: O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    /// The contents of the regular file at `path`, whose st_size is `size`; `noatime` reads it
+    /// without touching its atime (a lower layer's dump, R75).
+    static func contents(_ path: String, size: Int64, noatime: Bool = false) throws(SysError) -> String {
+        guard size > SparseFile.threshold else { return String(decoding: try Files.read(path, noatime: noatime), as: UTF8.self) }
+        let fd = try FileDescriptors.open(path, flags: O_RDONLY | O_NONBLOCK | O_CLOEXEC | (noatime ? O_NOATIME : 0))
         defer { try? FileDescriptors.close(fd) }
         var segments: [(offset: Int64, length: Int64, bytes: [UInt8])] = []
         var pos: Int64 = 0

@@ -8,14 +8,15 @@ enum StateDump {
     /// A name whose `stat` fails is recorded with that errno and the d_type its parent listed; a
     /// directory whose entries cannot be read is recorded with that errno and no children (an
     /// overlay may refuse single lookups, R51). Only a failure on the root itself throws.
-    static func tree(at root: String) throws(SysError) -> TreeView {
+    /// `atime` records each object's st_atime too (the lower layers' dumps, R75).
+    static func tree(at root: String, atime: Bool = false) throws(SysError) -> TreeView {
         var out: TreeView = [:]
         var queue: [(path: RelPath, listed: FileType)] = [(.root, .dir)]
         while let (path, listed) = queue.popLast() {
             let real = path.isRoot ? root : root + "/" + path.description
             var view: EntryView
             do {
-                view = try entry(real)
+                view = try entry(real, atime: atime)
             } catch where !path.isRoot {
                 // A listed name that cannot be looked up or read (EPERM, EIO: R51, R81, R82).
                 out[path] = EntryView(type: listed, errno: ModelErrno(rawValue: error.errno))
@@ -23,7 +24,7 @@ enum StateDump {
             }
             if view.type == .dir {
                 do {
-                    for e in try Files.readdir(real) { queue.append((path.appending(e.name), FileType(direntType: e.type))) }
+                    for e in try Files.readdir(real, noatime: atime) { queue.append((path.appending(e.name), FileType(direntType: e.type))) }
                 } catch {
                     view.errno = ModelErrno(rawValue: error.errno)
                 }
@@ -33,14 +34,16 @@ enum StateDump {
         return out
     }
 
-    static func entry(_ real: String) throws(SysError) -> EntryView {
+    /// One object; its st_atime is taken (with `atime`) before its contents are read.
+    static func entry(_ real: String, atime: Bool = false) throws(SysError) -> EntryView {
         let st = try Files.stat(real)
         let type = fileType(st.format)
         var v = EntryView(type: type, perm: type == .symlink ? nil : st.perm, uid: st.uid, gid: st.gid,
                           nlink: st.nlink, mtime: st.mtime, ino: .number(st.ino), dev: .number(st.dev))
+        if atime { v.atime = st.atime }
         v.blocks = .number(UInt64(st.blocks))
         switch type {
-        case .file: v.data = try SparseDump.contents(real, size: st.size)
+        case .file: v.data = try SparseDump.contents(real, size: st.size, noatime: atime)
         case .symlink: v.target = try Files.readlink(real)
         case .chardev, .blockdev: v.rdev = "\(st.rdevMajor):\(st.rdevMinor)"
         default: break
@@ -53,7 +56,8 @@ enum StateDump {
         return v
     }
 
-    /// st_ino of every object below `root` (the layer inode table, R54).
+    /// st_ino of every object below `root` (the layer inode table, R54), read without touching
+    /// any atime.
     static func inodes(at root: String) throws(SysError) -> [RelPath: UInt64] {
         try walk(root) { $0.ino }
     }
@@ -72,7 +76,7 @@ enum StateDump {
             let st = try Files.stat(real)
             out[path] = field(st)
             if fileType(st.format) == .dir {
-                for e in try Files.readdir(real) { queue.append(path.appending(e.name)) }
+                for e in try Files.readdir(real, noatime: true) { queue.append(path.appending(e.name)) }
             }
         }
         return out

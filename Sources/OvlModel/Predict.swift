@@ -57,6 +57,13 @@ extension OverlayModel {
         for (path, var v) in out {
             v.ino = .real(lowerRef(k, path), fsid: 0, xinoBits: 0)
             if v.type != .dir, v.rdev != "0:0" { v.nlink = UInt64(linkCount(lowers[k], path)) }
+            // R75: overlay reaches the lower layers through private clones of their mounts with
+            // MNT_NOATIME (super.c:ovl_get_layers), so reads, copy-up and exec through the overlay
+            // never touch a lower file's atime: the layer builder's (its mtime, when the case
+            // gives one) stays. Directories too: overlay reads a lower dir through a file on that
+            // private mount (readdir.c:ovl_dir_open → ovl_path_open), and the harness reads the
+            // layers O_NOATIME.
+            if v.type == .file || v.type == .dir, let built = lowers[k][path]?.mtime { v.atime = built }
             out[path] = v
         }
         return out

@@ -12,6 +12,8 @@ public struct EntryView: Codable, Sendable, Equatable {
     public var rdev: String?
     public var nlink: UInt64?
     public var mtime: Int64?
+    /// st_atime: recorded in the lower layers' dumps only (R75); nil = not predicted.
+    public var atime: Int64?
     /// Extended attributes (all namespaces the dump reads); nil = not predicted.
     public var xattrs: [String: String]?
     /// The errno `stat` gave on this name (then `type` is the d_type its parent listed), or, for a

@@ -204,6 +204,7 @@ public enum Checker {
         if !field(e.rdev, o.rdev) { add("rdev", e.rdev ?? "-", o.rdev ?? "-") }
         if !field(e.nlink, o.nlink) { add("nlink", "\(e.nlink ?? 0)", "\(o.nlink ?? 0)") }
         if !field(e.mtime, o.mtime) { add("mtime", "\(e.mtime ?? 0)", "\(o.mtime ?? 0)") }
+        if !field(e.atime, o.atime) { add("atime (R75)", "\(e.atime ?? 0)", "\(o.atime ?? 0)") }
         if let ex = e.xattrs {
             let ox = o.xattrs ?? [:]
             for name in Set(ex.keys).union(ox.keys).sorted() {

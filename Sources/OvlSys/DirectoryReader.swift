@@ -20,7 +20,23 @@ extension Files {
     }
 
     /// Every entry of a directory except `.` and `..`, in the order getdents returned them.
-    public static func readdir(_ path: String) throws(SysError) -> [DirEntry] {
+    /// With `noatime` the directory is opened `O_NOATIME`, so reading it leaves its atime as it
+    /// was (the harness reading a layer must not hide whether the overlay touched it, R75); a
+    /// caller who may not use the flag (EPERM: neither owner nor CAP_FOWNER) reads it plainly.
+    public static func readdir(_ path: String, noatime: Bool = false) throws(SysError) -> [DirEntry] {
+        if noatime {
+            let fd = clinux_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOATIME, 0)
+            if fd >= 0 {
+                guard let dir = fdopendir(fd) else {
+                    let e = clinux_errno()
+                    Glibc.close(fd)
+                    throw SysError(errno: e, call: "fdopendir", path: path)
+                }
+                return try entries(dir, path: path)
+            }
+            let e = clinux_errno()
+            if e != EPERM { throw SysError(errno: e, call: "open", path: path) }
+        }
         guard let dir = opendir(path) else { throw SysError(errno: clinux_errno(), call: "opendir", path: path) }
         return try entries(dir, path: path)
     }

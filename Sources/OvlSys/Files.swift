@@ -13,6 +13,8 @@ public struct FileStat: Sendable, Equatable {
     public var rdevMajor: UInt32
     public var rdevMinor: UInt32
     public var mtime: Int64
+    /// st_atime, seconds.
+    public var atime: Int64 = 0
     /// st_blocks: 512-byte units allocated.
     public var blocks: Int64 = 0
 
@@ -28,7 +30,7 @@ extension FileStat {
         self.init(mode: st.st_mode, uid: st.st_uid, gid: st.st_gid, size: Int64(st.st_size),
                   nlink: UInt64(st.st_nlink), ino: UInt64(st.st_ino), dev: UInt64(st.st_dev),
                   rdevMajor: clinux_major(st.st_rdev), rdevMinor: clinux_minor(st.st_rdev),
-                  mtime: Int64(st.st_mtim.tv_sec), blocks: Int64(st.st_blocks))
+                  mtime: Int64(st.st_mtim.tv_sec), atime: Int64(st.st_atim.tv_sec), blocks: Int64(st.st_blocks))
     }
 }
 
@@ -46,8 +48,17 @@ public enum Files {
     }
 
     /// Reads a whole file.
-    public static func read(_ path: String) throws(SysError) -> [UInt8] {
-        try withFD(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) { fd throws(SysError) in
+    /// With `noatime` the file is opened `O_NOATIME` (its atime stays; R75), or plainly when the
+    /// caller may not use the flag (EPERM).
+    public static func read(_ path: String, noatime: Bool = false) throws(SysError) -> [UInt8] {
+        if noatime {
+            do { return try read(path, flags: O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOATIME) } catch where error.errno == EPERM {}
+        }
+        return try read(path, flags: O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    }
+
+    private static func read(_ path: String, flags: Int32) throws(SysError) -> [UInt8] {
+        try withFD(path, flags) { fd throws(SysError) in
             var out: [UInt8] = []
             var buf = [UInt8](repeating: 0, count: 65536)
             while true {
