@@ -34,6 +34,7 @@ extension OverlayModel {
         if let e = textBusy(op) { return .failed(e) }
         if isReadOnly, op.modifies { return readOnly(op) }
         if let refusal = callerRefusal(op) ?? protectionRefusal(op) { return .failed(refusal) }
+        if let refused = refusedCopyUp(op) { return refused }
         // A name that goes away (unlink, rmdir, rename over it) may be an indexed object whose
         // union nlink drops (`util.c:ovl_nlink_start`/`ovl_nlink_end`) — only when the step gets
         // that far, so a step that fails is predicted without it.
