@@ -69,7 +69,7 @@ public enum KernelChanges {
     public static let emptyCapability = KernelChange(
         name: "empty security.capability", mainline: nil, backports: [KernelVersion(6, 12, 117)], rules: ["R41", "R79"],
         source: "copy_up.c:ovl_copy_xattr, ovl_copy_up_meta_inode_data (ovl_no_fscap), \"ovl: skip copy up of empty "
-            + "security.capability\" (ChangeLog-6.12.117); seen: copyup/014 and metacopy/0xx fail with EINVAL on 6.12.113",
+            + "security.capability\" (ChangeLog-6.12.117); seen: copyup/014 and metacopy/013 get EINVAL on 6.12.113, pass on 6.12.117",
         before: "reading an empty security.capability gives EINVAL (commoncap.c:cap_inode_getsecurity) and ovl_copy_xattr "
             + "passes it on: the copy-up of such a file fails with EINVAL (its parent already marked impure); so does the "
             + "data copy-up of a metacopy upper that carries one (ovl_getxattr_value took only ENODATA/EOPNOTSUPP for none)")
