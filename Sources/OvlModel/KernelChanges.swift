@@ -74,12 +74,20 @@ public enum KernelChanges {
             + "passes it on: the copy-up of such a file fails with EINVAL (its parent already marked impure); so does the "
             + "data copy-up of a metacopy upper that carries one (ovl_getxattr_value took only ENODATA/EOPNOTSUPP for none)")
 
+    /// A copy-up made in `work/` no longer replaces what holds the name by then (R38).
+    public static let removedCopyUp = KernelChange(
+        name: "copy-up of a removed name", mainline: nil, backports: [KernelVersion(6, 12, 117)], rules: ["R38", "R43"],
+        source: "copy_up.c:ovl_copy_up_workdir (\"The name may have been taken since lookup, never replace it\": EEXIST), "
+            + "\"ovl: do not copy up a dentry that was removed\" (ChangeLog-6.12.117); seen with fd_fchmod on an fd of an "
+            + "unlinked lower fifo and directory (copyup/015)",
+        before: "ovl_do_rename(temp, upper, 0) replaced the name: fchmod of an fd on a removed lower fifo or device put it "
+            + "back over its whiteout (back in the merged view), a removed directory got ENOTDIR")
+
     /// Every entry, oldest first.
     ///
     /// 6.12.113 → 6.12.117 (fs/overlayfs diffed, Debian's changelog): besides ``indexedNlink`` and
-    /// ``emptyCapability`` the changes are not seen by a deterministic case, so no entry follows
-    /// them: races (`ovl_copy_up_workdir` gives EEXIST when the upper name was taken since
-    /// lookup; `ovl_getxattr_value`/`ovl_copy_xattr` EIO when an xattr changes while read; name
+    /// ``emptyCapability`` and ``removedCopyUp`` the changes are not seen by a deterministic case,
+    /// so no entry follows them: races (`ovl_getxattr_value`/`ovl_copy_xattr` EIO when an xattr changes while read; name
     /// snapshot in `ovl_do_copy_up`; OVL_WHITEOUTS set before the upper dir is published;
     /// `dget_parent` in readdir and `ovl_get_redirect`; revalidate flags after `d_instantiate`;
     /// `ovl_fix_origin` on the overlay parent); checks only an LSM can tell apart
@@ -89,5 +97,5 @@ public enum KernelChanges {
     /// with index=on); and `super.c:ovl_lookup_or_create` giving ENOTDIR for a non-directory
     /// `work/incompat` or `work/incompat/volatile`, which cannot be there: `ovl_make_workdir`
     /// empties and remakes `work/` before `ovl_create_volatile_dirty` runs.
-    public static let all: [KernelChange] = [dataOnlyLayers, newMountAPI, lowerdirAppend, tmpfile, fsyncOption, indexedNlink, emptyCapability]
+    public static let all: [KernelChange] = [dataOnlyLayers, newMountAPI, lowerdirAppend, tmpfile, fsyncOption, indexedNlink, emptyCapability, removedCopyUp]
 }
