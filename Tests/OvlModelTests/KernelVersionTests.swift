@@ -153,4 +153,30 @@ struct KernelVersionTests {
             #expect(m.upper?[path("f")]?.xattrs["security.capability"] == "")
         }
     }
+
+    @Test("R38: fchmod of an fd whose lower object was removed: EEXIST for a file; from 6.12.117 for a fifo and a dir too, before the fifo is back over its whiteout and the dir gets ENOTDIR")
+    func removedCopyUp() {
+        var l = layer(["f": "x", "g": "y"])
+        l.entries[path("p")] = Node(kind: .fifo)
+        l.entries[path("d")] = Node(kind: .dir)
+        for (kernel, fifo, dir) in [("6.12.113", Outcome.ok(.none), Outcome.failed(.ENOTDIR)), ("6.12.117", .failed(.EEXIST), .failed(.EEXIST))] {
+            var m = model([l], kernel: kernel)
+            _ = m.mount()
+            for (name, fd) in [("f", "F"), ("p", "P"), ("d", "D"), ("g", "G")] {
+                #expect(m.apply(.fd(.open(path(name), flags: [.rdonly], fd: fd))) == .ok(.none))
+            }
+            _ = m.apply(.unlink(path("f")))
+            _ = m.apply(.unlink(path("p")))
+            _ = m.apply(.rmdir(path("d")))
+            #expect(m.apply(.fd(.fchmod(fd: "F", mode: 0o600))) == .failed(.EEXIST), "kernel \(kernel)")
+            #expect(m.apply(.fd(.fchmod(fd: "P", mode: 0o600))) == fifo, "kernel \(kernel)")
+            #expect(m.apply(.fd(.fchmod(fd: "D", mode: 0o700))) == dir, "kernel \(kernel)")
+            #expect(m.apply(.fd(.fchmod(fd: "G", mode: 0o640))) == .ok(.none), "a name still there: a chmod of it")
+            #expect(m.upper?[path("g")]?.perm == 0o640)
+            #expect(m.upper?[path("f")]?.kind == .whiteout)
+            #expect(m.upper?[path("p")]?.kind == (fifo == .ok(.none) ? .fifo : .whiteout), "kernel \(kernel)")
+            #expect(m.upper?[path("p")].map { $0.kind != .fifo || $0.perm == 0o600 } == true)
+            #expect(m.upper?.root.xattrs["trusted.overlay.impure"] == "y")
+        }
+    }
 }
