@@ -69,7 +69,7 @@ public enum KernelChanges {
     public static let emptyCapability = KernelChange(
         name: "empty security.capability", mainline: nil, backports: [KernelVersion(6, 12, 117)], rules: ["R41", "R79"],
         source: "copy_up.c:ovl_copy_xattr, ovl_copy_up_meta_inode_data (ovl_no_fscap), \"ovl: skip copy up of empty "
-            + "security.capability\" (ChangeLog-6.12.117); seen: copyup/014 and metacopy/013 get EINVAL on 6.12.113, pass on 6.12.117",
+            + "security.capability\" (ChangeLog-6.12.117); seen: copyup/017 and metacopy/017 get EINVAL on 6.12.113, pass on 6.12.117",
         before: "reading an empty security.capability gives EINVAL (commoncap.c:cap_inode_getsecurity) and ovl_copy_xattr "
             + "passes it on: the copy-up of such a file fails with EINVAL (its parent already marked impure); so does the "
             + "data copy-up of a metacopy upper that carries one (ovl_getxattr_value took only ENODATA/EOPNOTSUPP for none)")
@@ -79,7 +79,7 @@ public enum KernelChanges {
         name: "copy-up of a removed name", mainline: nil, backports: [KernelVersion(6, 12, 117)], rules: ["R38", "R43"],
         source: "copy_up.c:ovl_copy_up_workdir (\"The name may have been taken since lookup, never replace it\": EEXIST), "
             + "\"ovl: do not copy up a dentry that was removed\" (ChangeLog-6.12.117); seen with fd_fchmod on an fd of an "
-            + "unlinked lower fifo and directory (copyup/015)",
+            + "unlinked lower fifo and directory (copyup/018)",
         before: "ovl_do_rename(temp, upper, 0) replaced the name: fchmod of an fd on a removed lower fifo or device put it "
             + "back over its whiteout (back in the merged view), a removed directory got ENOTDIR")
 
