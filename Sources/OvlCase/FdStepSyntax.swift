@@ -12,6 +12,7 @@ enum FdStepSyntax {
         "fd_write": (["fd", "data"], []),
         "fd_lseek": (["fd", "offset", "whence"], []),
         "fd_mmap_read": (["fd", "size"], []),
+        "fd_fchmod": (["fd", "mode"], []),
     ]
 
     /// Builds a step of ``mappings`` from its fields.
@@ -48,6 +49,7 @@ enum FdStepSyntax {
                 throw reader.error("unknown whence '\(value)'; expected one of: \(Whence.allCases.map(\.rawValue).joined(separator: ", "))", at: node)
             }
             return .lseek(fd: fd, offset: try reader.nonNegativeInt64(try need("offset")), whence: whence)
+        case "fd_fchmod": return .fchmod(fd: fd, mode: try reader.mode(try need("mode")))
         default:
             // A mapping of more than one page could run past the end of the real file: SIGBUS.
             return .mmapRead(fd: fd, size: try reader.integer(try need("size"), in: 1...4096))
@@ -78,6 +80,7 @@ extension CaseWriter {
         case .write(let fd, let data): return "fd_write: {fd: \(quote(fd)), data: \(quote(data))}"
         case .lseek(let fd, let offset, let whence): return "fd_lseek: {fd: \(quote(fd)), offset: \(offset), whence: \(whence.rawValue)}"
         case .mmapRead(let fd, let size): return "fd_mmap_read: {fd: \(quote(fd)), size: \(size)}"
+        case .fchmod(let fd, let mode): return "fd_fchmod: {fd: \(quote(fd)), mode: 0\(String(mode, radix: 8))}"
         }
     }
 }

@@ -39,7 +39,11 @@ public enum LayerReader {
         default: kind = .file(data: "")
         }
         var xattrs: [String: String] = [:]
-        for name in try Xattr.list(real) { xattrs[name] = Xattr.render(try Xattr.get(real, name)) }
+        for name in try Xattr.list(real) {
+            do { xattrs[name] = Xattr.render(try Xattr.get(real, name)) } catch {
+                xattrs[name] = XattrPattern.unreadable(ModelErrno(rawValue: error.errno))
+            }
+        }
         return (Node(kind: kind, perm: st.perm, uid: st.uid, gid: st.gid, xattrs: xattrs, mtime: st.mtime), st)
     }
 }

@@ -38,6 +38,7 @@ extension StepExecutor {
             }
             return .ok(.number(try FileDescriptors.lseek(fd, offset, whence: raw)))
         case .fsync: try FileDescriptors.fsync(fd)
+        case .fchmod(_, let mode): try FileDescriptors.fchmod(fd, mode: mode)
         case .mmapRead(_, let size):
             return .ok(.text(String(decoding: try FileDescriptors.mmapRead(fd, size: Int(size)), as: UTF8.self)))
         case .readdir:

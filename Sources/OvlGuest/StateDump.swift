@@ -50,7 +50,10 @@ enum StateDump {
         }
         var xattrs: [String: String] = [:]
         for name in try Xattr.list(real) {
-            xattrs[name] = Xattr.render(try Xattr.get(real, name))
+            // A listed name whose value cannot be read (an empty security.capability: EINVAL).
+            do { xattrs[name] = Xattr.render(try Xattr.get(real, name)) } catch {
+                xattrs[name] = XattrPattern.unreadable(ModelErrno(rawValue: error.errno))
+            }
         }
         v.xattrs = xattrs
         return v

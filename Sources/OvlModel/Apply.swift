@@ -34,6 +34,7 @@ extension OverlayModel {
         if let e = textBusy(op) { return .failed(e) }
         if isReadOnly, op.modifies { return readOnly(op) }
         if let refusal = callerRefusal(op) ?? protectionRefusal(op) { return .failed(refusal) }
+        if let refused = refusedCopyUp(op) { return refused }
         // A name that goes away (unlink, rmdir, rename over it) may be an indexed object whose
         // union nlink drops (`util.c:ovl_nlink_start`/`ovl_nlink_end`) — only when the step gets
         // that far, so a step that fails is predicted without it.
@@ -46,8 +47,10 @@ extension OverlayModel {
                 indexedDir = beginIndexedDirRemoval(gone)
             }
         }
+        let orphaned = filesOpen(onNameRemovedBy: op)
         let outcome = applyStep(op)
         if outcome == .ok(.none) { removePrivileges(after: op) }
+        if outcome == .ok(.none) { for (fd, object) in orphaned { openFiles[fd]?.removed = object } }
         if let serial = indexed, outcome == .ok(.none) { endIndexedUnlink(serial) }
         if let l = indexedDir, outcome == .ok(.none) { endIndexedDirRemoval(l) }
         // Names of one upper inode share its new state (hardlinks, R61).
@@ -350,6 +353,7 @@ extension Operation {
         case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .remountInPlace, .reconfigure, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches, .statfs, .fiemapShared,
              .nameToHandle, .openByHandle, .procLocks, .offlineLower: false
         case .fd(.open(_, let flags, _)): Set(flags).copiesUp || flags.contains(.creat)
+        case .fd(.fchmod): true
         case .fd: false
         // Each step of the block is judged on its own.
         case .parallel, .exec: false

@@ -33,6 +33,8 @@ public enum FdOperation: Codable, Sendable, Equatable {
     case lseek(fd: String, offset: Int64, whence: Whence)
     /// `fsync(2)`.
     case fsync(fd: String)
+    /// `fchmod(2)`: a setattr of the object the fd is open on, even after its name is gone.
+    case fchmod(fd: String, mode: UInt32)
     /// `mmap(2)` of the first `size` bytes (PROT_READ, MAP_SHARED), copied out, then `munmap`.
     case mmapRead(fd: String, size: Int64)
     /// `close(2)`.
@@ -51,6 +53,7 @@ public enum FdOperation: Codable, Sendable, Equatable {
         case .fstat: "fd_fstat"
         case .lseek: "fd_lseek"
         case .fsync: "fd_fsync"
+        case .fchmod: "fd_fchmod"
         case .mmapRead: "fd_mmap_read"
         case .close: "close"
         case .readdir: "fd_readdir"
@@ -61,7 +64,7 @@ public enum FdOperation: Codable, Sendable, Equatable {
     public var fd: String {
         switch self {
         case .open(_, _, let fd), .read(let fd), .pread(let fd, _, _), .write(let fd, _), .fstat(let fd),
-             .lseek(let fd, _, _), .fsync(let fd), .mmapRead(let fd, _), .close(let fd), .readdir(let fd):
+             .lseek(let fd, _, _), .fsync(let fd), .fchmod(let fd, _), .mmapRead(let fd, _), .close(let fd), .readdir(let fd):
             fd
         }
     }
@@ -87,6 +90,7 @@ extension FdOperation {
         case .write(let fd, let data): "\(fd) \(data.debugDescription)"
         case .lseek(let fd, let offset, let whence): "\(fd) \(offset) \(whence.rawValue)"
         case .mmapRead(let fd, let size): "\(fd) \(size)"
+        case .fchmod(let fd, let mode): "\(fd) 0\(String(mode, radix: 8))"
         }
     }
 }

@@ -25,7 +25,8 @@ public struct KernelChange: Sendable, Hashable {
 
 /// The version table: every semantic difference between kernels the model knows about.
 public enum KernelChanges {
-    /// `open(dir, O_TMPFILE)` works on an overlay (R87).
+    /// `open(dir, O_TMPFILE)` works on an overlay (R87): from 6.10, where `ovl_tmpfile` came in,
+    /// not "6.6/6.7 (approx.)" as §13 of the semantics doc has it.
     public static let tmpfile = KernelChange(
         name: "tmpfile", mainline: KernelVersion(6, 10), backports: [], rules: ["R87"],
         source: "dir.c:ovl_tmpfile, 9a87907de359 \"ovl: implement tmpfile\" (pull tags/ovl-update-6.10: \"Add tmpfile support\")",
@@ -64,6 +65,37 @@ public enum KernelChanges {
         before: "a lower with one link makes ovl_get_nlink return the upper's nlink: an inode indexed by nfs_export=on "
             + "shows its index link once it is looked up again (after drop_caches or a remount)")
 
+    /// Copy-up leaves out an empty `security.capability` instead of failing on it (R41, R79).
+    public static let emptyCapability = KernelChange(
+        name: "empty security.capability", mainline: nil, backports: [KernelVersion(6, 12, 117)], rules: ["R41", "R79"],
+        source: "copy_up.c:ovl_copy_xattr, ovl_copy_up_meta_inode_data (ovl_no_fscap), \"ovl: skip copy up of empty "
+            + "security.capability\" (ChangeLog-6.12.117); seen: copyup/017 and metacopy/017 get EINVAL on 6.12.113, pass on 6.12.117",
+        before: "reading an empty security.capability gives EINVAL (commoncap.c:cap_inode_getsecurity) and ovl_copy_xattr "
+            + "passes it on: the copy-up of such a file fails with EINVAL (its parent already marked impure); so does the "
+            + "data copy-up of a metacopy upper that carries one (ovl_getxattr_value took only ENODATA/EOPNOTSUPP for none)")
+
+    /// A copy-up made in `work/` no longer replaces what holds the name by then (R38).
+    public static let removedCopyUp = KernelChange(
+        name: "copy-up of a removed name", mainline: nil, backports: [KernelVersion(6, 12, 117)], rules: ["R38", "R43"],
+        source: "copy_up.c:ovl_copy_up_workdir (\"The name may have been taken since lookup, never replace it\": EEXIST), "
+            + "\"ovl: do not copy up a dentry that was removed\" (ChangeLog-6.12.117); seen with fd_fchmod on an fd of an "
+            + "unlinked lower fifo and directory (copyup/018)",
+        before: "ovl_do_rename(temp, upper, 0) replaced the name: fchmod of an fd on a removed lower fifo or device put it "
+            + "back over its whiteout (back in the merged view), a removed directory got ENOTDIR")
+
     /// Every entry, oldest first.
-    public static let all: [KernelChange] = [dataOnlyLayers, newMountAPI, lowerdirAppend, tmpfile, fsyncOption, indexedNlink]
+    ///
+    /// 6.12.113 → 6.12.117 (fs/overlayfs diffed, Debian's changelog): besides ``indexedNlink`` and
+    /// ``emptyCapability`` and ``removedCopyUp`` the changes are not seen by a deterministic case,
+    /// so no entry follows them: races (`ovl_getxattr_value`/`ovl_copy_xattr` EIO when an xattr changes while read; name
+    /// snapshot in `ovl_do_copy_up`; OVL_WHITEOUTS set before the upper dir is published;
+    /// `dget_parent` in readdir and `ovl_get_redirect`; revalidate flags after `d_instantiate`;
+    /// `ovl_fix_origin` on the overlay parent); checks only an LSM can tell apart
+    /// (`file.c:ovl_copyfile` verifies a cross-sb copy_file_range source with the source mounter's
+    /// creds through `rw_verify_area`, which runs no DAC check — 6.12.114;
+    /// `ovl_get_origin_fh` no longer asks `ovl_can_decode_fh`, i.e. `capable(CAP_DAC_READ_SEARCH)`,
+    /// with index=on); and `super.c:ovl_lookup_or_create` giving ENOTDIR for a non-directory
+    /// `work/incompat` or `work/incompat/volatile`, which cannot be there: `ovl_make_workdir`
+    /// empties and remakes `work/` before `ovl_create_volatile_dirty` runs.
+    public static let all: [KernelChange] = [dataOnlyLayers, newMountAPI, lowerdirAppend, tmpfile, fsyncOption, indexedNlink, emptyCapability, removedCopyUp]
 }

@@ -65,6 +65,9 @@ public struct OverlayModel: Sendable {
     var verified: ResolvedOptions?
     /// The lines the last mount logged about its layer filesystems' features (R10, R12, R28).
     var featureLog: [String] = []
+    /// The first copy-up of the step being applied that failed, and its errno
+    /// (``refusedCopyUp(_:)``); later copy-ups of that step do nothing.
+    var failedCopyUp: (errno: ModelErrno, path: RelPath)?
 
     /// The private xattr prefix in force (`trusted.overlay.` or `user.overlay.`).
     var prefix: String { options.xattrPrefix }

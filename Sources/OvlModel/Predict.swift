@@ -89,7 +89,7 @@ extension OverlayModel {
 
     func entryView(_ node: Node, xattrs: [String: String]) -> EntryView {
         var v = EntryView(type: node.kind.fileType, perm: node.perm, uid: node.uid, gid: node.gid,
-                          mtime: node.mtime, xattrs: xattrs)
+                          mtime: node.mtime, xattrs: xattrs.reduce(into: [:]) { $0[$1.key] = XattrPattern.asRead(name: $1.key, value: $1.value) })
         switch node.kind {
         case .file(let data): v.data = data
         case .symlink(let target): v.target = target; v.perm = nil

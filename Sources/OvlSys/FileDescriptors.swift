@@ -63,6 +63,11 @@ public enum FileDescriptors {
         try sys("fsync") { Glibc.fsync(fd) }
     }
 
+    /// `fchmod(2)`.
+    public static func fchmod(_ fd: Int32, mode: UInt32) throws(SysError) {
+        try sys("fchmod") { Glibc.fchmod(fd, mode_t(mode)) }
+    }
+
     /// The first `size` bytes as a shared read-only mapping of the fd shows them.
     public static func mmapRead(_ fd: Int32, size: Int) throws(SysError) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: size)

@@ -79,7 +79,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func unknownStep() {
         #expect(render(head + lower + "steps:\n  - renam: {old: a, new: b}\n") == """
-        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chattr, chmod, chown, close, create, drop_caches, exec, fd_fstat, fd_fsync, fd_lseek, fd_mmap_read, fd_pread, fd_read, fd_readdir, fd_write, fiemap_shared, fsconfig_layers, fsconfig_reconfigure, getxattr, link, listxattr, lstat, mkdir, mknod, mount_again, mount_remount, mount_stacked, mount_without_workdir, name_to_handle_at, offline_lower, open, open_by_handle_at, open_rdwr, open_tmpfile, parallel, proc_locks, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, statfs, symlink, truncate, unlink, utimes, write
+        c.yaml:7:5: error: unknown step 'renam'; expected one of: append, chattr, chmod, chown, close, create, drop_caches, exec, fd_fchmod, fd_fstat, fd_fsync, fd_lseek, fd_mmap_read, fd_pread, fd_read, fd_readdir, fd_write, fiemap_shared, fsconfig_layers, fsconfig_reconfigure, getxattr, link, listxattr, lstat, mkdir, mknod, mount_again, mount_remount, mount_stacked, mount_without_workdir, name_to_handle_at, offline_lower, open, open_by_handle_at, open_rdwr, open_tmpfile, parallel, proc_locks, read, readdir, readlink, remount, removexattr, rename, rmdir, setxattr, stat, statfs, symlink, truncate, unlink, utimes, write
           - renam: {old: a, new: b}
             ^
         """)

@@ -192,6 +192,7 @@ private func rp(_ text: String) -> RelPath { RelPath(components: text.split(sepa
         ("fd_lseek: {fd: A, offset: 0, whence: SEEK_HOLE}", .fd(.lseek(fd: "A", offset: 0, whence: .hole))),
         ("fd_fsync: A", .fd(.fsync(fd: "A"))),
         ("fd_mmap_read: {fd: A, size: 4096}", .fd(.mmapRead(fd: "A", size: 4096))),
+        ("fd_fchmod: {fd: A, mode: 0640}", .fd(.fchmod(fd: "A", mode: 0o640))),
         ("close: A", .fd(.close(fd: "A"))),
         ("fd_readdir: D", .fd(.readdir(fd: "D"))),
         ("fsconfig_reconfigure: {params: [ro, index=on]}", .reconfigure(params: ["ro", "index=on"])),

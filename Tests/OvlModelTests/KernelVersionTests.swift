@@ -55,6 +55,8 @@ struct KernelVersionTests {
         #expect(KernelChanges.indexedNlink.present(in: v("6.12.117")))
         #expect(KernelChanges.indexedNlink.present(in: v("6.13")), "mainline unknown: newer lines follow the reference")
         #expect(!KernelChanges.indexedNlink.present(in: v("6.11.2")))
+        #expect(!KernelChanges.emptyCapability.present(in: v("6.12.113")))
+        #expect(KernelChanges.emptyCapability.present(in: v("6.12.117")))
         #expect(KernelChanges.all.allSatisfy { $0.present(in: .reference) }, "the reference kernel has every change")
         #expect(KernelChanges.all.allSatisfy { !$0.rules.isEmpty && !$0.source.isEmpty && !$0.before.isEmpty })
     }
@@ -111,6 +113,70 @@ struct KernelVersionTests {
             _ = m.apply(.dropCaches)
             #expect(nlink(&m, "f") == afterEviction, "kernel \(kernel)")
             #expect(nlink(&m, "g") == 1, "an open fd keeps the inode: kernel \(kernel)")
+        }
+    }
+
+    @Test("an empty security.capability reads EINVAL; other names and values read as they are")
+    func unreadableCapability() {
+        #expect(XattrPattern.readError(name: "security.capability", value: "") == .EINVAL)
+        #expect(XattrPattern.asRead(name: "security.capability", value: "") == "<EINVAL>")
+        #expect(XattrPattern.readError(name: "user.a", value: "") == nil)
+        #expect(XattrPattern.asRead(name: "security.capability", value: "0x0100000201") == "0x0100000201")
+    }
+
+    @Test("R41: an empty security.capability is left out of a copy-up from 6.12.117; before, the copy-up fails with EINVAL after the parent was copied up and marked impure")
+    func emptyCapabilityCopyUp() {
+        var l = layer(["d/g": "y", "f": "x"])
+        l.entries[path("d/g")]?.xattrs = ["security.capability": "", "user.a": "1"]
+        for (kernel, expected) in [("6.12.113", Outcome.failed(.EINVAL)), ("6.12.117", .ok(.none))] {
+            var m = model([l], kernel: kernel)
+            _ = m.mount()
+            #expect(m.apply(.chmod(path("d/g"), mode: 0o600)) == expected, "kernel \(kernel)")
+            let up = m.upper?[path("d/g")]
+            #expect((up != nil) == (expected == .ok(.none)), "kernel \(kernel)")
+            #expect(up?.xattrs["security.capability"] == nil)
+            #expect(up.map { $0.xattrs["user.a"] == "1" } ?? true)
+            #expect(m.upper?[path("d")]?.xattrs["trusted.overlay.impure"] == "y", "kernel \(kernel)")
+            #expect(m.apply(.getxattr(path("d/g"), name: "security.capability")) == (up == nil ? .failed(.EINVAL) : .failed(.ENODATA)))
+            #expect(m.apply(.chmod(path("f"), mode: 0o600)) == .ok(.none), "a file without the xattr copies up: kernel \(kernel)")
+        }
+    }
+
+    @Test("R79: with metacopy=on the data copy-up of an upper with an empty security.capability fails with EINVAL before 6.12.117 and keeps it from then on")
+    func emptyCapabilityDataCopyUp() {
+        for (kernel, expected) in [("6.12.113", Outcome.failed(.EINVAL)), ("6.12.117", .ok(.none))] {
+            var m = model([layer(["f": "data"])], options: ["metacopy=on"], kernel: kernel)
+            _ = m.mount()
+            #expect(m.apply(.setxattr(path("f"), name: "security.capability", value: "")) == .ok(.none))
+            #expect(m.apply(.append(path("f"), data: "+")) == expected, "kernel \(kernel)")
+            #expect((m.upper?[path("f")]?.xattrs["trusted.overlay.metacopy"] != nil) == (expected != .ok(.none)))
+            #expect(m.upper?[path("f")]?.xattrs["security.capability"] == "")
+        }
+    }
+
+    @Test("R38: fchmod of an fd whose lower object was removed: EEXIST for a file; from 6.12.117 for a fifo and a dir too, before the fifo is back over its whiteout and the dir gets ENOTDIR")
+    func removedCopyUp() {
+        var l = layer(["f": "x", "g": "y"])
+        l.entries[path("p")] = Node(kind: .fifo)
+        l.entries[path("d")] = Node(kind: .dir)
+        for (kernel, fifo, dir) in [("6.12.113", Outcome.ok(.none), Outcome.failed(.ENOTDIR)), ("6.12.117", .failed(.EEXIST), .failed(.EEXIST))] {
+            var m = model([l], kernel: kernel)
+            _ = m.mount()
+            for (name, fd) in [("f", "F"), ("p", "P"), ("d", "D"), ("g", "G")] {
+                #expect(m.apply(.fd(.open(path(name), flags: [.rdonly], fd: fd))) == .ok(.none))
+            }
+            _ = m.apply(.unlink(path("f")))
+            _ = m.apply(.unlink(path("p")))
+            _ = m.apply(.rmdir(path("d")))
+            #expect(m.apply(.fd(.fchmod(fd: "F", mode: 0o600))) == .failed(.EEXIST), "kernel \(kernel)")
+            #expect(m.apply(.fd(.fchmod(fd: "P", mode: 0o600))) == fifo, "kernel \(kernel)")
+            #expect(m.apply(.fd(.fchmod(fd: "D", mode: 0o700))) == dir, "kernel \(kernel)")
+            #expect(m.apply(.fd(.fchmod(fd: "G", mode: 0o640))) == .ok(.none), "a name still there: a chmod of it")
+            #expect(m.upper?[path("g")]?.perm == 0o640)
+            #expect(m.upper?[path("f")]?.kind == .whiteout)
+            #expect(m.upper?[path("p")]?.kind == (fifo == .ok(.none) ? .fifo : .whiteout), "kernel \(kernel)")
+            #expect(m.upper?[path("p")].map { $0.kind != .fifo || $0.perm == 0o600 } == true)
+            #expect(m.upper?.root.xattrs["trusted.overlay.impure"] == "y")
         }
     }
 }

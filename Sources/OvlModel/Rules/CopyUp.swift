@@ -12,17 +12,33 @@ extension OverlayModel {
     mutating func copyUp(_ path: RelPath, metadataOnly: Bool = false) {
         guard upper != nil, !path.isRoot, case .success(let r) = lookup(path) else { return }
         if r.inUpper {
-            if !metadataOnly { completeDataCopyUp(path, r) }
+            guard !metadataOnly else { return }
+            if let u = upper?[path], isMetacopy(u), (r.node.size ?? 0) > 0, let e = capabilityRefusal(u.xattrs) {
+                failedCopyUp = (e, path)
+                return
+            }
+            completeDataCopyUp(path, r)
             return
         }
-        if let parent = path.parent { copyUp(parent) }
+        if let parent = path.parent {
+            copyUp(parent)
+            if failedCopyUp != nil { return }
+        }
+        var node = r.node
+        node.inode = nil
+        let indexed = !node.kind.isDir && options.index
+            && (options.nfsExport || r.lowers.first.map { linkCount(lowers[$0.layer], $0.path) > 1 } == true)
+        if !upperLacksXattrs, let e = capabilityRefusal(node.xattrs) {
+            // The parent was marked impure before the copy failed (not for an indexed copy-up).
+            if !indexed { markImpure(path.parent ?? .root) }
+            failedCopyUp = (e, path)
+            return
+        }
         // R44: whatever way the upper file is made below, its data is copied (or cloned) then.
         let copiesData = !metadataOnly || !metadataOnlyCopyUp(r.node)
         defer { if copiesData { noteDataCopy(path, from: r, setsSize: true) } }
-        var node = r.node
-        node.inode = nil
         // copy_up.c:ovl_copy_xattr copies nothing to an upper without xattrs (R10).
-        node.xattrs = upperLacksXattrs ? [:] : node.xattrs.filter { !isPrivate($0.key) }
+        node.xattrs = upperLacksXattrs ? [:] : copiedXattrs(node.xattrs)
         if !node.kind.isDir, let l = r.lowers.first {
             let nlink = linkCount(lowers[l.layer], l.path)
             if options.index && (nlink > 1 || options.nfsExport) {

@@ -59,7 +59,7 @@ extension OverlayModel {
             entry = existing
         } else {
             entry = node
-            entry.xattrs = entry.xattrs.filter { !isPrivate($0.key) }
+            entry.xattrs = copiedXattrs(entry.xattrs)
             entry.xattrs[prefix + "origin"] = XattrPattern.fileHandle
             entry.origin = lowerRef(l.layer, l.path)
             if metadataOnly, metadataOnlyCopyUp(entry) { entry = metacopyNode(entry) }

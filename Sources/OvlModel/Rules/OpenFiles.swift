@@ -15,6 +15,8 @@ struct OpenFile: Sendable, Equatable {
     var real: RealFile
     /// A directory fd: where getdents stands (``DirectoryPosition``, R26).
     var dir = DirectoryPosition()
+    /// What the fd is open on, once a step removed its name (``fchmodFd(_:mode:)``).
+    var removed: Resolution?
 }
 
 extension OverlayModel {
@@ -54,6 +56,7 @@ extension OverlayModel {
             return .ok(.none)
         case .mmapRead(_, let size): return mmapRead(file, size: size)
         case .readdir(let fd): return readdirFd(fd, file)
+        case .fchmod(_, let mode): return fchmodFd(file, mode: mode)
         }
     }
 

@@ -34,6 +34,7 @@ extension OverlayModel {
         case .success(let r):
             if let e = userXattrRefused(r.node, name: name, write: false) { return .failed(e) }
             guard let v = r.node.xattrs[realXattrName(name)] else { return .failed(.ENODATA) }
+            if let e = XattrPattern.readError(name: name, value: v) { return .failed(e) }
             return .ok(.text(v))
         }
     }
