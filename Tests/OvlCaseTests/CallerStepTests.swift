@@ -2,16 +2,6 @@ import OvlModel
 import Testing
 @testable import OvlCase
 
-/// The whole rendered error for `yaml`, or a marker when it parsed.
-private func render(_ yaml: String) -> String {
-    do {
-        _ = try CaseParser.parse(yaml: yaml, file: "c.yaml")
-        return "<parsed>"
-    } catch {
-        return error.description
-    }
-}
-
 private let head = "description: d\nrules: [R90]\nlayers:\n  lower:\n    - a: x\nsteps:\n"
 
 @Suite("R90: steps run as another caller (as:)")

@@ -5,15 +5,8 @@ import Testing
 private let head = "description: d\nrules: [R11]\noptions: [xino=off]\n"
 private let lower = "layers:\n  lower:\n    - a: x\n"
 
-/// The rendered error for `yaml`, or a marker when it parsed.
-private func render(_ yaml: String) -> String {
-    do {
-        _ = try CaseParser.parse(yaml: yaml, file: "m.yaml")
-        return "<parsed>"
-    } catch {
-        return error.description
-    }
-}
+/// ``render(_:file:)`` for a case file named `m.yaml`.
+private func renderM(_ yaml: String) -> String { render(yaml, file: "m.yaml") }
 
 @Suite struct OptionMatrixTests {
     @Test func expandsEveryCombinationInOrder() throws {
@@ -37,7 +30,7 @@ private func render(_ yaml: String) -> String {
     }
 
     @Test func badValue() {
-        #expect(render(head + "matrix:\n  redirect_dir: [on, sideways]\n" + lower) == """
+        #expect(renderM(head + "matrix:\n  redirect_dir: [on, sideways]\n" + lower) == """
         m.yaml:5:22: error: bad value 'sideways' for matrix option 'redirect_dir'; expected one of: off, follow, nofollow, on, unset
           redirect_dir: [on, sideways]
                              ^
@@ -45,19 +38,19 @@ private func render(_ yaml: String) -> String {
     }
 
     @Test func flagTakesSetOrUnset() {
-        #expect(render(head + "matrix:\n  volatile: [on]\n" + lower).hasPrefix(
+        #expect(renderM(head + "matrix:\n  volatile: [on]\n" + lower).hasPrefix(
             "m.yaml:5:14: error: bad value 'on' for matrix option 'volatile'; expected one of: set, unset"))
     }
 
     @Test func optionInBothPlaces() {
-        #expect(render(head + "matrix:\n  xino: [on]\n" + lower).hasPrefix(
+        #expect(renderM(head + "matrix:\n  xino: [on]\n" + lower).hasPrefix(
             "m.yaml:5:3: error: mount option 'xino' is both in 'options' and in 'matrix'"))
     }
 
     @Test func unknownOptionAndEmptyLists() {
-        #expect(render(head + "matrix:\n  redirect: [on]\n" + lower).hasPrefix("m.yaml:5:3: error: unknown mount option 'redirect'"))
-        #expect(render(head + "matrix:\n  index: []\n" + lower).hasPrefix("m.yaml:5:10: error: matrix option 'index' needs at least one value"))
-        #expect(render(head + "matrix:\n  index: [on, on]\n" + lower).hasPrefix("m.yaml:5:15: error: value 'on' is listed twice"))
+        #expect(renderM(head + "matrix:\n  redirect: [on]\n" + lower).hasPrefix("m.yaml:5:3: error: unknown mount option 'redirect'"))
+        #expect(renderM(head + "matrix:\n  index: []\n" + lower).hasPrefix("m.yaml:5:10: error: matrix option 'index' needs at least one value"))
+        #expect(renderM(head + "matrix:\n  index: [on, on]\n" + lower).hasPrefix("m.yaml:5:15: error: value 'on' is listed twice"))
     }
 }
 
@@ -69,7 +62,7 @@ private func render(_ yaml: String) -> String {
     }
 
     @Test func aReferenceMustNameADirOfAnotherLayer() {
-        #expect(render("description: d\nrules: [R7]\nlayers:\n  lower:\n    - a/f: x\n    - \"@0/a/f\"\n").hasPrefix(
+        #expect(renderM("description: d\nrules: [R7]\nlayers:\n  lower:\n    - a/f: x\n    - \"@0/a/f\"\n").hasPrefix(
             "m.yaml:6:7: error: '@0/a/f' should name a dir of another listed lower layer"))
     }
 }
