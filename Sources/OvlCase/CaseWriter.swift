@@ -18,6 +18,11 @@ public enum CaseWriter {
         if !scenario.options.isEmpty {
             out += "options: [\(scenario.options.map(\.description).joined(separator: ", "))]\n"
         }
+        if let fs = scenario.layerFS {
+            let parts = [fs.lower.map { "lower: \($0)" }, fs.upper.map { "upper: \($0)" },
+                         fs.lowers.map { "lowers: [\($0.joined(separator: ", "))]" }].compactMap { $0 }
+            out += "layer_fs: {\(parts.joined(separator: ", "))}\n"
+        }
         out += "layers:\n  lower:\n"
         let normal = scenario.lowers.count - scenario.dataLayerCount
         for layer in scenario.lowers.prefix(normal) {

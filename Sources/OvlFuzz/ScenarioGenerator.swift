@@ -4,16 +4,20 @@ import OvlModel
 /// fifos, whiteouts, opaque dirs and xattrs, a valid set of mount options, and a sequence of steps.
 ///
 /// Names come from a small pool so that layers collide (a name in several layers is what overlayfs
-/// is about). Scenario `index` of a run with seed `seed` is the same on every machine.
+/// is about). Scenario `index` of a run with seed `seed` and a set of ``areas`` is the same on
+/// every machine.
 public struct ScenarioGenerator: Sendable {
     /// The most steps a sequence has (at least one).
     public var maxSteps: Int
     /// A fixed option set for every scenario, or nil for a random one of ``optionSets``.
     public var options: [MountOption]?
+    /// The areas beyond the first vocabulary the scenarios exercise (all by default).
+    public var areas: Set<FuzzArea>
 
-    public init(maxSteps: Int = 8, options: [MountOption]? = nil) {
+    public init(maxSteps: Int = 8, options: [MountOption]? = nil, areas: Set<FuzzArea> = Set(FuzzArea.allCases)) {
         self.maxSteps = max(1, maxSteps)
         self.options = options
+        self.areas = areas
     }
 
     /// Option sets the model covers, chosen at random when no fixed set is given.
@@ -26,6 +30,13 @@ public struct ScenarioGenerator: Sendable {
         [MountOption(key: "redirect_dir", value: "follow")],
         [MountOption(key: "xino", value: "on")],
         [MountOption(key: "index", value: "on"), MountOption(key: "nfs_export", value: "on")],
+    ]
+
+    /// Option sets with metacopy=on (``FuzzArea/metacopy``), drawn together with ``optionSets``.
+    public static let metacopySets: [[MountOption]] = [
+        [MountOption(key: "metacopy", value: "on")],
+        [MountOption(key: "metacopy", value: "on"), MountOption(key: "index", value: "on")],
+        [MountOption(key: "metacopy", value: "on"), MountOption(key: "redirect_dir", value: "on")],
     ]
 
     static let topNames = ["a", "b", "c"]
@@ -48,21 +59,50 @@ public struct ScenarioGenerator: Sendable {
     /// Scenario number `index` of the run with `seed`.
     public func scenario(seed: UInt64, index: Int) -> Scenario {
         var rng = SeededRandom(seed: seed, index: index)
+        var s = draw(using: &rng)
+        // One the model declines to predict (a symlink on a caller's path, an xattr step on an
+        // upper without xattrs) is drawn again, from the same sequence: still one per index.
+        for _ in 0..<50 where !Self.predictable(s) { s = draw(using: &rng) }
+        return s
+    }
+
+    /// True when the model predicts `s` (``OverlayModel/unpredicted`` nil). What it declines
+    /// comes from the caller's path and the upper's filesystem, not from the configuration, so
+    /// one configuration (ext4, or the case's `layer_fs:`) answers for all.
+    static func predictable(_ s: Scenario) -> Bool {
+        let config = s.layerFS?.applied(to: FSConfig(lower: "ext4", upper: "ext4")) ?? FSConfig(lower: "ext4", upper: "ext4")
+        var model = OverlayModel(scenario: s.asMounted, environment: Environment(defaults: .debian, samefs: config.samefs, fs: config))
+        _ = model.mount()
+        for op in s.steps where model.mounted { _ = model.apply(op) }
+        return model.unpredicted == nil
+    }
+
+    func draw(using rng: inout SeededRandom) -> Scenario {
         let hasUpper = Int.random(in: 0..<8, using: &rng) != 0
         let lowerCount = Int.random(in: hasUpper ? 1...3 : 2...3, using: &rng)
         var lowers: [Layer] = []
         for k in 0..<lowerCount { lowers.append(layer(bottom: k == lowerCount - 1, using: &rng)) }
         let upper = hasUpper ? layer(bottom: false, using: &rng) : nil
-        let opts = options ?? Self.optionSets.randomElement(using: &rng) ?? []
-        var known = Set(lowers.flatMap { $0.entries.keys })
-        if let upper { known.formUnion(upper.entries.keys) }
-        var steps: [Operation] = []
+        let sets = areas.contains(.metacopy) ? Self.optionSets + Self.metacopySets : Self.optionSets
+        let opts = options ?? sets.randomElement(using: &rng) ?? []
+        var s = Scenario(lowers: lowers, upper: upper, options: opts, steps: [])
+        if areas.contains(.dataLayers), Int.random(in: 0..<4, using: &rng) == 0 { addDataLayers(&s, using: &rng) }
+        if areas.contains(.metacopy), s.options.contains(MountOption(key: "metacopy", value: "on")), s.upper != nil,
+           Int.random(in: 0..<2, using: &rng) == 0 {
+            addMetacopyUpper(&s, using: &rng)
+        }
+        var known = Set(s.lowers.prefix(s.lowers.count - s.dataLayerCount).flatMap { $0.entries.keys })
+        if let upper = s.upper { known.formUnion(upper.entries.keys) }
         for _ in 0..<Int.random(in: 1...maxSteps, using: &rng) {
-            let op = step(known: Array(known).sorted(), using: &rng)
-            steps.append(op)
+            var op = step(known: Array(known).sorted(), using: &rng)
+            if areas.contains(.callers), op.callerMayRun, Int.random(in: 0..<4, using: &rng) == 0 {
+                op = .asCaller(fuzzCallers.randomElement(using: &rng)!, op)
+            }
+            s.steps.append(op)
             if let made = op.createdPath { known.insert(made) }
         }
-        return Scenario(lowers: lowers, upper: upper, options: opts, steps: steps)
+        if areas.contains(.layerFS), Int.random(in: 0..<6, using: &rng) == 0 { putOnSpecialFS(&s, using: &rng) }
+        return s
     }
 
     /// A random layer. The bottom lower never holds whiteouts or opaque dirs (nothing below to hide).
@@ -95,6 +135,22 @@ public struct ScenarioGenerator: Sendable {
     }
 
     func randomNode(bottom: Bool, using rng: inout SeededRandom) -> Node {
+        var node = firstVocabularyNode(bottom: bottom, using: &rng)
+        // Owners and open modes for unprivileged callers to meet (R90).
+        if areas.contains(.callers), node.kind != .whiteout {
+            if Int.random(in: 0..<3, using: &rng) == 0 { node.uid = 1000; node.gid = 1000 }
+            if Int.random(in: 0..<4, using: &rng) == 0 {
+                switch node.kind {
+                case .dir: node.perm = [0o777, 0o1777, 0o775, 0o711].randomElement(using: &rng)!
+                case .file: node.perm = [0o666, 0o664, 0o400].randomElement(using: &rng)!
+                default: break
+                }
+            }
+        }
+        return node
+    }
+
+    func firstVocabularyNode(bottom: Bool, using rng: inout SeededRandom) -> Node {
         let roll = Int.random(in: 0..<100, using: &rng)
         var xattrs: [String: String] = [:]
         if Int.random(in: 0..<5, using: &rng) == 0 { xattrs["user.k"] = "v" }
@@ -122,7 +178,7 @@ public struct ScenarioGenerator: Sendable {
             return Self.pool.randomElement(using: &rng)!
         }
         func text() -> String { Self.texts.randomElement(using: &rng) ?? "" }
-        switch Int.random(in: 0..<28, using: &rng) {
+        switch Int.random(in: 0..<(areas.contains(.readOnly) ? 30 : 28), using: &rng) {
         case 0: return .stat(path())
         case 1: return .lstat(path())
         case 2: return .read(path())
@@ -149,7 +205,9 @@ public struct ScenarioGenerator: Sendable {
         case 23: return .removexattr(path(), name: "user.k")
         case 24: return .listxattr(path())
         case 25, 26: return .link(path(), to: path())
-        default: return Int.random(in: 0..<2, using: &rng) == 0 ? .remount : .dropCaches
+        case 27: return Int.random(in: 0..<2, using: &rng) == 0 ? .remount : .dropCaches
+        case 28: return .remountInPlace(options: "ro")
+        default: return .remountInPlace(options: ["rw", "ro,rw", "ro"].randomElement(using: &rng)!)
         }
     }
 }
@@ -160,6 +218,7 @@ extension Operation {
         switch self {
         case .write(let p, _), .mkdir(let p, _), .create(let p, _), .mknod(let p, _), .symlink(_, let p): p
         case .rename(_, let to, _), .link(_, let to): to
+        case .asCaller(_, let op): op.createdPath
         default: nil
         }
     }

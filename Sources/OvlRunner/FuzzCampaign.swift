@@ -84,9 +84,14 @@ public struct FuzzCampaign {
 
     /// Greedy shrinking, all targets at once: each round runs every candidate of every target in
     /// one boot (in the target's configuration only) and keeps each target's smallest candidate
-    /// that fails the same way. Returns (file, case text) per target.
+    /// that fails the same way (the same ``shrinkSignature(_:)``). Returns (file, case text) per target.
     func shrink(_ targets: [JobResult]) throws -> [(String, String)] {
-        var current = targets.map { (config: $0.job.config, scenario: $0.job.scenario, verdict: $0.verdict.name) }
+        // A job of a case with `layer_fs:` runs on the overridden filesystems (`ext4/ramfs`); its
+        // candidates run on the campaign's configuration it came from, with their own override.
+        var current = targets.map { t in
+            let base = t.job.scenario.layerFS.flatMap { o in configs.first { o.applied(to: $0) == t.job.config } } ?? t.job.config
+            return (config: base, scenario: t.job.scenario, verdict: t.verdict.name, kind: Self.shrinkSignature(t))
+        }
         var active = Set(current.indices)
         var round = 0
         while !active.isEmpty && round < shrinkRounds {
@@ -96,7 +101,8 @@ public struct FuzzCampaign {
             for t in active.sorted() {
                 for (k, v) in Shrinker.candidates(current[t].scenario).prefix(80).enumerated() {
                     let c = fuzzCase(id: "shrink/\(t)-\(round)-\(k)", v)
-                    jobs.append((Job(index: jobs.count, caseID: c.id, config: current[t].config, scenario: v), c))
+                    let config = v.layerFS?.applied(to: current[t].config) ?? current[t].config
+                    jobs.append((Job(index: jobs.count, caseID: c.id, config: config, scenario: v), c))
                     owner[c.id] = t
                 }
             }
@@ -104,7 +110,7 @@ public struct FuzzCampaign {
             let summary = try makeSuite(jobs, "shrink\(round)").run()
             var improved = Set<Int>()
             for r in summary.results {
-                guard let t = owner[r.caseInfo.id], r.verdict.name == current[t].verdict else { continue }
+                guard let t = owner[r.caseInfo.id], Self.shrinkSignature(r) == current[t].kind else { continue }
                 if Shrinker.size(r.job.scenario) < Shrinker.size(current[t].scenario) {
                     current[t].scenario = r.job.scenario
                     improved.insert(t)

@@ -29,6 +29,9 @@ struct Fuzz: ParsableCommand {
     @Option(help: "A fixed option set for every sequence, e.g. redirect_dir=on,index=on (default: random sets).")
     var options: String?
 
+    @Option(help: "Areas beyond the first vocabulary: all (default), none (an old seed's sequences), or a comma list of \(FuzzArea.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var areas: String = "all"
+
     @Option(help: "Folder for the shrunk reproducers (default: <results>/reproducers).")
     var out: String?
 
@@ -47,6 +50,14 @@ struct Fuzz: ParsableCommand {
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
         _ = try seconds()
         _ = try fixedOptions()
+        _ = try fuzzAreas()
+    }
+
+    func fuzzAreas() throws -> Set<FuzzArea> {
+        guard let set = FuzzArea.parse(areas) else {
+            throw ValidationError("bad --areas '\(areas)'; expected all, none or a comma list of \(FuzzArea.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return set
     }
 
     func seconds() throws -> Double {
@@ -75,12 +86,13 @@ struct Fuzz: ParsableCommand {
 
     func run() throws {
         let seed = self.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
-        let generator = ScenarioGenerator(maxSteps: steps, options: try fixedOptions())
+        let generator = ScenarioGenerator(maxSteps: steps, options: try fixedOptions(), areas: try fuzzAreas())
         if emit { return try emitCases(generator, seed: seed) }
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
         let resultsDir = URL(fileURLWithPath: guest.results ?? "results/fuzz-\(stamp)").standardizedFileURL.path
         let configs = try guest.configs()
-        print("ovl-conform fuzz: seed \(seed) (rerun with --seed \(seed)), up to \(steps) steps per sequence")
+        let areaList = generator.areas.isEmpty ? "none" : generator.areas.sorted().map(\.rawValue).joined(separator: ",")
+        print("ovl-conform fuzz: seed \(seed) (rerun with --seed \(seed)), up to \(steps) steps per sequence, areas \(areaList)")
         let campaign = FuzzCampaign(
             generator: generator, seed: seed, count: count,
             seconds: try seconds(), batchSize: batch, configs: configs, shrinkLimit: shrink, shrinkRounds: 12,

@@ -35,6 +35,57 @@ import Testing
         }
     }
 
+    /// With no areas the generator makes, byte for byte, the case files the generator made before
+    /// areas existed (FNV-1a of `--emit --seed 7 --count 40` on main before the change).
+    @Test func noAreasReproducesOldSeeds() {
+        let old = ScenarioGenerator(maxSteps: 8, areas: [])
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in 0..<40 {
+            let s = old.scenario(seed: 7, index: i)
+            let text = CaseWriter.yaml(s, description: "fuzz seed 7 sequence \(i)", rules: s.exercisedRules, groups: ["auto"])
+            for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        #expect(hash == 0x29a9_8762_b6ca_1189)
+    }
+
+    /// Every area shows up in a few hundred scenarios, and only when it is asked for.
+    @Test func areasShowUp() {
+        func scenarios(_ areas: Set<FuzzArea>) -> [Scenario] {
+            (0..<300).map { ScenarioGenerator(maxSteps: 8, areas: areas).scenario(seed: 5, index: $0) }
+        }
+        let all = scenarios(Set(FuzzArea.allCases))
+        let callerSteps = all.flatMap(\.steps).filter { if case .asCaller = $0 { true } else { false } }
+        #expect(callerSteps.count > 50)
+        #expect(all.contains { s in s.lowers.contains { $0.entries.values.contains { $0.uid == 1000 } } })
+        #expect(all.filter { $0.options.contains(MountOption(key: "metacopy", value: "on")) }.count > 30)
+        #expect(all.contains { $0.upper?.entries.values.contains { $0.xattrs["trusted.overlay.metacopy"] != nil } ?? false })
+        let data = all.filter { $0.dataLayerCount > 0 }
+        #expect(data.count > 30)
+        #expect(data.allSatisfy { s in s.lowers.dropLast(s.dataLayerCount).contains { $0.entries.values.contains { $0.xattrs["trusted.overlay.redirect"] != nil } } || s.layerFS?.lower == "ramfs" })
+        #expect(Set(all.compactMap(\.layerFS)).count == 4)
+        #expect(all.contains { $0.steps.contains(.remountInPlace(options: "ro")) })
+        let none = scenarios([FuzzArea.callers])
+        #expect(none.allSatisfy { $0.dataLayerCount == 0 && $0.layerFS == nil && !$0.options.contains { $0.key == "metacopy" } })
+        #expect(none.allSatisfy { !$0.steps.contains { if case .remountInPlace = $0 { true } else { false } } })
+    }
+
+    /// A layer on ramfs holds no xattrs (the builder could not set them).
+    @Test func ramfsLayersHaveNoXattrs() {
+        let g = ScenarioGenerator(maxSteps: 4)
+        for i in 0..<600 {
+            let s = g.scenario(seed: 3, index: i)
+            if s.layerFS?.lower == "ramfs" { #expect(s.lowers.allSatisfy { $0.entries.values.allSatisfy { $0.xattrs.isEmpty } }) }
+            if s.layerFS?.upper == "ramfs" { #expect(s.upper?.entries.values.allSatisfy { $0.xattrs.isEmpty } ?? true) }
+        }
+    }
+
+    @Test func areaNames() {
+        #expect(FuzzArea.parse("none") == [])
+        #expect(FuzzArea.parse("all") == Set(FuzzArea.allCases))
+        #expect(FuzzArea.parse("callers,layer-fs") == [.callers, .layerFS])
+        #expect(FuzzArea.parse("callers,bogus") == nil)
+    }
+
     @Test func fixedOptionsAreUsed() {
         let opts = [MountOption(key: "index", value: "on")]
         let g = ScenarioGenerator(maxSteps: 3, options: opts)
@@ -54,6 +105,21 @@ import Testing
         #expect(!c.isEmpty)
         #expect(c.allSatisfy { Shrinker.size($0) < Shrinker.size(s) })
         #expect(c.allSatisfy { !$0.steps.isEmpty })
+    }
+
+    /// Data-only layers are dropped one by one (the count follows), callers and `layer_fs:`
+    /// are dropped, and the normal lowers a mount needs stay.
+    @Test func shrinksNewAreas() throws {
+        var s = Scenario(lowers: [Layer(), Layer(), Layer()], upper: nil, options: [],
+                         steps: [.asCaller(Caller(uid: 1000, gid: 1000), .stat(RelPath(components: ["a"])))],
+                         dataLayerCount: 1, layerFS: LayerFSOverride(lower: "ext4-nodtype"))
+        let c = Shrinker.candidates(s)
+        #expect(c.contains { $0.lowers.count == 2 && $0.dataLayerCount == 0 })
+        #expect(!c.contains { $0.lowers.count - $0.dataLayerCount < 2 })
+        #expect(c.contains { $0.steps == [.stat(RelPath(components: ["a"]))] })
+        #expect(c.contains { $0.layerFS == nil })
+        while let smaller = Shrinker.candidates(s).first { s = smaller }
+        #expect(s.dataLayerCount == 0 && s.layerFS == nil && s.steps == [.stat(RelPath(components: ["a"]))])
     }
 
     /// Greedy shrinking with a predicate ("fails when some step unlinks `a`") ends at one step,

@@ -40,6 +40,12 @@ extension OverlayModel {
               let entry = index[lowerKey(l.layer, l.path)], entry.kind != .whiteout else { return r }
         var out = r
         out.node = entry
+        // A metacopy index entry (R77) shows the data of the lower the alias was found by: the
+        // same lower inode, kept in the alias's lower stack (`namei.c:ovl_lookup`, R78).
+        if isMetacopy(entry), case .file = r.node.kind {
+            out.node.kind = r.node.kind
+            out.node.leadingHole = r.node.leadingHole
+        }
         return out
     }
 
@@ -163,7 +169,8 @@ extension OverlayModel {
     mutating func beginIndexedUnlink(_ path: RelPath) -> Int? {
         guard options.index, case .success(let r) = lookup(path), !r.node.kind.isDir else { return nil }
         if !r.inUpper, let l = r.lowers.first, linkCount(lowers[l.layer], l.path) > 1 || options.nfsExport {
-            copyUp(path)
+            // `ovl_copy_up` (flags 0): metadata only with metacopy=on (`copy_up.c:ovl_need_meta_copy_up`).
+            copyUp(path, metadataOnly: true)
         }
         guard let serial = upper?[path]?.inode, unionNlink[serial] != nil else { return nil }
         setNlinkXattr(serial)

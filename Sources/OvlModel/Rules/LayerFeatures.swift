@@ -105,7 +105,6 @@ extension OverlayModel {
     mutating func dropUnbackedOrigins() {
         guard let u = upper else { return }
         let bad = layerFsids.badUUID.subtracting([0])
-        guard upperLacksXattrs || !lowerFilesystem.decodesHandles || !bad.isEmpty else { return }
         for (path, node) in u.entries where !node.kind.isDir && node.origin != nil {
             let value = node.xattrs[prefix + "origin"]
             if value == nil || value == "" || node.origin.map({ bad.contains(fsid(of: $0)) }) == true {
@@ -163,13 +162,33 @@ extension OverlayModel {
     /// `ovl_same_dev` — samefs or xino — and then a whiteout's lookup is negative and drops it).
     /// - Parameter listed: the names and d_types the generic rules list.
     func unknownTypes(_ path: RelPath, of dir: Resolution, _ listed: [String: FileType]) -> [String: FileType] {
-        guard upperLacksDType, dir.inUpper, let u = upper else { return listed }
-        var out = listed
+        let fromLowers = lowerUnknownTypes(path, of: dir, listed)
+        guard upperLacksDType, dir.inUpper, let u = upper else { return fromLowers }
+        var out = fromLowers
         let merged = !readsReal(path, dir)
         let looksUp = xinoBits > 0 || (environment.samefs && u[path]?.xattrs[prefix + "impure"] == "y")
         for name in u.children(of: path) {
             let child = path.appending(name)
             if out[name] != nil || (u[child]?.kind == .whiteout && merged && !looksUp) { out[name] = .unknown }
+        }
+        return out
+    }
+
+    /// R28 for lowers without d_type: a name the listing takes from a lower — the first layer
+    /// that has it (`readdir.c:ovl_cache_entry_add_rb` keeps the first) is not the upper — has
+    /// that fs's DT_UNKNOWN, and a whiteout of such a lower is not recognised (only DT_CHR is, in
+    /// `ovl_cache_entry_new`): it is listed unless readdir looks names up for d_ino (xino).
+    func lowerUnknownTypes(_ path: RelPath, of dir: Resolution, _ listed: [String: FileType]) -> [String: FileType] {
+        guard !lowerFilesystem.dType else { return listed }
+        var out = listed
+        let merged = !readsReal(path, dir)
+        for (k, (layer, lp)) in dir.lowers.enumerated() {
+            for name in lowers[layer].children(of: lp) {
+                if dir.inUpper, upper?[path.appending(name)] != nil { continue }
+                if dir.lowers.prefix(k).contains(where: { lowers[$0.layer][$0.path.appending(name)] != nil }) { continue }
+                let whiteout = lowers[layer][lp.appending(name)]?.kind == .whiteout
+                if out[name] != nil || (whiteout && merged && xinoBits == 0) { out[name] = .unknown }
+            }
         }
         return out
     }

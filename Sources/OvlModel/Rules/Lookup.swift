@@ -94,7 +94,8 @@ extension OverlayModel {
                 redirect = r
                 if r.hasPrefix("/") {
                     let target = RelPath(parsing: String(r.dropFirst()))?.withoutTrailingSlash ?? .root
-                    candidates = lowers.indices.map { (layer: $0, path: target) }
+                    // From the root's lower stack (`poe = roe`), which holds no data-only layer (R83).
+                    candidates = lowers.indices.dropLast(dataLayerCount).map { (layer: $0, path: target) }
                 } else {
                     candidates = parent.lowers.map { (layer: $0.layer, path: $0.path.appending(r)) }
                 }
@@ -102,7 +103,10 @@ extension OverlayModel {
         }
         var found: [(layer: Int, path: RelPath)] = []
         if !stop {
-            for (layer, lowerPath) in candidates {
+            var next = 0
+            while next < candidates.count {
+                let (layer, lowerPath) = candidates[next]
+                next += 1
                 guard let l = lowers[layer][lowerPath] else { continue }
                 // Only the first lower dir is verified against the origin (`!ctr` in ovl_lookup).
                 if found.isEmpty, let u = upper?[path], inUpper, u.kind.isDir, originRefusesMerge(u, layer, lowerPath) { break }
@@ -129,6 +133,7 @@ extension OverlayModel {
                         if found.isEmpty { found.append((layer, lowerPath)) }
                         if top == nil { top = l }
                         needData = true
+                        followMetacopyRedirect(l, below: layer, &candidates, from: next)
                         continue
                     case .data:
                         // A metacopy file shows the data of the first regular file below it (R78).
@@ -161,6 +166,15 @@ extension OverlayModel {
             }
         }
         return ChildLookup(resolution: Resolution(inUpper: inUpper, lowers: found, node: node))
+    }
+
+    /// A lower metacopy file's absolute redirect sends the rest of the search for its data to
+    /// that path in every normal lower below it (`namei.c:ovl_lookup`: `poe = roe`, "Find the
+    /// current layer on the root dentry"); the data-only layers come after (R83).
+    func followMetacopyRedirect(_ l: Node, below layer: Int, _ candidates: inout [(layer: Int, path: RelPath)], from next: Int) {
+        guard let r = l.xattrs[prefix + "redirect"], r.hasPrefix("/"),
+              let target = RelPath(parsing: String(r.dropFirst())) else { return }
+        candidates = Array(candidates.prefix(next)) + ((layer + 1)..<(lowers.count - dataLayerCount)).map { (layer: $0, path: target) }
     }
 
     /// True when a lower layer still has `path` (`namei.c:ovl_lower_positive`): removing it must

@@ -39,6 +39,12 @@ extension OverlayModel {
     /// - Parameter r: the resolution, whose node carries the data found in the lower data file (R78).
     mutating func completeDataCopyUp(_ path: RelPath, _ r: Resolution) {
         guard let u = upper?[path], isMetacopy(u) else { return }
+        // A metacopy upper without `X.origin` found its data file by name; the inode keeps that
+        // lower in its stack (st_ino, R57) until it is evicted (``dropUnbackedOrigins()``).
+        if u.origin == nil, let l = r.lowers.first, !options.nfsExport, linkCount(lowers[l.layer], l.path) == 1 {
+            let ref = lowerRef(l.layer, l.path)
+            upper?[path]?.origin = ref
+        }
         upper?[path]?.takeData(from: r.node)
         // The data is written into the upper file after its times were set: mtime is now.
         upper?[path]?.mtime = nil

@@ -98,6 +98,9 @@ extension OverlayModel {
     ///   protected hardlinks: EPERM, then `vfs_link`'s `may_create`).
     mutating func callerRefusal(_ op: Operation) -> ModelErrno? {
         guard let c = caller else { return nil }
+        // The VFS looks every name up before it checks the caller's permissions on it, so
+        // `ovl_lookup`'s side effects (`namei.c:ovl_fix_origin`) happen even when the step is refused.
+        for p in op.paths { _ = lookup(p) }
         switch op {
         case .read(let p), .append(let p, _), .openRW(let p), .truncate(let p, _), .readdir(let p):
             guard case .success(let (_, r)) = follow(p) else { return nil }

@@ -23,6 +23,12 @@ extension OverlayModel {
             default: break
             }
         }
+        // `fs/super.c:reconfigure_super` runs `shrink_dcache_sb` before the checks below and
+        // `ovl_reconfigure`: the overlay inodes go with their dentries (`drop_inode =
+        // generic_delete_inode`), as with drop_caches.
+        cacheEpoch += 1
+        dropUnbackedOrigins()
+        evictInodes()
         if !wantReadOnly && upper == nil { return .failed(.EROFS) }
         if wantReadOnly && !isReadOnly, let busy = readOnlyRemountRefusal() { return .failed(busy) }
         if upper != nil { remountedReadOnly = wantReadOnly }
