@@ -30,8 +30,11 @@ extension OverlayModel {
                 case (_, .truncate): return .failed(.EINVAL)
                 // may_open treats only regular files, dirs and symlinks as read-only: a fifo
                 // opens (O_RDWR), or refuses an O_NONBLOCK write-only open without readers.
-                case (.fifo, .openRW): return .ok(.none)
-                case (.fifo, _): return .failed(.ENXIO)
+                case (.fifo, _):
+                    // may_open asks `inode_permission` for the caller's access first (R90).
+                    if let e = callerRefusal(op) { return .failed(e) }
+                    if case .openRW = op { return .ok(.none) }
+                    return .failed(.ENXIO)
                 default: break
                 }
             }
