@@ -93,15 +93,8 @@ public enum Checker {
         var d: [Difference] = []
         switch (e, o) {
         case (.ok(.stat(let es)), .ok(.stat(let os))):
-            if let ei = es.ino, let why = inodes.check(ino: ei, observed: os.ino) {
-                d.append(Difference(step: step, subject: subject + " st_ino", expected: why, observed: inodes.describe(ino: os.ino)))
-            }
-            if let ed = es.dev, let why = inodes.check(dev: ed, observed: os.dev) {
-                d.append(Difference(step: step, subject: subject + " st_dev", expected: why, observed: os.dev.map { "\($0)" } ?? "-"))
-            }
-            if let eb = es.blocks, let why = inodes.check(blocks: eb, observed: os.blocks) {
-                d.append(Difference(step: step, subject: subject + " st_blocks", expected: why, observed: os.blocks.map { "\($0)" } ?? "-"))
-            }
+            d += identityDifferences(step: step, subject, expected: (es.ino, es.dev, es.blocks),
+                                     observed: (os.ino, os.dev, os.blocks), &inodes)
         case (.ok(.dirents(let ee)), .ok(.dirents(let oe))):
             for name in ee.keys.sorted() {
                 guard let ei = ee[name]?.ino, let why = inodes.check(ino: ei, observed: oe[name]?.ino) else { continue }
@@ -175,17 +168,28 @@ public enum Checker {
             case (nil, let ov?): d.append(Difference(step: nil, subject: subject, expected: "absent", observed: render(ov)))
             case (let ev?, let ov?):
                 d += compareEntry(subject, ev, ov)
-                if let ei = ev.ino, let why = inodes.check(ino: ei, observed: ov.ino) {
-                    d.append(Difference(step: nil, subject: subject + " st_ino", expected: why, observed: inodes.describe(ino: ov.ino)))
-                }
-                if let ed = ev.dev, let why = inodes.check(dev: ed, observed: ov.dev) {
-                    d.append(Difference(step: nil, subject: subject + " st_dev", expected: why, observed: ov.dev.map { "\($0)" } ?? "-"))
-                }
-                if let eb = ev.blocks, let why = inodes.check(blocks: eb, observed: ov.blocks) {
-                    d.append(Difference(step: nil, subject: subject + " st_blocks", expected: why, observed: ov.blocks.map { "\($0)" } ?? "-"))
-                }
+                d += identityDifferences(step: nil, subject, expected: (ev.ino, ev.dev, ev.blocks),
+                                         observed: (ov.ino, ov.dev, ov.blocks), &inodes)
             case (nil, nil): break
             }
+        }
+        return d
+    }
+
+    /// An object's predicted st_ino, st_dev and st_blocks, each resolved against the records.
+    static func identityDifferences(step: Int?, _ subject: String,
+                                    expected e: (ino: InoValue?, dev: DevValue?, blocks: BlocksValue?),
+                                    observed o: (ino: InoValue?, dev: DevValue?, blocks: BlocksValue?),
+                                    _ inodes: inout InodeResolver) -> [Difference] {
+        var d: [Difference] = []
+        if let ei = e.ino, let why = inodes.check(ino: ei, observed: o.ino) {
+            d.append(Difference(step: step, subject: subject + " st_ino", expected: why, observed: inodes.describe(ino: o.ino)))
+        }
+        if let ed = e.dev, let why = inodes.check(dev: ed, observed: o.dev) {
+            d.append(Difference(step: step, subject: subject + " st_dev", expected: why, observed: o.dev.map { "\($0)" } ?? "-"))
+        }
+        if let eb = e.blocks, let why = inodes.check(blocks: eb, observed: o.blocks) {
+            d.append(Difference(step: step, subject: subject + " st_blocks", expected: why, observed: o.blocks.map { "\($0)" } ?? "-"))
         }
         return d
     }
