@@ -2,7 +2,11 @@
 # Fetch one consistent Debian 6.12 kernel (image, headers, kbuild, source) into a cache folder,
 # extract it without touching the host's /boot, and print the cache folder of that version.
 #
-# usage: scripts/fetch-kernel.sh [VERSION]      e.g. 6.12.117  (default: the linux-source-6.12 candidate)
+# usage: scripts/fetch-kernel.sh [VERSION]      e.g. 6.12.117  (default: the newest linux-source-6.12
+#        version whose image, headers and kbuild apt can also download)
+# The image is linux-image-<kver>, or linux-image-<kver>-unsigned when the signed package is not
+# published (yet): Debian signs a version days after the rest, and the unsigned image is the same
+# kernel without the Secure Boot signature, which QEMU does not check.
 # env:   OVL_CACHE (default ~/.cache/ovl-conform)
 # exit:  0 ok; 128 the packages are not available (message says which)
 set -euo pipefail
@@ -11,24 +15,33 @@ want=${1:-}
 
 die() { echo "fetch-kernel: error: $*" >&2; exit 128; }
 
+# has PKG: apt can download PKG (it has a candidate version, not just a name others provide).
+has() { local c; c=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}'); [ -n "$c" ] && [ "$c" != "(none)" ]; }
+# image_pkg VERSION: the image package apt has for VERSION, signed first; fails when neither.
+image_pkg() { local k="$1+deb12-amd64"; if has "linux-image-$k"; then echo "linux-image-$k"; elif has "linux-image-$k-unsigned"; then echo "linux-image-$k-unsigned"; else return 1; fi; }
+# complete VERSION: every package of VERSION is available.
+complete() { local a="$1+deb12"; image_pkg "$1" >/dev/null && has "linux-headers-$a-amd64" && has "linux-headers-$a-common" && has "linux-kbuild-$a"; }
+
 if [ -z "$want" ]; then
-    full=$(apt-cache policy linux-source-6.12 2>/dev/null | awk '/Candidate:/ {print $2}')
-    if [ -z "$full" ] || [ "$full" = "(none)" ]; then
-        [ "$(id -u)" = 0 ] && apt-get update -qq >/dev/null 2>&1 || true
-        full=$(apt-cache policy linux-source-6.12 2>/dev/null | awk '/Candidate:/ {print $2}')
-    fi
-    [ -n "$full" ] && [ "$full" != "(none)" ] || die "linux-source-6.12 is not available from apt (enable bookworm-security and run apt-get update)"
-    want=${full%%-*}                       # 6.12.117-1~deb12u1 -> 6.12.117
+    versions() { apt-cache madison linux-source-6.12 2>/dev/null | awk '{print $3}' | sed 's/-.*//'; }
+    if [ -z "$(versions)" ] && [ "$(id -u)" = 0 ]; then apt-get update -qq >/dev/null 2>&1 || true; fi
+    [ -n "$(versions)" ] || die "linux-source-6.12 is not available from apt (enable bookworm-security and run apt-get update)"
+    for v in $(versions | sort -t. -k3,3nr -u); do
+        if complete "$v"; then want=$v; break; fi
+        echo "fetch-kernel: $v: linux-source-6.12 is there but not every image/headers/kbuild package; trying an older version" >&2
+    done
+    [ -n "$want" ] || die "no linux-source-6.12 version has its image, headers and kbuild packages in apt (apt-cache madison linux-source-6.12 lists the versions)"
 fi
 abi="$want+deb12"
 kver="$abi-amd64"
 dir="$cache/kernel/$kver"
 if [ -f "$dir/.complete" ]; then echo "$dir"; exit 0; fi
 
-pkgs=(linux-image-$kver linux-headers-$kver linux-headers-$abi-common linux-kbuild-$abi)
+image=$(image_pkg "$want") || die "package linux-image-$kver (or its -unsigned) is not available (try: apt-get update; apt-cache policy linux-source-6.12 lists the versions)"
+pkgs=("$image" linux-headers-$kver linux-headers-$abi-common linux-kbuild-$abi)
 debs="$cache/debs"
 for p in "${pkgs[@]}"; do
-    apt-cache show "$p" >/dev/null 2>&1 || die "package $p is not available (try: apt-get update; apt-cache policy linux-source-6.12 lists the versions)"
+    has "$p" || die "package $p is not available (try: apt-get update; apt-cache policy linux-source-6.12 lists the versions)"
 done
 srcver=$(apt-cache madison linux-source-6.12 | awk -v w="$want" '$3 ~ "^"w"-" {print $3; exit}')
 [ -n "$srcver" ] || die "linux-source-6.12 version $want-* is not available (apt-cache madison linux-source-6.12 lists them)"
