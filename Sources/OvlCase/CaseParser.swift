@@ -161,6 +161,8 @@ public enum CaseParser {
             try parseLayerFS(node, layers: (layers.lowers, layers.upper, layers.nested), reader: reader)
         }
 
+        try checkVerityFilesystems(layers.lowers, layerFS, at: fields["layer_fs"] ?? fields["layers"] ?? root, reader: reader)
+
         var steps: [OvlModel.Operation] = []
         var stepLocations: [SourceLocation] = []
         var inodeChecks: [InodeCheck] = []
@@ -244,6 +246,19 @@ public enum CaseParser {
             throw reader.error("layer_fs needs 'lower', 'lowers' or 'upper'", at: node)
         }
         return override
+    }
+
+    /// A lower layer with `verity: true` files must sit on a filesystem with fs-verity in every
+    /// configuration (R82), which only `layer_fs: {lowers: […]}` pins: the suite's xfs has none.
+    static func checkVerityFilesystems(_ lowers: [Layer], _ layerFS: LayerFSOverride?, at node: YNode,
+                                       reader: NodeReader) throws(CaseError) {
+        for (k, layer) in lowers.enumerated() where !layer.verity.isEmpty {
+            let fs = layerFS?.lowers?[k] ?? layerFS?.lower
+            guard let fs, LayerFilesystem.named(fs).verity else {
+                let capable = LayerFilesystem.all.filter(\.verity).map(\.name).joined(separator: " or ")
+                throw reader.error("lower layer \(k) has 'verity' files, which need fs-verity: give the case layer_fs: {lowers: […]} with \(capable) for that layer (\(fs ?? "the configuration's xfs") has none)", at: node)
+            }
+        }
     }
 
     /// `lowers: [ext4, ext4-twin]`: one filesystem per lower layer (data layers included), top first.

@@ -6,7 +6,7 @@ import Yams
 struct LayerParser {
     let reader: NodeReader
 
-    static let entryKeys = ["type", "data", "mode", "uid", "gid", "mtime", "xattrs", "target", "major", "minor", "opaque", "hole", "host_file"]
+    static let entryKeys = ["type", "data", "mode", "uid", "gid", "mtime", "xattrs", "target", "major", "minor", "opaque", "hole", "host_file", "verity"]
     static let rootKeys = ["type", "mode", "uid", "gid", "mtime", "xattrs", "opaque"]
     static let types = ["file", "dir", "symlink", "whiteout", "fifo", "chardev", "blockdev", "hardlink"]
 
@@ -58,15 +58,27 @@ struct LayerParser {
                 upper = nil
             } else if case .mapping = upperNode {
                 upper = try parseLayer(upperNode)
+                try refuseVerity(upper, in: upperNode, layer: "the upper layer")
             } else {
                 throw reader.error("expected a mapping or 'none', found \(reader.kindName(upperNode))", at: upperNode)
             }
         }
-        let workdir = try fields["workdir"].map { (n) throws(CaseError) in try parseLayer(n) }
+        let workdir = try fields["workdir"].map { (n) throws(CaseError) in
+            let w = try parseLayer(n)
+            try refuseVerity(w, in: n, layer: "the workdir")
+            return w
+        }
         if let w = fields["workdir"], upper == nil {
             throw reader.error("a workdir needs an upper layer", at: w)
         }
         return (lowers, upper, nested, workdir, dataLayers)
+    }
+
+    /// `verity: true` belongs to lower and data layers: overlayfs never gives an upper file
+    /// fs-verity, so the model has no upper file with it.
+    private func refuseVerity(_ layer: Layer?, in node: YNode, layer name: String) throws(CaseError) {
+        guard let first = layer?.verity.sorted().first else { return }
+        throw reader.error("'\(first)': 'verity' is only for files of lower and data layers, not \(name)", at: node)
     }
 
     /// One layer: a mapping from paths to entries; `.` describes the layer root.
@@ -86,6 +98,7 @@ struct LayerParser {
                 hardlinks.append((path, target, value))
             } else {
                 layer.entries[path] = try parseEntry(value)
+                if try wantsVerity(value) { layer.verity.insert(path) }
             }
         }
         // A hardlink is one more name of a non-directory of the same layer: one inode (R61, R64).
@@ -124,6 +137,18 @@ struct LayerParser {
             throw reader.error("a hardlink takes only 'target' (it shares the target's inode and metadata)", at: fields.keyNode(key) ?? node)
         }
         return try reader.path(try fields.required("target", missing: "a hardlink needs 'target'"))
+    }
+
+    /// `verity: true` on a file entry: the layer builder enables fs-verity on it (R82). Not for a
+    /// file of a host's bytes or one held sparse (the model computes the digest from the bytes).
+    func wantsVerity(_ node: YNode) throws(CaseError) -> Bool {
+        guard case .mapping = node else { return false }
+        let fields = try reader.fields(node, allowed: Self.entryKeys)
+        guard let flag = fields["verity"], try reader.bool(flag) else { return false }
+        let why = "'verity' needs the file's bytes in the case: not with 'host_file' or a 'hole' over 1 MiB"
+        if let host = fields.keyNode("host_file") { throw reader.error(why, at: host) }
+        if let hole = fields["hole"], try reader.integer(hole, in: 0...(1 << 40)) > 1_048_576 { throw reader.error(why, at: hole) }
+        return true
     }
 
     static func typeName(_ kind: NodeKind) -> String {
@@ -195,7 +220,7 @@ struct LayerParser {
         } else {
             throw reader.error("an entry needs 'type' (one of: \(Self.types.joined(separator: ", "))) or 'data'; valid keys: \(Self.entryKeys.sorted().joined(separator: ", "))", at: node)
         }
-        let only: [(key: String, type: String)] = [("data", "file"), ("hole", "file"), ("host_file", "file"), ("target", "symlink"), ("opaque", "dir")]
+        let only: [(key: String, type: String)] = [("data", "file"), ("hole", "file"), ("host_file", "file"), ("verity", "file"), ("target", "symlink"), ("opaque", "dir")]
         for rule in only where fields.has(rule.key) && type != rule.type {
             throw reader.error("'\(rule.key)' is only valid for type \(rule.type), not \(type)", at: fields.keyNode(rule.key) ?? node)
         }

@@ -4,9 +4,9 @@ import Glibc
 
 /// Creates a case's layer directories on the real filesystems before the mount.
 enum LayerBuilder {
-    /// Builds `layer` below the existing directory `root`: objects parents first, then owners,
-    /// modes and xattrs, then every mtime deepest first (so creating a child cannot move a
-    /// parent's mtime afterwards).
+    /// Builds `layer` below the existing directory `root`: objects parents first, fs-verity on the
+    /// files that ask for it (R82), then owners, modes and xattrs, then every mtime deepest first
+    /// (so creating a child cannot move a parent's mtime afterwards).
     static func build(_ layer: Layer, at root: String) throws(SysError) {
         let paths = layer.entries.keys.sorted { $0.components.count < $1.components.count || ($0.components.count == $1.components.count && $0 < $1) }
         var linked: [Int: String] = [:]
@@ -23,6 +23,7 @@ enum LayerBuilder {
             }
             try create(node, at: real)
         }
+        for path in layer.verity.sorted() { try Files.enableVerity(root + "/" + path.description) }
         for (path, node) in [(RelPath.root, layer.root)] + paths.compactMap({ p in layer.entries[p].map { (p, $0) } }) {
             let real = path.isRoot ? root : root + "/" + path.description
             try Files.lchown(real, node.uid, node.gid)

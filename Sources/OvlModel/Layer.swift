@@ -4,6 +4,9 @@ public struct Layer: Codable, Sendable, Equatable {
     public var entries: [RelPath: Node]
     /// The layer root directory itself.
     public var root: Node
+    /// The regular files of this lower layer that have fs-verity (R82): the layer builder enables
+    /// it (`FS_IOC_ENABLE_VERITY`, SHA-256, 4096-byte blocks, no salt) once their data is written.
+    public var verity: Set<RelPath> = []
 
     public init(entries: [RelPath: Node] = [:], root: Node = Node(kind: .dir)) {
         self.entries = entries
@@ -54,9 +57,18 @@ public struct Layer: Codable, Sendable, Equatable {
     public func subtree(at path: RelPath) -> Layer {
         var out = Layer(root: self[path] ?? Node(kind: .dir))
         for (key, node) in entries where key.hasPrefix(path) && key != path {
-            out.entries[RelPath(components: Array(key.components.dropFirst(path.components.count)))] = node
+            let inner = RelPath(components: Array(key.components.dropFirst(path.components.count)))
+            out.entries[inner] = node
+            if verity.contains(key) { out.verity.insert(inner) }
         }
         return out
+    }
+
+    /// True when the file at `path` has fs-verity: it is one of ``verity`` or a hard link of one.
+    public func hasVerity(_ path: RelPath) -> Bool {
+        if verity.contains(path) { return true }
+        guard let inode = entries[path]?.inode else { return false }
+        return verity.contains { entries[$0]?.inode == inode }
     }
 
     /// The number of subdirectories of `path` (a directory's real st_nlink is 2 + this).

@@ -29,13 +29,16 @@ public struct LayerFilesystem: Sendable, Equatable {
     /// of its own: two lowers on different filesystems with one UUID make `super.c:ovl_lower_uuid_ok`
     /// fail (R12).
     public var twinOf: String?
+    /// Its files can have fs-verity (R82): the ext4 images are made with `-O verity`
+    /// (vm/make-images.sh); xfs has no fs-verity in 6.12, ramfs none at all.
+    public var verity = false
     /// A name for the fs's `s_uuid`: filesystems with equal names share their UUID.
     public var uuid: String { twinOf ?? name }
 
     /// The filesystems a configuration or a case may name.
     public static let all: [LayerFilesystem] = [
         LayerFilesystem(name: "ext4", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
-                        decodesHandles: true, ino32Handles: true, nullUUID: false),
+                        decodesHandles: true, ino32Handles: true, nullUUID: false, verity: true),
         LayerFilesystem(name: "xfs", driver: "xfs", dType: true, xattrs: true, renameWhiteout: true,
                         decodesHandles: true, ino32Handles: false, nullUUID: false),
         // fs/ramfs/inode.c: no xattr handlers, simple_rename, no s_export_op, ramfs_tmpfile.
@@ -46,7 +49,7 @@ public struct LayerFilesystem: Sendable, Equatable {
                         decodesHandles: true, ino32Handles: true, nullUUID: false),
         // A small ext4 made with the UUID of the ext4 disk (vm/make-images.sh, `mkfs.ext4 -U`).
         LayerFilesystem(name: "ext4-twin", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
-                        decodesHandles: true, ino32Handles: true, nullUUID: false, twinOf: "ext4"),
+                        decodesHandles: true, ino32Handles: true, nullUUID: false, twinOf: "ext4", verity: true),
     ]
 
     /// The filesystems `layer_fs:` may name (beyond the configurations' ext4 and xfs).

@@ -115,6 +115,14 @@ public enum Files {
         }
     }
 
+    /// `FS_IOC_ENABLE_VERITY` (SHA-256, 4096-byte blocks, no salt) on the regular file at `path`,
+    /// opened read-only as the ioctl requires; the file is read-only from then on.
+    public static func enableVerity(_ path: String) throws(SysError) {
+        try withFD(path, O_RDONLY | O_CLOEXEC) { fd throws(SysError) in
+            try sys("ioctl FS_IOC_ENABLE_VERITY", path) { clinux_enable_verity(fd) }
+        }
+    }
+
     /// `open(dir, O_TMPFILE|O_RDWR, mode)` + close: an unnamed file in directory `dir`.
     public static func openTmpfile(_ dir: String, mode: mode_t = 0o600) throws(SysError) {
         try openClose(dir, flags: clinux_o_tmpfile() | O_RDWR, mode: mode)

@@ -35,14 +35,15 @@ extension OverlayModel {
             return
         }
         // R44: whatever way the upper file is made below, its data is copied (or cloned) then.
-        let copiesData = !metadataOnly || !metadataOnlyCopyUp(r.node)
+        let digest = verityDigest(ofDataOf: r)
+        let copiesData = !metadataOnly || !metadataOnlyCopyUp(r.node, digest: digest)
         defer { if copiesData { noteDataCopy(path, from: r, setsSize: true) } }
         // copy_up.c:ovl_copy_xattr copies nothing to an upper without xattrs (R10).
         node.xattrs = upperLacksXattrs ? [:] : copiedXattrs(node.xattrs)
         if !node.kind.isDir, let l = r.lowers.first {
             let nlink = linkCount(lowers[l.layer], l.path)
             if options.index && (nlink > 1 || options.nfsExport) {
-                copyUpIndexed(path, r.node, from: l, lowerNlink: nlink, metadataOnly: metadataOnly)
+                copyUpIndexed(path, r.node, from: l, lowerNlink: nlink, metadataOnly: metadataOnly, digest: digest)
                 markImpure(path.parent ?? .root)
                 return
             }
@@ -50,7 +51,7 @@ extension OverlayModel {
                 // R64: without index a lower hardlink is broken: a new upper inode, no X.origin
                 // (`copy_up.c:ovl_do_copy_up` stores an origin only for dirs, nlink==1 or indexed).
                 // Metacopy still applies (R77; seen on 6.12): the data is found by name or redirect.
-                if metadataOnly, metadataOnlyCopyUp(node) { node = metacopyNode(node) }
+                if metadataOnly, metadataOnlyCopyUp(node, digest: digest) { node = metacopyNode(node, digest: digest) }
                 upper?[path] = node
                 markImpure(path.parent ?? .root)
                 return
@@ -58,7 +59,7 @@ extension OverlayModel {
         }
         if !upperLacksXattrs { node.xattrs[prefix + "origin"] = originValue }
         node.origin = r.lowers.first.map { lowerRef($0.layer, $0.path) }
-        if metadataOnly, metadataOnlyCopyUp(node) { node = metacopyNode(node) }
+        if metadataOnly, metadataOnlyCopyUp(node, digest: digest) { node = metacopyNode(node, digest: digest) }
         upper?[path] = node
         if node.kind.isDir, options.nfsExport, let l = r.lowers.first { indexDirectory(l) }
         markImpure(path.parent ?? .root)

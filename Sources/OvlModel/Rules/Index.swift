@@ -57,8 +57,9 @@ extension OverlayModel {
     ///   `util.c:ovl_set_nlink_upper` (`X.nlink = "U%+i"`, union minus upper nlink).
     /// - Parameter metadataOnly: a metadata change with metacopy=on: the index entry (and so every
     ///   name) is a metacopy file (R77; seen on 6.12).
+    /// - Parameter digest: the fs-verity digest of the lower data file (R82), if any.
     mutating func copyUpIndexed(_ path: RelPath, _ node: Node, from l: (layer: Int, path: RelPath), lowerNlink: Int,
-                                metadataOnly: Bool = false) {
+                                metadataOnly: Bool = false, digest: [UInt8]? = nil) {
         let key = lowerKey(l.layer, l.path)
         var entry: Node
         if let existing = index[key] {
@@ -68,7 +69,7 @@ extension OverlayModel {
             entry.xattrs = copiedXattrs(entry.xattrs)
             entry.xattrs[prefix + "origin"] = XattrPattern.fileHandle
             entry.origin = lowerRef(l.layer, l.path)
-            if metadataOnly, metadataOnlyCopyUp(entry) { entry = metacopyNode(entry) }
+            if metadataOnly, metadataOnlyCopyUp(entry, digest: digest) { entry = metacopyNode(entry, digest: digest) }
             entry.inode = nextInode
             nextInode += 1
             unionNlink[nextInode - 1] = lowerNlink

@@ -7,31 +7,32 @@ extension OverlayModel {
     }
 
     /// What a metadata-only copy-up writes for a regular file (R77): the upper file is sized like
-    /// the lower but holds no data (a hole, read on disk as zeros) and gets an empty `X.metacopy`
-    /// (`copy_up.c:ovl_copy_up_metadata` → `util.c:ovl_set_metacopy_xattr`: no verity digest, so
-    /// the value falls back to empty; `ovl_set_size` sets st_size).
-    func metacopyNode(_ node: Node) -> Node {
+    /// the lower but holds no data (a hole, read on disk as zeros) and gets `X.metacopy`
+    /// (`copy_up.c:ovl_copy_up_metadata` → `util.c:ovl_set_metacopy_xattr`: empty, or the header
+    /// and the data file's fs-verity `digest` with verity=on/require, R82; `ovl_set_size` sets
+    /// st_size).
+    func metacopyNode(_ node: Node, digest: [UInt8]?) -> Node {
         guard case .file(let data) = node.kind else { return node }
         var out = node
         if let sparse = node.sparse {
             out.setContent(SparseFile(size: sparse.size))
-            out.xattrs[prefix + "metacopy"] = ""
+            out.xattrs[prefix + "metacopy"] = Self.metacopyValue(digest: digest)
             return out
         }
         out.kind = .file(data: String(repeating: "\u{0}", count: data.utf8.count))
         // R77: no data blocks: the whole file is a hole.
         out.leadingHole = data.isEmpty ? nil : Int64(data.utf8.count)
-        out.xattrs[prefix + "metacopy"] = ""
+        out.xattrs[prefix + "metacopy"] = Self.metacopyValue(digest: digest)
         return out
     }
 
     /// True when a copy-up of `node` for a metadata change may copy metadata only
     /// (`copy_up.c:ovl_need_meta_copy_up`: metacopy=on and a regular file, and with verity=require
-    /// a lower with fs-verity — these filesystems have none, so verity=require always copies data).
-    func metadataOnlyCopyUp(_ node: Node) -> Bool {
+    /// a lower data file with fs-verity, whose `digest` (``verityDigest(ofDataOf:)``) is given).
+    func metadataOnlyCopyUp(_ node: Node, digest: [UInt8]?) -> Bool {
         guard options.metacopy, case .file = node.kind else { return false }
-        // R82: verity=require copies data when the lower has no fs-verity, as none here has.
-        return options.verity != .require
+        // R82: verity=require falls back to a full copy-up when the data file has no fs-verity.
+        return options.verity != .require || digest != nil
     }
 
     /// R79: opening a metacopy file for write, or truncating it, copies the data into the same

@@ -49,35 +49,12 @@ extension OverlayModel {
     /// `copy_up.c:ovl_copy_up_flags`):
     /// - R83: the deferred lookup in the data-only layers found no regular file at the redirect:
     ///   ENOENT (`ovl_maybe_lookup_lowerdata` → `ovl_lookup_data_layers`).
-    /// - R82 with verity=require: a metacopy file without a digest in `X.metacopy` is EIO
-    ///   (`ovl_maybe_validate_verity`). No file on this suite's filesystems has fs-verity (the
-    ///   images are made without `-O verity`), so no metacopy file carries a digest.
-    /// - R82/R81 with verity=on: a metacopy file whose `X.metacopy` is longer than the 4-byte
-    ///   header claims a digest (`OVL_HAS_DIGEST`); `ovl_validate_verity` then reads the header
-    ///   (`ovl_check_metacopy_xattr`: version not 0 or a length that disagrees is EIO) and the lower
-    ///   data's fs-verity digest, which no file here has: EIO either way.
+    /// - R82 with verity=on or require: the digest check of ``verityRefusal(_:)``.
     func dataRefusal(_ r: Resolution) -> ModelErrno? {
         guard isMetacopy(r.node) else { return nil }
         if let last = r.lowers.last, let l = lowers[last.layer][last.path], isMetacopy(l), defersDataLookup(l) {
             return .ENOENT
         }
-        switch options.verity {
-        case .require: return .EIO
-        case .on: return digestRefusal(r.node.xattrs[prefix + "metacopy"] ?? "")
-        default: return nil
-        }
-    }
-
-    /// verity=on: what `util.c:ovl_validate_verity` makes of an `X.metacopy` longer than its
-    /// 4-byte header (`struct ovl_metacopy`: version, len, flags, digest_algo, digest): more than
-    /// the 36 bytes of the struct is ERANGE, a version other than 0 or a len other than the size
-    /// EIO (`ovl_check_metacopy_xattr`), no digest algorithm nothing to check, and a digest EIO —
-    /// no lower file here has fs-verity to compare it with (`ovl_ensure_verity_loaded`).
-    func digestRefusal(_ value: String) -> ModelErrno? {
-        let bytes = Self.xattrBytes(value)
-        guard bytes.count > 4 else { return nil }
-        if bytes.count > 36 { return .ERANGE }
-        if bytes[0] != 0 || Int(bytes[1]) != bytes.count { return .EIO }
-        return bytes[3] == 0 ? nil : .EIO
+        return options.verity == .off ? nil : verityRefusal(r)
     }
 }
