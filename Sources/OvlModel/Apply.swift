@@ -50,7 +50,13 @@ extension OverlayModel {
         let orphaned = filesOpen(onNameRemovedBy: op)
         let outcome = applyStep(op)
         if outcome == .ok(.none) { removePrivileges(after: op) }
-        if outcome == .ok(.none) { for (fd, object) in orphaned { openFiles[fd]?.removed = object } }
+        if outcome == .ok(.none) {
+            for (fd, object, stat) in orphaned {
+                openFiles[fd]?.removed = object
+                openFiles[fd]?.removedStat = stat
+            }
+            followRename(op)
+        }
         if let serial = indexed, outcome == .ok(.none) { endIndexedUnlink(serial) }
         if let l = indexedDir, outcome == .ok(.none) { endIndexedDirRemoval(l) }
         // Names of one upper inode share its new state (hardlinks, R61).

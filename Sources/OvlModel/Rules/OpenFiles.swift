@@ -15,8 +15,11 @@ struct OpenFile: Sendable, Equatable {
     var real: RealFile
     /// A directory fd: where getdents stands (``DirectoryPosition``, R26).
     var dir = DirectoryPosition()
-    /// What the fd is open on, once a step removed its name (``fchmodFd(_:mode:)``).
+    /// What the fd is open on, once a step removed its name (``fchmodFd(_:mode:)``): the object
+    /// as it was then, with the writes made through fds since (``OrphanFile``).
     var removed: Resolution?
+    /// `fstat` of the fd's object when its name was removed (``orphanStat(_:)``).
+    var removedStat: StatView?
 }
 
 extension OverlayModel {
@@ -24,6 +27,7 @@ extension OverlayModel {
     mutating func applyFd(_ op: FdOperation) -> Outcome {
         if case .open(let p, let flags, let fd) = op { return openFd(p, flags: Set(flags), fd: fd) }
         guard let file = openFiles[op.fd] else { return .failed(.EBADF) }
+        if file.removed != nil, let outcome = applyOrphanFd(op, file) { return outcome }
         switch op {
         case .open: return .failed(.EBADF)
         case .close:

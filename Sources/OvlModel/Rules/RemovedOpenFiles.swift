@@ -1,11 +1,32 @@
 extension OverlayModel {
     /// The open files on the name `op` removes (unlink, rmdir, the victim of a rename), with what
-    /// they are open on; taken before the step.
-    mutating func filesOpen(onNameRemovedBy op: Operation) -> [(fd: String, object: Resolution)] {
-        guard let gone = op.removedName?.withoutTrailingSlash, openFiles.values.contains(where: { $0.path == gone }) else { return [] }
+    /// they are open on and its `fstat`; taken before the step. A rename between two names of one
+    /// inode removes nothing.
+    mutating func filesOpen(onNameRemovedBy op: Operation) -> [(fd: String, object: Resolution, stat: StatView?)] {
+        guard let gone = op.removedName?.withoutTrailingSlash,
+              openFiles.values.contains(where: { $0.path == gone && $0.removed == nil }), !renamesOntoItself(op) else { return [] }
         var probe = self
         guard case .success(let r) = probe.lookup(gone) else { return [] }
-        return openFiles.filter { $0.value.path == gone }.map { ($0.key, r) }
+        var view: StatView?
+        if case .ok(.stat(let v)) = probe.statPath(gone, follow: false) { view = v }
+        return openFiles.filter { $0.value.path == gone && $0.value.removed == nil }.map { ($0.key, r, view) }
+    }
+
+    /// After a rename, the fds open on the moved object (or below a moved directory) follow it to
+    /// its new name: an fd holds the overlay dentry, which `d_move` renames (R72–R75 keep
+    /// holding: copy-up by the rename attaches the upper to the same overlay inode). With
+    /// RENAME_EXCHANGE the fds on both names swap.
+    mutating func followRename(_ op: Operation) {
+        guard case .rename(let from, let to, let flags) = op else { return }
+        let (a, b) = (from.withoutTrailingSlash, to.withoutTrailingSlash)
+        guard a != b else { return }
+        for (fd, file) in openFiles where file.removed == nil {
+            if file.path.hasPrefix(a) {
+                openFiles[fd]?.path = file.path.replacingPrefix(a, with: b)
+            } else if flags.contains(.exchange), file.path.hasPrefix(b) {
+                openFiles[fd]?.path = file.path.replacingPrefix(b, with: a)
+            }
+        }
     }
 
     /// `fchmod(2)` on a named fd: a setattr of the overlay inode the fd is open on (R38 copies it

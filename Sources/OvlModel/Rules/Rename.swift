@@ -71,9 +71,12 @@ extension OverlayModel {
         let leaveWhiteout = !exchange && lowerPositive(from)
 
         // R53, R80: a non-directory gets a metadata-only copy-up; a metacopy file then needs a redirect.
+        // With RENAME_EXCHANGE the target is copied up the same way (`dir.c:ovl_rename` calls
+        // `ovl_copy_up(new)`, flags 0, so `copy_up.c:ovl_need_meta_copy_up` allows metacopy).
+        let dstIsFile = exchange && target.map { !$0.node.kind.isDir } == true
         copyUp(from, metadataOnly: !srcIsDir)
         copyUp(toParent)
-        if exchange { copyUp(to) }
+        if exchange { copyUp(to, metadataOnly: dstIsFile) }
         if fromParent != toParent {
             // ovl_type_origin, evaluated after the copy-up: a lower file that was just copied up
             // has its origin now, so its new parent is marked impure too.
@@ -83,7 +86,9 @@ extension OverlayModel {
         let samedir = fromParent == toParent
         let srcRedirect = srcMovesLower ? redirectValue(from, samedir: samedir)
             : srcIsDir ? nil : metacopyRedirect(from, samedir: samedir)
-        let dstRedirect = dstMovesLower ? redirectValue(to, samedir: samedir) : nil
+        // `!overwrite && ovl_type_merge_or_lower(new)`: an exchanged metacopy file gets one too.
+        let dstRedirect = dstMovesLower ? redirectValue(to, samedir: samedir)
+            : dstIsFile ? metacopyRedirect(to, samedir: samedir) : nil
         // ovl_get_redirect: an absolute redirect longer than redirect_max "falls back to
         // userspace move" (R49, R85b), after the copy-ups above.
         for r in [srcRedirect, dstRedirect] {
