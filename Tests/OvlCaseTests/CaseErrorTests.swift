@@ -195,7 +195,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func entryProblems() {
         #expect(render(head + "layers:\n  lower:\n    - e: {}\n") == """
-        c.yaml:5:10: error: an entry needs 'type' (one of: file, dir, symlink, whiteout, fifo, chardev, blockdev, hardlink) or 'data'; valid keys: data, gid, hole, host_file, major, minor, mode, mtime, opaque, target, type, uid, xattrs
+        c.yaml:5:10: error: an entry needs 'type' (one of: file, dir, symlink, whiteout, fifo, chardev, blockdev, hardlink) or 'data'; valid keys: data, gid, hole, host_file, major, minor, mode, mtime, opaque, target, type, uid, verity, xattrs
             - e: {}
                  ^
         """)
@@ -208,6 +208,36 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         c.yaml:5:23: error: 'target' is only valid for type symlink, not file
             - f: {type: file, target: x}
                               ^
+        """)
+    }
+
+    /// R82: fs-verity files only in lowers, with bytes the model can hash, on a filesystem that
+    /// has fs-verity in every configuration.
+    @Test func verityProblems() {
+        #expect(render(head + "layers:\n  lower:\n    - f: {data: x, verity: true}\n") == """
+        c.yaml:4:3: error: lower layer 0 has 'verity' files, which need fs-verity: give the case layer_fs: {lowers: […]} with ext4 or ext4-twin for that layer (the configuration's xfs has none)
+          lower:
+          ^
+        """)
+        #expect(render(head + "layer_fs: {lowers: [xfs]}\nlayers:\n  lower:\n    - f: {data: x, verity: true}\n") == """
+        c.yaml:3:11: error: lower layer 0 has 'verity' files, which need fs-verity: give the case layer_fs: {lowers: […]} with ext4 or ext4-twin for that layer (xfs has none)
+        layer_fs: {lowers: [xfs]}
+                  ^
+        """)
+        #expect(render(head + "layers:\n  lower:\n    - f: x\n  upper:\n    f: {data: x, verity: true}\n") == """
+        c.yaml:7:5: error: 'f': 'verity' is only for files of lower and data layers, not the upper layer
+            f: {data: x, verity: true}
+            ^
+        """)
+        #expect(render(head + "layers:\n  lower:\n    - f: {type: file, host_file: /bin/sh, verity: true}\n") == """
+        c.yaml:5:23: error: 'verity' needs the file's bytes in the case: not with 'host_file' or a 'hole' over 1 MiB
+            - f: {type: file, host_file: /bin/sh, verity: true}
+                              ^
+        """)
+        #expect(render(head + "layers:\n  lower:\n    - d: {type: dir, verity: true}\n") == """
+        c.yaml:5:22: error: 'verity' is only valid for type file, not dir
+            - d: {type: dir, verity: true}
+                             ^
         """)
     }
 
