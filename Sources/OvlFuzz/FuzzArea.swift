@@ -16,6 +16,9 @@ public enum FuzzArea: String, CaseIterable, Sendable, Comparable {
     case layerFS = "layer-fs"
     /// `mount(2)` MS_REMOUNT to read-only and back (R20, R84).
     case readOnly = "ro-remount"
+    /// Named fds held across the other steps — opened, read, written, seeked, fstat'ed and closed
+    /// while their names are copied up, renamed and removed (R72–R75).
+    case fds
 
     public static func < (a: FuzzArea, b: FuzzArea) -> Bool { a.rawValue < b.rawValue }
 
@@ -49,7 +52,7 @@ extension Operation {
     /// True for the steps the generator makes that a case may run `as:` a caller (R90).
     var callerMayRun: Bool {
         switch self {
-        case .remount, .dropCaches, .remountInPlace, .asCaller: false
+        case .remount, .dropCaches, .remountInPlace, .asCaller, .fd: false
         default: true
         }
     }

@@ -95,6 +95,7 @@ public struct ScenarioGenerator: Sendable {
         if let upper = s.upper { known.formUnion(upper.entries.keys) }
         for _ in 0..<Int.random(in: 1...maxSteps, using: &rng) {
             var op = step(known: Array(known).sorted(), using: &rng)
+            if areas.contains(.fds), Int.random(in: 0..<3, using: &rng) == 0 { op = fdStep(known: Array(known).sorted(), using: &rng) }
             if areas.contains(.callers), op.callerMayRun, Int.random(in: 0..<4, using: &rng) == 0 {
                 op = .asCaller(fuzzCallers.randomElement(using: &rng)!, op)
             }
@@ -208,6 +209,32 @@ public struct ScenarioGenerator: Sendable {
         case 27: return Int.random(in: 0..<2, using: &rng) == 0 ? .remount : .dropCaches
         case 28: return .remountInPlace(options: "ro")
         default: return .remountInPlace(options: ["rw", "ro,rw", "ro"].randomElement(using: &rng)!)
+        }
+    }
+}
+
+extension ScenarioGenerator {
+    /// The fds a generated step may name.
+    static let fdNames = ["A", "B"]
+    /// Access modes a generated `open` uses: read-only ones stay lower, the others copy up.
+    static let openModes: [[OpenFlag]] = [[.rdonly], [.rdonly], [.rdwr], [.wronly, .append], [.rdwr, .trunc]]
+
+    /// A step on a named fd (``FuzzArea/fds``): half of them open one, so the others usually find
+    /// an open fd; mmap is left out (an empty real file would fault).
+    func fdStep(known: [RelPath], using rng: inout SeededRandom) -> Operation {
+        let fd = Self.fdNames.randomElement(using: &rng)!
+        switch Int.random(in: 0..<12, using: &rng) {
+        case 0..<5:
+            let path = !known.isEmpty && Int.random(in: 0..<4, using: &rng) != 0
+                ? known.randomElement(using: &rng)! : Self.pool.randomElement(using: &rng)!
+            return .fd(.open(path, flags: Self.openModes.randomElement(using: &rng)!, fd: fd))
+        case 5: return .fd(.read(fd: fd))
+        case 6: return .fd(.pread(fd: fd, offset: Int64.random(in: 0...3, using: &rng), size: Int64.random(in: 1...8, using: &rng)))
+        case 7: return .fd(.write(fd: fd, data: Self.texts.randomElement(using: &rng)!))
+        case 8: return .fd(.fstat(fd: fd))
+        case 9: return .fd(.lseek(fd: fd, offset: Int64.random(in: 0...2, using: &rng), whence: [.set, .end].randomElement(using: &rng)!))
+        case 10: return .fd(.fsync(fd: fd))
+        default: return .fd(.close(fd: fd))
         }
     }
 }

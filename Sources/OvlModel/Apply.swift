@@ -183,13 +183,14 @@ extension OverlayModel {
     mutating func readFile(_ path: RelPath) -> Outcome {
         switch follow(path) {
         case .failure(let e): return .failed(e)
-        case .success(let (_, r)):
+        case .success(let (p, r)):
             if let e = dataRefusal(r) { return .failed(e) }
             switch r.node.kind {
             case .file(let data): return .ok(.text(data))
             case .dir: return .failed(.EISDIR)
-            // The guest opens with O_NONBLOCK: a fifo without writers reads as empty.
-            case .fifo: return .ok(.text(""))
+            // The guest opens with O_NONBLOCK: a fifo without writers reads as empty, one that an
+            // fd holds open for writing is EAGAIN (fs/pipe.c:pipe_read).
+            case .fifo: return fifoFds(p, writing: true) > 0 ? .failed(.EAGAIN) : .ok(.text(""))
             default: return .failed(.EINVAL)
             }
         }
@@ -206,7 +207,10 @@ extension OverlayModel {
             return create(p, node: Node(kind: .file(data: data), mtime: nil))
         case .success((let p, let r?)):
             // O_NONBLOCK write-open of a fifo without readers: ENXIO (fs/fifo.c:fifo_open).
-            if r.node.kind == .fifo { return .failed(.ENXIO) }
+            if r.node.kind == .fifo {
+                if fifoFds(p, writing: false) > 0 { unpredicted = unpredicted ?? "write to the fifo \(p), which an fd reads" }
+                return .failed(.ENXIO)
+            }
             guard case .file(let old) = r.node.kind else { return .failed(r.node.kind.isDir ? .EISDIR : .EINVAL) }
             if let e = dataRefusal(r) { return .failed(e) }
             copyUp(p)

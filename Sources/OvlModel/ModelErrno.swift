@@ -16,6 +16,8 @@ public struct ModelErrno: Error, RawRepresentable, Hashable, Sendable, Codable, 
     public static let EIO = ModelErrno(rawValue: 5)
     /// EBADF: bad file descriptor.
     public static let EBADF = ModelErrno(rawValue: 9)
+    /// EAGAIN: try again (a non-blocking read of an empty fifo that has a writer).
+    public static let EAGAIN = ModelErrno(rawValue: 11)
     /// EACCES: permission denied.
     public static let EACCES = ModelErrno(rawValue: 13)
     /// EBUSY: device or resource busy.
@@ -34,6 +36,8 @@ public struct ModelErrno: Error, RawRepresentable, Hashable, Sendable, Codable, 
     public static let EISDIR = ModelErrno(rawValue: 21)
     /// EINVAL: invalid argument.
     public static let EINVAL = ModelErrno(rawValue: 22)
+    /// ESPIPE: illegal seek (pread or lseek on a fifo).
+    public static let ESPIPE = ModelErrno(rawValue: 29)
     /// EROFS: read-only file system.
     public static let EROFS = ModelErrno(rawValue: 30)
     /// ERANGE: result too large (an xattr value longer than the buffer).
@@ -53,12 +57,12 @@ public struct ModelErrno: Error, RawRepresentable, Hashable, Sendable, Codable, 
 
     /// Every errno the model knows, by name.
     public static let all: [ModelErrno] = [
-        .EPERM, .ENOENT, .ENXIO, .EIO, .EBADF, .EACCES, .EBUSY, .EEXIST, .EXDEV, .ENODEV, .ENOTDIR, .EISDIR, .EINVAL, .EROFS, .ETXTBSY,
+        .EPERM, .ENOENT, .ENXIO, .EIO, .EBADF, .EAGAIN, .EACCES, .EBUSY, .EEXIST, .EXDEV, .ENODEV, .ENOTDIR, .EISDIR, .EINVAL, .ESPIPE, .EROFS, .ETXTBSY,
         .ERANGE, .ENAMETOOLONG, .ENOTEMPTY, .ELOOP, .ENODATA, .EOPNOTSUPP, .ESTALE,
     ]
     private static let names: [Int32: String] = [
-        1: "EPERM", 2: "ENOENT", 6: "ENXIO", 5: "EIO", 9: "EBADF", 13: "EACCES", 16: "EBUSY", 17: "EEXIST", 18: "EXDEV", 19: "ENODEV",
-        20: "ENOTDIR", 21: "EISDIR", 22: "EINVAL", 26: "ETXTBSY", 30: "EROFS", 34: "ERANGE", 36: "ENAMETOOLONG", 39: "ENOTEMPTY",
+        1: "EPERM", 2: "ENOENT", 6: "ENXIO", 5: "EIO", 9: "EBADF", 11: "EAGAIN", 13: "EACCES", 16: "EBUSY", 17: "EEXIST", 18: "EXDEV", 19: "ENODEV",
+        20: "ENOTDIR", 21: "EISDIR", 22: "EINVAL", 26: "ETXTBSY", 29: "ESPIPE", 30: "EROFS", 34: "ERANGE", 36: "ENAMETOOLONG", 39: "ENOTEMPTY",
         40: "ELOOP", 61: "ENODATA", 95: "EOPNOTSUPP", 116: "ESTALE",
     ]
     /// The C name, e.g. `ENOENT`, or `errno N` for one the model does not name.

@@ -64,9 +64,12 @@ import Testing
         #expect(data.allSatisfy { s in s.lowers.dropLast(s.dataLayerCount).contains { $0.entries.values.contains { $0.xattrs["trusted.overlay.redirect"] != nil } } || s.layerFS?.lower == "ramfs" })
         #expect(Set(all.compactMap(\.layerFS)).count == 4)
         #expect(all.contains { $0.steps.contains(.remountInPlace(options: "ro")) })
+        let fdSteps = all.flatMap(\.steps).filter { if case .fd = $0 { true } else { false } }
+        #expect(fdSteps.count > 150)
         let none = scenarios([FuzzArea.callers])
         #expect(none.allSatisfy { $0.dataLayerCount == 0 && $0.layerFS == nil && !$0.options.contains { $0.key == "metacopy" } })
         #expect(none.allSatisfy { !$0.steps.contains { if case .remountInPlace = $0 { true } else { false } } })
+        #expect(none.allSatisfy { !$0.steps.contains { if case .fd = $0 { true } else { false } } })
     }
 
     /// A layer on ramfs holds no xattrs (the builder could not set them).

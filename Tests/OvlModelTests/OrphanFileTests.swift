@@ -49,3 +49,24 @@ private func files(_ entries: [String: String], options: [String] = []) -> Overl
         #expect(m.apply(.read(path("a"))) == .ok(.text("B")))
     }
 }
+
+/// Fds on a fifo: the pipe's own file operations.
+@Suite struct FifoFdTests {
+    @Test func pipeRules() {
+        var l = Layer()
+        l.entries[path("p")] = Node(kind: .fifo)
+        var m = mounted([l])
+        #expect(m.apply(.fd(.open(path("p"), flags: [.wronly], fd: "W"))) == .failed(.ENXIO))
+        #expect(m.apply(.fd(.open(path("p"), flags: [.rdonly], fd: "A"))) == .ok(.none))
+        #expect(m.apply(.fd(.read(fd: "A"))) == .ok(.text("")))
+        #expect(m.apply(.fd(.fsync(fd: "A"))) == .failed(.EINVAL))
+        #expect(m.apply(.fd(.pread(fd: "A", offset: 0, size: 1))) == .failed(.ESPIPE))
+        #expect(m.apply(.fd(.open(path("p"), flags: [.wronly], fd: "W"))) == .ok(.none))
+        #expect(m.apply(.fd(.read(fd: "A"))) == .failed(.EAGAIN))
+        #expect(m.apply(.read(path("p"))) == .failed(.EAGAIN))
+        #expect(m.upper?[path("p")] == nil)
+        #expect(m.unpredicted == nil)
+        _ = m.apply(.fd(.write(fd: "W", data: "x")))
+        #expect(m.unpredicted != nil)
+    }
+}

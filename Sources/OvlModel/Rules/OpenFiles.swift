@@ -27,6 +27,7 @@ extension OverlayModel {
     mutating func applyFd(_ op: FdOperation) -> Outcome {
         if case .open(let p, let flags, let fd) = op { return openFd(p, flags: Set(flags), fd: fd) }
         guard let file = openFiles[op.fd] else { return .failed(.EBADF) }
+        if let outcome = applyFifoFd(op, file) { return outcome }
         if file.removed != nil, let outcome = applyOrphanFd(op, file) { return outcome }
         switch op {
         case .open: return .failed(.EBADF)
@@ -93,8 +94,9 @@ extension OverlayModel {
                     }
                 }
             // The guest opens with O_NONBLOCK: writing to a fifo without readers is ENXIO
-            // (`fs/fifo.c:fifo_open`); special files are never copied up on open.
-            case .fifo where flags.contains(.wronly): return .failed(.ENXIO)
+            // (`fs/fifo.c:fifo_open`; an fd open for reading is a reader); special files are never
+            // copied up on open.
+            case .fifo where flags.contains(.wronly) && fifoFds(p, writing: false) == 0: return .failed(.ENXIO)
             default: break
             }
             guard case .success(let now) = lookup(p) else { return .failed(.ENOENT) }

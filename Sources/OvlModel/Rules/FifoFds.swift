@@ -1,0 +1,43 @@
+extension OverlayModel {
+    /// The named fds open on the fifo at `path` (not on a removed one) with `access` (reads or
+    /// writes; an O_RDWR fd is both a reader and a writer of the pipe).
+    func fifoFds(_ path: RelPath, writing: Bool) -> Int {
+        openFiles.values.filter { $0.path == path && $0.removed == nil && (writing ? $0.flags.writes : $0.flags.reads) }.count
+    }
+
+    /// A step on a named fd open on a fifo, or nil for any other fd. Overlayfs gives a fifo the
+    /// pipe's own file operations (`inode.c:ovl_fill_inode` → `init_special_inode`), so no overlay
+    /// code runs; every fd the guest opens is O_NONBLOCK.
+    ///
+    /// - A read of the empty pipe is EOF without a writer and EAGAIN with one (`fs/pipe.c:pipe_read`).
+    /// - pread and lseek are ESPIPE (`fifo_open` → `stream_open` clears FMODE_PREAD and FMODE_LSEEK).
+    /// - fsync is EINVAL (`fs/sync.c:vfs_fsync_range`: `pipefifo_fops` has no ->fsync).
+    /// - A write puts bytes in the pipe, which the model does not follow.
+    mutating func applyFifoFd(_ op: FdOperation, _ file: OpenFile) -> Outcome? {
+        let kind: NodeKind?
+        if let gone = file.removed {
+            kind = gone.node.kind
+        } else if case .success(let r) = lookup(file.path) {
+            kind = r.node.kind
+        } else {
+            kind = nil
+        }
+        guard kind == .fifo else { return nil }
+        switch op {
+        case .read:
+            guard file.flags.reads else { return .failed(.EBADF) }
+            if file.removed != nil {
+                unpredicted = unpredicted ?? "fd_read of the fifo \(file.path) after its name was removed"
+                return .failed(.EAGAIN)
+            }
+            return fifoFds(file.path, writing: true) > 0 ? .failed(.EAGAIN) : .ok(.text(""))
+        case .pread, .lseek: return .failed(.ESPIPE)
+        case .fsync: return .failed(.EINVAL)
+        case .write:
+            guard file.flags.writes else { return .failed(.EBADF) }
+            unpredicted = unpredicted ?? "fd_write to the fifo \(file.path): the pipe's contents are not modelled"
+            return .ok(.none)
+        default: return nil
+        }
+    }
+}
