@@ -37,13 +37,15 @@ public enum FileDescriptors {
 
     /// `write(2)` of all of `data`.
     public static func write(_ fd: Int32, _ data: [UInt8]) throws(SysError) {
+        // At least one call: write(fd, buf, 0) still checks the fd (EBADF on a read-only one).
+        let buffer = data.isEmpty ? [0] : data
         var done = 0
-        while done < data.count {
+        repeat {
             let n = try sys("write") {
-                data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, data.count - done) }  // non-empty: done < count
+                buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, data.count - done) }
             }
             done += n
-        }
+        } while done < data.count
     }
 
     /// `fstat(2)`.
