@@ -176,6 +176,12 @@ extension OverlayModel {
             return .ok(.number(at))
         case .success(let r): (size, hole) = (r.node.size ?? 0, r.node.leadingHole ?? 0)
         }
+        return seekFile(fd, size: size, hole: hole, offset: offset, whence: whence)
+    }
+
+    /// `lseek(2)` in a regular file of `size` bytes that starts with a `hole`-byte hole (then data
+    /// to the end, and the virtual hole at EOF): moves the fd's offset.
+    mutating func seekFile(_ fd: String, size: Int64, hole: Int64, offset: Int64, whence: Whence) -> Outcome {
         let result: Int64
         switch whence {
         case .set: result = offset

@@ -52,23 +52,7 @@ extension OverlayModel {
             return .ok(.none)
         case .fstat: return .ok(.stat(orphanStat(file)))
         case .lseek(let fd, let offset, let whence):
-            let size = Int64(bytes.count)
-            let hole = gone.node.leadingHole ?? 0
-            let result: Int64
-            switch whence {
-            case .set: result = offset
-            case .end:
-                guard size + offset >= 0 else { return .failed(.EINVAL) }
-                result = size + offset
-            case .data:
-                guard max(offset, hole) < size else { return .failed(.ENXIO) }
-                result = max(offset, hole)
-            case .hole:
-                guard offset < size else { return .failed(.ENXIO) }
-                result = offset < hole ? offset : size
-            }
-            openFiles[fd]?.offset = result
-            return .ok(.number(result))
+            return seekFile(fd, size: Int64(bytes.count), hole: gone.node.leadingHole ?? 0, offset: offset, whence: whence)
         case .mmapRead(_, let size):
             // R73: the real file chosen at open; an upper one is the removed inode itself.
             guard case .upper = file.real else { return nil }
