@@ -91,7 +91,7 @@ extension OverlayModel {
         guard let union = unionNlink[serial] else { return }
         let diff = union - upperLinkCount(serial)
         let value = "U" + (diff >= 0 ? "+" : "") + "\(diff)"
-        guard let path = upper?.entries.first(where: { $0.value.inode == serial })?.key else { return }
+        guard let path = upper?.entries.filter({ $0.value.inode == serial }).keys.min() else { return }
         setPrivateXattr(path, "nlink", value)
         syncInode(from: path)
     }
@@ -127,7 +127,11 @@ extension OverlayModel {
         copyUp(old, metadataOnly: true)
         copyUp(parent)
         // R80, `dir.c:ovl_link` → `ovl_set_link_redirect`: a metacopy source gets an absolute redirect.
-        if let redirect = metacopyRedirect(old, samedir: false) { setPrivateXattr(old, "redirect", redirect) }
+        // The xattr is on the inode: every name of it (and its index entry) carries it.
+        if let redirect = metacopyRedirect(old, samedir: false) {
+            setPrivateXattr(old, "redirect", redirect)
+            syncInode(from: old)
+        }
         _ = upperRef(old)
         guard let node = upper?[old], let serial = node.inode else { return .failed(.EIO) }
         if unionNlink[serial] != nil { unionNlink[serial]? += 1 }
