@@ -1,6 +1,6 @@
 extension OverlayModel {
-    /// The named fds open on the fifo at `path` (not on a removed one) with `access` (reads or
-    /// writes; an O_RDWR fd is both a reader and a writer of the pipe).
+    /// How many named fds hold the fifo at `path` (not a removed one) open for writing, or for
+    /// reading when `writing` is false; an O_RDWR fd is both a reader and a writer of the pipe.
     func fifoFds(_ path: RelPath, writing: Bool) -> Int {
         openFiles.values.filter { $0.path == path && $0.removed == nil && (writing ? $0.flags.writes : $0.flags.reads) }.count
     }

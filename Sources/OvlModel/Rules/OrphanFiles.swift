@@ -61,6 +61,7 @@ extension OverlayModel {
             while mapped.count < Int(size) { mapped.append(0) }
             return .ok(.text(String(decoding: mapped, as: UTF8.self)))
         default:
+            // fd_readdir: getdents64 on a regular file.
             return .failed(.ENOTDIR)
         }
     }
