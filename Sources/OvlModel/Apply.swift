@@ -9,6 +9,8 @@ extension OverlayModel {
             defer { caller = mounter }
             return apply(inner)
         }
+        // The guest closes the fd an `open` names before it opens anew, whatever the open's outcome.
+        if case .fd(.open(_, _, let fd)) = step { openFiles[fd] = nil }
         // Search permission on every directory walked, before anything is looked up below it (R90).
         if let e = searchRefusal(step) { return .failed(e) }
         // The VFS resolves the parents of every path first (symlinks followed, fs/namei.c).
@@ -124,6 +126,7 @@ extension OverlayModel {
         case .listxattr(let p): return listxattr(p)
         case .remount:
             mountGeneration += 1
+            keptDirEpochs = [:]
             evictInodes()
             return remount()
         case .remountInPlace(let options): return remountInPlace(options: options)
@@ -133,9 +136,7 @@ extension OverlayModel {
         case .mountWithoutWorkdir: return mountWithoutWorkdir()
         case .fsconfigLayers(let keys): return .ok(.names(Self.fsconfigLayers(keys, environment: environment)))
         case .dropCaches:
-            cacheEpoch += 1
-            dropUnbackedOrigins()
-            evictInodes()
+            dropDentryCache()
             return .ok(.none)
         case .link(let old, let new): return link(old, new)
         case .offlineLower(let k, let p, let node): return offlineLower(layer: k, path: p, node: node)

@@ -29,6 +29,9 @@ public struct OverlayModel: Sendable {
     var mountGeneration = 0
     /// How many `drop_caches` steps ran: an evicted directory inode gets a new counter ino (R55).
     var cacheEpoch = 0
+    /// Directories a cache drop could not evict, by identity: the cache epoch their overlay inode
+    /// (and so its counter ino) dates from (``dropDentryCache()``).
+    var keptDirEpochs: [InodeRef: Int] = [:]
     /// `workdir/index`: per lower inode (``lowerKey(_:_:)``), the upper inode it was copied up to (R61, R62).
     var index: [InodeRef: Node] = [:]
     /// The overlay nlink of each indexed upper inode (R63): upper names plus uncovered lower names.

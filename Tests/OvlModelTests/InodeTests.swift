@@ -31,6 +31,22 @@ private let ext4OnXfs = FSConfig(lower: "ext4", upper: "xfs")
 
 @Suite("Inode numbers, xino and index (R54–R65)")
 struct InodeTests {
+    @Test("R55: drop_caches renews a directory's counter ino, unless an open fd below it pins its dentry")
+    func pinnedDirectoryKeepsCounterIno() {
+        var m = model(ext4OnXfs)
+        let before = stat(&m, "d")?.ino
+        _ = m.apply(.fd(.open(p("d/f"), flags: [.rdonly], fd: "F")))
+        _ = m.apply(.dropCaches)
+        #expect(stat(&m, "d")?.ino == before)
+        _ = m.apply(.fd(.close(fd: "F")))
+        _ = m.apply(.dropCaches)
+        #expect(stat(&m, "d")?.ino != before)
+        // An open that fails still closes the fd of that name (the guest closes it first).
+        _ = m.apply(.fd(.open(p("c"), flags: [.rdonly], fd: "F")))
+        #expect(m.apply(.fd(.open(p("missing/x"), flags: [.rdonly], fd: "F"))) == .failed(.ENOENT))
+        #expect(m.apply(.fd(.read(fd: "F"))) == .failed(.EBADF))
+    }
+
     @Test("R54/R57: samefs copy-up keeps the origin's st_ino on the overlay dev")
     func samefsCopyUp() {
         var m = model(ext4)

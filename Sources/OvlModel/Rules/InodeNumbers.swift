@@ -80,13 +80,43 @@ extension OverlayModel {
         return (.real(ref, fsid: 0, xinoBits: 0), .pseudo(fsid: fsid, generation: mountGeneration))
     }
 
+    /// What names a directory's overlay inode: its topmost lower, else its upper.
+    mutating func dirIdentity(_ path: RelPath, _ r: Resolution) -> InodeRef {
+        r.lowers.first.map { lowerRef($0.layer, $0.path) } ?? upperRef(path)
+    }
+
+    /// `drop_caches` or the `shrink_dcache_sb` of a reconfigure: every unused dentry goes, and its
+    /// overlay inode with it (`super.c`: `drop_inode = generic_delete_inode`), so an evicted
+    /// directory gets a new counter ino (R55). A dentry in use stays, and so does each of its
+    /// ancestors (a dentry holds a reference to its parent, `fs/dcache.c:d_alloc`): the
+    /// directories an open fd or a running program is in, or an fd's own directory, keep their
+    /// inode and number.
+    mutating func dropDentryCache() {
+        var kept: [InodeRef: Int] = [:]
+        var probe = self
+        for p in Set(openFiles.values.map(\.path) + running) {
+            var dir: RelPath? = p
+            while let d = dir, !d.isRoot {
+                if case .success(let r) = probe.lookup(d), r.node.kind.isDir {
+                    let identity = probe.dirIdentity(d, r)
+                    kept[identity] = keptDirEpochs[identity] ?? cacheEpoch
+                }
+                dir = d.parent
+            }
+        }
+        keptDirEpochs = kept
+        cacheEpoch += 1
+        dropUnbackedOrigins()
+        evictInodes()
+    }
+
     /// The counter ino of a directory without a unified st_ino space (R55). The overlay inode of a
     /// directory lives until it is evicted (a remount, or drop_caches for any but the root), and
     /// keeps its number across copy-up: it is identified by its topmost lower, else its upper.
     mutating func dirCounter(_ path: RelPath, _ r: Resolution) -> InoValue {
         if path.isRoot { return .counter(2) }
-        let identity: InodeRef = r.lowers.first.map { lowerRef($0.layer, $0.path) } ?? upperRef(path)
-        return .volatile(key: "\(identity) (cache epoch \(cacheEpoch))", generation: mountGeneration)
+        let identity = dirIdentity(path, r)
+        return .volatile(key: "\(identity) (cache epoch \(keptDirEpochs[identity] ?? cacheEpoch))", generation: mountGeneration)
     }
 
     /// d_ino of the entry at `path` in a listing (R59, `readdir.c`).

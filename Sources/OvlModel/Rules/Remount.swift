@@ -24,11 +24,8 @@ extension OverlayModel {
             }
         }
         // `fs/super.c:reconfigure_super` runs `shrink_dcache_sb` before the checks below and
-        // `ovl_reconfigure`: the overlay inodes go with their dentries (`drop_inode =
-        // generic_delete_inode`), as with drop_caches.
-        cacheEpoch += 1
-        dropUnbackedOrigins()
-        evictInodes()
+        // `ovl_reconfigure`: the unused overlay inodes go with their dentries, as with drop_caches.
+        dropDentryCache()
         if !wantReadOnly && upper == nil { return .failed(.EROFS) }
         if wantReadOnly && !isReadOnly, let busy = readOnlyRemountRefusal() { return .failed(busy) }
         if upper != nil { remountedReadOnly = wantReadOnly }
