@@ -122,7 +122,7 @@ extension OverlayModel {
         case .success(let p) where !p.node.kind.isDir: return .failed(.ENOTDIR)
         default: break
         }
-        if case .success = lookup(new) { return .failed(.EEXIST) }
+        if let e = nameTaken(new) { return .failed(e) }
         if source.node.kind.isDir { return .failed(.EPERM) }
         copyUp(old, metadataOnly: true)
         copyUp(parent)

@@ -102,10 +102,15 @@ extension OverlayModel {
     /// An origin on a lower fs marked `bad_uuid` (R12) is not decoded either:
     /// `namei.c:ovl_check_origin_fh` skips those layers (all but fsid 0, the upper's fs), and
     /// `ovl_check_origin` takes the ESTALE as no origin.
+    ///
+    /// An inode an open fd or a running program holds is not evicted: it keeps its lower.
     mutating func dropUnbackedOrigins() {
         guard let u = upper else { return }
         let bad = layerFsids.badUUID.subtracting([0])
+        let heldPaths = Set(openFiles.values.filter { $0.removed == nil }.map(\.path) + running)
+        let heldInodes = Set(heldPaths.compactMap { u[$0]?.inode })
         for (path, node) in u.entries where !node.kind.isDir && node.origin != nil {
+            if heldPaths.contains(path) || node.inode.map(heldInodes.contains) == true { continue }
             let value = node.xattrs[prefix + "origin"]
             if value == nil || value == "" || node.origin.map({ bad.contains(fsid(of: $0)) }) == true {
                 upper?[path]?.origin = nil

@@ -10,8 +10,7 @@ extension OverlayModel {
     mutating func readOnly(_ op: Operation) -> Outcome {
         switch op {
         case .mkdir(let p, _), .create(let p, _), .mknod(let p, _), .symlink(_, let p):
-            if let e = parentError(p) { return .failed(e) }
-            if case .success = lookup(p) { return .failed(.EEXIST) }
+            if let e = parentError(p) ?? nameTaken(p) { return .failed(e) }
         case .write(let p, _), .append(let p, _), .openRW(let p), .truncate(let p, _), .fd(.open(let p, _, _)):
             // open and truncate follow a final symlink and look at what they found first.
             if let e = parentError(p) { return .failed(e) }
@@ -47,7 +46,7 @@ extension OverlayModel {
             // do_linkat: the old name, then filename_create's EEXIST, before write access.
             if case .failure(let e) = lookup(old) { return .failed(e) }
             if let e = parentError(new) { return .failed(e) }
-            if case .success = lookup(new) { return .failed(.EEXIST) }
+            if let e = nameTaken(new) { return .failed(e) }
         case .unlink(let p), .rmdir(let p):
             if let e = parentError(p) { return .failed(e) }
         case .rename(let a, let b, _):

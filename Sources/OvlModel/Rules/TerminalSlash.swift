@@ -23,8 +23,7 @@ extension OverlayModel {
             return .answered(.failed(parentError(p) ?? .EISDIR))
         case .mknod(let p, _) where p.trailingSlash, .symlink(_, let p) where p.trailingSlash:
             if let e = parentError(p) { return .answered(.failed(e)) }
-            if case .success = lookup(p.withoutTrailingSlash) { return .answered(.failed(.EEXIST)) }
-            return .answered(.failed(.ENOENT))
+            return .answered(.failed(nameTaken(p.withoutTrailingSlash) ?? .ENOENT))
         case .mkdir(let p, let mode): return .run(.mkdir(p.withoutTrailingSlash, mode: mode))
         case .rmdir(let p): return .run(.rmdir(p.withoutTrailingSlash))
         case .unlink(let p) where p.trailingSlash:

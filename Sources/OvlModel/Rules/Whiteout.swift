@@ -60,7 +60,7 @@ extension OverlayModel {
         case .failure(let e): return .failed(e)
         case .success(let p) where !p.node.kind.isDir: return .failed(.ENOTDIR)
         case .success:
-            if case .success = lookup(path) { return .failed(.EEXIST) }
+            if let e = nameTaken(path) { return .failed(e) }
             copyUp(parentPath)
             // dir.c:ovl_create_upper tests ovl_type_merge(parent) after the parent's copy-up, so
             // a lower-only parent that was just copied up counts as merged.
@@ -73,6 +73,21 @@ extension OverlayModel {
             upper?[path] = new
             touchDir(parentPath)
             return .ok(.none)
+        }
+    }
+}
+
+extension OverlayModel {
+    /// Why a new name at `path` cannot be made: EEXIST when the lookup finds an object, the
+    /// lookup's own error when it fails otherwise than ENOENT (e.g. R81's EPERM for a metacopy
+    /// file on a metacopy=off mount), nil for a free name. `fs/namei.c:filename_create` and
+    /// `lookup_open` look the name up before anything else, and their write-access error (EROFS)
+    /// comes only after both.
+    mutating func nameTaken(_ path: RelPath) -> ModelErrno? {
+        switch lookup(path) {
+        case .success: .EEXIST
+        case .failure(let e) where e != .ENOENT: e
+        case .failure: nil
         }
     }
 }
