@@ -33,6 +33,11 @@ extension OverlayModel {
                     // may_open asks `inode_permission` for the caller's access first (R90).
                     if let e = callerRefusal(op) { return .failed(e) }
                     if case .openRW = op { return .ok(.none) }
+                    // A named fd opens as on a writable overlay (``openFd(_:flags:fd:)``).
+                    if case .fd(let open) = op { return applyFd(open) }
+                    if case .success((let f, _?)) = followFinal(p), fifoFds(f, writing: false) > 0 {
+                        unpredicted = unpredicted ?? "write to the fifo \(f), which an fd reads"
+                    }
                     return .failed(.ENXIO)
                 default: break
                 }
