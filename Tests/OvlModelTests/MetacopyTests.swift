@@ -33,6 +33,19 @@ private func layer(_ entries: [String: Node]) -> Layer {
         #expect(m.upper?[p("f")]?.xattrs["trusted.overlay.metacopy"] == nil)
     }
 
+    /// R81 + filename_create: making a name whose lookup is refused gives that errno, not
+    /// EEXIST, and on a read-only remount it comes before EROFS.
+    @Test func makingARefusedName() {
+        let meta = Node(kind: .file(data: "\0"), xattrs: ["trusted.overlay.metacopy": ""])
+        var m = model(lowers: [layer(["m": meta, "f": Node(kind: .file(data: "f"))])], metacopy: false)
+        #expect(m.apply(.create(p("m"), mode: 0o644)) == .failed(.EPERM))
+        #expect(m.apply(.link(p("f"), to: p("m"))) == .failed(.EPERM))
+        _ = m.apply(.remountInPlace(options: "ro"))
+        #expect(m.apply(.mkdir(p("m"), mode: 0o755)) == .failed(.EPERM))
+        #expect(m.apply(.create(p("f"), mode: 0o644)) == .failed(.EEXIST))
+        #expect(m.apply(.create(p("g"), mode: 0o644)) == .failed(.EROFS))
+    }
+
     /// Without metacopy the same chmod copies the data (R38).
     @Test func metacopyOffCopiesData() {
         var m = model(lowers: [layer(["f": Node(kind: .file(data: "abc"))])], metacopy: false)
