@@ -120,7 +120,9 @@ extension OverlayModel {
             case .success((_, let r?)): return r.node.kind.isDir || callerMay(r.node, .write) ? nil : .EACCES
             }
         case .mkdir(let p, _), .create(let p, _), .symlink(_, let p), .mknod(let p, _):
-            if probeNode(p) != nil { return nil }
+            // `filename_create` looks the name up before `may_create` checks the parent: a name
+            // that exists or whose lookup fails is the step's own answer (``nameTaken(_:)``).
+            if nameTaken(p) != nil { return nil }
             if let e = mayCreate(in: p.parent ?? .root) { return e }
             // vfs_mknod: a device other than the whiteout 0:0 needs CAP_MKNOD.
             if case .mknod(_, .chardev(let ma, let mi)) = op, ma != 0 || mi != 0 { return .EPERM }
