@@ -111,6 +111,10 @@ extension OverlayModel {
             if leaveWhiteout && environment.upperFS != "xfs" { touchDir(fromParent) }
             return .failed(environment.upperFS == "xfs" ? .EEXIST : .ENOTEMPTY)
         }
+        // `dir.c:ovl_rename` whites the source out with RENAME_WHITEOUT whatever the mount found
+        // (`super.c:ovl_check_rename_whiteout` only warns): an upper fs without it (ramfs,
+        // `libfs.c:simple_rename`) refuses the rename with EINVAL, after the copy-ups (R10).
+        if leaveWhiteout && upper?[to]?.kind != .whiteout && !upperFilesystem.renameWhiteout { return .failed(.EINVAL) }
 
         if exchange {
             upper?.swapTrees(from, to)
