@@ -1,8 +1,17 @@
 extension OverlayModel {
     /// How many named fds hold the fifo at `path` (not a removed one) open for writing, or for
     /// reading when `writing` is false; an O_RDWR fd is both a reader and a writer of the pipe.
+    /// The pipe belongs to the inode (`fs/fifo.c:fifo_open`, `inode->i_pipe`), so an fd on
+    /// another name of the same overlay inode (lower hardlinks share one, R61) counts too.
     func fifoFds(_ path: RelPath, writing: Bool) -> Int {
-        openFiles.values.filter { $0.path == path && $0.removed == nil && (writing ? $0.flags.writes : $0.flags.reads) }.count
+        var probe = self
+        let me = probe.lookup(path)
+        return openFiles.values.filter { f in
+            guard f.removed == nil, writing ? f.flags.writes : f.flags.reads else { return false }
+            if f.path == path { return true }
+            guard case .success(let a) = me, case .success(let b) = probe.lookup(f.path) else { return false }
+            return probe.sameOverlayInode(a, b)
+        }.count
     }
 
     /// A step on a named fd open on a fifo, or nil for any other fd. Overlayfs gives a fifo the

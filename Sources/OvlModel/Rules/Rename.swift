@@ -189,12 +189,12 @@ extension Layer {
 
 extension OverlayModel {
     /// True when two resolved non-directories are one overlay inode: names of one upper inode, or,
-    /// with index=on, not yet copied-up names of one lower hardlinked inode, which overlayfs hashes
-    /// by the lower inode (`inode.c:ovl_hash_bylower`, R61).
+    /// with index=on or without an upper ("won't be copied up"), not yet copied-up names of one
+    /// lower hardlinked inode, which overlayfs hashes by the lower inode (`inode.c:ovl_hash_bylower`, R61).
     func sameOverlayInode(_ a: Resolution, _ b: Resolution) -> Bool {
         guard !a.node.kind.isDir, !b.node.kind.isDir else { return false }
         if a.inUpper, b.inUpper { return a.node.inode != nil && a.node.inode == b.node.inode }
-        guard options.index, !a.inUpper, !b.inUpper, let la = a.lowers.first, let lb = b.lowers.first,
+        guard options.index || upper == nil, !a.inUpper, !b.inUpper, let la = a.lowers.first, let lb = b.lowers.first,
               la.layer == lb.layer, let group = lowers[la.layer][la.path]?.inode else { return false }
         return lowers[lb.layer][lb.path]?.inode == group
     }
