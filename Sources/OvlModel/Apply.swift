@@ -207,11 +207,7 @@ extension OverlayModel {
             if append { return .failed(.ENOENT) }
             return create(p, node: Node(kind: .file(data: data), mtime: nil))
         case .success((let p, let r?)):
-            // O_NONBLOCK write-open of a fifo without readers: ENXIO (fs/fifo.c:fifo_open).
-            if r.node.kind == .fifo {
-                if fifoFds(p, writing: false) > 0 { unpredicted = unpredicted ?? "write to the fifo \(p), which an fd reads" }
-                return .failed(.ENXIO)
-            }
+            if r.node.kind == .fifo { return writeOnlyFifoOpen(p) }
             guard case .file(let old) = r.node.kind else { return .failed(r.node.kind.isDir ? .EISDIR : .EINVAL) }
             if let e = dataRefusal(r) { return .failed(e) }
             copyUp(p)

@@ -14,6 +14,14 @@ extension OverlayModel {
         }.count
     }
 
+    /// A step's own O_NONBLOCK write-only open (`write`, `append`) of the fifo at `path`: ENXIO
+    /// without a reader (`fs/fifo.c:fifo_open`); with an fd reading it the open succeeds and the
+    /// bytes go into the pipe, which the model does not follow.
+    mutating func writeOnlyFifoOpen(_ path: RelPath) -> Outcome {
+        if fifoFds(path, writing: false) > 0 { unpredicted = unpredicted ?? "write to the fifo \(path), which an fd reads" }
+        return .failed(.ENXIO)
+    }
+
     /// A step on a named fd open on a fifo, or nil for any other fd. Overlayfs gives a fifo the
     /// pipe's own file operations (`inode.c:ovl_fill_inode` → `init_special_inode`), so no overlay
     /// code runs; every fd the guest opens is O_NONBLOCK.

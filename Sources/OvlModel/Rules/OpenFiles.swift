@@ -40,17 +40,13 @@ extension OverlayModel {
                 return .failed(.EINVAL)
             }
             guard case .success(let bytes) = fileBytes(file) else { return fileBytes(file).errorOutcome }
-            let start = min(Int(file.offset), bytes.count)
-            openFiles[fd]?.offset = Int64(max(bytes.count, Int(file.offset)))
-            return .ok(.text(String(decoding: bytes[start...], as: UTF8.self)))
+            return readToEnd(fd, file, bytes)
         case .pread(_, let offset, let size):
             if case .success(let r) = lookup(file.path), let sparse = r.node.sparse, file.flags.reads {
                 return .ok(.text(String(decoding: sparse.read(at: offset, count: size), as: UTF8.self)))
             }
             guard case .success(let bytes) = fileBytes(file) else { return fileBytes(file).errorOutcome }
-            let start = min(Int(offset), bytes.count)
-            let end = min(start + Int(size), bytes.count)
-            return .ok(.text(String(decoding: bytes[start..<end], as: UTF8.self)))
+            return Self.pread(bytes, offset: offset, size: size)
         case .write(let fd, let data): return writeFd(fd, file, data: data)
         case .fstat:
             // R75: fstat is getattr of the overlay inode, so it equals stat of the path now.
@@ -124,6 +120,28 @@ extension OverlayModel {
         }
     }
 
+    /// `read(2)` of `bytes` from the fd's offset to the end; the offset moves to the end.
+    mutating func readToEnd(_ fd: String, _ file: OpenFile, _ bytes: [UInt8]) -> Outcome {
+        let start = min(Int(file.offset), bytes.count)
+        openFiles[fd]?.offset = Int64(max(bytes.count, Int(file.offset)))
+        return .ok(.text(String(decoding: bytes[start...], as: UTF8.self)))
+    }
+
+    /// `pread(2)` of `size` bytes of `bytes` at `offset` (fewer at the end); no offset moves.
+    static func pread(_ bytes: [UInt8], offset: Int64, size: Int64) -> Outcome {
+        let start = min(Int(offset), bytes.count)
+        let end = min(start + Int(size), bytes.count)
+        return .ok(.text(String(decoding: bytes[start..<end], as: UTF8.self)))
+    }
+
+    /// `bytes` with `new` written at `start`; a gap before it reads as zeros.
+    static func overwrite(_ bytes: [UInt8], with new: [UInt8], at start: Int) -> [UInt8] {
+        var out = bytes
+        if out.count < start + new.count { out += [UInt8](repeating: 0, count: start + new.count - out.count) }
+        out.replaceSubrange(start..<(start + new.count), with: new)
+        return out
+    }
+
     /// `write(2)` at the fd's offset, or at the end with O_APPEND; a hole up to the offset reads
     /// as zeros. The file was copied up at open.
     mutating func writeFd(_ fd: String, _ file: OpenFile, data: String) -> Outcome {
@@ -139,13 +157,9 @@ extension OverlayModel {
             openFiles[fd]?.offset = start + Int64(data.utf8.count)
             return .ok(.none)
         }
-        var bytes = Array(old.utf8)
-        let start = file.flags.contains(.append) ? bytes.count : Int(file.offset)
-        while bytes.count < start { bytes.append(0) }
-        let new = Array(data.utf8)
-        let end = start + new.count
-        if bytes.count < end { bytes += [UInt8](repeating: 0, count: end - bytes.count) }
-        bytes.replaceSubrange(start..<end, with: new)
+        let start = file.flags.contains(.append) ? old.utf8.count : Int(file.offset)
+        let end = start + data.utf8.count
+        let bytes = Self.overwrite(Array(old.utf8), with: Array(data.utf8), at: start)
         upper?[file.path]?.kind = .file(data: String(decoding: bytes, as: UTF8.self))
         // Writing into the leading hole allocates from the block written on (4 KiB blocks).
         if let hole = upper?[file.path]?.leadingHole, Int64(start) < hole {

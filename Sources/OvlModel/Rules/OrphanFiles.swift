@@ -21,23 +21,19 @@ extension OverlayModel {
             unpredicted = unpredicted ?? "\(op.name) on an fd whose name \(file.path) was removed while the file had \(links) links"
             return .failed(.EBADF)
         }
-        var bytes = Array(data.utf8)
+        let bytes = Array(data.utf8)
         switch op {
         case .read(let fd):
             guard file.flags.reads else { return .failed(.EBADF) }
-            let start = min(Int(file.offset), bytes.count)
-            openFiles[fd]?.offset = Int64(max(bytes.count, Int(file.offset)))
-            return .ok(.text(String(decoding: bytes[start...], as: UTF8.self)))
+            return readToEnd(fd, file, bytes)
         case .pread(_, let offset, let size):
             guard file.flags.reads else { return .failed(.EBADF) }
-            let start = min(Int(offset), bytes.count)
-            return .ok(.text(String(decoding: bytes[start..<min(start + Int(size), bytes.count)], as: UTF8.self)))
+            return Self.pread(bytes, offset: offset, size: size)
         case .write(let fd, let text):
             guard file.flags.writes, gone.inUpper || file.real == .upper else { return .failed(.EBADF) }
             let start = file.flags.contains(.append) ? bytes.count : Int(file.offset)
             let new = Array(text.utf8)
-            if bytes.count < start + new.count { bytes += [UInt8](repeating: 0, count: start + new.count - bytes.count) }
-            bytes.replaceSubrange(start..<(start + new.count), with: new)
+            let bytes = Self.overwrite(bytes, with: new, at: start)
             var object = gone
             object.node.kind = .file(data: String(decoding: bytes, as: UTF8.self))
             object.node.mtime = nil

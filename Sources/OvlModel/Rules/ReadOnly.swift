@@ -21,7 +21,7 @@ extension OverlayModel {
                 if case .write = op { break }
                 if case .fd(.open(_, let flags, _)) = op, flags.contains(.creat) { break }
                 return .failed(.ENOENT)
-            case .success((_, let r?)):
+            case .success((let target, let r?)):
                 switch (r.node.kind, op) {
                 case (.dir, _): return .failed(.EISDIR)
                 case (.file, _): break
@@ -35,10 +35,7 @@ extension OverlayModel {
                     if case .openRW = op { return .ok(.none) }
                     // A named fd opens as on a writable overlay (``openFd(_:flags:fd:)``).
                     if case .fd(let open) = op { return applyFd(open) }
-                    if case .success((let f, _?)) = followFinal(p), fifoFds(f, writing: false) > 0 {
-                        unpredicted = unpredicted ?? "write to the fifo \(f), which an fd reads"
-                    }
-                    return .failed(.ENXIO)
+                    return writeOnlyFifoOpen(target)
                 default: break
                 }
             }

@@ -5,7 +5,13 @@ extension OverlayModel {
     /// layer, R83); a file without fs-verity has none (`fsverity_get_digest` returns 0). With
     /// verity=off it is never asked.
     func verityDigest(ofDataOf r: Resolution) -> [UInt8]? {
-        guard options.verity != .off, let data = r.lowers.last, lowers[data.layer].hasVerity(data.path),
+        options.verity == .off ? nil : dataFileDigest(r)
+    }
+
+    /// The fs-verity digest of `r`'s lower data file (its last lower, when that holds data), or
+    /// nil when it has no fs-verity.
+    func dataFileDigest(_ r: Resolution) -> [UInt8]? {
+        guard let data = r.lowers.last, lowers[data.layer].hasVerity(data.path),
               let node = lowers[data.layer][data.path], case .file(let bytes) = node.kind, !isMetacopy(node) else { return nil }
         return VerityDigest.digest(of: Array(bytes.utf8))
     }
@@ -40,9 +46,7 @@ extension OverlayModel {
         if bytes.count > 36 { return .ERANGE }
         if bytes[0] != 0 || Int(bytes[1]) != bytes.count { return .EIO }
         guard bytes[3] != 0 else { return require ? .EIO : nil }
-        guard let data = r.lowers.last, lowers[data.layer].hasVerity(data.path),
-              let node = lowers[data.layer][data.path], case .file(let content) = node.kind else { return .EIO }
-        let actual = VerityDigest.digest(of: Array(content.utf8))
+        guard let actual = dataFileDigest(r) else { return .EIO }
         return bytes[3] == VerityDigest.sha256Algorithm && Array(bytes[4...]) == actual ? nil : .EIO
     }
 }
