@@ -28,7 +28,7 @@ public enum GuestAgent {
             print("ovl-conform guest: \(error)")
             return 1
         }
-        writer.write(.boot(defaults: moduleDefaults(), kernel: kernelRelease()))
+        writer.write(.boot(defaults: moduleDefaults(), kernel: kernelRelease(), sysctls: sysctls()))
         let clock = PhaseClock()
         writer.clock = clock
         for job in plan.jobs {
@@ -66,6 +66,20 @@ public enum GuestAgent {
         return ModuleDefaults(redirectDir: flag("redirect_dir"), redirectAlwaysFollow: flag("redirect_always_follow"),
                               index: flag("index"), nfsExport: flag("nfs_export"), xinoAuto: flag("xino_auto"),
                               metacopy: flag("metacopy"), redirectMax: redirectMax)
+    }
+
+    /// The link protections under `/proc/sys/fs` (Debian's value for one that cannot be read).
+    static func sysctls() -> Sysctls {
+        func value(_ name: String, _ fallback: Int) -> Int {
+            (try? Files.read("/proc/sys/fs/" + name)).flatMap {
+                Int(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            } ?? fallback
+        }
+        let d = Sysctls.debian
+        return Sysctls(protectedSymlinks: value("protected_symlinks", d.protectedSymlinks),
+                       protectedHardlinks: value("protected_hardlinks", d.protectedHardlinks),
+                       protectedFifos: value("protected_fifos", d.protectedFifos),
+                       protectedRegular: value("protected_regular", d.protectedRegular))
     }
 
     /// `/proc/sys/kernel/tainted` (a bit mask; 0 when unreadable).

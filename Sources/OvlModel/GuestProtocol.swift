@@ -51,8 +51,9 @@ public struct Plan: Codable, Sendable, Equatable {
 /// One line the guest writes to the results share; the host reads them as they appear.
 /// The guest only records: it never consults the model.
 public enum GuestRecord: Codable, Sendable, Equatable {
-    /// Written once per boot: the module's parameters and the kernel release.
-    case boot(defaults: ModuleDefaults, kernel: String)
+    /// Written once per boot: the module's parameters, the kernel release and the sysctls the
+    /// model follows.
+    case boot(defaults: ModuleDefaults, kernel: String, sysctls: Sysctls)
     case begin(job: Int)
     case mount(job: Int, MountObservation)
     /// The real inode numbers of the layers as built, recorded before the mount (R54–R58), and

@@ -13,7 +13,8 @@ enum JobJudge {
                              kernelLog: events?.lines ?? [], seconds: 0)
         }
         var diffs = Checker.check(job: job, defaults: log.defaults ?? .debian,
-                                  kernel: log.kernel.flatMap(KernelVersion.init(release:)), observed: obs)
+                                  kernel: log.kernel.flatMap(KernelVersion.init(release:)), sysctls: log.sysctls ?? .debian,
+                                  observed: obs)
         if let kernel = events?.difference { diffs.insert(kernel, at: 0) }
         let kernelLog = diffs.isEmpty ? obs.mount?.kernelLog ?? [] : events?.lines ?? obs.mount?.kernelLog ?? []
         return JobResult(job: job, caseInfo: caseInfo, verdict: diffs.isEmpty ? .pass : .fail, differences: diffs,

@@ -26,13 +26,14 @@ public struct Observations: Sendable {
 public struct RecordLog: Sendable {
     public var defaults: ModuleDefaults?
     public var kernel: String?
+    public var sysctls: Sysctls?
     public var jobs: [Int: Observations] = [:]
     public var done = false
 
     /// Folds one record in.
     public mutating func add(_ record: GuestRecord) {
         switch record {
-        case .boot(let d, let k): defaults = d; kernel = k
+        case .boot(let d, let k, let s): defaults = d; kernel = k; sysctls = s
         case .begin(let j): jobs[j, default: Observations()].began = true
         case .mount(let j, let m): jobs[j, default: Observations()].mount = m
         case .step(let j, let i, let o): jobs[j, default: Observations()].steps[i] = o
