@@ -67,6 +67,9 @@ public enum GuestRecord: Codable, Sendable, Equatable {
     case fsck(job: Int, stage: FsckStage, FsckObservation)
     /// A harness failure inside the guest (setup, layer building): the job is an `error`.
     case error(job: Int, message: String)
+    /// The kernel cannot make the job's layers (a feature it was built without, or one it
+    /// refuses): the job is a `skip` with that reason, never a compared outcome.
+    case unsupported(job: Int, reason: String)
     /// The kernel log lines of the job and the taint mask around it: written before `end` when
     /// the kernel logged anything beyond the job's own marker or the taint changed.
     case kernel(job: Int, KernelSlice)

@@ -8,6 +8,9 @@ enum JobJudge {
     static func judge(job: Job, caseInfo: Case, log: RecordLog) -> JobResult {
         let obs = log.jobs[job.index] ?? Observations()
         let events = obs.kernel
+        if let why = obs.unsupported {
+            return JobResult(job: job, caseInfo: caseInfo, verdict: .skip(why), differences: [], kernelLog: [], seconds: 0)
+        }
         if let err = obs.error {
             return JobResult(job: job, caseInfo: caseInfo, verdict: .error(err), differences: [],
                              kernelLog: events?.lines ?? [], seconds: 0)

@@ -8,6 +8,8 @@ public struct Observations: Sendable {
     public var steps: [Int: Outcome] = [:]
     public var snapshot: Snapshot?
     public var error: String?
+    /// Why the kernel could not make the job's layers (``GuestRecord/unsupported(job:reason:)``).
+    public var unsupported: String?
     /// The layers' real inode numbers before the mount.
     public var layerInodes: LayerInodes?
     /// The layers' inode numbers recorded again after each offline change.
@@ -43,6 +45,7 @@ public struct RecordLog: Sendable {
         case .overlayDev(let j, let g, let dev): jobs[j, default: Observations()].overlayDevs[g] = dev
         case .fsck(let j, let stage, let o): jobs[j, default: Observations()].fsck[stage] = o
         case .error(let j, let message): jobs[j, default: Observations()].error = message
+        case .unsupported(let j, let reason): jobs[j, default: Observations()].unsupported = reason
         case .kernel(let j, let k): jobs[j, default: Observations()].kernel = k
         case .end(let j, let p): jobs[j, default: Observations()].ended = true; jobs[j]?.phases = p
         case .done: done = true
