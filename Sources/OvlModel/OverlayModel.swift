@@ -42,6 +42,10 @@ public struct OverlayModel: Sendable {
     /// Set when a step's outcome is decided by a real filesystem in a way the model does not
     /// follow (e.g. `lseek(SEEK_END)` on a directory that is not merged); `validate` refuses the case.
     public internal(set) var unpredicted: String?
+    /// Set when a step would follow a symlink out of the merged tree (an absolute target, `..`
+    /// above the overlay's root): the real walk would reach the machine's own files, so `validate`
+    /// and `run` refuse the case (with `--host` the machine's, in a guest the guest's).
+    public internal(set) var leftTree: String?
     /// Overlay paths of the programs `exec` steps started and that still run (R76).
     var running: Set<RelPath> = []
     /// The fds a case holds open, by name (R72–R76); a remount closes them all.

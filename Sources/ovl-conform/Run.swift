@@ -92,7 +92,8 @@ func say(_ line: String) {
 }
 
 /// Parses every case under `paths` (default `cases/`), printing each error compiler-style; a case
-/// with an option matrix becomes one case per combination.
+/// with an option matrix becomes one case per combination. A case whose steps would follow a
+/// symlink out of the merged tree is refused too (``TreeEscape``).
 func loadCases(_ paths: [String]) throws -> [Case] {
     var cases: [Case] = []
     var errors: [CaseError] = []
@@ -103,8 +104,10 @@ func loadCases(_ paths: [String]) throws -> [Case] {
     } catch {
         errors.append(error)
     }
-    if !errors.isEmpty {
+    let escapes = cases.flatMap(TreeEscape.errors(in:))
+    if !errors.isEmpty || !escapes.isEmpty {
         for e in errors { FileHandle.standardError.write(Data("\(e)\n".utf8)) }
+        for e in escapes { FileHandle.standardError.write(Data("\(e)\n".utf8)) }
         throw ExitCode(ExitStatus.broken.rawValue)
     }
     return cases

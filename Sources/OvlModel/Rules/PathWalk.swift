@@ -24,8 +24,11 @@ extension OverlayModel {
         while let name = rest.popFirst() {
             if name == "." { continue }
             if name == ".." {
-                // Leaving the overlay root would walk the guest's own tree: not modelled.
-                guard let up = dir.parent else { return .failure(.ENOENT) }
+                // Leaving the overlay root would walk the machine's own tree (``leftTree``).
+                guard let up = dir.parent else {
+                    leftTree = leftTree ?? "`..` above the overlay's root"
+                    return .failure(.ENOENT)
+                }
                 dir = up
                 continue
             }
@@ -36,7 +39,7 @@ extension OverlayModel {
                 if case .symlink(let target) = r.node.kind {
                     hops += 1
                     if hops > Self.maxSymlinks { return .failure(.ELOOP) }
-                    // An absolute target leaves the overlay: not modelled, reported as ENOENT.
+                    if target.hasPrefix("/") { leftTree = leftTree ?? "symlink \(next) -> \(target) leaves the overlay" }
                     if target.hasPrefix("/") || target.isEmpty { return .failure(.ENOENT) }
                     rest = (target.split(separator: "/").map(String.init) + rest)[...]
                 } else if r.node.kind.isDir {
@@ -64,9 +67,11 @@ extension OverlayModel {
                 hops += 1
                 if hops > Self.maxSymlinks { return .failure(.ELOOP) }
                 if protectedSymlink(p, r.node) { return .failure(.EACCES) }
+                if target.hasPrefix("/") { leftTree = leftTree ?? "symlink \(p) -> \(target) leaves the overlay" }
                 if target.hasPrefix("/") || target.isEmpty { return .failure(.ENOENT) }
                 var parts = target.split(separator: "/").map(String.init)
                 let last = parts.removeLast()
+                if last == "..", p.parent == nil, parts.isEmpty { leftTree = leftTree ?? "symlink \(p) -> \(target) leaves the overlay" }
                 if last == "." || last == ".." { return .failure(.ENOENT) }
                 switch walk(parts, from: p.parent ?? .root, hops: &hops) {
                 case .failure(let e): return .failure(e)
