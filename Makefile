@@ -5,8 +5,12 @@ SWIFT      ?= swift
 BIN        := .build/release/ovl-conform
 RESULTS    ?= results/check
 CASES      ?= cases
+# The kernel lines `make check` runs: Debian 6.12 and 6.1 in the guest (the newest of each that apt
+# has in full), and the machine's own kernel (`run --host`).
+KERNEL_612 ?= 6.12
+KERNEL_61  ?= 6.1
 
-.PHONY: all deps build test cases kernel vm-check check bench clean
+.PHONY: all deps build test cases kernel vm-check vm-check-6.1 host-check check bench clean
 
 all: build
 
@@ -24,16 +28,27 @@ test:
 cases: build
 	$(BIN) validate $(CASES)
 
-# Fetch and cache the Debian 6.12 kernel image, headers and linux-source (~/.cache/ovl-conform).
+# Fetch and cache the Debian 6.12 and 6.1 kernel images, headers and linux-source (~/.cache/ovl-conform).
 kernel:
-	bash scripts/fetch-kernel.sh
+	bash scripts/fetch-kernel.sh $(KERNEL_612)
+	bash scripts/fetch-kernel.sh $(KERNEL_61)
 
-# One guest boot, the whole suite, JUnit + TAP into $(RESULTS).
+# One guest boot per line, the whole suite, JUnit + TAP into $(RESULTS)/<line>.
 vm-check: build kernel
-	mkdir -p $(RESULTS)
-	$(BIN) run $(CASES) --results $(RESULTS) --junit $(RESULTS)/junit.xml --tap $(RESULTS)/results.tap
+	mkdir -p $(RESULTS)/guest-6.12
+	$(BIN) run $(CASES) --kernel $(KERNEL_612) --results $(RESULTS)/guest-6.12 --junit $(RESULTS)/guest-6.12/junit.xml --tap $(RESULTS)/guest-6.12/results.tap
 
-check: deps build test cases vm-check
+vm-check-6.1: build kernel
+	mkdir -p $(RESULTS)/guest-6.1
+	$(BIN) run $(CASES) --kernel $(KERNEL_61) --results $(RESULTS)/guest-6.1 --junit $(RESULTS)/guest-6.1/junit.xml --tap $(RESULTS)/guest-6.1/results.tap
+
+# The suite on the machine's own kernel (a printed skip where it cannot: no root, loop devices, overlay).
+host-check: build
+	bash scripts/host-check.sh $(BIN) $(RESULTS)/host "$(CASES)"
+
+# Every line runs even when an earlier one fails; the check fails if any did.
+check: deps build test cases
+	@rc=0; for t in vm-check vm-check-6.1 host-check; do $(MAKE) --no-print-directory $$t || rc=1; done; exit $$rc
 
 bench: deps build kernel
 	bash scripts/bench.sh

@@ -5,6 +5,8 @@ import Foundation
 public struct RepoLayout: Sendable {
     public var root: String
 
+    public init(root: String) { self.root = root }
+
     /// Finds the checkout that holds `kmod/build-module.sh`.
     public static func locate() throws -> RepoLayout {
         var candidates: [URL] = []

@@ -150,3 +150,35 @@ struct RemountTests {
         #expect(move(200) == .failed(.EXDEV))
     }
 }
+
+@Suite("R90: the machine's link-protection sysctls")
+struct SysctlTests {
+    /// `t` sticky and world-writable, owned by root; `t/ln` a symlink of uid 1000 to `f`.
+    private func model(_ sysctls: Sysctls) -> OverlayModel {
+        let lower = layer(["t": Node(kind: .dir, perm: 0o1777), "t/f": file("x", 0o644),
+                           "t/ln": Node(kind: .symlink(target: "f"), perm: 0o777, uid: 1000, gid: 1000)])
+        var m = OverlayModel(scenario: Scenario(lowers: [lower], upper: Layer(), options: [], steps: []),
+                             environment: Environment(defaults: .debian, samefs: true, sysctls: sysctls))
+        _ = m.mount()
+        return m
+    }
+
+    @Test("fs.protected_symlinks=1 refuses root a trailing link it does not own in a sticky dir; 0 follows it")
+    func protectedSymlinks() {
+        var on = model(Sysctls(protectedSymlinks: 1))
+        #expect(on.apply(.read(path("t/ln"))) == .failed(.EACCES))
+        var off = model(Sysctls(protectedSymlinks: 0))
+        #expect(off.apply(.read(path("t/ln"))) == .ok(.text("x")))
+    }
+
+    @Test("fs.protected_hardlinks=0 lets a caller link a file it may not write")
+    func protectedHardlinks() {
+        let lower = layer(["a": Node(kind: .dir, perm: 0o777), "a/ro": file("", 0o644)])
+        for (value, expected) in [(1, Outcome.failed(.EPERM)), (0, .ok(.none))] {
+            var m = OverlayModel(scenario: Scenario(lowers: [lower], upper: Layer(), options: [], steps: []),
+                                 environment: Environment(defaults: .debian, samefs: true, sysctls: Sysctls(protectedHardlinks: value)))
+            _ = m.mount()
+            #expect(m.apply(.asCaller(user, .link(path("a/ro"), to: path("a/x")))) == expected)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import OvlCase
+import OvlModel
+@testable import OvlRunner
+import OvlVM
+import Testing
+
+@Suite("What a host run records and how it is judged")
+struct HostRunTests {
+    @Test("the boot record's sysctls reach the judge; a job the kernel cannot build is a skip with its reason")
+    func unsupportedIsSkip() throws {
+        let c = try CaseParser.parse(yaml: "description: d\nrules: [R33]\nlayers:\n  lower:\n    - f: x\nsteps:\n  - read: f\n", file: "s.yaml")
+        let job = Job(index: 0, caseID: c.id, config: FSConfig.matrix[0], scenario: c.scenario)
+        var log = RecordLog()
+        log.add(.boot(defaults: .debian, kernel: "6.18.44", sysctls: Sysctls(protectedSymlinks: 0)))
+        log.add(.begin(job: 0))
+        log.add(.unsupported(job: 0, reason: "the kernel has no fs-verity"))
+        log.add(.end(job: 0, phases: JobPhases()))
+        #expect(log.sysctls?.protectedSymlinks == 0)
+        let r = JobJudge.judge(job: job, caseInfo: c, log: log)
+        #expect(r.verdict == .skip("the kernel has no fs-verity"))
+    }
+
+    @Test("the agent runs as PID 1 of its own mount and PID namespaces, killed with unshare")
+    func namespaceArguments() {
+        let s = HostSession(agent: "/a/ovl-conform", resultsDir: "/r/boot1", images: "/c/images/x", stallTimeout: 60,
+                            repo: RepoLayout(root: "/repo"))
+        #expect(s.arguments(stage: "/tmp/s") == ["--mount", "--propagation", "private", "--pid", "--fork", "--kill-child=SIGKILL",
+                                                 "/bin/bash", "/repo/vm/host-init", "/tmp/s", "/a/ovl-conform", "/r/boot1", "/c/images/x"])
+    }
+}
