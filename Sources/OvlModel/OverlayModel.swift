@@ -91,8 +91,7 @@ public struct OverlayModel: Sendable {
         // unless `layer_fs: {lowers: …}` spreads them.
         let lowersOnly = environment.fs.map { FSConfig(lower: $0.lower, upper: $0.lower, layers: $0.layers) }
         self.environment = scenario.upper == nil
-            ? Environment(defaults: environment.defaults, samefs: lowersOnly?.samefs ?? true, fs: lowersOnly,
-                          kernel: environment.kernel, sysctls: environment.sysctls)
+            ? { var e = environment; e.samefs = lowersOnly?.samefs ?? true; e.fs = lowersOnly; return e }()
             : environment
         self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,

@@ -54,6 +54,9 @@ public struct Environment: Codable, Sendable, Equatable {
     public var kernel: KernelVersion?
     /// The machine's link-protection sysctls (the boot record's).
     public var sysctls: Sysctls
+    /// Names of ``KernelChanges`` predicted the other way round on purpose (`run --flip-change`):
+    /// a deliberate breakage of the model that shows which cases a version entry decides.
+    public var flipped: Set<String> = []
 
     public init(defaults: ModuleDefaults, samefs: Bool, fs: FSConfig? = nil, kernel: KernelVersion? = nil,
                 sysctls: Sysctls = .debian) {
@@ -61,7 +64,7 @@ public struct Environment: Codable, Sendable, Equatable {
     }
 
     /// True when the kernel has `change` (see ``KernelChanges``).
-    public func has(_ change: KernelChange) -> Bool { change.present(in: kernel ?? .reference) }
+    public func has(_ change: KernelChange) -> Bool { change.present(in: kernel ?? .reference) != flipped.contains(change.name) }
 
     /// The filesystem holding the upper layer (`ext4`, `xfs`), for outcomes the upper fs itself
     /// decides; nil when unknown: timestamps it decides are then not predicted, errnos as on ext4.
