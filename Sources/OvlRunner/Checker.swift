@@ -6,12 +6,13 @@ public enum Checker {
     /// - Parameters:
     ///   - kernel: the guest's kernel (its version-dependent semantics, ``KernelChanges``).
     ///   - sysctls: the machine's link protections (the boot record's).
+    ///   - flipped: version entries to predict the other way round (``Environment/flipped``).
     public static func check(job: Job, defaults: ModuleDefaults, kernel: KernelVersion? = nil, sysctls: Sysctls = .debian,
-                             observed: Observations) -> [Difference] {
+                             flipped: Set<String> = [], observed: Observations) -> [Difference] {
         // With `fsck: {fix: true}` the overlay is mounted on the layers fsck repaired.
-        var model = OverlayModel(scenario: job.scenario.asMounted,
-                                 environment: Environment(defaults: defaults, samefs: job.config.samefs, fs: job.config,
-                                                          kernel: kernel, sysctls: sysctls))
+        var environment = Environment(defaults: defaults, samefs: job.config.samefs, fs: job.config, kernel: kernel, sysctls: sysctls)
+        environment.flipped = flipped
+        var model = OverlayModel(scenario: job.scenario.asMounted, environment: environment)
         // Nothing is mounted: the layers stay as given, workdir included.
         if job.scenario.checksOnly { return FsckJudge.compare(job.scenario, after: LayerSet(scenario: job.scenario), observed) }
         var diffs: [Difference] = []

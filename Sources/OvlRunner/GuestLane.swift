@@ -17,6 +17,8 @@ struct GuestLane: Sendable {
         /// the agent is then the tree's fault (exit 125), not the setup's.
         var kernelTree: Bool
         var stallTimeout: Double
+        /// Version entries the judge predicts the other way round (`run --flip-change`).
+        var flipped: Set<String>
         var reporter: ProgressReporter
     }
 
@@ -65,7 +67,7 @@ struct GuestLane: Sendable {
                     bootLog.add(r)
                     if case .end(let j, let phases) = r, let job = byIndex[j], let c = cases[j] {
                         outcome.phases = outcome.phases + phases
-                        let res = JobJudge.judge(job: job, caseInfo: c, log: bootLog)
+                        let res = JobJudge.judge(job: job, caseInfo: c, log: bootLog, flipped: setup.flipped)
                         outcome.results.append(res)
                         setup.reporter.finished(res)
                     }

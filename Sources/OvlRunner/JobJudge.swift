@@ -5,7 +5,7 @@ import OvlModel
 /// Judges one finished job: the guest's error, or the model's differences and the kernel's own
 /// complaints (a WARNING or a new taint bit during the job fails it).
 enum JobJudge {
-    static func judge(job: Job, caseInfo: Case, log: RecordLog) -> JobResult {
+    static func judge(job: Job, caseInfo: Case, log: RecordLog, flipped: Set<String> = []) -> JobResult {
         let obs = log.jobs[job.index] ?? Observations()
         let events = obs.kernel
         if let why = obs.unsupported {
@@ -17,7 +17,7 @@ enum JobJudge {
         }
         var diffs = Checker.check(job: job, defaults: log.defaults ?? .debian,
                                   kernel: log.kernel.flatMap(KernelVersion.init(release:)), sysctls: log.sysctls ?? .debian,
-                                  observed: obs)
+                                  flipped: flipped, observed: obs)
         if let kernel = events?.difference { diffs.insert(kernel, at: 0) }
         let kernelLog = diffs.isEmpty ? obs.mount?.kernelLog ?? [] : events?.lines ?? obs.mount?.kernelLog ?? []
         return JobResult(job: job, caseInfo: caseInfo, verdict: diffs.isEmpty ? .pass : .fail, differences: diffs,

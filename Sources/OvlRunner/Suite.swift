@@ -15,6 +15,8 @@ public struct Suite {
     public var kernelTree: String?
     /// Run on the machine's own kernel instead of a guest (see ``HostSession``).
     public var host: Bool
+    /// Version entries predicted the other way round (a deliberate breakage of the model).
+    public var flipped: Set<String> = []
     public var resultsDir: String
     public var stallTimeout: Double
     /// How many guests run in parallel (one vCPU each); the jobs are dealt out round-robin.
@@ -47,7 +49,7 @@ public struct Suite {
         }
         for r in skipped { reporter.finished(r) }
 
-        let setup = GuestLane.Setup(session: made.session, host: host, kernelTree: kernelTree != nil, stallTimeout: stallTimeout,
+        let setup = GuestLane.Setup(session: made.session, host: host, kernelTree: kernelTree != nil, stallTimeout: stallTimeout, flipped: flipped,
                                     reporter: reporter)
         let outcomes = try Self.runConcurrently(lanes.enumerated().map { i, laneJobs in
             GuestLane(setup: setup, directory: lanes.count == 1 ? resultsDir : resultsDir + "/guest\(i + 1)",

@@ -32,7 +32,14 @@ struct Run: ParsableCommand {
     @Flag(help: "Run on the machine's own kernel, without QEMU (root, loop devices, overlay; a kernel oops here is the machine's).")
     var host = false
 
+    @Option(help: ArgumentHelp("Predict this version entry (a KernelChange name, e.g. 'fsync=') the other way round: a deliberate breakage of the model that the cases the entry decides must catch. Repeatable."))
+    var flipChange: [String] = []
+
     func validate() throws {
+        let names = Set(KernelChanges.all.map(\.name))
+        for n in flipChange where !names.contains(n) {
+            throw ValidationError("--flip-change: no version entry '\(n)'; known: \(names.sorted().joined(separator: ", "))")
+        }
         if host, guest.moduleSrc != nil || guest.kernel != nil || guest.kernelTree != nil {
             throw ValidationError("--host runs the machine's own kernel and overlay; it excludes --module-src, --kernel and --kernel-tree")
         }
@@ -56,7 +63,8 @@ struct Run: ParsableCommand {
             if selected.isEmpty { throw ExitCode(ExitStatus.success.rawValue) }
         }
         let resultsDir = URL(fileURLWithPath: dir ?? Self.freshResultsFolder()).standardizedFileURL.path
-        let suite = guest.suite(selected, host: host, resultsDir: resultsDir, reporter: ProgressReporter(verbose: verbose))
+        var suite = guest.suite(selected, host: host, resultsDir: resultsDir, reporter: ProgressReporter(verbose: verbose))
+        suite.flipped = Set(flipChange)
         let summary: RunSummary
         do {
             summary = try suite.run()
