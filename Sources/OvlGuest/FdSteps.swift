@@ -5,6 +5,8 @@ import Glibc
 /// The real fds one job's steps hold open, by the name the case gave them.
 final class FdTable {
     var byName: [String: Int32] = [:]
+    /// Every name an `open` step of the job used, open or closed since.
+    var known: Set<String> = []
 
     /// Closes every fd (at the end of a job and before an unmount, which an open fd would make EBUSY).
     func closeAll() {
@@ -15,13 +17,17 @@ final class FdTable {
 
 extension StepExecutor {
     /// Runs one step on a named fd.
-    func performFd(_ op: FdOperation) throws(SysError) -> Outcome {
+    /// A name that is closed (by `close`, a remount, a failed `open`) goes to the kernel as fd -1,
+    /// which answers EBADF; a name no `open` step used is a harness fault.
+    func performFd(_ op: FdOperation) throws -> Outcome {
         if case .open(let p, let flags, let name) = op {
+            fds.known.insert(name)
             if let old = fds.byName.removeValue(forKey: name) { try FileDescriptors.close(old) }
             fds.byName[name] = try FileDescriptors.open(path(p), flags: Self.rawFlags(flags) | O_NONBLOCK)
             return .ok(.none)
         }
-        guard let fd = fds.byName[op.fd] else { return .failed(.EBADF) }
+        guard fds.known.contains(op.fd) else { throw HarnessFault("\(op.name): no open step named an fd \(op.fd)") }
+        let fd = fds.byName[op.fd] ?? -1
         switch op {
         case .open: return .failed(.EBADF)
         case .read: return .ok(.text(String(decoding: try FileDescriptors.readToEnd(fd), as: UTF8.self)))

@@ -41,12 +41,14 @@ public enum GuestAgent {
             let slice = JobKernelLog()
             do {
                 try JobRunner(job: job, kmsg: kmsg, writer: writer, slice: slice, clock: clock).run()
-            } catch {
+            } catch let error as SysError {
                 if let why = unsupported(error, job.scenario) {
                     writer.write(.unsupported(job: job.index, reason: why))
                 } else {
                     writer.write(.error(job: job.index, message: error.description))
                 }
+            } catch {
+                writer.write(.error(job: job.index, message: "\(error)"))
             }
             slice.add(kmsg.drain())
             if let kept = slice.kept(taintBefore: taintBefore, taintAfter: tainted()) {

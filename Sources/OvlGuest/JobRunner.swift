@@ -39,7 +39,8 @@ struct JobRunner {
         return parts.joined(separator: ",")
     }
 
-    func run() throws(SysError) {
+    /// - Throws: ``SysError`` when setting the job up fails, ``HarnessFault`` when a step's harness does.
+    func run() throws {
         for k in job.scenario.lowers.indices { try makeDirs(base(k)) }
         try makeDirs(upperBase)
         try makeDirs(mountPoint)
@@ -74,8 +75,14 @@ struct JobRunner {
             let exec = StepExecutor(mountPoint: mountPoint, remount: remount, shownOptions: shownOptions, mountAgain: mountAgain, fsconfigLayers: fsconfigLayers, mountStacked: mountStacked, offline: offlineLower)
             var stillMounted = true
             for (i, op) in job.scenario.steps.enumerated() where stillMounted {
-                let outcome = exec.run(op)
-                writer.write(.step(job: job.index, index: i, outcome))
+                switch exec.run(op) {
+                case .observed(let outcome): writer.write(.step(job: job.index, index: i, outcome))
+                case .harness(let why):
+                    exec.fds.closeAll()
+                    exec.programs.endAll()
+                    try? Mount.unmount(mountPoint)
+                    throw HarnessFault("step \(i + 1) (\(op.name)): \(why)")
+                }
                 if op.remounts {
                     generation += 1
                     stillMounted = Mount.isMounted(mountPoint)
@@ -124,12 +131,15 @@ struct JobRunner {
 
     /// An offline change (R70, R71): unmount, remove `path` from lower layer `layer`, make `node`
     /// there anew, record the layers' inode numbers again, mount with the same options.
-    func offlineLower(_ layer: Int, _ path: RelPath, _ node: Node) throws(SysError) -> [String] {
+    /// The unmount and the mount are the kernel's to answer; remaking the object is the harness's.
+    func offlineLower(_ layer: Int, _ path: RelPath, _ node: Node) throws -> [String] {
         try Mount.unmount(mountPoint)
         let real = path.isRoot ? lowerDirs[layer] : lowerDirs[layer] + "/" + path.description
-        if (try? Files.stat(real)) != nil { try Files.removeTree(real) }
-        try LayerBuilder.make(node, at: real)
-        try recordLayerInodes()
+        try harness("offline_lower: remake \(real)") { () throws(SysError) in
+            if (try? Files.stat(real)) != nil { try Files.removeTree(real) }
+            try LayerBuilder.make(node, at: real)
+            try recordLayerInodes()
+        }
         try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
         return try shownOptions()
     }
@@ -137,9 +147,9 @@ struct JobRunner {
     /// A second overlay of the same layers and options on another mount point, unmounted at once
     /// (R9); `withWorkdir` false leaves out `workdir=` (R6). Its kernel-log lines are taken here,
     /// so the job's next mount does not report them.
-    func mountAgain(_ withWorkdir: Bool) throws(SysError) {
+    func mountAgain(_ withWorkdir: Bool) throws {
         let second = mountPoint + "-again"
-        try makeDirs(second)
+        try harness("mount_again: mkdir \(second)") { () throws(SysError) in try makeDirs(second) }
         defer { slice.add(kmsg.drain()) }
         let options = withWorkdir ? optionString
             : optionString.split(separator: ",").filter { !$0.hasPrefix("workdir=") }.joined(separator: ",")
@@ -149,7 +159,7 @@ struct JobRunner {
 
     /// Two read-only overlays stacked on the job's one (R21): each mount's result, `0` or its
     /// errno; whatever mounted is unmounted again, the innermost first.
-    func mountStacked() throws(SysError) -> [String] {
+    func mountStacked() throws -> [String] {
         defer { slice.add(kmsg.drain()) }
         var results: [String] = []
         var mounted: [String] = []
@@ -157,7 +167,7 @@ struct JobRunner {
         var below = mountPoint
         for level in ["b", "c"] {
             let target = mountPoint + "-stacked-" + level
-            try makeDirs(target)
+            try harness("mount_stacked: mkdir \(target)") { () throws(SysError) in try makeDirs(target) }
             do {
                 try Mount.mount(type: "overlay", source: "overlay", target: target, options: "lowerdir=\(below):\(lowerDirs[0])")
                 mounted.append(target)

@@ -7,7 +7,8 @@ import OvlSys
 extension StepExecutor {
     /// Runs `ops` at once, one child process each, all released by closing one gate pipe; each
     /// child sends its step's outcome back as JSON. The outcome is the vector in step order.
-    func runParallel(_ ops: [OvlModel.Operation]) throws(SysError) -> Outcome {
+    /// - Throws: ``HarnessFault`` when a child does not report, or reports one.
+    func runParallel(_ ops: [OvlModel.Operation]) throws -> Outcome {
         let gate = try Self.pipe()
         var children: [Child] = []
         for op in ops {
@@ -21,7 +22,11 @@ extension StepExecutor {
         Glibc.close(gate.write)
         var outcomes: [Outcome] = []
         for child in children {
-            outcomes.append(try child.outcome(of: "parallel step \(outcomes.count + 1)"))
+            let what = "parallel step \(outcomes.count + 1)"
+            switch try child.result(of: what) {
+            case .observed(let o): outcomes.append(o)
+            case .harness(let why): throw HarnessFault("\(what): \(why)")
+            }
         }
         return .ok(.alternatives([outcomes]))
     }
@@ -31,28 +36,28 @@ extension StepExecutor {
         let pid: pid_t
         let fd: Int32
 
-        /// Reads the child's outcome and reaps it.
-        /// - Throws: EIO naming `what` when the child sent no outcome (it died, or could not start the step).
-        func outcome(of what: String) throws(SysError) -> Outcome {
-            let bytes = try FileDescriptors.readToEnd(fd)
+        /// Reads the child's result and reaps it.
+        /// - Throws: ``HarnessFault`` naming `what` when the child sent none (it died, or could not
+        ///   start the step), or reading or reaping it failed.
+        func result(of what: String) throws(HarnessFault) -> StepResult {
+            let bytes = try harness("\(what): read the child's result") { () throws(SysError) in try FileDescriptors.readToEnd(fd) }
             Glibc.close(fd)
             var status: Int32 = 0
-            _ = try sys("waitpid") { waitpid(pid, &status, 0) }
-            guard let outcome = try? JSONDecoder().decode(Outcome.self, from: Data(bytes)) else {
-                throw SysError(errno: EIO, call: "\(what): no outcome from child", path: nil)
+            _ = try harness("\(what): waitpid") { () throws(SysError) in try sys("waitpid") { waitpid(pid, &status, 0) } }
+            guard let result = try? JSONDecoder().decode(StepResult.self, from: Data(bytes)) else {
+                throw HarnessFault("\(what): no result from the child (wait status \(status))")
             }
-            return outcome
+            return result
         }
     }
 
-    /// Forks a child that closes `closing`, runs `body` and sends its outcome back as JSON;
-    /// `body` returning nil sends nothing (the parent then reports EIO).
-    func fork(closing: [Int32], _ body: () -> Outcome?) throws(SysError) -> Child {
+    /// Forks a child that closes `closing`, runs `body` and sends its result back as JSON.
+    func fork(closing: [Int32], _ body: () -> StepResult) throws(SysError) -> Child {
         let result = try Self.pipe()
         let pid = try sys("fork") { clinux_fork() }
         if pid == 0 {
             for fd in closing + [result.read] { Glibc.close(fd) }
-            if let outcome = body(), let data = try? JSONEncoder().encode(outcome) {
+            if let data = try? JSONEncoder().encode(body()) {
                 try? FileDescriptors.write(result.write, Array(data))
             }
             _exit(0)

@@ -33,11 +33,25 @@ final class RecordWriter {
     }
 
     private func append(_ record: GuestRecord) {
-        guard let data = try? encoder.encode(record) else { return }
+        let data: Data
+        do { data = try encoder.encode(record) } catch { Self.fail("cannot encode a \(record) record: \(error)") }
         pending.append(data)
         pending.append(0x0a)
         guard record.marksProgress else { return }
-        _ = pending.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        var done = 0
+        while done < pending.count {
+            let n = pending.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { Self.fail("write of records.jsonl failed after \(done) of \(pending.count) bytes: errno \(errno)") }
+            done += n
+        }
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// A record that cannot be written whole would read as "not run" on the host: stop the agent
+    /// at once, saying why on the console, where the host finds ``harnessFailureMarker``.
+    static func fail(_ why: String) -> Never {
+        print("\(harnessFailureMarker) \(why)")
+        exit(70)
     }
 }

@@ -7,18 +7,18 @@ struct StepExecutor {
     /// The overlay mount point.
     let mountPoint: String
     /// Unmounts and mounts the overlay again with the same options (for `remount`).
-    let remount: () throws(SysError) -> [String]
+    let remount: () throws -> [String]
     /// The options mountinfo shows for the overlay now (for `mount_remount`).
     let shownOptions: () throws(SysError) -> [String]
     /// Mounts a second overlay of the same layers elsewhere, with or without `workdir=`, and
     /// unmounts it (for `mount_again`, `mount_without_workdir`).
-    let mountAgain: (_ withWorkdir: Bool) throws(SysError) -> Void
+    let mountAgain: (_ withWorkdir: Bool) throws -> Void
     /// Sets layer keys on a fresh overlay fs context (for `fsconfig_layers`).
     let fsconfigLayers: ([LayerKey]) throws(SysError) -> [String]
     /// Mounts two overlays stacked on the job's one and unmounts them (for `mount_stacked`).
-    let mountStacked: () throws(SysError) -> [String]
+    let mountStacked: () throws -> [String]
     /// Unmounts, remakes one lower object, records the layers' inodes and mounts again.
-    let offline: (Int, RelPath, Node) throws(SysError) -> [String]
+    let offline: (Int, RelPath, Node) throws -> [String]
     /// File handles taken by earlier steps of the job, by label.
     let handles = HandleStore()
     /// The fds the job's steps hold open, by name.
@@ -28,15 +28,19 @@ struct StepExecutor {
 
     func path(_ p: RelPath) -> String { p.isRoot ? mountPoint : mountPoint + "/" + p.description }
 
-    func run(_ op: Operation) -> Outcome {
+    /// The kernel's answer to `op` (a failed call's errno), or the harness failure around it.
+    func run(_ op: Operation) -> StepResult {
         do {
-            return try perform(op)
+            return .observed(try perform(op))
+        } catch let e as SysError {
+            return .observed(.failed(ModelErrno(rawValue: e.errno)))
         } catch {
-            return .failed(ModelErrno(rawValue: error.errno))
+            return .harness("\(error)")
         }
     }
 
-    func perform(_ op: Operation) throws(SysError) -> Outcome {
+    /// - Throws: ``SysError`` from the call under test (an observation), ``HarnessFault`` otherwise.
+    func perform(_ op: Operation) throws -> Outcome {
         switch op {
         case .stat(let p): return .ok(.stat(statView(try Files.stat(path(p), follow: true))))
         case .lstat(let p): return .ok(.stat(statView(try Files.stat(path(p)))))
@@ -105,7 +109,9 @@ struct StepExecutor {
             let ovl = h.bytes.count > 6 && h.bytes[4] == 0xfb
             return .ok(.handle(HandleView(type: h.type, upper: ovl ? h.bytes[6] & 4 != 0 : nil)))
         case .openByHandle(let label):
-            guard let h = handles.byLabel[label] else { return .failed(ModelErrno(rawValue: EBADF)) }
+            guard let h = handles.byLabel[label] else {
+                throw HarnessFault("open_by_handle_at: no handle under label \(label) (its name_to_handle_at step failed or never ran)")
+            }
             return .ok(.stat(statView(try Files.statByHandle(h, mountPoint: mountPoint))))
         case .mountAgain: try mountAgain(true)
         case .mountWithoutWorkdir: try mountAgain(false)
@@ -130,7 +136,9 @@ struct StepExecutor {
         case .exec(let p): try programs.start(path(p))
         case .dropCaches:
             sync()
-            try Files.write("/proc/sys/vm/drop_caches", Array("2\n".utf8), flags: O_WRONLY)
+            try harness("write 2 to /proc/sys/vm/drop_caches") { () throws(SysError) in
+                try Files.write("/proc/sys/vm/drop_caches", Array("2\n".utf8), flags: O_WRONLY)
+            }
         }
         return .ok(.none)
     }

@@ -79,6 +79,10 @@ public enum GuestRecord: Codable, Sendable, Equatable {
     case done
 }
 
+/// The console line the agent prints before it stops on a failure of its own (a record it cannot
+/// write whole): the host makes the job in flight an `error` with it, not a crash.
+public let harnessFailureMarker = "ovl-conform guest: HARNESS-FAILURE:"
+
 extension GuestRecord {
     /// True for the records the host's watchdog and crash report go by (the boot, a mount, each
     /// step, a harness error, a job's end, the end of the plan): the guest writes them to the host

@@ -76,6 +76,9 @@ struct GuestLane: Sendable {
             let end = try session.run(planPath: planPath, consoleName: "console.log") { _ in consumeNewRecords() }
             outcome.bootSeconds.append(Date().timeIntervalSince(started))
             consumeNewRecords()
+            if let bad = reader.undecodable.first {
+                throw HarnessError(.setup, "\(bootDir)/records.jsonl line \(bad.line) does not decode (\(bad.error)): \(bad.text.prefix(200))")
+            }
             let kmsg = (try? String(contentsOfFile: bootDir + "/kmsg.log", encoding: .utf8)) ?? ""
             let seconds = KernelLogFile.jobSeconds(kmsg)
             for i in outcome.results.indices { outcome.results[i].seconds = seconds[outcome.results[i].job.index] ?? outcome.results[i].seconds }
@@ -122,6 +125,9 @@ struct GuestLane: Sendable {
             // A task spinning in the kernel keeps kmsg.log's copier from running: take the console.
             if !dump.contains(where: { $0.contains("sysrq: Show") }) { dump += ConsoleLog.sysrqDump(console) }
             lines = ["no guest progress for \(Int(setup.stallTimeout)) s \(place): QEMU killed"] + dump
+        } else if let failure = console.split(separator: "\n").first(where: { $0.contains(harnessFailureMarker) }) {
+            return JobResult(job: job, caseInfo: caseInfo, verdict: .error("the agent stopped \(place): " + failure), differences: [],
+                             kernelLog: [], seconds: 0)
         } else {
             verdict = .crash
             lines = ["the guest stopped \(place)"] + ConsoleLog.excerpt(console).split(separator: "\n").map(String.init)

@@ -5,6 +5,10 @@ import OvlModel
 struct RecordReader {
     let path: String
     var offset = 0
+    /// Lines read so far.
+    var lines = 0
+    /// Complete lines that are no record: the run is a harness error naming the first.
+    var undecodable: [(line: Int, text: String, error: String)] = []
 
     mutating func readNew() -> [GuestRecord] {
         guard let h = FileHandle(forReadingAtPath: path) else { return [] }
@@ -15,6 +19,15 @@ struct RecordReader {
         let complete = data[data.startIndex...lastNewline]
         offset += complete.count
         let decoder = JSONDecoder()
-        return complete.split(separator: 0x0a).compactMap { try? decoder.decode(GuestRecord.self, from: Data($0)) }
+        var records: [GuestRecord] = []
+        for line in complete.split(separator: 0x0a, omittingEmptySubsequences: false).dropLast() {
+            lines += 1
+            do {
+                records.append(try decoder.decode(GuestRecord.self, from: Data(line)))
+            } catch {
+                undecodable.append((lines, String(decoding: line, as: UTF8.self), "\(error)"))
+            }
+        }
+        return records
     }
 }
