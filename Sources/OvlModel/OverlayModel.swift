@@ -41,7 +41,11 @@ public struct OverlayModel: Sendable {
     public internal(set) var orderDependent = false
     /// Set when a step's outcome is decided by a real filesystem in a way the model does not
     /// follow (e.g. `lseek(SEEK_END)` on a directory that is not merged); `validate` refuses the case.
-    public internal(set) var unpredicted: String?
+    public internal(set) var unpredicted: String? {
+        didSet { if let u = unpredicted, u != oldValue { unpredictedReasons.append(u) } }
+    }
+    /// Every reason ``unpredicted`` was given, in order (a later one does not hide an earlier one).
+    public private(set) var unpredictedReasons: [String] = []
     /// Set when a step would follow a symlink out of the merged tree (an absolute target, `..`
     /// above the overlay's root): the real walk would reach the machine's own files, so `validate`
     /// and `run` refuse the case (with `--host` the machine's, in a guest the guest's).

@@ -9,6 +9,18 @@ public enum Checker {
     ///   - flipped: version entries to predict the other way round (``Environment/flipped``).
     public static func check(job: Job, defaults: ModuleDefaults, kernel: KernelVersion? = nil, sysctls: Sysctls = .debian,
                              flipped: Set<String> = [], observed: Observations) -> [Difference] {
+        var unpredicted: [String] = []
+        return check(job: job, defaults: defaults, kernel: kernel, sysctls: sysctls, flipped: flipped, observed: observed,
+                     unpredicted: &unpredicted)
+    }
+
+    /// ``check(job:defaults:kernel:sysctls:flipped:observed:)``, also giving every reason the model
+    /// could not predict the job (`unpredicted`): its differences then compare invented outcomes,
+    /// and the job is an `error`, never a pass or fail.
+    public static func check(job: Job, defaults: ModuleDefaults, kernel: KernelVersion?, sysctls: Sysctls,
+                             flipped: Set<String>, observed: Observations, unpredicted: inout [String]) -> [Difference] {
+        var modelReasons: [String] = []
+        defer { unpredicted = modelReasons }
         // With `fsck: {fix: true}` the overlay is mounted on the layers fsck repaired.
         var environment = Environment(defaults: defaults, samefs: job.config.samefs, fs: job.config, kernel: kernel, sysctls: sysctls)
         environment.flipped = flipped
@@ -30,6 +42,7 @@ public enum Checker {
             for op in job.scenario.steps where model.mounted { expectedSteps.append(model.apply(op)) }
         }
         let predicted = model.snapshot()
+        modelReasons = model.unpredictedReasons
         var inodes = InodeResolver(layers: observed.layerInodes, laterLayers: observed.laterLayerInodes, overlayDevs: observed.overlayDevs,
                                    finalUpper: observed.snapshot?.upper, upperPaths: model.upperPathsBySerial)
         for (i, (op, expected)) in zip(job.scenario.steps, expectedSteps).enumerated() {

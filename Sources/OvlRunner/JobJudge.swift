@@ -15,9 +15,14 @@ enum JobJudge {
             return JobResult(job: job, caseInfo: caseInfo, verdict: .error(err), differences: [],
                              kernelLog: events?.lines ?? [], seconds: 0)
         }
+        var unpredicted: [String] = []
         var diffs = Checker.check(job: job, defaults: log.defaults ?? .debian,
                                   kernel: log.kernel.flatMap(KernelVersion.init(release:)), sysctls: log.sysctls ?? .debian,
-                                  flipped: flipped, observed: obs)
+                                  flipped: flipped, observed: obs, unpredicted: &unpredicted)
+        if !unpredicted.isEmpty {
+            return JobResult(job: job, caseInfo: caseInfo, verdict: .error("the model cannot predict: " + unpredicted.joined(separator: "; ")),
+                             differences: [], kernelLog: events?.lines ?? [], seconds: 0)
+        }
         if let kernel = events?.difference { diffs.insert(kernel, at: 0) }
         let kernelLog = diffs.isEmpty ? obs.mount?.kernelLog ?? [] : events?.lines ?? obs.mount?.kernelLog ?? []
         return JobResult(job: job, caseInfo: caseInfo, verdict: diffs.isEmpty ? .pass : .fail, differences: diffs,
