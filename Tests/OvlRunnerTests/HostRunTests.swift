@@ -1,3 +1,4 @@
+import Foundation
 import OvlCase
 import OvlModel
 @testable import OvlRunner
@@ -26,5 +27,41 @@ struct HostRunTests {
                             repo: RepoLayout(root: "/repo"))
         #expect(s.arguments(stage: "/tmp/s") == ["--mount", "--propagation", "private", "--pid", "--fork", "--kill-child=SIGKILL",
                                                  "/bin/bash", "/repo/vm/host-init", "/tmp/s", "/a/ovl-conform", "/r/boot1", "/c/images/x"])
+    }
+}
+
+@Suite("A harness fault is never an observation")
+struct HarnessFaultTests {
+    @Test("a record line that does not decode is kept with its line number, the lines around it still read")
+    func undecodableRecord() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("records-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("{\"begin\":{\"job\":1}}\n{\"begin\":{\"jo\n{\"done\":{}}\n{\"beg".utf8).write(to: URL(fileURLWithPath: path))
+        var reader = RecordReader(path: path)
+        #expect(reader.readNew() == [.begin(job: 1), .done])
+        #expect(reader.undecodable.map(\.line) == [2])
+    }
+
+    @Test("a job whose steps the model cannot predict is an error with every reason, not a pass or fail")
+    func unpredictedIsError() throws {
+        let yaml = """
+            description: d
+            rules: [R72]
+            layers:
+              lower:
+                - p: {type: fifo}
+            steps:
+              - open: {path: p, fd: A, flags: [O_RDWR]}
+              - fd_write: {fd: A, data: x}
+            """
+        let c = try CaseParser.parse(yaml: yaml, file: "u.yaml")
+        let job = Job(index: 0, caseID: c.id, config: FSConfig.matrix[0], scenario: c.scenario)
+        var log = RecordLog()
+        log.add(.boot(defaults: .debian, kernel: "6.12.118", sysctls: .debian))
+        log.add(.step(job: 0, index: 0, .ok(.none)))
+        log.add(.step(job: 0, index: 1, .ok(.none)))
+        let r = JobJudge.judge(job: job, caseInfo: c, log: log)
+        guard case .error(let why) = r.verdict else { Issue.record("verdict \(r.verdict)"); return }
+        #expect(why.hasPrefix("the model cannot predict: fd_write to the fifo p"))
     }
 }
