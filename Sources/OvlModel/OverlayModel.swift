@@ -90,7 +90,8 @@ public struct OverlayModel: Sendable {
             ? Environment(defaults: environment.defaults, samefs: lowersOnly?.samefs ?? true, fs: lowersOnly,
                           kernel: environment.kernel)
             : environment
-        self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults))
+        self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults,
+                                                     kernel: environment.kernel ?? .reference))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,
                                uuid: .null, verity: .off, userxattr: false, volatile: false)
     }
@@ -105,7 +106,8 @@ public struct OverlayModel: Sendable {
     public mutating func mount() -> MountObservation {
         var log: [String] = []
         do {
-            verified = try ResolvedOptions.resolve(given, defaults: environment.defaults, hasUpper: upper != nil, log: &log)
+            verified = try ResolvedOptions.resolve(given, defaults: environment.defaults, hasUpper: upper != nil,
+                                                   kernel: environment.kernel ?? .reference, log: &log)
         } catch {
             mounted = false
             return MountObservation(errno: error.errno, options: nil,
