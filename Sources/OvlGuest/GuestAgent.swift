@@ -28,7 +28,7 @@ public enum GuestAgent {
             print("ovl-conform guest: \(error)")
             return 1
         }
-        writer.write(.boot(defaults: moduleDefaults(), kernel: kernelRelease()))
+        writer.write(.boot(defaults: moduleDefaults(), kernel: kernelRelease(), sysctls: sysctls()))
         let clock = PhaseClock()
         writer.clock = clock
         for job in plan.jobs {
@@ -42,7 +42,11 @@ public enum GuestAgent {
             do {
                 try JobRunner(job: job, kmsg: kmsg, writer: writer, slice: slice, clock: clock).run()
             } catch {
-                writer.write(.error(job: job.index, message: error.description))
+                if let why = unsupported(error, job.scenario) {
+                    writer.write(.unsupported(job: job.index, reason: why))
+                } else {
+                    writer.write(.error(job: job.index, message: error.description))
+                }
             }
             slice.add(kmsg.drain())
             if let kept = slice.kept(taintBefore: taintBefore, taintAfter: tainted()) {
@@ -52,6 +56,22 @@ public enum GuestAgent {
         }
         writer.write(.done)
         return 0
+    }
+
+    /// The reason a job's layers cannot be made on this kernel, when the failure says the kernel
+    /// lacks what they need: fs-verity (`FS_IOC_ENABLE_VERITY` is EOPNOTSUPP without
+    /// CONFIG_FS_VERITY) or an empty `security.capability` in a layer (copyup/017, metacopy/017),
+    /// which 6.12 stores and the 6.18.44 here refuses with EINVAL. Nil for any other failure: a
+    /// harness error.
+    static func unsupported(_ error: SysError, _ scenario: Scenario) -> String? {
+        if error.call == "ioctl FS_IOC_ENABLE_VERITY", error.errno == EOPNOTSUPP {
+            return "the kernel has no fs-verity (FS_IOC_ENABLE_VERITY: EOPNOTSUPP, CONFIG_FS_VERITY not set)"
+        }
+        if error.call == "lsetxattr", error.errno == EINVAL, error.path?.hasSuffix(" security.capability") == true,
+           (scenario.lowers + [scenario.upper].compactMap { $0 }).contains(where: { $0.holdsEmpty("security.capability") }) {
+            return "the kernel refuses to store an empty security.capability (lsetxattr: EINVAL), so these layers cannot be made"
+        }
+        return nil
     }
 
     /// `/sys/module/overlay/parameters/*` as the model needs them.
@@ -66,6 +86,20 @@ public enum GuestAgent {
         return ModuleDefaults(redirectDir: flag("redirect_dir"), redirectAlwaysFollow: flag("redirect_always_follow"),
                               index: flag("index"), nfsExport: flag("nfs_export"), xinoAuto: flag("xino_auto"),
                               metacopy: flag("metacopy"), redirectMax: redirectMax)
+    }
+
+    /// The link protections under `/proc/sys/fs` (Debian's value for one that cannot be read).
+    static func sysctls() -> Sysctls {
+        func value(_ name: String, _ fallback: Int) -> Int {
+            (try? Files.read("/proc/sys/fs/" + name)).flatMap {
+                Int(String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            } ?? fallback
+        }
+        let d = Sysctls.debian
+        return Sysctls(protectedSymlinks: value("protected_symlinks", d.protectedSymlinks),
+                       protectedHardlinks: value("protected_hardlinks", d.protectedHardlinks),
+                       protectedFifos: value("protected_fifos", d.protectedFifos),
+                       protectedRegular: value("protected_regular", d.protectedRegular))
     }
 
     /// `/proc/sys/kernel/tainted` (a bit mask; 0 when unreadable).

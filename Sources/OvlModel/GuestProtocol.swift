@@ -51,8 +51,9 @@ public struct Plan: Codable, Sendable, Equatable {
 /// One line the guest writes to the results share; the host reads them as they appear.
 /// The guest only records: it never consults the model.
 public enum GuestRecord: Codable, Sendable, Equatable {
-    /// Written once per boot: the module's parameters and the kernel release.
-    case boot(defaults: ModuleDefaults, kernel: String)
+    /// Written once per boot: the module's parameters, the kernel release and the sysctls the
+    /// model follows.
+    case boot(defaults: ModuleDefaults, kernel: String, sysctls: Sysctls)
     case begin(job: Int)
     case mount(job: Int, MountObservation)
     /// The real inode numbers of the layers as built, recorded before the mount (R54–R58), and
@@ -66,6 +67,9 @@ public enum GuestRecord: Codable, Sendable, Equatable {
     case fsck(job: Int, stage: FsckStage, FsckObservation)
     /// A harness failure inside the guest (setup, layer building): the job is an `error`.
     case error(job: Int, message: String)
+    /// The kernel cannot make the job's layers (a feature it was built without, or one it
+    /// refuses): the job is a `skip` with that reason, never a compared outcome.
+    case unsupported(job: Int, reason: String)
     /// The kernel log lines of the job and the taint mask around it: written before `end` when
     /// the kernel logged anything beyond the job's own marker or the taint changed.
     case kernel(job: Int, KernelSlice)

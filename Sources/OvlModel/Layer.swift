@@ -75,4 +75,9 @@ public struct Layer: Codable, Sendable, Equatable {
     public func subdirCount(of path: RelPath) -> Int {
         entries.filter { $0.key.parent == path && $0.value.kind == .dir }.count
     }
+
+    /// True when the root or an entry carries xattr `name` with an empty value.
+    public func holdsEmpty(_ name: String) -> Bool {
+        ([root] + entries.values).contains { $0.xattrs[name] == "" }
+    }
 }

@@ -88,7 +88,7 @@ public struct OverlayModel: Sendable {
         let lowersOnly = environment.fs.map { FSConfig(lower: $0.lower, upper: $0.lower, layers: $0.layers) }
         self.environment = scenario.upper == nil
             ? Environment(defaults: environment.defaults, samefs: lowersOnly?.samefs ?? true, fs: lowersOnly,
-                          kernel: environment.kernel)
+                          kernel: environment.kernel, sysctls: environment.sysctls)
             : environment
         self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults,
                                                      kernel: environment.kernel ?? .reference))

@@ -52,9 +52,12 @@ public struct Environment: Codable, Sendable, Equatable {
     public var fs: FSConfig?
     /// The kernel the module runs in (the guest's `uname -r`); nil: ``KernelVersion/reference``.
     public var kernel: KernelVersion?
+    /// The machine's link-protection sysctls (the boot record's).
+    public var sysctls: Sysctls
 
-    public init(defaults: ModuleDefaults, samefs: Bool, fs: FSConfig? = nil, kernel: KernelVersion? = nil) {
-        self.defaults = defaults; self.samefs = samefs; self.fs = fs; self.kernel = kernel
+    public init(defaults: ModuleDefaults, samefs: Bool, fs: FSConfig? = nil, kernel: KernelVersion? = nil,
+                sysctls: Sysctls = .debian) {
+        self.defaults = defaults; self.samefs = samefs; self.fs = fs; self.kernel = kernel; self.sysctls = sysctls
     }
 
     /// True when the kernel has `change` (see ``KernelChanges``).

@@ -8,7 +8,12 @@ enum BootFailure {
     /// overlay.ko that does not load makes the commit untestable (exit 125, `git bisect run` skips
     /// it), and so does a developer's kernel tree that does not boot to the agent (`--kernel-tree`:
     /// the commit's kernel is at fault); any other failure to reach the agent is a broken setup (exit 128).
-    static func diagnose(console: String, end: BootEnd, bootDir: String, kernelTree: Bool = false) -> HarnessError {
+    static func diagnose(console: String, end: BootEnd, bootDir: String, kernelTree: Bool = false, host: Bool = false) -> HarnessError {
+        if host {
+            let how = end == .timedOut ? "no record before the start timeout" : "vm/host-init exited"
+            return HarnessError(.setup, "the host run did not start the agent (\(how)); console: \(bootDir)/console.log\n"
+                                + console.split(separator: "\n").suffix(20).joined(separator: "\n"))
+        }
         if console.contains(moduleLoadFailed) {
             return HarnessError(.untestable, "overlay.ko did not load in the guest (insmod failed); console: "
                                 + "\(bootDir)/console.log\n" + ConsoleLog.excerpt(console))

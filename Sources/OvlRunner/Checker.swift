@@ -3,12 +3,15 @@ import OvlModel
 /// Compares what the guest observed with what the model predicts, step by step and tree by tree.
 public enum Checker {
     /// Runs the model over `job` and lists every difference from `observed`.
-    /// - Parameter kernel: the guest's kernel (its version-dependent semantics, ``KernelChanges``).
-    public static func check(job: Job, defaults: ModuleDefaults, kernel: KernelVersion? = nil, observed: Observations) -> [Difference] {
+    /// - Parameters:
+    ///   - kernel: the guest's kernel (its version-dependent semantics, ``KernelChanges``).
+    ///   - sysctls: the machine's link protections (the boot record's).
+    public static func check(job: Job, defaults: ModuleDefaults, kernel: KernelVersion? = nil, sysctls: Sysctls = .debian,
+                             observed: Observations) -> [Difference] {
         // With `fsck: {fix: true}` the overlay is mounted on the layers fsck repaired.
         var model = OverlayModel(scenario: job.scenario.asMounted,
                                  environment: Environment(defaults: defaults, samefs: job.config.samefs, fs: job.config,
-                                                          kernel: kernel))
+                                                          kernel: kernel, sysctls: sysctls))
         // Nothing is mounted: the layers stay as given, workdir included.
         if job.scenario.checksOnly { return FsckJudge.compare(job.scenario, after: LayerSet(scenario: job.scenario), observed) }
         var diffs: [Difference] = []

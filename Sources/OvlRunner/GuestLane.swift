@@ -8,15 +8,15 @@ import OvlVM
 struct GuestLane: Sendable {
     /// Everything a lane needs that is the same for every lane of a run.
     struct Setup: Sendable {
-        var kernel: KernelImage
-        var initrd: String
-        var disks: DiskImages
-        var agent: String
-        var stallTimeout: Double
-        var accel: Accelerator
+        /// A session over the plan in the given boot folder: a QEMU boot, or the host's kernel.
+        var session: @Sendable (_ bootDir: String) -> any AgentSession
+        /// True for the machine's own kernel (`--host`): after a crash nothing reboots it, so the
+        /// lane stops and its remaining jobs are errors.
+        var host: Bool
         /// True when the kernel is a developer's tree (`--kernel-tree`): a boot that never reaches
         /// the agent is then the tree's fault (exit 125), not the setup's.
         var kernelTree: Bool
+        var stallTimeout: Double
         var reporter: ProgressReporter
     }
 
@@ -53,8 +53,7 @@ struct GuestLane: Sendable {
             try FileManager.default.createDirectory(atPath: bootDir, withIntermediateDirectories: true)
             let planPath = bootDir + "/plan.json"
             try JSONEncoder().encode(Plan(jobs: remaining)).write(to: URL(fileURLWithPath: planPath))
-            let session = BootSession(kernel: setup.kernel, initrd: setup.initrd, disks: setup.disks, agent: setup.agent,
-                                      resultsDir: bootDir, stallTimeout: setup.stallTimeout, accel: setup.accel)
+            let session = setup.session(bootDir)
             var bootLog = RecordLog()
             var reader = RecordReader(path: bootDir + "/records.jsonl")
             let started = Date()
@@ -82,7 +81,7 @@ struct GuestLane: Sendable {
             outcome.kernel = outcome.kernel ?? bootLog.kernel
             let console = (try? String(contentsOfFile: bootDir + "/console.log", encoding: .utf8)) ?? ""
             if bootLog.defaults == nil {
-                throw BootFailure.diagnose(console: console, end: end, bootDir: bootDir, kernelTree: setup.kernelTree)
+                throw BootFailure.diagnose(console: console, end: end, bootDir: bootDir, kernelTree: setup.kernelTree, host: setup.host)
             }
             if bootLog.done { break }
             // The guest died or stalled in the job it had begun but not ended.
@@ -94,6 +93,16 @@ struct GuestLane: Sendable {
             outcome.results.append(res)
             setup.reporter.finished(res)
             remaining = remaining.filter { !finished.contains($0.index) && $0.index != inFlight.index }
+            if setup.host {
+                for job in remaining {
+                    guard let c = cases[job.index] else { continue }
+                    let res = JobResult(job: job, caseInfo: c, verdict: .error("not run: the host run stopped at job \(inFlight.index)'s \(res.verdict.name) (a host kernel is not rebooted)"),
+                                        differences: [], kernelLog: [], seconds: 0)
+                    outcome.results.append(res)
+                    setup.reporter.finished(res)
+                }
+                break
+            }
         }
         return outcome
     }

@@ -8,12 +8,16 @@ enum JobJudge {
     static func judge(job: Job, caseInfo: Case, log: RecordLog) -> JobResult {
         let obs = log.jobs[job.index] ?? Observations()
         let events = obs.kernel
+        if let why = obs.unsupported {
+            return JobResult(job: job, caseInfo: caseInfo, verdict: .skip(why), differences: [], kernelLog: [], seconds: 0)
+        }
         if let err = obs.error {
             return JobResult(job: job, caseInfo: caseInfo, verdict: .error(err), differences: [],
                              kernelLog: events?.lines ?? [], seconds: 0)
         }
         var diffs = Checker.check(job: job, defaults: log.defaults ?? .debian,
-                                  kernel: log.kernel.flatMap(KernelVersion.init(release:)), observed: obs)
+                                  kernel: log.kernel.flatMap(KernelVersion.init(release:)), sysctls: log.sysctls ?? .debian,
+                                  observed: obs)
         if let kernel = events?.difference { diffs.insert(kernel, at: 0) }
         let kernelLog = diffs.isEmpty ? obs.mount?.kernelLog ?? [] : events?.lines ?? obs.mount?.kernelLog ?? []
         return JobResult(job: job, caseInfo: caseInfo, verdict: diffs.isEmpty ? .pass : .fail, differences: diffs,

@@ -8,6 +8,8 @@ public struct Observations: Sendable {
     public var steps: [Int: Outcome] = [:]
     public var snapshot: Snapshot?
     public var error: String?
+    /// Why the kernel could not make the job's layers (``GuestRecord/unsupported(job:reason:)``).
+    public var unsupported: String?
     /// The layers' real inode numbers before the mount.
     public var layerInodes: LayerInodes?
     /// The layers' inode numbers recorded again after each offline change.
@@ -26,13 +28,14 @@ public struct Observations: Sendable {
 public struct RecordLog: Sendable {
     public var defaults: ModuleDefaults?
     public var kernel: String?
+    public var sysctls: Sysctls?
     public var jobs: [Int: Observations] = [:]
     public var done = false
 
     /// Folds one record in.
     public mutating func add(_ record: GuestRecord) {
         switch record {
-        case .boot(let d, let k): defaults = d; kernel = k
+        case .boot(let d, let k, let s): defaults = d; kernel = k; sysctls = s
         case .begin(let j): jobs[j, default: Observations()].began = true
         case .mount(let j, let m): jobs[j, default: Observations()].mount = m
         case .step(let j, let i, let o): jobs[j, default: Observations()].steps[i] = o
@@ -42,6 +45,7 @@ public struct RecordLog: Sendable {
         case .overlayDev(let j, let g, let dev): jobs[j, default: Observations()].overlayDevs[g] = dev
         case .fsck(let j, let stage, let o): jobs[j, default: Observations()].fsck[stage] = o
         case .error(let j, let message): jobs[j, default: Observations()].error = message
+        case .unsupported(let j, let reason): jobs[j, default: Observations()].unsupported = reason
         case .kernel(let j, let k): jobs[j, default: Observations()].kernel = k
         case .end(let j, let p): jobs[j, default: Observations()].ended = true; jobs[j]?.phases = p
         case .done: done = true

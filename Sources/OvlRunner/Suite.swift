@@ -13,14 +13,17 @@ public struct Suite {
     public var kernelVersion: String?
     /// A developer's built kernel tree to boot instead of a Debian kernel (see ``KernelTree``).
     public var kernelTree: String?
+    /// Run on the machine's own kernel instead of a guest (see ``HostSession``).
+    public var host: Bool
     public var resultsDir: String
     public var stallTimeout: Double
     /// How many guests run in parallel (one vCPU each); the jobs are dealt out round-robin.
     public var guests: Int
     public var reporter: ProgressReporter
 
-    public init(jobs: [(Job, Case)], moduleSource: String?, kernelVersion: String?, kernelTree: String? = nil,
+    public init(jobs: [(Job, Case)], moduleSource: String?, kernelVersion: String?, kernelTree: String? = nil, host: Bool = false,
                 resultsDir: String, stallTimeout: Double, guests: Int = 1, reporter: ProgressReporter) {
+        self.host = host
         self.jobs = jobs.map(\.0)
         self.cases = Dictionary(jobs.map { ($0.0.index, $0.1) }, uniquingKeysWith: { a, _ in a })
         self.moduleSource = moduleSource; self.kernelVersion = kernelVersion; self.kernelTree = kernelTree
@@ -34,6 +37,45 @@ public struct Suite {
         let repo = try RepoLayout.locate()
         try FileManager.default.createDirectory(atPath: resultsDir, withIntermediateDirectories: true)
         let t0 = Date()
+        let made = try host ? hostSetup(repo: repo) : guestSetup(repo: repo)
+        let buildSeconds = Date().timeIntervalSince(t0)
+        let lanes = Self.deal(jobs.filter { $0.skip == nil }, into: guests)
+        reporter.start(total: jobs.count, guests: lanes.count)
+        let skipped = jobs.compactMap { job -> JobResult? in
+            guard let why = job.skip, let c = cases[job.index] else { return nil }
+            return JobResult(job: job, caseInfo: c, verdict: .skip(why), differences: [], kernelLog: [], seconds: 0)
+        }
+        for r in skipped { reporter.finished(r) }
+
+        let setup = GuestLane.Setup(session: made.session, host: host, kernelTree: kernelTree != nil, stallTimeout: stallTimeout,
+                                    reporter: reporter)
+        let outcomes = try Self.runConcurrently(lanes.enumerated().map { i, laneJobs in
+            GuestLane(setup: setup, directory: lanes.count == 1 ? resultsDir : resultsDir + "/guest\(i + 1)",
+                      jobs: laneJobs, cases: cases)
+        })
+        let summary = RunSummary(
+            results: (skipped + outcomes.flatMap(\.results)).sorted { $0.job.index < $1.job.index },
+            kernel: outcomes.lazy.compactMap(\.kernel).first ?? made.kernel,
+            moduleSource: made.source, moduleRevision: made.revision,
+            buildSeconds: buildSeconds, bootSeconds: outcomes.flatMap(\.bootSeconds), readySeconds: outcomes.flatMap(\.readySeconds),
+            totalSeconds: Date().timeIntervalSince(t0), guests: lanes.count,
+            phases: outcomes.map(\.phases).reduce(JobPhases(), +))
+        try ResultsFolder.writeVerdicts(summary.results, to: resultsDir)
+        reporter.summary(summary)
+        return summary
+    }
+
+    /// What the lanes run on: how to start a session, the kernel and the module's source and revision.
+    struct Made {
+        var session: @Sendable (_ bootDir: String) -> any AgentSession
+        var kernel: String
+        var source: String
+        var revision: String
+    }
+
+    /// Fetches the kernel (or prepares a tree), builds the module, makes the initramfs and disks, and
+    /// picks the accelerator.
+    func guestSetup(repo: RepoLayout) throws -> Made {
         let kernel: KernelImage
         let source: String
         let module: String?
@@ -49,38 +91,41 @@ public struct Suite {
             reporter.note("kernel \(kernel.release); building overlay.ko from \(source)")
             module = try ModuleBuilder.build(source: source, kernel: kernel, repo: repo)
         }
-        let buildSeconds = Date().timeIntervalSince(t0)
         let initrd = try Initramfs.make(kernel: kernel, module: module, in: resultsDir, repo: repo)
         let disks = try DiskImages.make(kernel: kernel, repo: repo)
-        let agent = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        let agent = Self.agentPath
+        let stallTimeout = stallTimeout
         let trial = BootSession(kernel: kernel, initrd: initrd, disks: disks, agent: agent, resultsDir: resultsDir + "/accel-trial",
                                 stallTimeout: stallTimeout)
         let (accel, isNew) = Accelerator.forRun(.machine(trial: trial))
         if isNew { reporter.note(accel.line) }
-        let lanes = Self.deal(jobs.filter { $0.skip == nil }, into: guests)
-        reporter.start(total: jobs.count, guests: lanes.count)
-        let skipped = jobs.compactMap { job -> JobResult? in
-            guard let why = job.skip, let c = cases[job.index] else { return nil }
-            return JobResult(job: job, caseInfo: c, verdict: .skip(why), differences: [], kernelLog: [], seconds: 0)
-        }
-        for r in skipped { reporter.finished(r) }
+        return Made(session: { BootSession(kernel: kernel, initrd: initrd, disks: disks, agent: agent, resultsDir: $0,
+                                           stallTimeout: stallTimeout, accel: accel) },
+                    kernel: kernel.release, source: source,
+                    revision: ModuleRevision.describe(source: source, module: module ?? kernel.vmlinuz))
+    }
 
-        let setup = GuestLane.Setup(kernel: kernel, initrd: initrd, disks: disks, agent: agent, stallTimeout: stallTimeout,
-                                    accel: accel, kernelTree: kernelTree != nil, reporter: reporter)
-        let outcomes = try Self.runConcurrently(lanes.enumerated().map { i, laneJobs in
-            GuestLane(setup: setup, directory: lanes.count == 1 ? resultsDir : resultsDir + "/guest\(i + 1)",
-                      jobs: laneJobs, cases: cases)
-        })
-        let summary = RunSummary(
-            results: (skipped + outcomes.flatMap(\.results)).sorted { $0.job.index < $1.job.index },
-            kernel: outcomes.lazy.compactMap(\.kernel).first ?? kernel.release,
-            moduleSource: source, moduleRevision: ModuleRevision.describe(source: source, module: module ?? kernel.vmlinuz),
-            buildSeconds: buildSeconds, bootSeconds: outcomes.flatMap(\.bootSeconds), readySeconds: outcomes.flatMap(\.readySeconds),
-            totalSeconds: Date().timeIntervalSince(t0), guests: lanes.count,
-            phases: outcomes.map(\.phases).reduce(JobPhases(), +))
-        try ResultsFolder.writeVerdicts(summary.results, to: resultsDir)
-        reporter.summary(summary)
-        return summary
+    /// Checks the machine and makes the disk images (into `host/` of the kernel cache) for the
+    /// running kernel.
+    func hostSetup(repo: RepoLayout) throws -> Made {
+        try HostSession.checkMachine()
+        let images = try DiskImages.make(cacheDir: KernelImage.cacheRoot + "/host", repo: repo)
+        let release = Self.runningRelease
+        reporter.note("host kernel \(release) (no guest: a kernel oops here is the machine's own)")
+        let agent = Self.agentPath
+        let stallTimeout = stallTimeout
+        return Made(session: { HostSession(agent: agent, resultsDir: $0, images: images.folder, stallTimeout: stallTimeout, repo: repo) },
+                    kernel: release, source: "the running kernel's overlay", revision: release)
+    }
+
+    /// This binary, which the guest or the host namespace runs as its agent.
+    static var agentPath: String { URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path }
+
+    /// `uname -r` of the machine.
+    static var runningRelease: String {
+        var u = utsname()
+        uname(&u)
+        return withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     /// Deals jobs round-robin into at most `count` non-empty lanes, keeping each lane in job order.

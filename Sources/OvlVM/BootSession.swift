@@ -9,7 +9,7 @@ public enum BootEnd: Sendable, Equatable {
 }
 
 /// One QEMU boot that runs the guest agent over a plan and writes records into a results folder.
-public struct BootSession: Sendable {
+public struct BootSession: AgentSession {
     public var kernel: KernelImage
     public var initrd: String
     /// The ext4 and xfs disks (snapshot mode: every boot starts from the same fresh filesystems).
@@ -52,7 +52,6 @@ public struct BootSession: Sendable {
 
     /// Boots, waits until QEMU exits or the records stall, and returns how it ended.
     /// The serial console is appended to `console.log` in the results folder.
-    /// - Parameter onProgress: called about every half second with the records file's size.
     public func run(planPath: String, consoleName: String, onProgress: (Int) -> Void = { _ in }) throws -> BootEnd {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-system-x86_64")
@@ -77,27 +76,9 @@ public struct BootSession: Sendable {
             }
         }
         defer { for end in [".in", ".out"] { unlink(monitor + end) } }
-        let records = resultsDir + "/records.jsonl"
-        var lastSize = 0
-        var lastChange = Date()
-        while p.isRunning {
-            Thread.sleep(forTimeInterval: 0.25)
-            let size = (try? FileManager.default.attributesOfItem(atPath: records)[.size] as? Int) ?? 0
-            let limit = lastSize == 0 ? bootTimeout : stallTimeout
-            if size != lastSize {
-                lastSize = size
-                lastChange = Date()
-                onProgress(size)
-            } else if Date().timeIntervalSince(lastChange) > limit {
-                if lastSize > 0 { dumpBlockedTasks(monitor: monitor + ".in") }
-                p.terminate()
-                Thread.sleep(forTimeInterval: 1)
-                if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-                p.waitUntilExit()
-                return .timedOut
-            }
-        }
-        return .exited(status: p.terminationStatus)
+        return RecordWatch.wait(for: p, records: resultsDir + "/records.jsonl", bootTimeout: bootTimeout,
+                                stallTimeout: stallTimeout, onStall: { started in if started { dumpBlockedTasks(monitor: monitor + ".in") } },
+                                onProgress: onProgress)
     }
 
     /// Presses SysRq keys through the QEMU monitor: 8 (every message to the serial console, which

@@ -17,12 +17,20 @@ public struct DiskImages: Sendable, Equatable {
     /// Makes (or finds) the images for `kernel`.
     /// - Throws: ``HarnessError`` (setup) when mkfs fails or is missing.
     public static func make(kernel: KernelImage, repo: RepoLayout) throws -> DiskImages {
-        let r = try Shell.run("/bin/bash", [repo.path("vm/make-images.sh"), kernel.directory])
+        try make(cacheDir: kernel.directory, repo: repo)
+    }
+
+    /// Makes (or finds) the images in `cacheDir/images/<stamp>` (``make(kernel:repo:)``).
+    public static func make(cacheDir: String, repo: RepoLayout) throws -> DiskImages {
+        let r = try Shell.run("/bin/bash", [repo.path("vm/make-images.sh"), cacheDir])
         guard r.status == 0 else { throw HarnessError(.setup, r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) }
         let dir = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return DiskImages(ext4: dir + "/ext4.img", xfs: dir + "/xfs.img", ext4NoDType: dir + "/ext4-nodtype.img",
                           ext4Twin: dir + "/ext4-twin.img")
     }
+
+    /// The folder holding the four images.
+    public var folder: String { (ext4 as NSString).deletingLastPathComponent }
 
     /// QEMU's `-drive` arguments, in the guest's device order (vda, vdb, vdc, vdd).
     public var qemuArguments: [String] {

@@ -9,6 +9,12 @@ public struct KernelImage: Sendable {
     /// Path of the bootable image.
     public var vmlinuz: String { "\(directory)/root/boot/vmlinuz-\(release)" }
 
+    /// The cache folder of every kernel (`OVL_CACHE`, default `~/.cache/ovl-conform`), as
+    /// `scripts/fetch-kernel.sh` has it.
+    public static var cacheRoot: String {
+        ProcessInfo.processInfo.environment["OVL_CACHE"] ?? NSHomeDirectory() + "/.cache/ovl-conform"
+    }
+
     /// Fetches (or finds in the cache) the Debian kernel `version` (nil: the newest 6.12).
     /// - Throws: ``HarnessError`` (setup) naming the package that is not available.
     public static func fetch(version: String?, repo: RepoLayout) throws -> KernelImage {

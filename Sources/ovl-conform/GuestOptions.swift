@@ -57,8 +57,8 @@ struct GuestOptions: ParsableArguments {
     }
 
     /// A suite that runs `jobs` with these options, keeping everything in `resultsDir`.
-    func suite(_ jobList: [(Job, Case)], resultsDir: String, reporter: ProgressReporter) -> Suite {
-        Suite(jobs: jobList, moduleSource: moduleSrc, kernelVersion: kernel, kernelTree: kernelTree, resultsDir: resultsDir,
+    func suite(_ jobList: [(Job, Case)], host: Bool = false, resultsDir: String, reporter: ProgressReporter) -> Suite {
+        Suite(jobs: jobList, moduleSource: moduleSrc, kernelVersion: kernel, kernelTree: kernelTree, host: host, resultsDir: resultsDir,
               stallTimeout: stepTimeout, guests: guests, reporter: reporter)
     }
 }

@@ -29,6 +29,15 @@ struct Run: ParsableCommand {
     @Flag(help: "Print every verdict, not only failures.")
     var verbose = false
 
+    @Flag(help: "Run on the machine's own kernel, without QEMU (root, loop devices, overlay; a kernel oops here is the machine's).")
+    var host = false
+
+    func validate() throws {
+        if host, guest.moduleSrc != nil || guest.kernel != nil || guest.kernelTree != nil {
+            throw ValidationError("--host runs the machine's own kernel and overlay; it excludes --module-src, --kernel and --kernel-tree")
+        }
+    }
+
     func run() throws {
         var selected = JobList.all(cases: try loadCases(paths), configs: try guest.configs())
         if let shard {
@@ -47,7 +56,7 @@ struct Run: ParsableCommand {
             if selected.isEmpty { throw ExitCode(ExitStatus.success.rawValue) }
         }
         let resultsDir = URL(fileURLWithPath: dir ?? Self.freshResultsFolder()).standardizedFileURL.path
-        let suite = guest.suite(selected, resultsDir: resultsDir, reporter: ProgressReporter(verbose: verbose))
+        let suite = guest.suite(selected, host: host, resultsDir: resultsDir, reporter: ProgressReporter(verbose: verbose))
         let summary: RunSummary
         do {
             summary = try suite.run()
@@ -70,6 +79,7 @@ struct Run: ParsableCommand {
     func options() -> [String: String] {
         var o = ["fs": (try? guest.configs())?.map(\.description).joined(separator: " ") ?? "",
                  "step_timeout": String(guest.stepTimeout), "jobs": String(guest.guests)]
+        if host { o["host"] = "true" }
         if let shard { o["shard"] = shard }
         if rerunFailed { o["rerun_failed"] = "true" }
         return o

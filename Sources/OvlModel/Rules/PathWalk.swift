@@ -76,13 +76,13 @@ extension OverlayModel {
         }
     }
 
-    /// `fs.protected_symlinks` (1 by default, `fs/namei.c:sysctl_protected_symlinks`): a trailing
+    /// `fs.protected_symlinks` (1 on Debian, `fs/namei.c:sysctl_protected_symlinks`): a trailing
     /// symlink in a sticky, world-writable directory is followed only by its owner or when the
     /// directory's owner owns it too — root included (`may_follow_link`, called by `pick_link`
     /// for a trailing link after the MAXSYMLINKS check): EACCES otherwise. The mode and owners
     /// are the overlay's, which come from the real layers.
     mutating func protectedSymlink(_ path: RelPath, _ link: Node) -> Bool {
-        if link.uid == (caller?.uid ?? 0) { return false }
+        if environment.sysctls.protectedSymlinks == 0 || link.uid == (caller?.uid ?? 0) { return false }
         guard case .success(let dir) = lookup(path.parent ?? .root), dir.node.perm & 0o1002 == 0o1002 else { return false }
         return dir.node.uid != link.uid
     }

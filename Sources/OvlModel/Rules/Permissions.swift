@@ -153,7 +153,7 @@ extension OverlayModel {
             // do_linkat: the new name's parent and EEXIST (filename_create) come first.
             guard let source = probeNode(old), probeNode(new) == nil, let dir = probeNode(new.parent ?? .root),
                   dir.kind.isDir else { return nil }
-            if !callerOwns(source) && !safeHardlinkSource(source) { return .EPERM }
+            if environment.sysctls.protectedHardlinks != 0, !callerOwns(source), !safeHardlinkSource(source) { return .EPERM }
             return mayCreate(in: new.parent ?? .root)
         default:
             return nil
@@ -162,8 +162,8 @@ extension OverlayModel {
 
     /// `fs/namei.c:safe_hardlink_source`: `may_linkat` lets a caller who does not own the source
     /// link it only when it is a regular file, not setuid, not setgid-executable, and the caller
-    /// may read and write it — `fs.protected_hardlinks` being 1, the kernel's default
-    /// (`sysctl_protected_hardlinks`), which the guest's init leaves alone. EPERM otherwise.
+    /// may read and write it — when `fs.protected_hardlinks` is not 0 (`sysctl_protected_hardlinks`,
+    /// 1 on Debian). EPERM otherwise.
     func safeHardlinkSource(_ n: Node) -> Bool {
         guard case .file = n.kind, n.perm & 0o4000 == 0, n.perm & 0o2010 != 0o2010 else { return false }
         return callerMay(n, [.read, .write])
