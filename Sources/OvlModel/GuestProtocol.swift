@@ -85,7 +85,7 @@ extension GuestRecord {
     /// at once, with whatever it gathered before them.
     public var marksProgress: Bool {
         switch self {
-        case .boot, .mount, .step, .error, .end, .done: true
+        case .boot, .mount, .step, .error, .unsupported, .end, .done: true
         case .begin, .layerInodes, .overlayDev, .snapshot, .fsck, .kernel: false
         }
     }
