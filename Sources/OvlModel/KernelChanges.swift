@@ -125,6 +125,16 @@ public enum KernelChanges {
             + "other than on, and `userxattr,verity=…` are EINVAL conflicts",
         confirmedOn: [KernelVersion(6, 12, 118), KernelVersion(6, 18, 44)])
 
+    /// `setxattr` of an empty `security.capability` is EINVAL on every fs, the overlay included
+    /// (R79). VFS, not overlayfs; the commit is not found here: 6.12.118 stores it, 6.18.44 does
+    /// not — 6.18.44 is the first 6.18.y seen with it, not its first.
+    public static let emptyCapabilityRefused = KernelChange(
+        name: "empty security.capability refused", mainline: nil, backports: [KernelVersion(6, 18, 44)], rules: ["R79"],
+        source: "fs/xattr.c:vfs_setxattr → security/commoncap.c:cap_convert_nscap (validheader refuses size 0); 6.12 "
+            + "converts only `if (size && …XATTR_NAME_CAPS)`; seen: lsetxattr on ext4 and metacopy/017 step 1 give EINVAL on 6.18.44",
+        before: "an empty value is stored unconverted (reading it back is EINVAL, ``emptyCapability``)",
+        confirmedOn: [KernelVersion(6, 12, 118), KernelVersion(6, 18, 44)])
+
     /// encode_fh became mandatory, so `util.c:ovl_can_decode_fh`'s NULL test no longer tells a
     /// 32-bit inode fs (`generic_encode_ino32_fh`) apart: xino takes 2 upper inode bits (R56).
     public static let encodeFhMandatory = KernelChange(
@@ -157,5 +167,5 @@ public enum KernelChanges {
     /// `work/incompat` or `work/incompat/volatile`, which cannot be there: `ovl_make_workdir`
     /// empties and remakes `work/` before `ovl_create_volatile_dirty` runs.
     public static let all: [KernelChange] = [dataOnlyLayers, newMountAPI, encodeFhMandatory, lowerdirAppend, tmpfile, fsyncOption, indexedNlink, emptyCapability, removedCopyUp,
-                                             consistentRedirectRejection, dataOnlyWithoutMetacopy, verityWithoutMetacopy, ino32Detection]
+                                             consistentRedirectRejection, dataOnlyWithoutMetacopy, verityWithoutMetacopy, ino32Detection, emptyCapabilityRefused]
 }
