@@ -73,7 +73,8 @@ public enum KernelChanges {
         confirmedOn: [KernelVersion(6, 12, 113), KernelVersion(6, 12, 117), KernelVersion(6, 18, 44)])
 
     /// Copy-up leaves out an empty `security.capability` instead of failing on it (R41, R79).
-    /// Mainline and 6.18.y unknown (the upstream commit is not found here): 6.18.44 does not have it.
+    /// Mainline and 6.18.y unknown (the upstream commit is not found here); 6.18.44 cannot tell:
+    /// it refuses to store an empty capability (``emptyCapabilityRefused``).
     public static let emptyCapability = KernelChange(
         name: "empty security.capability", mainline: nil, backports: [KernelVersion(6, 12, 117)], rules: ["R41", "R79"],
         source: "copy_up.c:ovl_copy_xattr, ovl_copy_up_meta_inode_data (ovl_no_fscap), \"ovl: skip copy up of empty "
@@ -81,7 +82,7 @@ public enum KernelChanges {
         before: "reading an empty security.capability gives EINVAL (commoncap.c:cap_inode_getsecurity) and ovl_copy_xattr "
             + "passes it on: the copy-up of such a file fails with EINVAL (its parent already marked impure); so does the "
             + "data copy-up of a metacopy upper that carries one (ovl_getxattr_value took only ENODATA/EOPNOTSUPP for none)",
-        confirmedOn: [KernelVersion(6, 12, 113), KernelVersion(6, 12, 117), KernelVersion(6, 18, 44)])
+        confirmedOn: [KernelVersion(6, 12, 113), KernelVersion(6, 12, 117)])
 
     /// A copy-up made in `work/` no longer replaces what holds the name by then (R38).
     /// Mainline and 6.18.y unknown (the upstream commit is not found here): 6.18.44 does not have it.
