@@ -58,7 +58,7 @@ struct KernelVersionTests {
         #expect(!KernelChanges.indexedNlink.present(in: v("6.11.2")))
         #expect(!KernelChanges.emptyCapability.present(in: v("6.12.113")))
         #expect(KernelChanges.emptyCapability.present(in: v("6.12.117")))
-        let after612 = [KernelChanges.consistentRedirectRejection, .dataOnlyWithoutMetacopy, .verityWithoutMetacopy, .emptyCapabilityRefused].map(\.name)
+        let after612 = [KernelChanges.consistentRedirectRejection, KernelChanges.dataOnlyWithoutMetacopy, KernelChanges.verityWithoutMetacopy, KernelChanges.emptyCapabilityRefused].map(\.name)
         #expect(KernelChanges.all.allSatisfy { $0.present(in: .reference) != after612.contains($0.name) },
                 "the reference kernel has every change but those after 6.12 that no 6.12.y got")
         #expect(KernelChanges.all.allSatisfy { !$0.rules.isEmpty && !$0.source.isEmpty && !$0.before.isEmpty })
@@ -187,16 +187,16 @@ struct KernelVersionTests {
     @Test("the 6.18 line: the 6.16 entries, fsync= and the xino fix from 6.18.21, the 6.12.117 fixes not in 6.18.44")
     func presence618() {
         let v = { (s: String) in KernelVersion(release: s)! }
-        for change in [KernelChanges.consistentRedirectRejection, .dataOnlyWithoutMetacopy, .verityWithoutMetacopy] {
+        for change in [KernelChanges.consistentRedirectRejection, KernelChanges.dataOnlyWithoutMetacopy, KernelChanges.verityWithoutMetacopy] {
             #expect(!change.present(in: v("6.12.118")) && !change.present(in: v("6.15.11")), "\(change.name)")
             #expect(change.present(in: v("6.16")) && change.present(in: v("6.18.44")) && change.present(in: v("7.0")), "\(change.name)")
         }
-        for change in [KernelChanges.fsyncOption, .ino32Detection] {
+        for change in [KernelChanges.fsyncOption, KernelChanges.ino32Detection] {
             #expect(!change.present(in: v("6.18.20")) && change.present(in: v("6.18.21")), "\(change.name)")
         }
         #expect(!KernelChanges.ino32Detection.present(in: v("6.19.10")) && KernelChanges.ino32Detection.present(in: v("6.19.11")))
         #expect(!KernelChanges.encodeFhMandatory.present(in: v("6.6.60")) && KernelChanges.encodeFhMandatory.present(in: v("6.7")))
-        for change in [KernelChanges.indexedNlink, .emptyCapability, .removedCopyUp] {
+        for change in [KernelChanges.indexedNlink, KernelChanges.emptyCapability, KernelChanges.removedCopyUp] {
             #expect(!change.present(in: v("6.18.44")), "\(change.name)")
         }
         #expect(KernelChanges.emptyCapabilityRefused.present(in: v("6.18.44")) && !KernelChanges.emptyCapabilityRefused.present(in: v("6.12.118")))
