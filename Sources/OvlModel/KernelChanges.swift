@@ -153,6 +153,13 @@ public enum KernelChanges {
         before: "after ``encodeFhMandatory``: 2 upper inode bits, a lower st_ino is `ino | fsid << 63`",
         confirmedOn: [KernelVersion(6, 12, 118), KernelVersion(6, 18, 44)])
 
+    /// uuid=off is kept when the layers are on several filesystems (R18). Unconfirmed: from
+    /// kernel-versions.md only; no kernel here is 7.0.
+    public static let uuidOffAnyFS = KernelChange(
+        name: "uuid=off on several filesystems", mainline: KernelVersion(7, 0), backports: [], rules: ["R18"],
+        source: "super.c:ovl_fill_super, \"ovl: relax requirement for uuid=off,index=on\" (7.0, per kernel-versions.md; the patch is not in the archive here)",
+        before: "\"The uuid=off requires a single fs for lower and upper, falling back to uuid=null.\"")
+
     /// Every entry, oldest first.
     ///
     /// 6.12.113 → 6.12.117 (fs/overlayfs diffed, Debian's changelog): besides ``indexedNlink`` and
@@ -168,5 +175,5 @@ public enum KernelChanges {
     /// `work/incompat` or `work/incompat/volatile`, which cannot be there: `ovl_make_workdir`
     /// empties and remakes `work/` before `ovl_create_volatile_dirty` runs.
     public static let all: [KernelChange] = [dataOnlyLayers, newMountAPI, encodeFhMandatory, lowerdirAppend, tmpfile, fsyncOption, indexedNlink, emptyCapability, removedCopyUp,
-                                             consistentRedirectRejection, dataOnlyWithoutMetacopy, verityWithoutMetacopy, ino32Detection, emptyCapabilityRefused]
+                                             consistentRedirectRejection, dataOnlyWithoutMetacopy, verityWithoutMetacopy, ino32Detection, emptyCapabilityRefused, uuidOffAnyFS]
 }

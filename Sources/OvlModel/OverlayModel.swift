@@ -155,8 +155,8 @@ public struct OverlayModel: Sendable {
         if let verified { options = verified }
         featureLog = probeLayerFeatures()
         dropUnbackedOrigins()
-        if options.uuid == .off, upper != nil, !environment.samefs {
-            // super.c:ovl_fill_super: uuid=off needs every layer on one fs (R18).
+        if options.uuid == .off, upper != nil, !environment.samefs, !environment.has(KernelChanges.uuidOffAnyFS) {
+            // super.c:ovl_fill_super: uuid=off needs every layer on one fs (R18) before 7.0.
             log.append("The uuid=off requires a single fs for lower and upper, falling back to uuid=null.")
             options.uuid = .null
         }

@@ -58,7 +58,8 @@ struct KernelVersionTests {
         #expect(!KernelChanges.indexedNlink.present(in: v("6.11.2")))
         #expect(!KernelChanges.emptyCapability.present(in: v("6.12.113")))
         #expect(KernelChanges.emptyCapability.present(in: v("6.12.117")))
-        let after612 = [KernelChanges.consistentRedirectRejection, KernelChanges.dataOnlyWithoutMetacopy, KernelChanges.verityWithoutMetacopy, KernelChanges.emptyCapabilityRefused].map(\.name)
+        let after612 = [KernelChanges.consistentRedirectRejection, KernelChanges.dataOnlyWithoutMetacopy, KernelChanges.verityWithoutMetacopy,
+                        KernelChanges.emptyCapabilityRefused, KernelChanges.uuidOffAnyFS].map(\.name)
         #expect(KernelChanges.all.allSatisfy { $0.present(in: .reference) != after612.contains($0.name) },
                 "the reference kernel has every change but those after 6.12 that no 6.12.y got")
         #expect(KernelChanges.all.allSatisfy { !$0.rules.isEmpty && !$0.source.isEmpty && !$0.before.isEmpty })
@@ -202,6 +203,8 @@ struct KernelVersionTests {
         #expect(KernelChanges.emptyCapabilityRefused.present(in: v("6.18.44")) && !KernelChanges.emptyCapabilityRefused.present(in: v("6.12.118")))
         #expect(KernelChanges.verityWithoutMetacopy.confirmedOn.contains(v("6.18.44")))
         #expect(KernelChanges.encodeFhMandatory.confirmedOn.isEmpty, "2-bit xino is on no kernel here: unconfirmed")
+        #expect(!KernelChanges.uuidOffAnyFS.present(in: v("6.18.44")) && KernelChanges.uuidOffAnyFS.present(in: v("7.0")))
+        #expect(KernelChanges.uuidOffAnyFS.confirmedOn.isEmpty)
     }
 
     @Test("R11/R82: verity implies metacopy and conflicts with metacopy=off, nofollow and userxattr before 6.16; from 6.16 it stands alone")
@@ -263,5 +266,15 @@ struct KernelVersionTests {
         _ = m.mount()
         #expect(m.apply(.setxattr(path("f"), name: "security.capability", value: "")) == .failed(.EINVAL))
         #expect(m.upper?[path("f")] == nil)
+    }
+
+    @Test("R18: uuid=off with layers on several filesystems falls back to uuid=null before 7.0 (unconfirmed entry) and stays off from 7.0")
+    func uuidOffAnyFS() {
+        for (kernel, shown) in [("6.18.44", "uuid=null"), ("7.0", "uuid=off")] {
+            var m = OverlayModel(scenario: Scenario(lowers: [layer(["f": "x"])], upper: Layer(), options: [MountOption(key: "uuid", value: "off")],
+                                                    steps: [], dataLayerCount: 0),
+                                 environment: Environment(defaults: .debian, samefs: false, kernel: KernelVersion(release: kernel)))
+            #expect(m.mount().options?.contains(shown) == true, "kernel \(kernel)")
+        }
     }
 }
