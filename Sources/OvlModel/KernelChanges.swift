@@ -3,8 +3,8 @@
 public struct KernelChange: Sendable, Hashable {
     /// A short name, e.g. `tmpfile`.
     public var name: String
-    /// The first mainline release with the change; nil when not known, in which case every release
-    /// line newer than the backports' is taken to have it (as the reference kernel does).
+    /// The first mainline release with the change; nil when not known, in which case only the
+    /// stable lines of ``backports`` have it (6.18.44 lacks the 6.12.117 fixes).
     public var mainline: KernelVersion?
     /// The first version of each stable line the change was backported to, e.g. 6.12.117.
     public var backports: [KernelVersion]
@@ -14,12 +14,15 @@ public struct KernelChange: Sendable, Hashable {
     public var source: String
     /// What the kernel did before it.
     public var before: String
+    /// The kernels a suite run checked this entry on, with or without the change; empty: taken from
+    /// the kernel's history alone (kernel-versions.md), unconfirmed.
+    public var confirmedOn: [KernelVersion] = []
 
     /// True when kernel `version` has the change.
     public func present(in version: KernelVersion) -> Bool {
         if let backport = backports.first(where: { $0.sameLine(as: version) }) { return version >= backport }
-        if let mainline { return version >= mainline }
-        return backports.contains { $0 < version }
+        guard let mainline else { return false }
+        return version >= mainline
     }
 }
 
@@ -52,36 +55,110 @@ public enum KernelChanges {
 
     /// `fsync=` mount option; `volatile` is its alias and mountinfo shows `fsync=volatile` (R17).
     public static let fsyncOption = KernelChange(
-        name: "fsync=", mainline: KernelVersion(7, 0), backports: [KernelVersion(6, 12, 80)], rules: ["R17"],
+        name: "fsync=", mainline: KernelVersion(7, 0), backports: [KernelVersion(6, 12, 80), KernelVersion(6, 18, 21)], rules: ["R17"],
         source: "params.c:ovl_show_options, 1f6ee9be92f8 \"ovl: make fsync after metadata copy-up opt-in mount option\" "
-            + "(Cc stable v6.12+; Debian's changelog lists it in the 6.12.79/80 update; mainline 7.0 inferred from its 6.18-stable review of 2026-03-31)",
-        before: "ovl_show_options shows `volatile`")
+            + "(pull ovl-fixes-7.0-rc6 with 53a7c171e9dd, Cc stable v6.12+; Debian's changelog lists it under ChangeLog-6.12.80; "
+            + "6.18.21 from its 6.18-stable review of 2026-03-31, with 53a7c171e9dd)",
+        before: "ovl_show_options shows `volatile`",
+        confirmedOn: [KernelVersion(6, 12, 118), KernelVersion(6, 18, 44)])
 
     /// `ovl_get_nlink` reads `X.nlink` for every indexed non-directory (R63).
+    /// Mainline and 6.18.y unknown (the upstream commit is not found here): 6.18.44 does not have it.
     public static let indexedNlink = KernelChange(
         name: "indexed nlink", mainline: nil, backports: [KernelVersion(6, 12, 117)], rules: ["R63"],
         source: "inode.c:ovl_get_nlink(…, indexed, …), \"ovl: read the nlink xattr of every indexed non-dir\" (ChangeLog-6.12.117); "
             + "seen: 6.12.113 fails exportfs/002 and 003 (nlink 2 after drop_caches), 6.12.117 passes",
         before: "a lower with one link makes ovl_get_nlink return the upper's nlink: an inode indexed by nfs_export=on "
-            + "shows its index link once it is looked up again (after drop_caches or a remount)")
+            + "shows its index link once it is looked up again (after drop_caches or a remount)",
+        confirmedOn: [KernelVersion(6, 12, 113), KernelVersion(6, 12, 117), KernelVersion(6, 18, 44)])
 
     /// Copy-up leaves out an empty `security.capability` instead of failing on it (R41, R79).
+    /// Mainline and 6.18.y unknown (the upstream commit is not found here); 6.18.44 cannot tell:
+    /// it refuses to store an empty capability (``emptyCapabilityRefused``).
     public static let emptyCapability = KernelChange(
         name: "empty security.capability", mainline: nil, backports: [KernelVersion(6, 12, 117)], rules: ["R41", "R79"],
         source: "copy_up.c:ovl_copy_xattr, ovl_copy_up_meta_inode_data (ovl_no_fscap), \"ovl: skip copy up of empty "
             + "security.capability\" (ChangeLog-6.12.117); seen: copyup/017 and metacopy/017 get EINVAL on 6.12.113, pass on 6.12.117",
         before: "reading an empty security.capability gives EINVAL (commoncap.c:cap_inode_getsecurity) and ovl_copy_xattr "
             + "passes it on: the copy-up of such a file fails with EINVAL (its parent already marked impure); so does the "
-            + "data copy-up of a metacopy upper that carries one (ovl_getxattr_value took only ENODATA/EOPNOTSUPP for none)")
+            + "data copy-up of a metacopy upper that carries one (ovl_getxattr_value took only ENODATA/EOPNOTSUPP for none)",
+        confirmedOn: [KernelVersion(6, 12, 113), KernelVersion(6, 12, 117)])
 
     /// A copy-up made in `work/` no longer replaces what holds the name by then (R38).
+    /// Mainline and 6.18.y unknown (the upstream commit is not found here): 6.18.44 does not have it.
     public static let removedCopyUp = KernelChange(
         name: "copy-up of a removed name", mainline: nil, backports: [KernelVersion(6, 12, 117)], rules: ["R38", "R43"],
         source: "copy_up.c:ovl_copy_up_workdir (\"The name may have been taken since lookup, never replace it\": EEXIST), "
             + "\"ovl: do not copy up a dentry that was removed\" (ChangeLog-6.12.117); seen with fd_fchmod on an fd of an "
             + "unlinked lower fifo and directory (copyup/018)",
         before: "ovl_do_rename(temp, upper, 0) replaced the name: fchmod of an fd on a removed lower fifo or device put it "
-            + "back over its whiteout (back in the merged view), a removed directory got ENOTDIR")
+            + "back over its whiteout (back in the merged view), a removed directory got ENOTDIR",
+        confirmedOn: [KernelVersion(6, 12, 113), KernelVersion(6, 12, 117), KernelVersion(6, 18, 44)])
+
+    // MARK: 6.13 → 7.0 (the 6.18 line)
+
+    /// A refused metacopy or redirect fails the lookup with EPERM before the next lower is looked
+    /// up, and after the last one (R51, R81).
+    public static let consistentRedirectRejection = KernelChange(
+        name: "consistent redirect/metacopy rejection", mainline: KernelVersion(6, 16), backports: [], rules: ["R51", "R81"],
+        source: "namei.c:ovl_lookup, ovl_check_nextredirect; \"ovl: make redirect/metacopy rejection consistent\" "
+            + "(Miklos Szeredi, v3 1/3 of 2025-04-08; pull tags/ovl-update-v2-6.16)",
+        before: "EPERM only once a lower was found below a metacopy file or a redirect: an upper metacopy file with "
+            + "nothing below was EIO (\"metacopy with no lower data found\"), a nofollow redirect to a missing target "
+            + "left a pure upper dir, and ovl_fix_origin had already run on the lower found",
+        confirmedOn: [KernelVersion(6, 12, 118), KernelVersion(6, 18, 44)])
+
+    /// Data-only layers without metacopy=on: a lower metacopy file's absolute redirect into them is
+    /// followed whatever metacopy= and redirect_dir= say (R83).
+    public static let dataOnlyWithoutMetacopy = KernelChange(
+        name: "data-only layers without metacopy", mainline: KernelVersion(6, 16), backports: [], rules: ["R83"],
+        source: "params.c:ovl_fs_params_verify, namei.c:ovl_lookup (check_redirect); \"ovl: relax redirect/metacopy "
+            + "requirements for lower -> data redirect\" (v3 2/3 of 2025-04-08; pull tags/ovl-update-v2-6.16)",
+        before: "EINVAL, \"lower data-only dirs require metacopy support.\"",
+        confirmedOn: [KernelVersion(6, 12, 118), KernelVersion(6, 18, 44)])
+
+    /// `verity=` no longer implies metacopy=on, nor conflicts with redirect_dir= or userxattr (R11, R82).
+    public static let verityWithoutMetacopy = KernelChange(
+        name: "verity without metacopy", mainline: KernelVersion(6, 16), backports: [], rules: ["R11", "R82"],
+        source: "params.c:ovl_fs_params_verify; ovl: don't require \"metacopy=on\" for \"verity\" "
+            + "(v3 3/3 of 2025-04-08; pull tags/ovl-update-v2-6.16)",
+        before: "verity switches metacopy on (mountinfo `,metacopy=on`); `metacopy=off,verity=…`, `verity=…,redirect_dir=` "
+            + "other than on, and `userxattr,verity=…` are EINVAL conflicts",
+        confirmedOn: [KernelVersion(6, 12, 118), KernelVersion(6, 18, 44)])
+
+    /// `setxattr` of an empty `security.capability` is EINVAL on every fs, the overlay included
+    /// (R79). VFS, not overlayfs; the commit is not found here: 6.12.118 stores it, 6.18.44 does
+    /// not — 6.18.44 is the first 6.18.y seen with it, not its first.
+    public static let emptyCapabilityRefused = KernelChange(
+        name: "empty security.capability refused", mainline: nil, backports: [KernelVersion(6, 18, 44)], rules: ["R79"],
+        source: "fs/xattr.c:vfs_setxattr → security/commoncap.c:cap_convert_nscap (validheader refuses size 0); 6.12 "
+            + "converts only `if (size && …XATTR_NAME_CAPS)`; seen: lsetxattr on ext4 and metacopy/017 step 1 give EINVAL on 6.18.44",
+        before: "an empty value is stored unconverted (reading it back is EINVAL, ``emptyCapability``)",
+        confirmedOn: [KernelVersion(6, 12, 118), KernelVersion(6, 18, 44)])
+
+    /// encode_fh became mandatory, so `util.c:ovl_can_decode_fh`'s NULL test no longer tells a
+    /// 32-bit inode fs (`generic_encode_ino32_fh`) apart: xino takes 2 upper inode bits (R56).
+    public static let encodeFhMandatory = KernelChange(
+        name: "encode_fh mandatory", mainline: KernelVersion(6, 7), backports: [], rules: ["R56"],
+        source: "e21fc2038c1b \"exportfs: make ->encode_fh() a mandatory method for NFS export\" (6.7); super.c:ovl_get_layers "
+            + "then logs \"xino\" feature enabled using 2 upper inode bits on ext4",
+        before: "an ext4 layer (no encode_fh of its own) counts as 32-bit: xino uses 32 upper inode bits")
+
+    /// The fix of ``encodeFhMandatory``: ext4 layers count as 32-bit again (R56).
+    public static let ino32Detection = KernelChange(
+        name: "32-bit inode detection", mainline: KernelVersion(7, 0),
+        backports: [KernelVersion(6, 12, 80), KernelVersion(6, 18, 21), KernelVersion(6, 19, 11)], rules: ["R56"],
+        source: "util.c:ovl_can_decode_fh compares encode_fh with generic_encode_ino32_fh; 53a7c171e9dd \"ovl: fix wrong "
+            + "detection of 32bit inode numbers\" (7.0-rc6; Debian lists it under ChangeLog-6.12.80)",
+        before: "after ``encodeFhMandatory``: 2 upper inode bits, a lower st_ino is `ino | fsid << 63`",
+        confirmedOn: [KernelVersion(6, 12, 118), KernelVersion(6, 18, 44)])
+
+    /// uuid=off is kept when the layers are on several filesystems (R18). Unconfirmed: from
+    /// kernel-versions.md only; no kernel here is 7.0.
+    public static let uuidOffAnyFS = KernelChange(
+        name: "uuid=off on several filesystems", mainline: KernelVersion(7, 0), backports: [], rules: ["R18"],
+        source: "super.c:ovl_fill_super, \"ovl: relax requirement for uuid=off,index=on\" (7.0, per kernel-versions.md; the patch is not in the archive here)",
+        before: "\"The uuid=off requires a single fs for lower and upper, falling back to uuid=null.\"")
 
     /// Every entry, oldest first.
     ///
@@ -97,5 +174,6 @@ public enum KernelChanges {
     /// with index=on); and `super.c:ovl_lookup_or_create` giving ENOTDIR for a non-directory
     /// `work/incompat` or `work/incompat/volatile`, which cannot be there: `ovl_make_workdir`
     /// empties and remakes `work/` before `ovl_create_volatile_dirty` runs.
-    public static let all: [KernelChange] = [dataOnlyLayers, newMountAPI, lowerdirAppend, tmpfile, fsyncOption, indexedNlink, emptyCapability, removedCopyUp]
+    public static let all: [KernelChange] = [dataOnlyLayers, newMountAPI, encodeFhMandatory, lowerdirAppend, tmpfile, fsyncOption, indexedNlink, emptyCapability, removedCopyUp,
+                                             consistentRedirectRejection, dataOnlyWithoutMetacopy, verityWithoutMetacopy, ino32Detection, emptyCapabilityRefused, uuidOffAnyFS]
 }

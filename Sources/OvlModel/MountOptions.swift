@@ -88,16 +88,21 @@ extension ResolvedOptions {
     ///
     /// - Rule: R11 (dependency order), R5 (no upper), R15 (redirect_dir=off), R16 (xino default).
     /// - Throws: ``MountRefusal`` for a conflicting combination (EINVAL, "conflicting options: …").
-    /// - Parameter hasUpper: false for a read-only overlay (no upperdir).
-    public static func resolve(_ given: [MountOption], defaults: ModuleDefaults, hasUpper: Bool = true) throws(MountRefusal) -> ResolvedOptions {
+    /// - Parameters:
+    ///   - hasUpper: false for a read-only overlay (no upperdir).
+    ///   - kernel: the kernel whose rules apply (``KernelChanges/verityWithoutMetacopy``).
+    public static func resolve(_ given: [MountOption], defaults: ModuleDefaults, hasUpper: Bool = true,
+                               kernel: KernelVersion = .reference) throws(MountRefusal) -> ResolvedOptions {
         var log: [String] = []
-        return try resolve(given, defaults: defaults, hasUpper: hasUpper, log: &log)
+        return try resolve(given, defaults: defaults, hasUpper: hasUpper, kernel: kernel, log: &log)
     }
 
-    /// ``resolve(_:defaults:hasUpper:)``, also collecting the `pr_info` lines
+    /// ``resolve(_:defaults:hasUpper:kernel:)``, also collecting the `pr_info` lines
     /// `ovl_fs_params_verify` logs for each option it adjusts (without the `overlayfs: ` prefix).
     public static func resolve(_ given: [MountOption], defaults: ModuleDefaults, hasUpper: Bool,
-                               log: inout [String]) throws(MountRefusal) -> ResolvedOptions {
+                               kernel: KernelVersion = .reference, log: inout [String]) throws(MountRefusal) -> ResolvedOptions {
+        // From 6.16 verity is independent of metacopy: no implied metacopy=on and no conflicts.
+        let verityNeedsMetacopy = !KernelChanges.verityWithoutMetacopy.present(in: kernel)
         var o = ResolvedOptions(
             redirect: defaults.redirectDefault, index: defaults.index, nfsExport: defaults.nfsExport,
             xino: defaults.xinoDefault, metacopy: defaults.metacopy, uuid: .auto, verity: .off,
@@ -137,7 +142,7 @@ extension ResolvedOptions {
                 o.uuid = .null
             }
         }
-        if o.verity != .off && !o.metacopy {
+        if verityNeedsMetacopy, o.verity != .off && !o.metacopy {
             if setMetacopy { throw conflict("metacopy=off,verity=\(o.verity.rawValue)") }
             o.metacopy = true
         }
@@ -146,7 +151,7 @@ extension ResolvedOptions {
         if !hasUpper && o.redirect == .follow { o.redirect = .on }
         if o.metacopy && o.redirect != .on {
             if setMetacopy && setRedirect { throw conflict("metacopy=on,redirect_dir=\(o.redirect.rawValue)") }
-            if o.verity != .off && setRedirect {
+            if verityNeedsMetacopy, o.verity != .off && setRedirect {
                 throw conflict("verity=\(o.verity.rawValue),redirect_dir=\(o.redirect.rawValue)")
             }
             if setRedirect {
@@ -185,7 +190,7 @@ extension ResolvedOptions {
         if o.userxattr {
             if setRedirect && o.redirect != .nofollow { throw conflict("userxattr,redirect_dir=\(o.redirect.rawValue)") }
             if o.metacopy && setMetacopy { throw conflict("userxattr,metacopy=on") }
-            if o.verity != .off { throw conflict("userxattr,verity=\(o.verity.rawValue)") }
+            if verityNeedsMetacopy, o.verity != .off { throw conflict("userxattr,verity=\(o.verity.rawValue)") }
             o.redirect = .nofollow
             o.metacopy = false
         }

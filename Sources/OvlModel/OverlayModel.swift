@@ -97,7 +97,8 @@ public struct OverlayModel: Sendable {
         self.environment = scenario.upper == nil
             ? { var e = environment; e.samefs = lowersOnly?.samefs ?? true; e.fs = lowersOnly; return e }()
             : environment
-        self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults))
+        self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults,
+                                                     kernel: environment.kernel ?? .reference))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,
                                uuid: .null, verity: .off, userxattr: false, volatile: false)
     }
@@ -112,7 +113,8 @@ public struct OverlayModel: Sendable {
     public mutating func mount() -> MountObservation {
         var log: [String] = []
         do {
-            verified = try ResolvedOptions.resolve(given, defaults: environment.defaults, hasUpper: upper != nil, log: &log)
+            verified = try ResolvedOptions.resolve(given, defaults: environment.defaults, hasUpper: upper != nil,
+                                                   kernel: environment.kernel ?? .reference, log: &log)
         } catch {
             mounted = false
             return MountObservation(errno: error.errno, options: nil,
@@ -160,8 +162,8 @@ public struct OverlayModel: Sendable {
         if let verified { options = verified }
         featureLog = probeLayerFeatures()
         dropUnbackedOrigins()
-        if options.uuid == .off, upper != nil, !environment.samefs {
-            // super.c:ovl_fill_super: uuid=off needs every layer on one fs (R18).
+        if options.uuid == .off, upper != nil, !environment.samefs, !environment.has(KernelChanges.uuidOffAnyFS) {
+            // super.c:ovl_fill_super: uuid=off needs every layer on one fs (R18) before 7.0.
             log.append("The uuid=off requires a single fs for lower and upper, falling back to uuid=null.")
             options.uuid = .null
         }

@@ -53,11 +53,15 @@ struct KernelVersionTests {
         #expect(KernelChanges.fsyncOption.present(in: v("7.1")))
         #expect(!KernelChanges.indexedNlink.present(in: v("6.12.113")))
         #expect(KernelChanges.indexedNlink.present(in: v("6.12.117")))
-        #expect(KernelChanges.indexedNlink.present(in: v("6.13")), "mainline unknown: newer lines follow the reference")
+        #expect(!KernelChanges.indexedNlink.present(in: v("6.13")), "mainline unknown: only its stable lines have it")
+        #expect(!KernelChanges.indexedNlink.present(in: v("6.18.44")), "6.18.44 does not (exportfs/002 on the host)")
         #expect(!KernelChanges.indexedNlink.present(in: v("6.11.2")))
         #expect(!KernelChanges.emptyCapability.present(in: v("6.12.113")))
         #expect(KernelChanges.emptyCapability.present(in: v("6.12.117")))
-        #expect(KernelChanges.all.allSatisfy { $0.present(in: .reference) }, "the reference kernel has every change")
+        let after612 = [KernelChanges.consistentRedirectRejection, KernelChanges.dataOnlyWithoutMetacopy, KernelChanges.verityWithoutMetacopy,
+                        KernelChanges.emptyCapabilityRefused, KernelChanges.uuidOffAnyFS].map(\.name)
+        #expect(KernelChanges.all.allSatisfy { $0.present(in: .reference) != after612.contains($0.name) },
+                "the reference kernel has every change but those after 6.12 that no 6.12.y got")
         #expect(KernelChanges.all.allSatisfy { !$0.rules.isEmpty && !$0.source.isEmpty && !$0.before.isEmpty })
     }
 
@@ -95,7 +99,8 @@ struct KernelVersionTests {
 
     @Test("R17: mountinfo shows volatile as fsync=volatile from the fsync= option on (6.12.80 in the 6.12 line)")
     func volatileShown() {
-        for (kernel, shown) in [("6.12.79", "volatile"), ("6.12.80", "fsync=volatile"), ("6.13.2", "volatile")] {
+        for (kernel, shown) in [("6.12.79", "volatile"), ("6.12.80", "fsync=volatile"), ("6.13.2", "volatile"),
+                                ("6.18.20", "volatile"), ("6.18.21", "fsync=volatile"), ("6.18.44", "fsync=volatile")] {
             var m = model([layer(["f": "x"])], options: ["volatile"], kernel: kernel)
             #expect(m.mount().options?.contains(shown) == true, "kernel \(kernel)")
         }
@@ -177,6 +182,99 @@ struct KernelVersionTests {
             #expect(m.upper?[path("p")]?.kind == (fifo == .ok(.none) ? .fifo : .whiteout), "kernel \(kernel)")
             #expect(m.upper?[path("p")].map { $0.kind != .fifo || $0.perm == 0o600 } == true)
             #expect(m.upper?.root.xattrs["trusted.overlay.impure"] == "y")
+        }
+    }
+
+    @Test("the 6.18 line: the 6.16 entries, fsync= and the xino fix from 6.18.21, the 6.12.117 fixes not in 6.18.44")
+    func presence618() {
+        let v = { (s: String) in KernelVersion(release: s)! }
+        for change in [KernelChanges.consistentRedirectRejection, KernelChanges.dataOnlyWithoutMetacopy, KernelChanges.verityWithoutMetacopy] {
+            #expect(!change.present(in: v("6.12.118")) && !change.present(in: v("6.15.11")), "\(change.name)")
+            #expect(change.present(in: v("6.16")) && change.present(in: v("6.18.44")) && change.present(in: v("7.0")), "\(change.name)")
+        }
+        for change in [KernelChanges.fsyncOption, KernelChanges.ino32Detection] {
+            #expect(!change.present(in: v("6.18.20")) && change.present(in: v("6.18.21")), "\(change.name)")
+        }
+        #expect(!KernelChanges.ino32Detection.present(in: v("6.19.10")) && KernelChanges.ino32Detection.present(in: v("6.19.11")))
+        #expect(!KernelChanges.encodeFhMandatory.present(in: v("6.6.60")) && KernelChanges.encodeFhMandatory.present(in: v("6.7")))
+        for change in [KernelChanges.indexedNlink, KernelChanges.emptyCapability, KernelChanges.removedCopyUp] {
+            #expect(!change.present(in: v("6.18.44")), "\(change.name)")
+        }
+        #expect(KernelChanges.emptyCapabilityRefused.present(in: v("6.18.44")) && !KernelChanges.emptyCapabilityRefused.present(in: v("6.12.118")))
+        #expect(KernelChanges.verityWithoutMetacopy.confirmedOn.contains(v("6.18.44")))
+        #expect(KernelChanges.encodeFhMandatory.confirmedOn.isEmpty, "2-bit xino is on no kernel here: unconfirmed")
+        #expect(!KernelChanges.uuidOffAnyFS.present(in: v("6.18.44")) && KernelChanges.uuidOffAnyFS.present(in: v("7.0")))
+        #expect(KernelChanges.uuidOffAnyFS.confirmedOn.isEmpty)
+    }
+
+    @Test("R11/R82: verity implies metacopy and conflicts with metacopy=off, nofollow and userxattr before 6.16; from 6.16 it stands alone")
+    func verityWithoutMetacopy() throws {
+        let opts = { (given: [String]) in given.map { o in
+            let kv = o.split(separator: "=").map(String.init)
+            return MountOption(key: kv[0], value: kv.count > 1 ? kv[1] : nil)
+        } }
+        let old = try ResolvedOptions.resolve(opts(["verity=on"]), defaults: .debian, kernel: KernelVersion(6, 12, 118))
+        #expect(old.metacopy && old.redirect == .on)
+        let new = try ResolvedOptions.resolve(opts(["verity=on"]), defaults: .debian, kernel: KernelVersion(6, 18, 44))
+        #expect(!new.metacopy && new.redirect == .follow && new.verity == .on)
+        for given in [["metacopy=off", "verity=on"], ["verity=require", "redirect_dir=nofollow"], ["userxattr", "verity=on"]] {
+            #expect(throws: MountRefusal.self) { try ResolvedOptions.resolve(opts(given), defaults: .debian, kernel: KernelVersion(6, 12, 118)) }
+            let r = try ResolvedOptions.resolve(opts(given), defaults: .debian, kernel: KernelVersion(6, 18, 44))
+            #expect(!r.metacopy && r.verity != .off, "\(given)")
+        }
+        var m = model([layer(["f": "x"])], options: ["metacopy=off", "verity=on"], kernel: "6.18.44")
+        #expect(m.mount().options == ["uuid=on", "verity=on"])
+    }
+
+    @Test("R83: data-only layers need metacopy=on before 6.16; from 6.16 a lower metacopy file's absolute redirect reaches them with metacopy=off, also under nofollow")
+    func dataOnlyWithoutMetacopy() {
+        var meta = layer([:])
+        meta.entries[path("f")] = Node(kind: .file(data: "\0\0\0\0"), xattrs: ["trusted.overlay.metacopy": "", "trusted.overlay.redirect": "/blob"])
+        meta.entries[path("g")] = Node(kind: .file(data: "\0\0\0\0"), xattrs: ["trusted.overlay.metacopy": ""])
+        let lowers = [meta, layer(["blob": "data"])]
+        var old = model(lowers, data: 1, kernel: "6.12.118")
+        #expect(old.mount().errno == .EINVAL)
+        for options in [[], ["redirect_dir=nofollow"]] {
+            var new = model(lowers, data: 1, options: options, kernel: "6.18.44")
+            #expect(new.mount().errno == nil)
+            #expect(new.apply(.read(path("f"))) == .ok(.text("data")), "\(options)")
+            #expect(new.apply(.stat(path("g"))) == .failed(.EPERM), "no data-only redirect: refused after the last layer")
+        }
+    }
+
+    @Test("R51/R81: a refused redirect or metacopy file is EPERM before the next layer from 6.16: a nofollow redirect to nothing, an upper metacopy file with nothing below")
+    func consistentRejection() {
+        var upper = Layer()
+        upper.entries[path("b")] = Node(kind: .dir, xattrs: ["trusted.overlay.redirect": "zz"])
+        upper.entries[path("z/a")] = Node(kind: .file(data: "\0\0\0"), xattrs: ["trusted.overlay.metacopy": ""])
+        upper.addMissingParents()
+        let lower = layer(["b/f": "hidden", "z/b": "b"])
+        for (kernel, redirectOutcome, metacopyOutcome) in [("6.12.118", ModelErrno.ENOENT, ModelErrno.EIO), ("6.18.44", .EPERM, .EPERM)] {
+            for (options, name, expected) in [(["redirect_dir=nofollow"], "b/f", redirectOutcome), (["metacopy=off"], "z/a", metacopyOutcome)] {
+                let opts = options.map { o in MountOption(key: String(o.split(separator: "=")[0]), value: String(o.split(separator: "=")[1])) }
+                var m = OverlayModel(scenario: Scenario(lowers: [lower], upper: upper, options: opts, steps: [], dataLayerCount: 0),
+                                     environment: Environment(defaults: .debian, samefs: true, kernel: KernelVersion(release: kernel)))
+                _ = m.mount()
+                #expect(m.apply(.stat(path(name))) == .failed(expected), "kernel \(kernel): \(name)")
+            }
+        }
+    }
+
+    @Test("R79: setxattr of an empty security.capability is EINVAL on 6.18.44, with nothing copied up")
+    func emptyCapabilityRefused() {
+        var m = model([layer(["f": "data"])], options: ["metacopy=on"], kernel: "6.18.44")
+        _ = m.mount()
+        #expect(m.apply(.setxattr(path("f"), name: "security.capability", value: "")) == .failed(.EINVAL))
+        #expect(m.upper?[path("f")] == nil)
+    }
+
+    @Test("R18: uuid=off with layers on several filesystems falls back to uuid=null before 7.0 (unconfirmed entry) and stays off from 7.0")
+    func uuidOffAnyFS() {
+        for (kernel, shown) in [("6.18.44", "uuid=null"), ("7.0", "uuid=off")] {
+            var m = OverlayModel(scenario: Scenario(lowers: [layer(["f": "x"])], upper: Layer(), options: [MountOption(key: "uuid", value: "off")],
+                                                    steps: [], dataLayerCount: 0),
+                                 environment: Environment(defaults: .debian, samefs: false, kernel: KernelVersion(release: kernel)))
+            #expect(m.mount().options?.contains(shown) == true, "kernel \(kernel)")
         }
     }
 }

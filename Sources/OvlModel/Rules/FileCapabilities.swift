@@ -11,7 +11,8 @@ extension XattrPattern {
     /// An empty `security.capability` reads EINVAL: `fs/xattr.c:vfs_getxattr` asks the LSMs, and
     /// `security/commoncap.c:cap_inode_getsecurity` refuses a value that is neither a v2 nor a v3
     /// header. Any user who may write the file can store it (`vfs_setxattr` converts and checks a
-    /// capability only when the value is not empty, `cap_convert_nscap`); a non-empty value is
+    /// capability only when the value is not empty, `cap_convert_nscap`) until
+    /// ``KernelChanges/emptyCapabilityRefused``; a non-empty value is
     /// stored only when it is a valid header, which a case cannot write as text.
     public static func readError(name: String, value: String) -> ModelErrno? {
         name == fileCapabilityXattr && value.isEmpty ? .EINVAL : nil

@@ -9,10 +9,12 @@ extension OverlayModel {
     /// `ovl_make_workdir` drop that to "compute" (-1) for a layer fs whose handles are not
     /// `generic_encode_ino32_fh` (`util.c:ovl_can_decode_fh`: ext4 has them, xfs does not);
     /// `ovl_get_layers` then makes it 0 when all layers share one fs, and otherwise
-    /// `ilog2(numfs - 1) + 2` (2 for the upper slot plus one lower fs).
+    /// `ilog2(numfs - 1) + 2` (2 for the upper slot plus one lower fs). Between
+    /// ``KernelChanges/encodeFhMandatory`` and ``KernelChanges/ino32Detection`` no fs counts as 32-bit.
     public var xinoBits: Int {
         guard options.xino != .off, !allOnOneFS else { return 0 }
-        let ino32 = lowers.indices.allSatisfy { lowerFilesystem($0).ino32Handles } && upperFilesystem.ino32Handles
+        let detects32 = !environment.has(KernelChanges.encodeFhMandatory) || environment.has(KernelChanges.ino32Detection)
+        let ino32 = detects32 && lowers.indices.allSatisfy { lowerFilesystem($0).ino32Handles } && upperFilesystem.ino32Handles
         if ino32 { return 32 }
         var log2 = 0
         while (2 << log2) <= layerFsids.numfs - 1 { log2 += 1 }

@@ -73,6 +73,14 @@ extension OverlayModel {
     /// still read whenever the parent has lowers, and the lowers are searched under the redirected
     /// name: finding one refuses the lookup with EPERM ("refusing to follow redirect"); finding none
     /// leaves a pure upper directory — its own name is not searched (R51).
+    ///
+    /// With ``KernelChanges/consistentRedirectRejection`` (6.16) a redirect read or a metacopy file
+    /// found that the mount does not follow refuses the lookup with EPERM before the next lower
+    /// layer is searched, and after the last (`namei.c:ovl_check_nextredirect`): a nofollow
+    /// redirect whatever its target, an upper metacopy file on a metacopy=off mount whatever lies
+    /// below — except a lower metacopy file whose data lookup is deferred to the data-only layers
+    /// (R83). ``KernelChanges/dataOnlyWithoutMetacopy`` reads redirects with data-only layers even
+    /// under nofollow (`check_redirect`).
     func resolveChild(parent: Resolution, name: String, path: RelPath) -> ChildLookup {
         var inUpper = false
         var top: Node?
@@ -80,6 +88,14 @@ extension OverlayModel {
         var redirect: String?
         var candidates = parent.lowers.map { (layer: $0.layer, path: $0.path.appending(name)) }
         var needData = false
+        let rejectsEarly = environment.has(KernelChanges.consistentRedirectRejection)
+        let checksRedirect = options.redirect != .nofollow
+            || (dataLayerCount > 0 && environment.has(KernelChanges.dataOnlyWithoutMetacopy))
+        // `d.nextmetacopy`, `d.nextredirect`: what the next layer would follow.
+        var nextMetacopy = false, nextRedirect = false
+        var refusesNext: Bool {
+            rejectsEarly && ((nextMetacopy && !options.metacopy) || (nextRedirect && options.redirect == .nofollow))
+        }
         if parent.inUpper, let u = upper?[path] {
             if isWhiteout(u) { return ChildLookup() }
             if metacopyXattrTooSmall(u) { return ChildLookup(refusal: .EIO) }
@@ -89,9 +105,11 @@ extension OverlayModel {
             // with metacopy=off, where finding a lower is refused, R81).
             needData = isMetacopy(u)
             if (!u.kind.isDir && !needData) || u.xattrs[prefix + "opaque"] == "y" { stop = true }
-            let readsRedirect = options.redirect != .nofollow || !parent.lowers.isEmpty
+            nextMetacopy = needData
+            let readsRedirect = checksRedirect || !parent.lowers.isEmpty
             if !stop, u.kind.isDir || needData, readsRedirect, let r = u.xattrs[prefix + "redirect"] {
                 redirect = r
+                nextRedirect = true
                 if r.hasPrefix("/") {
                     let target = RelPath(parsing: String(r.dropFirst()))?.withoutTrailingSlash ?? .root
                     // From the root's lower stack (`poe = roe`), which holds no data-only layer (R83).
@@ -105,6 +123,7 @@ extension OverlayModel {
         if !stop {
             var next = 0
             while next < candidates.count {
+                if refusesNext { return ChildLookup(refusal: .EPERM) }
                 let (layer, lowerPath) = candidates[next]
                 next += 1
                 guard let l = lowers[layer][lowerPath] else { continue }
@@ -133,6 +152,10 @@ extension OverlayModel {
                         if found.isEmpty { found.append((layer, lowerPath)) }
                         if top == nil { top = l }
                         needData = true
+                        nextMetacopy = true
+                        // `ovl_lookup_single` reads its redirect unless this is the last layer (`d.last`).
+                        let lastLayer = checksRedirect ? dataLayerCount == 0 && layer == lowers.count - 1 : next == candidates.count
+                        if !lastLayer, l.xattrs[prefix + "redirect"] != nil { nextRedirect = true }
                         followMetacopyRedirect(l, below: layer, &candidates, from: next)
                         continue
                     case .data:
@@ -152,6 +175,9 @@ extension OverlayModel {
                 found.append((layer, lowerPath))
                 if l.xattrs[prefix + "opaque"] == "y" { break }
             }
+        }
+        if refusesNext, !(needData && found.last.flatMap({ lowers[$0.layer][$0.path] }).map(defersDataLookup) == true) {
+            return ChildLookup(refusal: .EPERM)
         }
         guard var node = top else { return ChildLookup() }
         if needData {

@@ -27,12 +27,15 @@ extension OverlayModel {
     /// One lower regular file met by `namei.c:ovl_lookup` for a name whose topmost object is not a
     /// directory: a too small `X.metacopy` is EIO (`ovl_lookup_single`); then, on a metacopy=off
     /// mount, finding it below a metacopy file, or finding a metacopy file, is EPERM ("refusing to
-    /// follow metacopy origin", R81).
+    /// follow metacopy origin", R81). With ``KernelChanges/consistentRedirectRejection`` that
+    /// refusal comes before the next layer instead (`ovl_check_nextredirect`, ``resolveChild``).
     /// - Parameter belowMetacopy: the object above it is a metacopy file that needs data.
     func metacopyStep(_ node: Node, below belowMetacopy: Bool) -> MetacopyLookupStep {
         if metacopyXattrTooSmall(node) { return .refused(.EIO) }
         let meta = isMetacopy(node)
-        if (belowMetacopy || meta) && !options.metacopy { return .refused(.EPERM) }
+        if (belowMetacopy || meta) && !options.metacopy && !environment.has(KernelChanges.consistentRedirectRejection) {
+            return .refused(.EPERM)
+        }
         return meta ? .metacopy : .data
     }
 

@@ -15,11 +15,16 @@ extension OverlayModel {
         }
     }
 
-    /// `lsetxattr`: copies up (R38), then stores the (escaped) name.
+    /// `lsetxattr`: copies up (R38), then stores the (escaped) name. With
+    /// ``KernelChanges/emptyCapabilityRefused`` an empty `security.capability` is EINVAL first
+    /// (`fs/xattr.c:vfs_setxattr` → `cap_convert_nscap`: no valid header), nothing copied up (R79).
     mutating func setxattr(_ path: RelPath, name: String, value: String) -> Outcome {
         switch lookup(path) {
         case .failure(let e): return .failed(e)
         case .success(let r):
+            if name == fileCapabilityXattr, value.isEmpty, environment.has(KernelChanges.emptyCapabilityRefused) {
+                return .failed(.EINVAL)
+            }
             if let e = userXattrRefused(r.node, name: name, write: true) { return .failed(e) }
             copyUp(path, metadataOnly: true)
             setXattr(path, realXattrName(name), value)
