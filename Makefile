@@ -24,14 +24,15 @@ test:
 cases: build
 	$(BIN) validate $(CASES)
 
-# Fetch and cache the Debian 6.12 kernel image, headers and linux-source (~/.cache/ovl-conform).
+# Fetch and cache the Debian kernel image, headers and linux-source (~/.cache/ovl-conform); KERNEL=6.1.N for 6.1.
+KERNEL     ?=
 kernel:
-	bash scripts/fetch-kernel.sh
+	bash scripts/fetch-kernel.sh $(KERNEL)
 
 # One guest boot, the whole suite, JUnit + TAP into $(RESULTS).
 vm-check: build kernel
 	mkdir -p $(RESULTS)
-	$(BIN) run $(CASES) --results $(RESULTS) --junit $(RESULTS)/junit.xml --tap $(RESULTS)/results.tap
+	$(BIN) run $(CASES) $(if $(KERNEL),--kernel $(KERNEL)) --results $(RESULTS) --junit $(RESULTS)/junit.xml --tap $(RESULTS)/results.tap
 
 check: deps build test cases vm-check
 

@@ -36,6 +36,16 @@ struct KernelVersionTests {
         #expect(KernelVersion(release: release) == version)
     }
 
+    @Test("Debian's 6.1 release names the ABI: the guest adds the upstream version of uname -v, which the parser prefers", arguments: [
+        ("6.1.0-57-amd64", "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3 (2026-11-26)", "6.1.0-57-amd64 (Debian 6.1.192-3)", KernelVersion(6, 1, 192)),
+        ("6.12.118+deb12-amd64", "#1 SMP PREEMPT_DYNAMIC Debian 6.12.118-1~deb12u1 (2026-11-20)", "6.12.118+deb12-amd64", KernelVersion(6, 12, 118)),
+        ("6.12.9-dirty", "#3 SMP PREEMPT_DYNAMIC Tue Dec  1 10:00:00 UTC 2026", "6.12.9-dirty", KernelVersion(6, 12, 9)),
+    ])
+    func debianRelease(release: String, version: String, reported: String, parsed: KernelVersion) {
+        #expect(KernelVersion.guestRelease(release: release, version: version) == reported)
+        #expect(KernelVersion(release: reported) == parsed)
+    }
+
     @Test("text that does not start with major.minor is no version", arguments: ["", "6", "linux-6.12", "6.x.1", "6.12.x"])
     func refuses(release: String) {
         #expect(KernelVersion(release: release) == nil)
