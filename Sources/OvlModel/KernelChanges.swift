@@ -83,6 +83,37 @@ public enum KernelChanges {
         before: "ovl_do_rename(temp, upper, 0) replaced the name: fchmod of an fd on a removed lower fifo or device put it "
             + "back over its whiteout (back in the merged view), a removed directory got ENOTDIR")
 
+    // MARK: 6.1 → 6.12, learned on Debian's 6.1.192 (the 6.1 line); each entry's "before" is 6.1's behaviour.
+
+    /// The mount options are kept resolved (`enum ovl_redirect_mode`), not as the string given (R11, R15).
+    public static let redirectModeEnum = KernelChange(
+        name: "redirect_dir= as a mode", mainline: KernelVersion(6, 5), backports: [], rules: ["R11", "R15", "R10"],
+        source: "params.c:ovl_show_options, super.c:ovl_make_workdir; \"ovl: store enum redirect_mode in config instead of "
+            + "a string\" (linux-unionfs v2 4/5, 2023-06-17; 6.5); 6.1.192: super.c:ovl_parse_opt, ovl_show_options",
+        before: "super.c:ovl_parse_opt keeps `config->redirect_mode` as given (default \"off\" without REDIRECT_DIR): mountinfo "
+            + "shows `redirect_dir=<string>` when that string is not the default one (`follow` shows, `off` and a redirect "
+            + "that metacopy or no upper turned on do not), and conflict messages name the string; an upper without "
+            + "xattrs turns index and metacopy off in one line (\"...falling back to index=off,metacopy=off.\") and keeps "
+            + "redirect_dir; options are parsed in order and an unknown one (`verity=`, `uuid=null`, …) fails at once: "
+            + "\"unrecognized mount option \\\"%s\\\" or missing value\", EINVAL")
+
+    /// `uuid=null|auto`, a persistent `X.uuid` on a new upper root and the uuid shown on every mount (R18).
+    public static let uuidModes = KernelChange(
+        name: "uuid=null/auto", mainline: KernelVersion(6, 6), backports: [], rules: ["R18"],
+        source: "util.c:ovl_init_uuid_xattr, params.c:ovl_show_options; b0504bfe1b8a \"ovl: add support for unique fsid per "
+            + "instance\", d9544c1b0d9e \"ovl: store persistent uuid/fsid with uuid=on\", cbb44f093597 \"ovl: auto generate "
+            + "uuid for new overlay filesystems\" (6.6)",
+        before: "`config->uuid` is a bool (default on): only `uuid=off` is shown, `uuid=null`/`uuid=auto` are unknown (EINVAL), "
+            + "no `X.uuid` is written, no \"requires an upper fs\" fallback; uuid=off with more than one fs "
+            + "(`ofs->numfs > 1`: a lower on another fs than the upper, or no upper at all) falls back to uuid=on "
+            + "(super.c:ovl_fill_super)")
+
+    /// The `verity=` mount option (R82).
+    public static let verityOption = KernelChange(
+        name: "verity=", mainline: KernelVersion(6, 6), backports: [], rules: ["R82", "R11"],
+        source: "params.c:ovl_parse_param (Opt_verity), 184996e92e86 \"ovl: Add framework for verity support\" (6.6)",
+        before: "super.c:ovl_parse_opt has no such token: \"unrecognized mount option \\\"verity=…\\\" or missing value\", EINVAL")
+
     /// Every entry, oldest first.
     ///
     /// 6.12.113 → 6.12.117 (fs/overlayfs diffed, Debian's changelog): besides ``indexedNlink`` and
@@ -97,5 +128,6 @@ public enum KernelChanges {
     /// with index=on); and `super.c:ovl_lookup_or_create` giving ENOTDIR for a non-directory
     /// `work/incompat` or `work/incompat/volatile`, which cannot be there: `ovl_make_workdir`
     /// empties and remakes `work/` before `ovl_create_volatile_dirty` runs.
-    public static let all: [KernelChange] = [dataOnlyLayers, newMountAPI, lowerdirAppend, tmpfile, fsyncOption, indexedNlink, emptyCapability, removedCopyUp]
+    public static let all: [KernelChange] = [dataOnlyLayers, newMountAPI, lowerdirAppend, tmpfile, fsyncOption, indexedNlink, emptyCapability, removedCopyUp,
+                                              redirectModeEnum, uuidModes, verityOption]
 }

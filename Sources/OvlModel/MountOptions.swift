@@ -75,6 +75,9 @@ public struct ResolvedOptions: Codable, Sendable, Equatable {
     public var verity: VerityMode
     public var userxattr: Bool
     public var volatile: Bool
+    /// Before 6.5 (``KernelChanges/redirectModeEnum``): the `redirect_dir=` string as given, or
+    /// the default one, which `super.c:ovl_show_options` compares and shows; nil from 6.5.
+    public var redirectString: String? = nil
 }
 
 /// Why the kernel refuses a set of options: the errno and the `overlayfs:` log text.
@@ -97,7 +100,11 @@ extension ResolvedOptions {
     /// ``resolve(_:defaults:hasUpper:)``, also collecting the `pr_info` lines
     /// `ovl_fs_params_verify` logs for each option it adjusts (without the `overlayfs: ` prefix).
     public static func resolve(_ given: [MountOption], defaults: ModuleDefaults, hasUpper: Bool,
-                               log: inout [String]) throws(MountRefusal) -> ResolvedOptions {
+                               kernel: KernelVersion? = nil, log: inout [String]) throws(MountRefusal) -> ResolvedOptions {
+        let version = kernel ?? .reference
+        if !KernelChanges.redirectModeEnum.present(in: version) {
+            return try resolveLegacy(given, defaults: defaults, hasUpper: hasUpper, log: &log)
+        }
         var o = ResolvedOptions(
             redirect: defaults.redirectDefault, index: defaults.index, nfsExport: defaults.nfsExport,
             xino: defaults.xinoDefault, metacopy: defaults.metacopy, uuid: .auto, verity: .off,
@@ -192,6 +199,98 @@ extension ResolvedOptions {
         // super.c:ovl_fill_super: a mount without a workdir shows index=off, even when the
         // nfs_export rule above switched it on.
         if !hasUpper { o.index = false }
+        return o
+    }
+
+    /// ``resolve(_:defaults:hasUpper:kernel:log:)`` before 6.5, as `super.c:ovl_parse_opt` does (seen in
+    /// Debian's 6.1.192): options in order, the first unknown one refused; `redirect_dir=` kept as
+    /// its string; `uuid` a bool (on, or off); no `verity=` (``KernelChanges/redirectModeEnum``,
+    /// ``KernelChanges/uuidModes``, ``KernelChanges/verityOption``).
+    static func resolveLegacy(_ given: [MountOption], defaults: ModuleDefaults, hasUpper: Bool,
+                              log: inout [String]) throws(MountRefusal) -> ResolvedOptions {
+        var redirectString = defaults.redirectDir ? "on" : "off"   // ovl_redirect_mode_def
+        var o = ResolvedOptions(
+            redirect: .nofollow, index: defaults.index, nfsExport: defaults.nfsExport, xino: defaults.xinoDefault,
+            metacopy: defaults.metacopy, uuid: .on, verity: .off, userxattr: false, volatile: false)
+        var setRedirect = false, setIndex = false, setNfs = false, setMetacopy = false
+        for opt in given {
+            let v = opt.value ?? ""
+            switch (opt.key, v) {
+            case ("redirect_dir", _): setRedirect = true; redirectString = v
+            case ("index", _): setIndex = true; o.index = v == "on"
+            case ("nfs_export", _): setNfs = true; o.nfsExport = v == "on"
+            case ("xino", _): o.xino = XinoMode(rawValue: v) ?? o.xino
+            case ("metacopy", _): setMetacopy = true; o.metacopy = v == "on"
+            case ("uuid", "on"), ("uuid", "off"): o.uuid = v == "on" ? .on : .off
+            case ("userxattr", _): o.userxattr = true
+            case ("volatile", _): o.volatile = true
+            default:
+                throw MountRefusal(errno: .EINVAL, message: "unrecognized mount option \"\(opt)\" or missing value")
+            }
+        }
+        func conflict(_ text: String) -> MountRefusal { MountRefusal(errno: .EINVAL, message: "conflicting options: \(text)") }
+        if !hasUpper {
+            if o.index && setIndex {
+                log.append("option \"index=on\" is useless in a non-upper mount, ignore")
+                setIndex = false
+            }
+            o.index = false
+            if o.volatile { log.append("option \"volatile\" is meaningless in a non-upper mount, ignoring it.") }
+            o.volatile = false
+        }
+        // ovl_parse_redirect_mode
+        var redirectDir = false, follow = false
+        switch redirectString {
+        case "on": redirectDir = true; follow = true
+        case "follow": follow = true
+        case "off": follow = defaults.redirectAlwaysFollow
+        case "nofollow": break
+        default: throw MountRefusal(errno: .EINVAL, message: "bad mount option \"redirect_dir=\(redirectString)\"")
+        }
+        if !hasUpper && follow { redirectDir = true }
+        if o.metacopy && !redirectDir {
+            if setMetacopy && setRedirect { throw conflict("metacopy=on,redirect_dir=\(redirectString)") }
+            if setRedirect {
+                log.append("disabling metacopy due to redirect_dir=\(redirectString)")
+                o.metacopy = false
+            } else {
+                redirectDir = true
+                follow = true
+            }
+        }
+        if o.nfsExport && !o.index {
+            if !hasUpper && follow {
+                log.append("NFS export requires \"redirect_dir=nofollow\" on non-upper mount, falling back to nfs_export=off.")
+                o.nfsExport = false
+            } else if setNfs && setIndex {
+                throw conflict("nfs_export=on,index=off")
+            } else if setIndex {
+                log.append("disabling nfs_export due to index=off")
+                o.nfsExport = false
+            } else {
+                o.index = true
+            }
+        }
+        if o.nfsExport && o.metacopy {
+            if setNfs && setMetacopy { throw conflict("nfs_export=on,metacopy=on") }
+            if setMetacopy {
+                log.append("disabling nfs_export due to metacopy=on")
+                o.nfsExport = false
+            } else {
+                log.append("disabling metacopy due to nfs_export=on")
+                o.metacopy = false
+            }
+        }
+        if o.userxattr {
+            if follow && setRedirect { throw conflict("userxattr,redirect_dir=\(redirectString)") }
+            if o.metacopy && setMetacopy { throw conflict("userxattr,metacopy=on") }
+            redirectDir = false
+            follow = false
+            o.metacopy = false
+        }
+        if !hasUpper { o.index = false }
+        o.redirect = redirectDir ? .on : follow ? .follow : .nofollow
+        o.redirectString = redirectString
         return o
     }
 

@@ -90,7 +90,9 @@ public struct OverlayModel: Sendable {
             ? Environment(defaults: environment.defaults, samefs: lowersOnly?.samefs ?? true, fs: lowersOnly,
                           kernel: environment.kernel)
             : environment
-        self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults))
+        var log: [String] = []
+        self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults, hasUpper: true,
+                                                     kernel: environment.kernel, log: &log))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,
                                uuid: .null, verity: .off, userxattr: false, volatile: false)
     }
@@ -105,7 +107,8 @@ public struct OverlayModel: Sendable {
     public mutating func mount() -> MountObservation {
         var log: [String] = []
         do {
-            verified = try ResolvedOptions.resolve(given, defaults: environment.defaults, hasUpper: upper != nil, log: &log)
+            verified = try ResolvedOptions.resolve(given, defaults: environment.defaults, hasUpper: upper != nil,
+                                                   kernel: environment.kernel, log: &log)
         } catch {
             mounted = false
             return MountObservation(errno: error.errno, options: nil,
@@ -153,7 +156,14 @@ public struct OverlayModel: Sendable {
         if let verified { options = verified }
         featureLog = probeLayerFeatures()
         dropUnbackedOrigins()
-        if options.uuid == .off, upper != nil, !environment.samefs {
+        if !environment.has(KernelChanges.uuidModes) {
+            // super.c:ovl_fill_super: uuid=off with `ofs->numfs > 1` — fsid 0 is kept for the upper
+            // fs, so a lower on another fs, or any lower without an upper, counts.
+            if options.uuid == .off, upper == nil || !environment.samefs {
+                log.append("The uuid=off requires a single fs for lower and upper, falling back to uuid=on.")
+                options.uuid = .on
+            }
+        } else if options.uuid == .off, upper != nil, !environment.samefs {
             // super.c:ovl_fill_super: uuid=off needs every layer on one fs (R18).
             log.append("The uuid=off requires a single fs for lower and upper, falling back to uuid=null.")
             options.uuid = .null
@@ -163,9 +173,9 @@ public struct OverlayModel: Sendable {
             log.append("\"xino=on\" is useless with all layers on same fs, ignore.")
         }
         if var root = upper?[.root] {
-            // util.c:ovl_init_uuid_xattr: uuid=auto keeps an existing X.uuid, downgrades to null
+            // util.c:ovl_init_uuid_xattr (from 6.6, KernelChanges.uuidModes): uuid=auto keeps an existing X.uuid, downgrades to null
             // for an old overlay (X.impure on the root) and upgrades to on for a new one.
-            if options.uuid == .auto || options.uuid == .on {
+            if environment.has(KernelChanges.uuidModes), options.uuid == .auto || options.uuid == .on {
                 if root.xattrs[prefix + "uuid"] != nil {
                     // kept as configured
                 } else if options.uuid == .auto, root.xattrs[prefix + "impure"] != nil {
@@ -188,9 +198,18 @@ public struct OverlayModel: Sendable {
     var shownOptions: [String] {
         let defaults = environment.defaults
             var shown: [String] = []
-            if options.redirect != defaults.redirectDefault { shown.append("redirect_dir=\(options.redirect.rawValue)") }
+            if let given = options.redirectString {
+                // Before 6.5 the string given, against the default string (KernelChanges.redirectModeEnum).
+                if given != (defaults.redirectDir ? "on" : "off") { shown.append("redirect_dir=\(given)") }
+            } else if options.redirect != defaults.redirectDefault {
+                shown.append("redirect_dir=\(options.redirect.rawValue)")
+            }
             if options.index != defaults.index { shown.append("index=\(options.index ? "on" : "off")") }
-            if options.uuid != .auto { shown.append("uuid=\(options.uuid.rawValue)") }
+            if environment.has(KernelChanges.uuidModes) {
+                if options.uuid != .auto { shown.append("uuid=\(options.uuid.rawValue)") }
+            } else if options.uuid == .off {
+                shown.append("uuid=off")
+            }
             if options.nfsExport != defaults.nfsExport { shown.append("nfs_export=\(options.nfsExport ? "on" : "off")") }
             if options.xino != defaults.xinoDefault && !environment.samefs { shown.append("xino=\(options.xino.rawValue)") }
             if options.metacopy != defaults.metacopy { shown.append("metacopy=\(options.metacopy ? "on" : "off")") }
