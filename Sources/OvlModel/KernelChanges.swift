@@ -34,9 +34,11 @@ public enum KernelChanges {
 
     /// The new mount API (`fsconfig` parses each key as it is set, R3).
     public static let newMountAPI = KernelChange(
-        name: "new mount API", mainline: KernelVersion(6, 5), backports: [], rules: ["R3"],
+        name: "new mount API", mainline: KernelVersion(6, 5), backports: [], rules: ["R3", "R20"],
         source: "params.c:ovl_parse_param, 1784fbc2ed9c \"ovl: port to new mount api\" (6.5)",
-        before: "fs_context.c:legacy_parse_param keeps every key for mount(2) and returns 0")
+        before: "fs_context.c:legacy_parse_param keeps every key for mount(2) and returns 0; a reconfigure's keys "
+            + "likewise (ovl_remount ignores them); a mount(2) MS_REMOUNT string goes whole to legacy_parse_monolithic, "
+            + "so its `ro` is never parsed and the remount makes the superblock writable (seen on 6.1.192: mount/028, 029)")
 
     /// `lowerdir+` and `datadir+` (R3).
     public static let lowerdirAppend = KernelChange(
@@ -114,6 +116,37 @@ public enum KernelChanges {
         source: "params.c:ovl_parse_param (Opt_verity), 184996e92e86 \"ovl: Add framework for verity support\" (6.6)",
         before: "super.c:ovl_parse_opt has no such token: \"unrecognized mount option \\\"verity=…\\\" or missing value\", EINVAL")
 
+    /// `name_to_handle_at(…, AT_HANDLE_FID)` (R66): a VFS change.
+    public static let handleFid = KernelChange(
+        name: "AT_HANDLE_FID", mainline: KernelVersion(6, 5), backports: [], rules: ["R66"],
+        source: "fs/fhandle.c:name_to_handle_at, 96b2b072ee62 \"exportfs: allow exporting non-decodeable file handles to "
+            + "userspace\" (6.5)",
+        before: "the syscall takes only AT_SYMLINK_FOLLOW and AT_EMPTY_PATH: EINVAL before any lookup")
+
+    /// A too small `X.metacopy` fails lookup with EIO (R81).
+    public static let metacopyHeader = KernelChange(
+        name: "versioned X.metacopy", mainline: KernelVersion(6, 6), backports: [], rules: ["R81"],
+        source: "util.c:ovl_check_metacopy_xattr (\"metacopy file '%pd' has too small xattr\"), \"ovl: Add versioned header "
+            + "for overlay.metacopy xattr\" (6.6, with verity)",
+        before: "6.1.192 util.c:ovl_check_metacopy_xattr: any value, of any length, marks a metacopy file (metacopy/013: "
+            + "a 2-byte value finds its lower's data with metacopy=on, EPERM with metacopy=off)")
+
+    /// `X.overlay.*` escapes: private names can be read and written through the overlay (R91).
+    public static let escapedXattrs = KernelChange(
+        name: "escaped private xattrs", mainline: KernelVersion(6, 7), backports: [], rules: ["R91", "R41"],
+        source: "xattrs.c:ovl_xattr_set, ovl_listxattr, inode.c:ovl_is_private_xattr; \"ovl: Support escaped overlay.* "
+            + "xattrs\" (6.7)",
+        before: "super.c:ovl_own_xattr_get/set answer every name under the private prefix with EOPNOTSUPP (nothing "
+            + "copied up), inode.c:ovl_is_private_xattr takes the whole prefix, so `X.overlay.*` is hidden from "
+            + "listxattr and left out of copy-up like any private xattr")
+
+    /// xwhiteouts: an empty regular file with `X.whiteout` is a whiteout (R30–R32).
+    public static let xwhiteouts = KernelChange(
+        name: "xwhiteouts", mainline: KernelVersion(6, 7), backports: [], rules: ["R30", "R31", "R32"],
+        source: "util.c:ovl_path_is_whiteout, \"ovl: Add an alternative type of whiteout\" (6.7), \"ovl: mark xwhiteouts "
+            + "directory with overlay.opaque='x'\" (6.8-rc2, 6.7.y)",
+        before: "namei.c and readdir.c test ovl_is_whiteout (a 0:0 chardev) only: such a file is an ordinary visible file")
+
     /// Every entry, oldest first.
     ///
     /// 6.12.113 → 6.12.117 (fs/overlayfs diffed, Debian's changelog): besides ``indexedNlink`` and
@@ -129,5 +162,6 @@ public enum KernelChanges {
     /// `work/incompat` or `work/incompat/volatile`, which cannot be there: `ovl_make_workdir`
     /// empties and remakes `work/` before `ovl_create_volatile_dirty` runs.
     public static let all: [KernelChange] = [dataOnlyLayers, newMountAPI, lowerdirAppend, tmpfile, fsyncOption, indexedNlink, emptyCapability, removedCopyUp,
-                                              redirectModeEnum, uuidModes, verityOption]
+                                              handleFid, redirectModeEnum, uuidModes, verityOption,
+                                              metacopyHeader, escapedXattrs, xwhiteouts]
 }

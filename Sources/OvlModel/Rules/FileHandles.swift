@@ -11,6 +11,7 @@ extension OverlayModel {
     /// - Note: encoding a lower directory with nfs_export may copy up an ancestor (R69); cases
     ///   take handles of non-directories only, which never do.
     mutating func nameToHandle(_ path: RelPath, label: String, fid: Bool) -> Outcome {
+        if fid, !environment.has(KernelChanges.handleFid) { return .failed(.EINVAL) }
         let r: Resolution
         switch lookup(path) {
         case .failure(let e): return .failed(e)
