@@ -20,7 +20,11 @@ extension OverlayModel {
         // R12: with a layer that cannot decode handles `super.c:ovl_fill_super` installs no
         // export operations: only a fid can be encoded, and the VFS does that generically
         // (`exportfs.c:exportfs_encode_inode_fh` → `exportfs_encode_ino64_fid`, FILEID_INO64_GEN).
-        if layersLackFileHandles { return fid ? .ok(.handle(HandleView(type: 0x81, upper: nil))) : .failed(.EOPNOTSUPP) }
+        if layersLackFileHandles {
+            guard fid else { return .failed(.EOPNOTSUPP) }
+            handles[label] = identity(path, r)
+            return .ok(.handle(HandleView(type: 0x81, upper: nil)))
+        }
         if !options.nfsExport && !fid { return .failed(.EOPNOTSUPP) }
         if options.nfsExport, r.node.kind.isDir, !path.isRoot, !encodesUpper(path, r) { connectLayer(path, r) }
         handles[label] = identity(path, r)
@@ -69,9 +73,12 @@ extension OverlayModel {
     ///
     /// - Rule: R67 (a lower handle still decodes after copy-up: `export.c:ovl_lower_fh_to_d`
     ///   finds the copy through the index), R68 (once the last name is gone, ESTALE; without
-    ///   nfs_export the overlay has no `fh_to_dentry`, so always ESTALE).
+    ///   nfs_export the overlay has no `fh_to_dentry`, so always ESTALE). A label no successful
+    ///   `name_to_handle_at` kept (before 6.5 an `AT_HANDLE_FID` one, ``KernelChanges/handleFid``)
+    ///   holds no handle: the guest answers EBADF without a syscall.
     mutating func openByHandle(_ label: String) -> Outcome {
-        guard options.nfsExport, let ref = handles[label], let path = currentPath(of: ref),
+        guard let ref = handles[label] else { return .failed(.EBADF) }
+        guard options.nfsExport, let path = currentPath(of: ref),
               case .success(let r) = lookup(path) else { return .failed(.ESTALE) }
         var view = statView(path, r)
         (view.ino, view.dev) = inodeNumbers(path, r)
