@@ -113,8 +113,11 @@ public enum KernelChanges {
     /// The `verity=` mount option (R82).
     public static let verityOption = KernelChange(
         name: "verity=", mainline: KernelVersion(6, 6), backports: [], rules: ["R82", "R11"],
-        source: "params.c:ovl_parse_param (Opt_verity), 184996e92e86 \"ovl: Add framework for verity support\" (6.6)",
-        before: "super.c:ovl_parse_opt has no such token: \"unrecognized mount option \\\"verity=…\\\" or missing value\", EINVAL")
+        source: "params.c:ovl_parse_param (Opt_verity), ae8cba4033bc \"ovl: Add framework for verity support\" (pull "
+            + "ovl-update-6.6)",
+        before: "6.1: super.c:ovl_parse_opt has no such token: \"overlayfs: unrecognized mount option \\\"verity=…\\\" or "
+            + "missing value\", EINVAL (6.1.192: mount/013); 6.5: fs_parse finds no such key, and vfs_parse_fs_param logs "
+            + "\"overlay: Unknown parameter 'verity'\", EINVAL")
 
     /// `name_to_handle_at(…, AT_HANDLE_FID)` (R66): a VFS change.
     public static let handleFid = KernelChange(
@@ -126,8 +129,8 @@ public enum KernelChanges {
     /// A too small `X.metacopy` fails lookup with EIO (R81).
     public static let metacopyHeader = KernelChange(
         name: "versioned X.metacopy", mainline: KernelVersion(6, 6), backports: [], rules: ["R81"],
-        source: "util.c:ovl_check_metacopy_xattr (\"metacopy file '%pd' has too small xattr\"), \"ovl: Add versioned header "
-            + "for overlay.metacopy xattr\" (6.6, with verity)",
+        source: "util.c:ovl_check_metacopy_xattr (\"metacopy file '%pd' has too small xattr\"), bf07089081a0 \"ovl: Add "
+            + "versioned header for overlay.metacopy xattr\" (pull ovl-update-6.6)",
         before: "6.1.192 util.c:ovl_check_metacopy_xattr: any value, of any length, marks a metacopy file (metacopy/013: "
             + "a 2-byte value finds its lower's data with metacopy=on, EPERM with metacopy=off)")
 

@@ -80,10 +80,16 @@ public struct ResolvedOptions: Codable, Sendable, Equatable {
     public var redirectString: String? = nil
 }
 
-/// Why the kernel refuses a set of options: the errno and the `overlayfs:` log text.
+/// Why the kernel refuses a set of options: the errno and the log text.
 public struct MountRefusal: Error, Sendable, Equatable {
     public var errno: ModelErrno
     public var message: String
+    /// The log line's prefix: `overlayfs` for overlayfs' own `pr_err`, `overlay` (the fs type's
+    /// name) for the VFS's `invalf` (`fs/fs_context.c:vfs_parse_fs_param`).
+    public var source = "overlayfs"
+
+    /// The kernel-log line of the refusal.
+    public var logLine: String { "\(source): \(message)" }
 }
 
 extension ResolvedOptions {
@@ -123,7 +129,12 @@ extension ResolvedOptions {
             case "xino": o.xino = XinoMode(rawValue: v) ?? o.xino
             case "metacopy": setMetacopy = true; o.metacopy = v == "on"
             case "uuid": o.uuid = UUIDMode(rawValue: v) ?? o.uuid
-            case "verity": o.verity = VerityMode(rawValue: v) ?? o.verity
+            case "verity":
+                // Before 6.6 params.c has no such key (KernelChanges.verityOption).
+                guard KernelChanges.verityOption.present(in: version) else {
+                    throw MountRefusal(errno: .EINVAL, message: "Unknown parameter 'verity'", source: "overlay")
+                }
+                o.verity = VerityMode(rawValue: v) ?? o.verity
             case "userxattr": o.userxattr = true
             case "volatile": o.volatile = true
             default: break

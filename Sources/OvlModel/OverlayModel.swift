@@ -112,7 +112,7 @@ public struct OverlayModel: Sendable {
         } catch {
             mounted = false
             return MountObservation(errno: error.errno, options: nil,
-                                    kernelLog: (log + [error.message]).map { "overlayfs: " + $0 })
+                                    kernelLog: log.map { "overlayfs: " + $0 } + [error.logLine])
         }
         if dataLayerCount > 0, !environment.has(KernelChanges.dataOnlyLayers) {
             // Before 6.5 `::` is an empty layer: super.c:ovl_fill_super makes `work/` first, then
@@ -125,7 +125,7 @@ public struct OverlayModel: Sendable {
         if let verified, let refusal = layerRefusal(verified) {
             mounted = false
             return MountObservation(errno: refusal.errno, options: nil,
-                                    kernelLog: (log + [refusal.message]).map { "overlayfs: " + $0 })
+                                    kernelLog: log.map { "overlayfs: " + $0 } + [refusal.logLine])
         }
         let shown = establishMount(log: &log)
         if !nestedLowers.isEmpty {
