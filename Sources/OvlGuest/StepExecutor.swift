@@ -99,14 +99,17 @@ struct StepExecutor {
             return .ok(.stat(StatView(type: StateDump.fileType(st.format), ino: .number(locked.ino),
                                       dev: .number(locked.dev))))
         case .nameToHandle(let p, let label, let fid):
+            handles.known.insert(label)
             let h = try Files.nameToHandle(path(p), fid: fid)
             handles.byLabel[label] = h
             // An ovl_fh is 3 bytes of padding, then ovl_fb: version, magic 0xfb, len, flags (R62, R66).
             let ovl = h.bytes.count > 6 && h.bytes[4] == 0xfb
             return .ok(.handle(HandleView(type: h.type, upper: ovl ? h.bytes[6] & 4 != 0 : nil)))
         case .openByHandle(let label):
-            guard let h = handles.byLabel[label] else { return .failed(ModelErrno(rawValue: EBADF)) }
-            return .ok(.stat(statView(try Files.statByHandle(h, mountPoint: mountPoint))))
+            // A label whose name_to_handle_at the kernel refused holds no handle: the kernel is
+            // asked with an empty one.
+            guard handles.known.contains(label) else { return .failed(ModelErrno(rawValue: EBADF)) }
+            return .ok(.stat(statView(try Files.statByHandle(handles.byLabel[label] ?? .empty, mountPoint: mountPoint))))
         case .mountAgain: try mountAgain(true)
         case .mountWithoutWorkdir: try mountAgain(false)
         case .fsconfigLayers(let keys): return .ok(.names(try fsconfigLayers(keys)))
@@ -146,4 +149,6 @@ struct StepExecutor {
 /// The file handles one job's steps took, by the label the case gave them.
 final class HandleStore {
     var byLabel: [String: RawFileHandle] = [:]
+    /// Every label a name_to_handle_at step of the job used, whether the kernel gave a handle or not.
+    var known: Set<String> = []
 }

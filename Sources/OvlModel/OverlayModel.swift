@@ -48,6 +48,8 @@ public struct OverlayModel: Sendable {
     var openFiles: [String: OpenFile] = [:]
     /// File handles a case took, by label: the identity they encode (R66–R68).
     var handles: [String: InodeRef] = [:]
+    /// Every label a `name_to_handle_at` step used, whether the kernel gave a handle or not.
+    var handleLabels: Set<String> = []
     /// How many offline changes (`offlineLower`) happened, and which one last remade each lower
     /// object (keyed `.lower(layer, path)`).
     var offlineChanges = 0

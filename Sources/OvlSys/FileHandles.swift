@@ -5,6 +5,9 @@ import Glibc
 public struct RawFileHandle: Sendable, Equatable {
     public var type: Int32
     public var bytes: [UInt8]
+    public init(type: Int32, bytes: [UInt8]) { self.type = type; self.bytes = bytes }
+    /// No handle: `handle_bytes` 0, which `fs/fhandle.c:handle_to_path` refuses with EINVAL.
+    public static let empty = RawFileHandle(type: 0, bytes: [])
 }
 
 extension Files {

@@ -274,11 +274,12 @@ struct KernelVersionTests {
         }
     }
 
-    @Test("R66: before 6.5 name_to_handle_at refuses AT_HANDLE_FID (EINVAL), and opening the label that holds no handle is EBADF")
+    @Test("R66: before 6.5 name_to_handle_at refuses AT_HANDLE_FID (EINVAL), and opening that label asks with an empty handle (EINVAL)")
     func legacyHandleFid() {
         var m = model([layer(["f": "x"])], kernel: "6.1.192")
         _ = m.mount()
         #expect(m.apply(.nameToHandle(path("f"), label: "h", fid: true)) == .failed(.EINVAL))
-        #expect(m.apply(.openByHandle(label: "h")) == .failed(.EBADF))
+        #expect(m.apply(.openByHandle(label: "h")) == .failed(.EINVAL))
+        #expect(m.apply(.openByHandle(label: "never")) == .failed(.EBADF))
     }
 }

@@ -11,6 +11,7 @@ extension OverlayModel {
     /// - Note: encoding a lower directory with nfs_export may copy up an ancestor (R69); cases
     ///   take handles of non-directories only, which never do.
     mutating func nameToHandle(_ path: RelPath, label: String, fid: Bool) -> Outcome {
+        handleLabels.insert(label)
         if fid, !environment.has(KernelChanges.handleFid) { return .failed(.EINVAL) }
         let r: Resolution
         switch lookup(path) {
@@ -73,11 +74,13 @@ extension OverlayModel {
     ///
     /// - Rule: R67 (a lower handle still decodes after copy-up: `export.c:ovl_lower_fh_to_d`
     ///   finds the copy through the index), R68 (once the last name is gone, ESTALE; without
-    ///   nfs_export the overlay has no `fh_to_dentry`, so always ESTALE). A label no successful
-    ///   `name_to_handle_at` kept (before 6.5 an `AT_HANDLE_FID` one, ``KernelChanges/handleFid``)
-    ///   holds no handle: the guest answers EBADF without a syscall.
+    ///   nfs_export the overlay has no `fh_to_dentry`, so always ESTALE). A label whose
+    ///   `name_to_handle_at` the kernel refused (before 6.5 every `AT_HANDLE_FID` one,
+    ///   ``KernelChanges/handleFid``) holds no handle: the guest asks with an empty one, which
+    ///   `fs/fhandle.c:handle_to_path` refuses with EINVAL; a label no step used is EBADF, answered
+    ///   by the guest.
     mutating func openByHandle(_ label: String) -> Outcome {
-        guard let ref = handles[label] else { return .failed(.EBADF) }
+        guard let ref = handles[label] else { return .failed(handleLabels.contains(label) ? .EINVAL : .EBADF) }
         guard options.nfsExport, let path = currentPath(of: ref),
               case .success(let r) = lookup(path) else { return .failed(.ESTALE) }
         var view = statView(path, r)
