@@ -30,8 +30,10 @@ sync_file "$internal" "$build/fs/internal.h"
 for f in "$ovl"/*.[ch] "$ovl"/Makefile "$ovl"/Kconfig; do
     [ -f "$f" ] && sync_file "$f" "$build/fs/overlayfs/$(basename "$f")"
 done
-# Drop files that vanished from the source (and their objects).
+# Drop files that vanished from the source (and their objects); overlay.mod.c is modpost's own
+# (6.1's kbuild has no rule to remake overlay.mod.o once it is gone).
 for f in "$build"/fs/overlayfs/*.[ch]; do
+    case "$f" in *.mod.c) continue;; esac
     [ -f "$ovl/$(basename "$f")" ] || rm -f "$f" "${f%.c}.o"
 done
 log="$build/build.log"

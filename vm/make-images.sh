@@ -6,7 +6,9 @@
 # cases that put their upper on it (`layer_fs: {upper: ext4-nodtype}`, R28). ext4-twin.img is a
 # small ext4 made with ext4.img's UUID (`-U`), for cases that put one lower layer on it
 # (`layer_fs: {lowers: [ext4, ext4-twin]}`, R12: super.c:ovl_lower_uuid_ok). ext4.img and
-# ext4-twin.img have the verity feature, so a case's lower files can get fs-verity (R82).
+# ext4-twin.img have the verity feature, so a case's lower files can get fs-verity (R82), and 4 KiB
+# blocks (mkfs gives a 64 MB ext4 1 KiB blocks; before 6.3 ext4 refuses to mount a verity fs whose
+# block size is not the page size: "Unsupported blocksize for fs-verity").
 # Each version of this script (and of mkfs) gets its own folder, images/<stamp>, so runs of
 # different versions never remake each other's images.
 # usage: vm/make-images.sh KERNEL_CACHE_DIR      prints the folder holding the images
@@ -28,7 +30,7 @@ truncate -s 64M "$tmp/ext4-nodtype.img" "$tmp/ext4-twin.img"
 mkfs.ext4 -q -F -O verity -U "$uuid" "$tmp/ext4.img" >&2
 mkfs.xfs -q -f "$tmp/xfs.img" >&2
 mkfs.ext4 -q -F -O ^filetype "$tmp/ext4-nodtype.img" >&2
-mkfs.ext4 -q -F -O verity -U "$uuid" "$tmp/ext4-twin.img" >&2
+mkfs.ext4 -q -F -b 4096 -O verity -U "$uuid" "$tmp/ext4-twin.img" >&2
 # ext4.img last: the folder is complete once it is there (another run may be checking).
 for i in xfs ext4-nodtype ext4-twin ext4; do mv "$tmp/$i.img" "$out/$i.img"; done
 echo "$out"

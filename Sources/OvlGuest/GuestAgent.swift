@@ -110,10 +110,13 @@ public enum GuestAgent {
         return UInt64(text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
     }
 
+    /// `uname -r`, with Debian's upstream version when the release hides it (``KernelVersion/guestRelease(release:version:)``).
     static func kernelRelease() -> String {
         var u = utsname()
         uname(&u)
-        return withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let release = withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let version = withUnsafeBytes(of: &u.version) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return KernelVersion.guestRelease(release: release, version: version)
     }
 }
 

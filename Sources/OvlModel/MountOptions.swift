@@ -75,12 +75,21 @@ public struct ResolvedOptions: Codable, Sendable, Equatable {
     public var verity: VerityMode
     public var userxattr: Bool
     public var volatile: Bool
+    /// Before 6.5 (``KernelChanges/redirectModeEnum``): the `redirect_dir=` string as given, or
+    /// the default one, which `super.c:ovl_show_options` compares and shows; nil from 6.5.
+    public var redirectString: String? = nil
 }
 
-/// Why the kernel refuses a set of options: the errno and the `overlayfs:` log text.
+/// Why the kernel refuses a set of options: the errno and the log text.
 public struct MountRefusal: Error, Sendable, Equatable {
     public var errno: ModelErrno
     public var message: String
+    /// The log line's prefix: `overlayfs` for overlayfs' own `pr_err`, `overlay` (the fs type's
+    /// name) for the VFS's `invalf` (`fs/fs_context.c:vfs_parse_fs_param`).
+    public var source = "overlayfs"
+
+    /// The kernel-log line of the refusal.
+    public var logLine: String { "\(source): \(message)" }
 }
 
 extension ResolvedOptions {
@@ -101,6 +110,9 @@ extension ResolvedOptions {
     /// `ovl_fs_params_verify` logs for each option it adjusts (without the `overlayfs: ` prefix).
     public static func resolve(_ given: [MountOption], defaults: ModuleDefaults, hasUpper: Bool,
                                kernel: KernelVersion = .reference, log: inout [String]) throws(MountRefusal) -> ResolvedOptions {
+        if !KernelChanges.redirectModeEnum.present(in: kernel) {
+            return try resolveLegacy(given, defaults: defaults, hasUpper: hasUpper, log: &log)
+        }
         // From 6.16 verity is independent of metacopy: no implied metacopy=on and no conflicts.
         let verityNeedsMetacopy = !KernelChanges.verityWithoutMetacopy.present(in: kernel)
         var o = ResolvedOptions(
@@ -121,7 +133,12 @@ extension ResolvedOptions {
             case "xino": o.xino = XinoMode(rawValue: v) ?? o.xino
             case "metacopy": setMetacopy = true; o.metacopy = v == "on"
             case "uuid": o.uuid = UUIDMode(rawValue: v) ?? o.uuid
-            case "verity": o.verity = VerityMode(rawValue: v) ?? o.verity
+            case "verity":
+                // Before 6.6 params.c has no such key (KernelChanges.verityOption).
+                guard KernelChanges.verityOption.present(in: kernel) else {
+                    throw MountRefusal(errno: .EINVAL, message: "Unknown parameter 'verity'", source: "overlay")
+                }
+                o.verity = VerityMode(rawValue: v) ?? o.verity
             case "userxattr": o.userxattr = true
             case "volatile": o.volatile = true
             default: break
@@ -197,6 +214,98 @@ extension ResolvedOptions {
         // super.c:ovl_fill_super: a mount without a workdir shows index=off, even when the
         // nfs_export rule above switched it on.
         if !hasUpper { o.index = false }
+        return o
+    }
+
+    /// ``resolve(_:defaults:hasUpper:kernel:log:)`` before 6.5, as `super.c:ovl_parse_opt` does (seen in
+    /// Debian's 6.1.192): options in order, the first unknown one refused; `redirect_dir=` kept as
+    /// its string; `uuid` a bool (on, or off); no `verity=` (``KernelChanges/redirectModeEnum``,
+    /// ``KernelChanges/uuidModes``, ``KernelChanges/verityOption``).
+    static func resolveLegacy(_ given: [MountOption], defaults: ModuleDefaults, hasUpper: Bool,
+                              log: inout [String]) throws(MountRefusal) -> ResolvedOptions {
+        var redirectString = defaults.redirectDir ? "on" : "off"   // ovl_redirect_mode_def
+        var o = ResolvedOptions(
+            redirect: .nofollow, index: defaults.index, nfsExport: defaults.nfsExport, xino: defaults.xinoDefault,
+            metacopy: defaults.metacopy, uuid: .on, verity: .off, userxattr: false, volatile: false)
+        var setRedirect = false, setIndex = false, setNfs = false, setMetacopy = false
+        for opt in given {
+            let v = opt.value ?? ""
+            switch (opt.key, v) {
+            case ("redirect_dir", _): setRedirect = true; redirectString = v
+            case ("index", _): setIndex = true; o.index = v == "on"
+            case ("nfs_export", _): setNfs = true; o.nfsExport = v == "on"
+            case ("xino", _): o.xino = XinoMode(rawValue: v) ?? o.xino
+            case ("metacopy", _): setMetacopy = true; o.metacopy = v == "on"
+            case ("uuid", "on"), ("uuid", "off"): o.uuid = v == "on" ? .on : .off
+            case ("userxattr", _): o.userxattr = true
+            case ("volatile", _): o.volatile = true
+            default:
+                throw MountRefusal(errno: .EINVAL, message: "unrecognized mount option \"\(opt)\" or missing value")
+            }
+        }
+        func conflict(_ text: String) -> MountRefusal { MountRefusal(errno: .EINVAL, message: "conflicting options: \(text)") }
+        if !hasUpper {
+            if o.index && setIndex {
+                log.append("option \"index=on\" is useless in a non-upper mount, ignore")
+                setIndex = false
+            }
+            o.index = false
+            if o.volatile { log.append("option \"volatile\" is meaningless in a non-upper mount, ignoring it.") }
+            o.volatile = false
+        }
+        // ovl_parse_redirect_mode
+        var redirectDir = false, follow = false
+        switch redirectString {
+        case "on": redirectDir = true; follow = true
+        case "follow": follow = true
+        case "off": follow = defaults.redirectAlwaysFollow
+        case "nofollow": break
+        default: throw MountRefusal(errno: .EINVAL, message: "bad mount option \"redirect_dir=\(redirectString)\"")
+        }
+        if !hasUpper && follow { redirectDir = true }
+        if o.metacopy && !redirectDir {
+            if setMetacopy && setRedirect { throw conflict("metacopy=on,redirect_dir=\(redirectString)") }
+            if setRedirect {
+                log.append("disabling metacopy due to redirect_dir=\(redirectString)")
+                o.metacopy = false
+            } else {
+                redirectDir = true
+                follow = true
+            }
+        }
+        if o.nfsExport && !o.index {
+            if !hasUpper && follow {
+                log.append("NFS export requires \"redirect_dir=nofollow\" on non-upper mount, falling back to nfs_export=off.")
+                o.nfsExport = false
+            } else if setNfs && setIndex {
+                throw conflict("nfs_export=on,index=off")
+            } else if setIndex {
+                log.append("disabling nfs_export due to index=off")
+                o.nfsExport = false
+            } else {
+                o.index = true
+            }
+        }
+        if o.nfsExport && o.metacopy {
+            if setNfs && setMetacopy { throw conflict("nfs_export=on,metacopy=on") }
+            if setMetacopy {
+                log.append("disabling nfs_export due to metacopy=on")
+                o.nfsExport = false
+            } else {
+                log.append("disabling metacopy due to nfs_export=on")
+                o.metacopy = false
+            }
+        }
+        if o.userxattr {
+            if follow && setRedirect { throw conflict("userxattr,redirect_dir=\(redirectString)") }
+            if o.metacopy && setMetacopy { throw conflict("userxattr,metacopy=on") }
+            redirectDir = false
+            follow = false
+            o.metacopy = false
+        }
+        if !hasUpper { o.index = false }
+        o.redirect = redirectDir ? .on : follow ? .follow : .nofollow
+        o.redirectString = redirectString
         return o
     }
 

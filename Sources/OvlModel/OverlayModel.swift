@@ -56,6 +56,8 @@ public struct OverlayModel: Sendable {
     var openFiles: [String: OpenFile] = [:]
     /// File handles a case took, by label: the identity they encode (R66–R68).
     var handles: [String: InodeRef] = [:]
+    /// Every label a `name_to_handle_at` step used, whether the kernel gave a handle or not.
+    var handleLabels: Set<String> = []
     /// How many offline changes (`offlineLower`) happened, and which one last remade each lower
     /// object (keyed `.lower(layer, path)`).
     var offlineChanges = 0
@@ -118,7 +120,7 @@ public struct OverlayModel: Sendable {
         } catch {
             mounted = false
             return MountObservation(errno: error.errno, options: nil,
-                                    kernelLog: (log + [error.message]).map { "overlayfs: " + $0 })
+                                    kernelLog: log.map { "overlayfs: " + $0 } + [error.logLine])
         }
         if dataLayerCount > 0, !environment.has(KernelChanges.dataOnlyLayers) {
             // Before 6.5 `::` is an empty layer: super.c:ovl_fill_super makes `work/` first, then
@@ -131,7 +133,7 @@ public struct OverlayModel: Sendable {
         if let verified, let refusal = layerRefusal(verified) {
             mounted = false
             return MountObservation(errno: refusal.errno, options: nil,
-                                    kernelLog: (log + [refusal.message]).map { "overlayfs: " + $0 })
+                                    kernelLog: log.map { "overlayfs: " + $0 } + [refusal.logLine])
         }
         let shown = establishMount(log: &log)
         if !nestedLowers.isEmpty {
@@ -162,7 +164,14 @@ public struct OverlayModel: Sendable {
         if let verified { options = verified }
         featureLog = probeLayerFeatures()
         dropUnbackedOrigins()
-        if options.uuid == .off, upper != nil, !environment.samefs, !environment.has(KernelChanges.uuidOffAnyFS) {
+        if !environment.has(KernelChanges.uuidModes) {
+            // super.c:ovl_fill_super: uuid=off with `ofs->numfs > 1` — fsid 0 is kept for the upper
+            // fs, so a lower on another fs, or any lower without an upper, counts.
+            if options.uuid == .off, upper == nil || !environment.samefs {
+                log.append("The uuid=off requires a single fs for lower and upper, falling back to uuid=on.")
+                options.uuid = .on
+            }
+        } else if options.uuid == .off, upper != nil, !environment.samefs, !environment.has(KernelChanges.uuidOffAnyFS) {
             // super.c:ovl_fill_super: uuid=off needs every layer on one fs (R18) before 7.0.
             log.append("The uuid=off requires a single fs for lower and upper, falling back to uuid=null.")
             options.uuid = .null
@@ -172,9 +181,9 @@ public struct OverlayModel: Sendable {
             log.append("\"xino=on\" is useless with all layers on same fs, ignore.")
         }
         if var root = upper?[.root] {
-            // util.c:ovl_init_uuid_xattr: uuid=auto keeps an existing X.uuid, downgrades to null
+            // util.c:ovl_init_uuid_xattr (from 6.6, KernelChanges.uuidModes): uuid=auto keeps an existing X.uuid, downgrades to null
             // for an old overlay (X.impure on the root) and upgrades to on for a new one.
-            if options.uuid == .auto || options.uuid == .on {
+            if environment.has(KernelChanges.uuidModes), options.uuid == .auto || options.uuid == .on {
                 if root.xattrs[prefix + "uuid"] != nil {
                     // kept as configured
                 } else if options.uuid == .auto, root.xattrs[prefix + "impure"] != nil {
@@ -197,9 +206,18 @@ public struct OverlayModel: Sendable {
     var shownOptions: [String] {
         let defaults = environment.defaults
             var shown: [String] = []
-            if options.redirect != defaults.redirectDefault { shown.append("redirect_dir=\(options.redirect.rawValue)") }
+            if let given = options.redirectString {
+                // Before 6.5 the string given, against the default string (KernelChanges.redirectModeEnum).
+                if given != (defaults.redirectDir ? "on" : "off") { shown.append("redirect_dir=\(given)") }
+            } else if options.redirect != defaults.redirectDefault {
+                shown.append("redirect_dir=\(options.redirect.rawValue)")
+            }
             if options.index != defaults.index { shown.append("index=\(options.index ? "on" : "off")") }
-            if options.uuid != .auto { shown.append("uuid=\(options.uuid.rawValue)") }
+            if environment.has(KernelChanges.uuidModes) {
+                if options.uuid != .auto { shown.append("uuid=\(options.uuid.rawValue)") }
+            } else if options.uuid == .off {
+                shown.append("uuid=off")
+            }
             if options.nfsExport != defaults.nfsExport { shown.append("nfs_export=\(options.nfsExport ? "on" : "off")") }
             if options.xino != defaults.xinoDefault && !environment.samefs { shown.append("xino=\(options.xino.rawValue)") }
             if options.metacopy != defaults.metacopy { shown.append("metacopy=\(options.metacopy ? "on" : "off")") }

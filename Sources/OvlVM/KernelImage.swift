@@ -4,7 +4,7 @@ import Foundation
 public struct KernelImage: Sendable {
     /// The cache folder (`~/.cache/ovl-conform/kernel/<release>`).
     public var directory: String
-    /// The kernel release, e.g. `6.12.117+deb12-amd64`.
+    /// The kernel release, e.g. `6.12.117+deb12-amd64`, `6.1.0-57-amd64` (Debian 6.1.192-3).
     public var release: String
     /// Path of the bootable image.
     public var vmlinuz: String { "\(directory)/root/boot/vmlinuz-\(release)" }
@@ -15,7 +15,7 @@ public struct KernelImage: Sendable {
         ProcessInfo.processInfo.environment["OVL_CACHE"] ?? NSHomeDirectory() + "/.cache/ovl-conform"
     }
 
-    /// Fetches (or finds in the cache) the Debian kernel `version` (nil: the newest 6.12).
+    /// Fetches (or finds in the cache) the Debian kernel `version`, 6.12.N or 6.1.N, or a line's newest (`6.12`, `6.1`; nil: the newest 6.12).
     /// - Throws: ``HarnessError`` (setup) naming the package that is not available.
     public static func fetch(version: String?, repo: RepoLayout) throws -> KernelImage {
         let r = try Shell.run("/bin/bash", [repo.path("scripts/fetch-kernel.sh")] + (version.map { [$0] } ?? []))

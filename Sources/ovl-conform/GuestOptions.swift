@@ -10,7 +10,7 @@ struct GuestOptions: ParsableArguments {
     @Option(help: "A folder holding fs/overlayfs (a kernel tree or an extracted copy); default: the Debian source.")
     var moduleSrc: String?
 
-    @Option(help: "Debian 6.12.N kernel version to boot (default: the newest available).")
+    @Option(help: "Debian kernel to boot: 6.12.N or 6.1.N, or a line (6.12, 6.1: its newest that apt has in full; default: the newest 6.12).")
     var kernel: String?
 
     @Option(help: "Boot a built kernel tree (arch/x86/boot/bzImage, its modules; overlay built in or fs/overlayfs/overlay.ko) instead of a Debian kernel.")

@@ -36,6 +36,16 @@ struct KernelVersionTests {
         #expect(KernelVersion(release: release) == version)
     }
 
+    @Test("Debian's 6.1 release names the ABI: the guest adds the upstream version of uname -v, which the parser prefers", arguments: [
+        ("6.1.0-57-amd64", "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3 (2026-11-26)", "6.1.0-57-amd64 (Debian 6.1.192-3)", KernelVersion(6, 1, 192)),
+        ("6.12.118+deb12-amd64", "#1 SMP PREEMPT_DYNAMIC Debian 6.12.118-1~deb12u1 (2026-11-20)", "6.12.118+deb12-amd64", KernelVersion(6, 12, 118)),
+        ("6.12.9-dirty", "#3 SMP PREEMPT_DYNAMIC Tue Dec  1 10:00:00 UTC 2026", "6.12.9-dirty", KernelVersion(6, 12, 9)),
+    ])
+    func debianRelease(release: String, version: String, reported: String, parsed: KernelVersion) {
+        #expect(KernelVersion.guestRelease(release: release, version: version) == reported)
+        #expect(KernelVersion(release: reported) == parsed)
+    }
+
     @Test("text that does not start with major.minor is no version", arguments: ["", "6", "linux-6.12", "6.x.1", "6.12.x"])
     func refuses(release: String) {
         #expect(KernelVersion(release: release) == nil)
@@ -202,7 +212,7 @@ struct KernelVersionTests {
         }
         #expect(KernelChanges.emptyCapabilityRefused.present(in: v("6.18.44")) && !KernelChanges.emptyCapabilityRefused.present(in: v("6.12.118")))
         #expect(KernelChanges.verityWithoutMetacopy.confirmedOn.contains(v("6.18.44")))
-        #expect(KernelChanges.encodeFhMandatory.confirmedOn.isEmpty, "2-bit xino is on no kernel here: unconfirmed")
+        #expect(KernelChanges.encodeFhMandatory.confirmedOn == [KernelVersion(6, 1, 192)], "2-bit xino is on no kernel here: only 6.1's 32 bits before it are seen")
         #expect(!KernelChanges.uuidOffAnyFS.present(in: v("6.18.44")) && KernelChanges.uuidOffAnyFS.present(in: v("7.0")))
         #expect(KernelChanges.uuidOffAnyFS.confirmedOn.isEmpty)
     }
@@ -276,5 +286,96 @@ struct KernelVersionTests {
                                  environment: Environment(defaults: .debian, samefs: false, kernel: KernelVersion(release: kernel)))
             #expect(m.mount().options?.contains(shown) == true, "kernel \(kernel)")
         }
+    // MARK: the 6.1 line (Debian 6.1.192)
+
+    @Test("R11/R15: before 6.5 mountinfo shows redirect_dir= as given (follow shows, a redirect metacopy turned on does not) and conflicts name the string")
+    func legacyRedirectString() {
+        for (options, old, new) in [(["redirect_dir=follow"], ["redirect_dir=follow"], ["uuid=on"]),
+                                    (["metacopy=on"], ["metacopy=on"], ["redirect_dir=on", "uuid=on", "metacopy=on"]),
+                                    (["userxattr"], ["userxattr"], ["redirect_dir=nofollow", "uuid=on", "userxattr"])] {
+            var m61 = model([layer(["f": "x"])], options: options, kernel: "6.1.192")
+            #expect(m61.mount().options == old, "6.1: \(options)")
+            var m612 = model([layer(["f": "x"])], options: options, kernel: "6.12.118")
+            #expect(m612.mount().options == new, "6.12: \(options)")
+        }
+        var conflict = model([layer(["f": "x"])], options: ["metacopy=on", "redirect_dir=off"], kernel: "6.1.192")
+        #expect(conflict.mount().kernelLog == ["overlayfs: conflicting options: metacopy=on,redirect_dir=off"])
+    }
+
+    @Test("R82/R18: before 6.6 verity= and uuid=null/auto are unknown options: EINVAL at the first of them")
+    func legacyUnknownOptions() {
+        for option in ["verity=off", "uuid=null", "uuid=auto"] {
+            var m = model([layer(["f": "x"])], options: ["index=on", option, "bogus"], kernel: "6.1.192")
+            let refused = m.mount()
+            #expect(refused.errno == .EINVAL)
+            #expect(refused.kernelLog == ["overlayfs: unrecognized mount option \"\(option)\" or missing value"])
+        }
+    }
+
+    @Test("R18: before 6.6 no X.uuid is written and only uuid=off shows; uuid=off without an upper falls back to on")
+    func legacyUUID() {
+        var m = model([layer(["f": "x"])], kernel: "6.1.192")
+        #expect(m.mount().options == [])
+        #expect(m.upper?.root.xattrs["trusted.overlay.uuid"] == nil)
+        var off = model([layer(["f": "x"])], options: ["uuid=off"], kernel: "6.1.192")
+        #expect(off.mount().options == ["uuid=off"])
+        var lowerOnly = OverlayModel(scenario: Scenario(lowers: [layer(["f": "x"]), layer(["g": "y"])], upper: nil,
+                                                        options: [MountOption(key: "uuid", value: "off")], steps: []),
+                                     environment: Environment(defaults: .debian, samefs: true, kernel: KernelVersion(6, 1, 192)))
+        let shown = lowerOnly.mount()
+        #expect(shown.options == [])
+        #expect(shown.kernelLog.contains("overlayfs: The uuid=off requires a single fs for lower and upper, falling back to uuid=on."))
+    }
+
+    @Test("R20: before 6.5 a MS_REMOUNT string's ro is not parsed (the overlay stays writable) and a reconfigure takes every key")
+    func legacyRemount() {
+        for (kernel, lines, write) in [("6.1.192", ["index=on: 0", "reconfigure: 0"], Outcome.ok(.none)),
+                                       ("6.12.118", ["index=on: EINVAL", "uuid=on"], .failed(.EROFS))] {
+            var m = model([layer(["f": "x"])], kernel: kernel)
+            _ = m.mount()
+            #expect(m.apply(.reconfigure(params: ["index=on"])) == .ok(.names(lines)), "kernel \(kernel)")
+            _ = m.apply(.remountInPlace(options: "ro"))
+            #expect(m.apply(.write(path("f"), data: "y")) == write, "kernel \(kernel)")
+        }
+    }
+
+    @Test("R91: before 6.7 a private xattr name through the overlay is EOPNOTSUPP, nothing is copied up, and X.overlay.* stays hidden")
+    func legacyPrivateXattrs() {
+        var l = layer(["f": "x"])
+        l.entries[path("f")]?.xattrs = ["trusted.overlay.overlay.n": "1", "user.a": "2"]
+        for (kernel, get, names) in [("6.1.192", Outcome.failed(.EOPNOTSUPP), ["user.a"]),
+                                     ("6.12.118", .ok(.text("1")), ["trusted.overlay.n", "user.a"])] {
+            var m = model([l], kernel: kernel)
+            _ = m.mount()
+            #expect(m.apply(.listxattr(path("f"))) == .ok(.names(names)), "kernel \(kernel)")
+            #expect(m.apply(.getxattr(path("f"), name: "trusted.overlay.n")) == get, "kernel \(kernel)")
+            _ = m.apply(.setxattr(path("f"), name: "trusted.overlay.m", value: "v"))
+            #expect((m.upper?[path("f")] != nil) == (kernel != "6.1.192"), "kernel \(kernel)")
+        }
+    }
+
+    @Test("R30/R81: before 6.6/6.7 an X.whiteout file is an ordinary file and a 2-byte X.metacopy is a metacopy file")
+    func legacyWhiteoutAndMetacopy() {
+        var lower = layer(["w": "", "m": "lower m"])
+        lower.entries[path("w")]?.xattrs = ["trusted.overlay.whiteout": "y"]
+        var upper = Layer()
+        upper.entries[path("m")] = Node(kind: .file(data: "\0\0\0\0\0\0\0"))
+        upper.entries[path("m")]?.xattrs = ["trusted.overlay.metacopy": "ab"]
+        for (kernel, old) in [("6.1.192", true), ("6.12.118", false)] {
+            var m = OverlayModel(scenario: Scenario(lowers: [lower], upper: upper, options: [MountOption(key: "metacopy", value: "on")], steps: []),
+                                 environment: Environment(defaults: .debian, samefs: true, kernel: KernelVersion(release: kernel)))
+            _ = m.mount()
+            #expect((m.apply(.stat(path("w"))) != .failed(.ENOENT)) == old, "kernel \(kernel)")
+            #expect(m.apply(.read(path("m"))) == (old ? .ok(.text("lower m")) : .failed(.EIO)), "kernel \(kernel)")
+        }
+    }
+
+    @Test("R66: before 6.5 name_to_handle_at refuses AT_HANDLE_FID (EINVAL), and opening that label asks with an empty handle (EINVAL)")
+    func legacyHandleFid() {
+        var m = model([layer(["f": "x"])], kernel: "6.1.192")
+        _ = m.mount()
+        #expect(m.apply(.nameToHandle(path("f"), label: "h", fid: true)) == .failed(.EINVAL))
+        #expect(m.apply(.openByHandle(label: "h")) == .failed(.EINVAL))
+        #expect(m.apply(.openByHandle(label: "never")) == .failed(.EBADF))
     }
 }

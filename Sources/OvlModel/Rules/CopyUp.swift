@@ -65,9 +65,10 @@ extension OverlayModel {
         markImpure(path.parent ?? .root)
     }
 
-    /// A private overlay xattr (`X.*` but not the escaped `X.overlay.*`) — never copied up (R41)
-    /// and never visible through the overlay (R91). Kernel: `xattrs.c:ovl_is_private_xattr`.
+    /// A private overlay xattr (`X.*` but not the escaped `X.overlay.*`; before 6.7 that too,
+    /// ``KernelChanges/escapedXattrs``) — never copied up (R41) and never visible through the
+    /// overlay (R91). Kernel: `xattrs.c:ovl_is_private_xattr`.
     func isPrivate(_ name: String) -> Bool {
-        name.hasPrefix(prefix) && !name.hasPrefix(prefix + "overlay.")
+        name.hasPrefix(prefix) && (!name.hasPrefix(prefix + "overlay.") || !environment.has(KernelChanges.escapedXattrs))
     }
 }

@@ -11,6 +11,8 @@ extension OverlayModel {
     /// - Note: encoding a lower directory with nfs_export may copy up an ancestor (R69); cases
     ///   take handles of non-directories only, which never do.
     mutating func nameToHandle(_ path: RelPath, label: String, fid: Bool) -> Outcome {
+        handleLabels.insert(label)
+        if fid, !environment.has(KernelChanges.handleFid) { return .failed(.EINVAL) }
         let r: Resolution
         switch lookup(path) {
         case .failure(let e): return .failed(e)
@@ -19,7 +21,11 @@ extension OverlayModel {
         // R12: with a layer that cannot decode handles `super.c:ovl_fill_super` installs no
         // export operations: only a fid can be encoded, and the VFS does that generically
         // (`exportfs.c:exportfs_encode_inode_fh` → `exportfs_encode_ino64_fid`, FILEID_INO64_GEN).
-        if layersLackFileHandles { return fid ? .ok(.handle(HandleView(type: 0x81, upper: nil))) : .failed(.EOPNOTSUPP) }
+        if layersLackFileHandles {
+            guard fid else { return .failed(.EOPNOTSUPP) }
+            handles[label] = identity(path, r)
+            return .ok(.handle(HandleView(type: 0x81, upper: nil)))
+        }
         if !options.nfsExport && !fid { return .failed(.EOPNOTSUPP) }
         if options.nfsExport, r.node.kind.isDir, !path.isRoot, !encodesUpper(path, r) { connectLayer(path, r) }
         handles[label] = identity(path, r)
@@ -68,9 +74,14 @@ extension OverlayModel {
     ///
     /// - Rule: R67 (a lower handle still decodes after copy-up: `export.c:ovl_lower_fh_to_d`
     ///   finds the copy through the index), R68 (once the last name is gone, ESTALE; without
-    ///   nfs_export the overlay has no `fh_to_dentry`, so always ESTALE).
+    ///   nfs_export the overlay has no `fh_to_dentry`, so always ESTALE). A label whose
+    ///   `name_to_handle_at` the kernel refused (before 6.5 every `AT_HANDLE_FID` one,
+    ///   ``KernelChanges/handleFid``) holds no handle: the guest asks with an empty one, which
+    ///   `fs/fhandle.c:handle_to_path` refuses with EINVAL; a label no step used is EBADF, answered
+    ///   by the guest.
     mutating func openByHandle(_ label: String) -> Outcome {
-        guard options.nfsExport, let ref = handles[label], let path = currentPath(of: ref),
+        guard let ref = handles[label] else { return .failed(handleLabels.contains(label) ? .EINVAL : .EBADF) }
+        guard options.nfsExport, let path = currentPath(of: ref),
               case .success(let r) = lookup(path) else { return .failed(.ESTALE) }
         var view = statView(path, r)
         (view.ino, view.dev) = inodeNumbers(path, r)

@@ -39,7 +39,19 @@ extension OverlayModel {
             let fs = upperFilesystem
             if !fs.dType { log.append("overlayfs: upper fs needs to support d_type.") }
             if !fs.renameWhiteout { log.append("overlayfs: upper fs does not support RENAME_WHITEOUT.") }
-            if !fs.xattrs {
+            if !fs.xattrs, !environment.has(KernelChanges.redirectModeEnum) {
+                // Before 6.5: redirect_dir and uuid stay, index and metacopy go in one line.
+                log.append("overlayfs: failed to set xattr on upper")
+                if options.index || options.metacopy {
+                    options.index = false
+                    options.metacopy = false
+                    log.append("overlayfs: ...falling back to index=off,metacopy=off.")
+                }
+                if options.xino == .auto {
+                    options.xino = .off
+                    log.append("overlayfs: ...falling back to xino=off.")
+                }
+            } else if !fs.xattrs {
                 log.append("overlayfs: failed to set xattr on upper")
                 if options.redirect != .nofollow {
                     options.redirect = .nofollow

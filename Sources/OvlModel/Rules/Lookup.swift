@@ -276,9 +276,11 @@ extension OverlayModel {
     }
 
     /// R30: a 0:0 character device, or an xwhiteout — an empty regular file carrying `X.whiteout`
-    /// — in any layer, the upper included (`util.c:ovl_path_is_whiteout`).
+    /// — in any layer, the upper included (`util.c:ovl_path_is_whiteout`); before 6.7 only the
+    /// device (``KernelChanges/xwhiteouts``).
     func isWhiteout(_ node: Node) -> Bool {
-        node.kind == .whiteout || (node.kind == .file(data: "") && node.xattrs[prefix + "whiteout"] != nil)
+        node.kind == .whiteout || (node.kind == .file(data: "") && node.xattrs[prefix + "whiteout"] != nil
+                                   && environment.has(KernelChanges.xwhiteouts))
     }
 
     /// R31: remembers the lower layers whose directory here carries `X.opaque=x`. As

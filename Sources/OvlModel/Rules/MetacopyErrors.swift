@@ -19,8 +19,9 @@ extension OverlayModel {
     /// EIO, on any mount (`namei.c:ovl_lookup_single` → `util.c:ovl_check_metacopy_xattr` with no
     /// buffer: "metacopy file '%pd' has too small xattr"). The version and length of a longer value
     /// are only read to verify a verity digest (``dataRefusal(_:)``).
+    /// Before 6.6 any value marks a metacopy file (``KernelChanges/metacopyHeader``).
     func metacopyXattrTooSmall(_ node: Node) -> Bool {
-        guard case .file = node.kind, let value = node.xattrs[prefix + "metacopy"] else { return false }
+        guard environment.has(KernelChanges.metacopyHeader), case .file = node.kind, let value = node.xattrs[prefix + "metacopy"] else { return false }
         return (1..<4).contains(Self.xattrBytes(value).count)
     }
 

@@ -12,9 +12,13 @@ extension OverlayModel {
     ///   (`sb_prepare_remount_readonly`: EBUSY), then `ovl_reconfigure` syncs the upper fs
     ///   (unless volatile) and succeeds; every modifying step after it gives EROFS (R5/R84).
     ///   ro→rw with an upper succeeds.
+    ///   Before 6.5 (``KernelChanges/newMountAPI``) overlay is a legacy fs_context fs:
+    ///   `fs/fs_context.c:legacy_parse_monolithic` keeps the whole string for `super.c:ovl_remount`,
+    ///   which ignores it, so `ro` in the string is never seen and the superblock is made writable.
     mutating func remountInPlace(options: String) -> Outcome {
         var wantReadOnly = false
-        for token in options.split(separator: ",") {
+        let parsed = environment.has(KernelChanges.newMountAPI) ? options.split(separator: ",") : []
+        for token in parsed {
             switch token {
             case "ro": wantReadOnly = true
             case "rw": wantReadOnly = false
@@ -60,7 +64,9 @@ extension OverlayModel {
     ///   superblock read-only while a file is open for writing), then `params.c:ovl_reconfigure`,
     ///   which refuses a context without `SB_RDONLY` on a mount without an upper
     ///   (`ovl_force_readonly`): EROFS even when no flag was given, for `fspick` starts from none.
-    ///   The superblock's read-only flag changes only when `ro` or `rw` was given.
+    ///   The superblock's read-only flag changes only when `ro` or `rw` was given. Before 6.5
+    ///   (``KernelChanges/newMountAPI``) `fs/fs_context.c:legacy_parse_param` appends every other
+    ///   key to the string `super.c:ovl_remount` ignores: 0 (EINVAL only for a value with a comma).
     mutating func reconfigure(_ params: [String]) -> Outcome {
         var results: [String] = []
         var readOnly = false
@@ -71,6 +77,8 @@ extension OverlayModel {
             case "rw": (readOnly, flagGiven) = (false, true)
             case "sync", "async", "dirsync", "lazytime", "nolazytime", "mand", "nomand", "silent":
                 unpredicted = unpredicted ?? "superblock flag '\(param)' in fsconfig_reconfigure"
+            case _ where !environment.has(KernelChanges.newMountAPI) && !param.contains(","):
+                break
             default:
                 results.append("\(ModelErrno.EINVAL)")
                 return .ok(.names(Operation.reconfigureLines(params, results, reconfigure: nil) + shownOptions))

@@ -6,13 +6,17 @@ extension OverlayModel {
     }
 
     /// `fs/xattr.c:xattr_permission`: `user.*` names exist only on regular files and directories;
-    /// on anything else writing gives EPERM and reading ENODATA, before overlayfs is asked.
+    /// on anything else writing gives EPERM and reading ENODATA, before overlayfs is asked. Then,
+    /// before 6.7, a name under the private prefix goes to `super.c:ovl_own_xattr_get/set`:
+    /// EOPNOTSUPP, nothing copied up (``KernelChanges/escapedXattrs``).
     func userXattrRefused(_ node: Node, name: String, write: Bool) -> ModelErrno? {
-        guard name.hasPrefix("user.") else { return nil }
-        switch node.kind {
-        case .file, .dir: return nil
-        default: return write ? .EPERM : .ENODATA
+        if name.hasPrefix("user.") {
+            switch node.kind {
+            case .file, .dir: break
+            default: return write ? .EPERM : .ENODATA
+            }
         }
+        return name.hasPrefix(prefix) && !environment.has(KernelChanges.escapedXattrs) ? .EOPNOTSUPP : nil
     }
 
     /// `lsetxattr`: copies up (R38), then stores the (escaped) name. With
