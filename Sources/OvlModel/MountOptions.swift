@@ -100,21 +100,24 @@ extension ResolvedOptions {
     /// - Parameters:
     ///   - hasUpper: false for a read-only overlay (no upperdir).
     ///   - kernel: the kernel whose rules apply (``KernelChanges/verityWithoutMetacopy``).
+    ///   - flipped: version entries predicted the other way round (``Environment/flipped``).
     public static func resolve(_ given: [MountOption], defaults: ModuleDefaults, hasUpper: Bool = true,
-                               kernel: KernelVersion = .reference) throws(MountRefusal) -> ResolvedOptions {
+                               kernel: KernelVersion = .reference, flipped: Set<String> = []) throws(MountRefusal) -> ResolvedOptions {
         var log: [String] = []
-        return try resolve(given, defaults: defaults, hasUpper: hasUpper, kernel: kernel, log: &log)
+        return try resolve(given, defaults: defaults, hasUpper: hasUpper, kernel: kernel, flipped: flipped, log: &log)
     }
 
     /// ``resolve(_:defaults:hasUpper:kernel:)``, also collecting the `pr_info` lines
     /// `ovl_fs_params_verify` logs for each option it adjusts (without the `overlayfs: ` prefix).
     public static func resolve(_ given: [MountOption], defaults: ModuleDefaults, hasUpper: Bool,
-                               kernel: KernelVersion = .reference, log: inout [String]) throws(MountRefusal) -> ResolvedOptions {
-        if !KernelChanges.redirectModeEnum.present(in: kernel) {
+                               kernel: KernelVersion = .reference, flipped: Set<String> = [],
+                               log: inout [String]) throws(MountRefusal) -> ResolvedOptions {
+        func has(_ change: KernelChange) -> Bool { change.present(in: kernel) != flipped.contains(change.name) }
+        if !has(KernelChanges.redirectModeEnum) {
             return try resolveLegacy(given, defaults: defaults, hasUpper: hasUpper, log: &log)
         }
         // From 6.16 verity is independent of metacopy: no implied metacopy=on and no conflicts.
-        let verityNeedsMetacopy = !KernelChanges.verityWithoutMetacopy.present(in: kernel)
+        let verityNeedsMetacopy = !has(KernelChanges.verityWithoutMetacopy)
         var o = ResolvedOptions(
             redirect: defaults.redirectDefault, index: defaults.index, nfsExport: defaults.nfsExport,
             xino: defaults.xinoDefault, metacopy: defaults.metacopy, uuid: .auto, verity: .off,
@@ -135,7 +138,7 @@ extension ResolvedOptions {
             case "uuid": o.uuid = UUIDMode(rawValue: v) ?? o.uuid
             case "verity":
                 // Before 6.6 params.c has no such key (KernelChanges.verityOption).
-                guard KernelChanges.verityOption.present(in: kernel) else {
+                guard has(KernelChanges.verityOption) else {
                     throw MountRefusal(errno: .EINVAL, message: "Unknown parameter 'verity'", source: "overlay")
                 }
                 o.verity = VerityMode(rawValue: v) ?? o.verity

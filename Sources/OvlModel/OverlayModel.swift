@@ -100,7 +100,7 @@ public struct OverlayModel: Sendable {
             ? { var e = environment; e.samefs = lowersOnly?.samefs ?? true; e.fs = lowersOnly; return e }()
             : environment
         self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults,
-                                                     kernel: environment.kernel ?? .reference))
+                                                     kernel: environment.kernel ?? .reference, flipped: environment.flipped))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,
                                uuid: .null, verity: .off, userxattr: false, volatile: false)
     }
@@ -116,7 +116,7 @@ public struct OverlayModel: Sendable {
         var log: [String] = []
         do {
             verified = try ResolvedOptions.resolve(given, defaults: environment.defaults, hasUpper: upper != nil,
-                                                   kernel: environment.kernel ?? .reference, log: &log)
+                                                   kernel: environment.kernel ?? .reference, flipped: environment.flipped, log: &log)
         } catch {
             mounted = false
             return MountObservation(errno: error.errno, options: nil,

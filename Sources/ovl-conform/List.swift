@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OvlCase
 import OvlModel
+import OvlRunner
 
 /// `ovl-conform list`: the cases, their groups and rules, and the rules no case cites yet.
 struct List: ParsableCommand {
@@ -16,6 +17,9 @@ struct List: ParsableCommand {
     @Option(help: "Say for each case how it runs on this kernel version (e.g. 6.1.192, 6.18.44): as on the reference, predicted differently (by which version entries), its mount refused, or skipped where the kernel lacks a feature.")
     var kernelVersion: String?
 
+    @Flag(help: "Print the version table (every KernelChange, as README's \"Kernel lines\" shows it) and exit.")
+    var versions = false
+
     func validate() throws {
         if let kernelVersion, KernelVersion(release: kernelVersion) == nil {
             throw ValidationError("bad --kernel-version '\(kernelVersion)'; expected MAJOR.MINOR[.PATCH]")
@@ -23,6 +27,7 @@ struct List: ParsableCommand {
     }
 
     func run() throws {
+        if versions { return print(VersionTable.markdown()) }
         let cases = try loadCases(paths)
         if let v = kernelVersion.flatMap(KernelVersion.init(release:)) { return byVersion(cases, v) }
         var cited = Set<String>()

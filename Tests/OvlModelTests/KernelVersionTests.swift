@@ -286,6 +286,8 @@ struct KernelVersionTests {
                                  environment: Environment(defaults: .debian, samefs: false, kernel: KernelVersion(release: kernel)))
             #expect(m.mount().options?.contains(shown) == true, "kernel \(kernel)")
         }
+    }
+
     // MARK: the 6.1 line (Debian 6.1.192)
 
     @Test("R11/R15: before 6.5 mountinfo shows redirect_dir= as given (follow shows, a redirect metacopy turned on does not) and conflicts name the string")
