@@ -41,7 +41,10 @@ public struct Suite {
         let t0 = Date()
         let made = try host ? hostSetup(repo: repo) : guestSetup(repo: repo)
         let buildSeconds = Date().timeIntervalSince(t0)
-        let lanes = Self.deal(jobs.filter { $0.skip == nil }, into: guests)
+        // One agent on the host: a drop_caches step is machine-wide and would evict what another
+        // lane's job keeps cached (a directory's non-persistent st_ino, R57).
+        if host, guests > 1 { reporter.note("--host runs one agent (--jobs \(guests) ignored): drop_caches steps are machine-wide") }
+        let lanes = Self.deal(jobs.filter { $0.skip == nil }, into: host ? 1 : guests)
         reporter.start(total: jobs.count, guests: lanes.count)
         let skipped = jobs.compactMap { job -> JobResult? in
             guard let why = job.skip, let c = cases[job.index] else { return nil }
