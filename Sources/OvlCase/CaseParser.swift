@@ -192,7 +192,10 @@ public enum CaseParser {
                                 inodeChecks: inodeChecks, nestedLowers: layers.nested, fsck: fsck, workdir: layers.workdir,
                                 dataLayerCount: layers.dataLayers, layerFS: layerFS)
         // A mounted case may prepare only the workdir entries the model says a mount removes (R8, R14).
-        if fsck.map({ !$0.fix }) != true, let why = scenario.unpredictableWorkdir {
+        if scenario.checksOnly, fsck?.fix == true, let stepsNode = fields["steps"], !steps.isEmpty {
+            throw reader.error("fsck -\(fsck?.policy.rawValue ?? "p") leaves damage on these layers (fsck.overlay's exit 4), so the case is only checked, never mounted: it takes no steps", at: stepsNode)
+        }
+        if !scenario.checksOnly, let why = scenario.unpredictableWorkdir {
             throw reader.error("layers.workdir: \(why) (a check-only fsck case may give any)", at: fields["layers"] ?? root)
         }
         return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
@@ -215,7 +218,16 @@ public enum CaseParser {
             expect.append(rule)
         }
         guard !expect.isEmpty else { throw reader.error("'expect' needs at least one rule, like R33", at: expectNode) }
-        return FsckCheck(expect: expect, fix: try fields["fix"].map { (n) throws(CaseError) in try reader.bool(n) } ?? false)
+        // fix: false (-n), true or p (-p), y (-y).
+        var policy = FixPolicy.none
+        if let fixNode = fields["fix"] {
+            if let p = FixPolicy(rawValue: (try? reader.text(fixNode)) ?? ""), p != .none {
+                policy = p
+            } else {
+                policy = try reader.bool(fixNode) ? .safe : .none
+            }
+        }
+        return FsckCheck(expect: expect, policy: policy)
     }
 
     /// `layer_fs: {upper: ramfs, lower: ramfs}`: the filesystem (one of

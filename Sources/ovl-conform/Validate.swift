@@ -16,7 +16,7 @@ struct Validate: ParsableCommand {
         for c in cases {
             // A case's fsck expectation must be what the model's invariants find on its layers.
             if let check = c.scenario.fsck {
-                let found = Set(LayerSet(scenario: c.scenario).findings().map(\.rule))
+                let found = Set(LayerSet(scenario: c.scenario).findings(policy: check.policy).map(\.rule))
                 if found != Set(check.expect) {
                     disagreements.append("\(c.file):\(c.location.line):\(c.location.column): error: fsck expects \(check.expect.sorted()), the model finds \(found.sorted())")
                 }

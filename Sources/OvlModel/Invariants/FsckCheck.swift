@@ -1,12 +1,20 @@
-/// A case's claim about its layers as given (`fsck: {expect: [R33], fix: true}`): the checker
-/// reports exactly the listed rules, and with `fix` the overlay is mounted on the repaired layers.
+/// A case's claim about its layers as given (`fsck: {expect: [R33], fix: p}`): the checker
+/// reports exactly the listed rules, and when it repairs (`p`, `y`) and leaves nothing, the overlay
+/// is mounted on the repaired layers.
 public struct FsckCheck: Codable, Sendable, Equatable {
     /// The rules (``ProblemClass/rule``) fsck must report on the layers as given.
     public var expect: [String]
-    /// Repair the layers before the mount (`ovl-conform fsck --fix`).
-    public var fix: Bool
+    /// What the run may change: `-n` (`fix: false`), `-p` (`fix: true` or `p`), `-y` (`fix: y`).
+    public var policy: FixPolicy
 
-    public init(expect: [String], fix: Bool) { self.expect = expect; self.fix = fix }
+    public init(expect: [String], policy: FixPolicy) { self.expect = expect; self.policy = policy }
+    public init(expect: [String], fix: Bool) { self.init(expect: expect, policy: fix ? .safe : .none) }
+
+    /// True when the layers are repaired before the mount.
+    public var fix: Bool {
+        get { policy != .none }
+        set { policy = newValue ? .safe : .none }
+    }
 }
 
 /// When the guest ran the layer checker.
@@ -31,16 +39,23 @@ extension Finding {
 }
 
 extension Scenario {
-    /// True for a case whose damaged layers fsck does not repair (`fsck: {fix: false}`): the
-    /// layer checker runs on them and nothing is mounted.
-    public var checksOnly: Bool { fsck.map { !$0.fix } ?? false }
+    /// The layer checker's run on the layers as given, under the case's policy (nil without `fsck:`).
+    public var fsckOutcome: FsckOutcome? {
+        fsck.map { LayerSet(scenario: self).check(policy: $0.policy) }
+    }
 
-    /// The scenario the overlay is mounted on: with `fsck: {fix: true}`, the layers as
-    /// ``LayerSet/repaired(_:)`` leaves them; otherwise this scenario.
+    /// True for a case whose damaged layers fsck does not repair (`fsck: {fix: false}`), or
+    /// repairs but not all of them (`-p` leaves a duplicated redirect): the layer checker runs on
+    /// them and nothing is mounted.
+    public var checksOnly: Bool {
+        guard let check = fsck else { return false }
+        return !check.fix || fsckOutcome.map { !$0.left.isEmpty } == true
+    }
+
+    /// The scenario the overlay is mounted on: with a repairing `fsck:`, the layers as
+    /// ``LayerSet/check(policy:)`` leaves them; otherwise this scenario.
     public var asMounted: Scenario {
-        guard let check = fsck, check.fix else { return self }
-        let given = LayerSet(scenario: self)
-        let fixed = given.repaired(given.findings())
+        guard let check = fsck, check.fix, let fixed = fsckOutcome?.layers else { return self }
         var out = self
         out.lowers = fixed.lowers
         out.upper = fixed.upper
