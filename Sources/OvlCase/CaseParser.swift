@@ -185,14 +185,14 @@ public enum CaseParser {
         }
 
         let fsck = try fields["fsck"].map { (node) throws(CaseError) in try parseFsck(node, reader: reader) }
-        if let fsck, !fsck.fix, let stepsNode = fields["steps"], !steps.isEmpty {
-            throw reader.error("a case whose layers fsck does not repair (fix: false) is only checked, never mounted: it takes no steps", at: stepsNode)
+        if let fsck, !fsck.fix || !fsck.mount, let stepsNode = fields["steps"], !steps.isEmpty {
+            throw reader.error("a case whose layers fsck does not repair (fix: false) or that says mount: false is only checked, never mounted: it takes no steps", at: stepsNode)
         }
         let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
                                 inodeChecks: inodeChecks, nestedLowers: layers.nested, fsck: fsck, workdir: layers.workdir,
                                 dataLayerCount: layers.dataLayers, layerFS: layerFS)
         // A mounted case may prepare only the workdir entries the model says a mount removes (R8, R14).
-        if scenario.checksOnly, fsck?.fix == true, let stepsNode = fields["steps"], !steps.isEmpty {
+        if scenario.checksOnly, fsck?.fix == true, fsck?.mount == true, let stepsNode = fields["steps"], !steps.isEmpty {
             throw reader.error("fsck -\(fsck?.policy.rawValue ?? "p") leaves damage on these layers (fsck.overlay's exit 4), so the case is only checked, never mounted: it takes no steps", at: stepsNode)
         }
         if !scenario.checksOnly, let why = scenario.unpredictableWorkdir {
@@ -204,9 +204,11 @@ public enum CaseParser {
     }
 
     /// `fsck: {expect: [R33, …], fix: true}`: the rules the layer checker reports on the layers as
-    /// given (each one a ``OvlModel/ProblemClass/rule``), and whether to mount the repaired layers.
+    /// given (each one a ``OvlModel/ProblemClass/rule``; none: the layers are sound), and whether
+    /// and how to repair them (`fix: false` is `-n`, `true` or `p` is `-p`, `y` is `-y`) and mount
+    /// the repaired layers.
     static func parseFsck(_ node: YNode, reader: NodeReader) throws(CaseError) -> FsckCheck {
-        let fields = try reader.fields(node, allowed: ["expect", "fix"])
+        let fields = try reader.fields(node, allowed: ["expect", "fix", "mount"])
         let expectNode = try fields.required("expect")
         let known = ProblemClass.allCases.map(\.rule)
         var expect: [String] = []
@@ -217,7 +219,7 @@ public enum CaseParser {
             }
             expect.append(rule)
         }
-        guard !expect.isEmpty else { throw reader.error("'expect' needs at least one rule, like R33", at: expectNode) }
+        // `expect: []` claims the layers are sound: fsck must find nothing (a false positive is a bug).
         // fix: false (-n), true or p (-p), y (-y).
         var policy = FixPolicy.none
         if let fixNode = fields["fix"] {
@@ -227,7 +229,8 @@ public enum CaseParser {
                 policy = try reader.bool(fixNode) ? .safe : .none
             }
         }
-        return FsckCheck(expect: expect, policy: policy)
+        let mount = try fields["mount"].map { (n) throws(CaseError) in try reader.bool(n) } ?? true
+        return FsckCheck(expect: expect, policy: policy, mount: mount)
     }
 
     /// `layer_fs: {upper: ramfs, lower: ramfs}`: the filesystem (one of

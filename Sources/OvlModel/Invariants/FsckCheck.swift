@@ -6,8 +6,13 @@ public struct FsckCheck: Codable, Sendable, Equatable {
     public var expect: [String]
     /// What the run may change: `-n` (`fix: false`), `-p` (`fix: true` or `p`), `-y` (`fix: y`).
     public var policy: FixPolicy
+    /// False: the repaired layers are only checked, never mounted (`mount: false`; e.g. layers the
+    /// model cannot mount yet: it does not follow a redirect in a lower layer).
+    public var mount: Bool = true
 
-    public init(expect: [String], policy: FixPolicy) { self.expect = expect; self.policy = policy }
+    public init(expect: [String], policy: FixPolicy, mount: Bool = true) {
+        self.expect = expect; self.policy = policy; self.mount = mount
+    }
     public init(expect: [String], fix: Bool) { self.init(expect: expect, policy: fix ? .safe : .none) }
 
     /// True when the layers are repaired before the mount.
@@ -45,17 +50,17 @@ extension Scenario {
     }
 
     /// True for a case whose damaged layers fsck does not repair (`fsck: {fix: false}`), or
-    /// repairs but not all of them (`-p` leaves a duplicated redirect): the layer checker runs on
-    /// them and nothing is mounted.
+    /// repairs but not all of them (`-p` leaves a duplicated redirect), or that says `mount:
+    /// false`: the layer checker runs on them and nothing is mounted.
     public var checksOnly: Bool {
         guard let check = fsck else { return false }
-        return !check.fix || fsckOutcome.map { !$0.left.isEmpty } == true
+        return !check.fix || !check.mount || fsckOutcome.map { !$0.left.isEmpty } == true
     }
 
     /// The scenario the overlay is mounted on: with a repairing `fsck:`, the layers as
     /// ``LayerSet/check(policy:)`` leaves them; otherwise this scenario.
     public var asMounted: Scenario {
-        guard let check = fsck, check.fix, let fixed = fsckOutcome?.layers else { return self }
+        guard let check = fsck, check.fix, check.mount, let fixed = fsckOutcome?.layers else { return self }
         var out = self
         out.lowers = fixed.lowers
         out.upper = fixed.upper

@@ -97,7 +97,8 @@ public struct LayerSet: Codable, Sendable, Equatable {
                     }
                 case .addWhiteout(let path):
                     if out[f.layer]?[path] == nil, let parent = path.parent, out[f.layer]?[parent]?.kind.isDir == true {
-                        out[f.layer]?[path] = Node(kind: .whiteout)
+                        // mknod(2) dates the whiteout and its parent by the clock.
+                        out[f.layer]?[path] = Node(kind: .whiteout, mtime: nil)
                         out[f.layer]?[parent]?.mtime = nil
                     }
                 case .removeXattr(let name): out[f.layer]?[f.path]?.xattrs[name] = nil
