@@ -208,7 +208,7 @@ public enum CaseParser {
     /// and how to repair them (`fix: false` is `-n`, `true` or `p` is `-p`, `y` is `-y`) and mount
     /// the repaired layers.
     static func parseFsck(_ node: YNode, reader: NodeReader) throws(CaseError) -> FsckCheck {
-        let fields = try reader.fields(node, allowed: ["expect", "fix", "mount"])
+        let fields = try reader.fields(node, allowed: ["expect", "fix", "mount", "findings", "exit"])
         let expectNode = try fields.required("expect")
         let known = ProblemClass.allCases.map(\.rule)
         var expect: [String] = []
@@ -230,7 +230,31 @@ public enum CaseParser {
             }
         }
         let mount = try fields["mount"].map { (n) throws(CaseError) in try reader.bool(n) } ?? true
-        return FsckCheck(expect: expect, policy: policy, mount: mount)
+        // findings: ["R33 upper:d/x", …]: every finding of the run, by rule, layer and path.
+        var findings: [String]?
+        if let node = fields["findings"] {
+            findings = []
+            for item in try reader.sequence(node) {
+                let text = try reader.text(item)
+                let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+                let layer = parts.count == 2 ? parts[1].split(separator: ":", maxSplits: 1).first.map(String.init) : nil
+                guard parts.count == 2, known.contains(parts[0]), parts[1].contains(":"),
+                      let layer, layer == "upper" || layer == "workdir" || (layer.hasPrefix("lower") && Int(layer.dropFirst(5)) != nil)
+                else {
+                    throw reader.error("a finding is 'RULE LAYER:PATH' (like 'R33 upper:d/x' or 'R33 lower0:.'), not '\(text)'", at: item)
+                }
+                findings?.append(text)
+            }
+        }
+        var exit: Int32?
+        if let node = fields["exit"] {
+            let text = try reader.text(node)
+            guard let code = Int32(text), [0, 1, 4].contains(code) else {
+                throw reader.error("exit is fsck.overlay's status of the run: 0, 1 or 4, not '\(text)'", at: node)
+            }
+            exit = code
+        }
+        return FsckCheck(expect: expect, policy: policy, mount: mount, findings: findings, exit: exit)
     }
 
     /// `layer_fs: {upper: ramfs, lower: ramfs}`: the filesystem (one of

@@ -58,22 +58,18 @@ public struct LayerFolders: Sendable, Equatable {
         }
     }
 
-    /// Checks, and under a repairing `policy` repairs, the folders, round by round as
-    /// ``OvlModel/LayerSet/check(policy:)`` does on the model's layers: what was found, and what
-    /// is left after.
+    /// Checks, and under a repairing `policy` repairs, the folders, pass by pass and round by round
+    /// as ``OvlModel/LayerSet/check(policy:)`` does on the model's layers (both are
+    /// ``OvlModel/LayerSet/run(policy:read:repair:)``): what was found, and what is left after.
     public func check(policy: FixPolicy) throws(SysError) -> FsckReport {
-        var current = try read().findings(policy: policy)
-        var found: [Finding] = []
-        var repaired: [Finding] = []
-        for _ in 0..<LayerSet.repairRounds {
-            for f in current where !found.contains(where: { $0.key == f.key }) { found.append(f) }
-            let due = current.filter { !$0.repairs(under: policy).isEmpty }
-            if due.isEmpty { break }
-            try repair(due, policy: policy)
-            repaired += due
-            current = try read().findings(policy: policy)
+        do {
+            let r = try LayerSet.run(policy: policy, read: { try read() }, repair: { try repair($0, policy: policy) })
+            return FsckReport(found: r.found, left: r.left, repaired: r.repaired, policy: policy)
+        } catch let e as SysError {
+            throw e
+        } catch {
+            preconditionFailure("only SysError is thrown here: \(error)")
         }
-        return FsckReport(found: found, left: current, repaired: repaired, policy: policy)
     }
 
     /// ``check(policy:)`` with `--fix` (`-p`) or without (`-n`).

@@ -26,7 +26,7 @@ struct LayerFoldersTests {
         let folders = try make(base)
         defer { try? Files.removeTree(base) }
         let first = try folders.check(fix: false)
-        #expect(first.found.map(\.problem) == [.orphanWhiteout, .invalidRedirect, .staleIndex])
+        #expect(Set(first.found.map(\.problem)) == [.orphanWhiteout, .invalidRedirect, .staleIndex])
         #expect(first.exitCode == 4)
         let fixed = try folders.check(fix: true)
         #expect(fixed.left.map(\.problem) == [.staleIndex])

@@ -46,6 +46,10 @@ public enum ProblemClass: String, Codable, Sendable, CaseIterable {
     /// (R81: lookup fails with EIO).
     case metacopyWithoutData
 
+    /// True for the classes of fsck.overlay's first pass (redirects), which are checked and
+    /// repaired before the others (``LayerSet/run(policy:read:repair:)``).
+    public var isRedirectPass: Bool { self == .invalidRedirect || self == .duplicateRedirect || self == .missingWhiteout }
+
     /// The rule of the semantics doc the damage breaks.
     public var rule: String {
         switch self {

@@ -9,9 +9,15 @@ public struct FsckCheck: Codable, Sendable, Equatable {
     /// False: the repaired layers are only checked, never mounted (`mount: false`; e.g. layers the
     /// model cannot mount yet: it does not follow a redirect in a lower layer).
     public var mount: Bool = true
+    /// Every finding the run reports (``Finding/claim``: `R33 upper:d/x`), when the case lists
+    /// them: checked against the guest's run itself, not only against the model, so a check that
+    /// goes wrong in both (they share the code) still fails the case.
+    public var findings: [String]?
+    /// fsck.overlay's exit status of the run (0, 1 or 4), when the case says.
+    public var exit: Int32?
 
-    public init(expect: [String], policy: FixPolicy, mount: Bool = true) {
-        self.expect = expect; self.policy = policy; self.mount = mount
+    public init(expect: [String], policy: FixPolicy, mount: Bool = true, findings: [String]? = nil, exit: Int32? = nil) {
+        self.expect = expect; self.policy = policy; self.mount = mount; self.findings = findings; self.exit = exit
     }
     public init(expect: [String], fix: Bool) { self.init(expect: expect, policy: fix ? .safe : .none) }
 
@@ -19,6 +25,34 @@ public struct FsckCheck: Codable, Sendable, Equatable {
     public var fix: Bool {
         get { policy != .none }
         set { policy = newValue ? .safe : .none }
+    }
+
+    /// How a run's findings and exit status disagree with what the case claims, one line each;
+    /// empty when they agree (or the case claims nothing beyond its rules).
+    public func disagreements(found: [Finding], exitCode: Int32) -> [String] {
+        var out: [String] = []
+        let rules = Set(found.map(\.rule))
+        if rules != Set(expect) { out.append("rules: the case expects \(expect.sorted()), the run finds \(rules.sorted())") }
+        if let findings {
+            let got = Set(found.map(\.claim)), want = Set(findings)
+            for c in want.subtracting(got).sorted() { out.append("finding \(c): claimed, not found") }
+            for c in got.subtracting(want).sorted() { out.append("finding \(c): found, not claimed") }
+        }
+        if let exit, exit != exitCode { out.append("exit: the case claims \(exit), the run gives \(exitCode)") }
+        return out
+    }
+}
+
+extension Finding {
+    /// `R33 upper:d/x`: the rule, the layer and the path, as a case lists it (`fsck: {findings: …}`).
+    public var claim: String { "\(rule) \(layer):\(path)" }
+}
+
+extension FsckObservation {
+    /// fsck.overlay's exit status of the run this records under `policy`: 4 when something is
+    /// left, 1 when something was found and repaired, else 0.
+    public func exitCode(policy: FixPolicy) -> Int32 {
+        !left.isEmpty ? 4 : (!found.isEmpty && policy != .none) ? 1 : 0
     }
 }
 

@@ -60,27 +60,42 @@ public struct LayerSet: Codable, Sendable, Equatable {
         return all.sorted { ($0.layer.description, $0.path, $0.subject) < ($1.layer.description, $1.path, $1.subject) }
     }
 
-    /// How many rounds of check-and-repair a run makes at most: a repair can make another one
-    /// due (a removed redirect leaves a whiteout hiding nothing), as fsck.overlay's second pass
-    /// sees what its first one changed.
+    /// How many rounds of check-and-repair each pass of a run makes at most: a repair can make
+    /// another one due (a whiteout added for one redirect makes another's target a whiteout).
     public static let repairRounds = 4
 
-    /// A whole run under `policy`: check, repair what `policy` repairs, check again, until
-    /// nothing `policy` repairs is left (at most ``repairRounds`` rounds).
+    /// A whole run under `policy`, in fsck.overlay's two passes: first the redirects
+    /// (``ProblemClass/isRedirectPass``) are checked and repaired until nothing `policy` repairs
+    /// is left among them, then everything (whiteouts and impure marks see the redirects as the
+    /// first pass left them: a redirect -y replaced by `opaque=y` makes no merge dir). Each pass
+    /// makes at most ``repairRounds`` rounds. `read` gives the layers as they are now, `repair`
+    /// makes a round's repairs; the model's run and the on-disk one (OvlFsck) share this.
+    public static func run(policy: FixPolicy, read: () throws -> LayerSet,
+                           repair: ([Finding]) throws -> Void) rethrows -> (found: [Finding], left: [Finding], repaired: [Finding]) {
+        var found: [Finding] = []
+        var repaired: [Finding] = []
+        var current: [Finding] = []
+        for redirectsOnly in [true, false] {
+            current = try read().findings(policy: policy).filter { !redirectsOnly || $0.problem.isRedirectPass }
+            for _ in 0..<repairRounds {
+                for f in current where !found.contains(where: { $0.key == f.key }) { found.append(f) }
+                let due = current.filter { !$0.repairs(under: policy).isEmpty }
+                if due.isEmpty { break }
+                try repair(due)
+                repaired += due
+                current = try read().findings(policy: policy).filter { !redirectsOnly || $0.problem.isRedirectPass }
+            }
+        }
+        for f in current where !found.contains(where: { $0.key == f.key }) { found.append(f) }
+        return (found, current, repaired)
+    }
+
+    /// ``run(policy:read:repair:)`` on these layers in memory: what the guest's run on the same
+    /// layers on disk must find, leave and make of them.
     public func check(policy: FixPolicy) -> FsckOutcome {
         var layers = self
-        var found: [Finding] = []
-        var changed = false
-        var current = layers.findings(policy: policy)
-        for _ in 0..<Self.repairRounds {
-            for f in current where !found.contains(where: { $0.key == f.key }) { found.append(f) }
-            let due = current.filter { !$0.repairs(under: policy).isEmpty }
-            if due.isEmpty { break }
-            layers = layers.repaired(due, policy: policy)
-            changed = true
-            current = layers.findings(policy: policy)
-        }
-        return FsckOutcome(found: found, left: current, changed: changed, layers: layers)
+        let r = Self.run(policy: policy, read: { layers }, repair: { layers = layers.repaired($0, policy: policy) })
+        return FsckOutcome(found: r.found, left: r.left, changed: !r.repaired.isEmpty, layers: layers)
     }
 
     /// These layers with every repair `policy` makes for `findings` applied.
