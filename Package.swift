@@ -5,7 +5,9 @@ let package = Package(
     name: "ovl-conform",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "ovl-conform", targets: ["ovl-conform"])
+        .executable(name: "ovl-conform", targets: ["ovl-conform"]),
+        // overlayfs-progs' command line over the same checker, for xfstests (FSCK_OVERLAY_PROG).
+        .executable(name: "fsck.overlay", targets: ["FsckOverlay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,6 +41,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "FsckOverlay", dependencies: ["OvlFsck", "OvlModel", "OvlSys"]),
         .testTarget(name: "OvlModelTests", dependencies: ["OvlModel"]),
         .testTarget(name: "OvlCaseTests", dependencies: ["OvlCase"]),
         .testTarget(name: "OvlFuzzTests", dependencies: ["OvlFuzz", "OvlCase", "OvlModel"]),

@@ -185,14 +185,17 @@ public enum CaseParser {
         }
 
         let fsck = try fields["fsck"].map { (node) throws(CaseError) in try parseFsck(node, reader: reader) }
-        if let fsck, !fsck.fix, let stepsNode = fields["steps"], !steps.isEmpty {
-            throw reader.error("a case whose layers fsck does not repair (fix: false) is only checked, never mounted: it takes no steps", at: stepsNode)
+        if let fsck, !fsck.fix || !fsck.mount, let stepsNode = fields["steps"], !steps.isEmpty {
+            throw reader.error("a case whose layers fsck does not repair (fix: false) or that says mount: false is only checked, never mounted: it takes no steps", at: stepsNode)
         }
         let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
                                 inodeChecks: inodeChecks, nestedLowers: layers.nested, fsck: fsck, workdir: layers.workdir,
                                 dataLayerCount: layers.dataLayers, layerFS: layerFS)
         // A mounted case may prepare only the workdir entries the model says a mount removes (R8, R14).
-        if fsck.map({ !$0.fix }) != true, let why = scenario.unpredictableWorkdir {
+        if scenario.checksOnly, fsck?.fix == true, fsck?.mount == true, let stepsNode = fields["steps"], !steps.isEmpty {
+            throw reader.error("fsck -\(fsck?.policy.rawValue ?? "p") leaves damage on these layers (fsck.overlay's exit 4), so the case is only checked, never mounted: it takes no steps", at: stepsNode)
+        }
+        if !scenario.checksOnly, let why = scenario.unpredictableWorkdir {
             throw reader.error("layers.workdir: \(why) (a check-only fsck case may give any)", at: fields["layers"] ?? root)
         }
         return Case(id: caseID(file: reader.file), file: reader.file, description: description, rules: rules,
@@ -201,9 +204,11 @@ public enum CaseParser {
     }
 
     /// `fsck: {expect: [R33, …], fix: true}`: the rules the layer checker reports on the layers as
-    /// given (each one a ``OvlModel/ProblemClass/rule``), and whether to mount the repaired layers.
+    /// given (each one a ``OvlModel/ProblemClass/rule``; none: the layers are sound), and whether
+    /// and how to repair them (`fix: false` is `-n`, `true` or `p` is `-p`, `y` is `-y`) and mount
+    /// the repaired layers.
     static func parseFsck(_ node: YNode, reader: NodeReader) throws(CaseError) -> FsckCheck {
-        let fields = try reader.fields(node, allowed: ["expect", "fix"])
+        let fields = try reader.fields(node, allowed: ["expect", "fix", "mount", "findings", "exit"])
         let expectNode = try fields.required("expect")
         let known = ProblemClass.allCases.map(\.rule)
         var expect: [String] = []
@@ -214,8 +219,42 @@ public enum CaseParser {
             }
             expect.append(rule)
         }
-        guard !expect.isEmpty else { throw reader.error("'expect' needs at least one rule, like R33", at: expectNode) }
-        return FsckCheck(expect: expect, fix: try fields["fix"].map { (n) throws(CaseError) in try reader.bool(n) } ?? false)
+        // `expect: []` claims the layers are sound: fsck must find nothing (a false positive is a bug).
+        // fix: false (-n), true or p (-p), y (-y).
+        var policy = FixPolicy.none
+        if let fixNode = fields["fix"] {
+            if let p = FixPolicy(rawValue: (try? reader.text(fixNode)) ?? ""), p != .none {
+                policy = p
+            } else {
+                policy = try reader.bool(fixNode) ? .safe : .none
+            }
+        }
+        let mount = try fields["mount"].map { (n) throws(CaseError) in try reader.bool(n) } ?? true
+        // findings: ["R33 upper:d/x", …]: every finding of the run, by rule, layer and path.
+        var findings: [String]?
+        if let node = fields["findings"] {
+            findings = []
+            for item in try reader.sequence(node) {
+                let text = try reader.text(item)
+                let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+                let layer = parts.count == 2 ? parts[1].split(separator: ":", maxSplits: 1).first.map(String.init) : nil
+                guard parts.count == 2, known.contains(parts[0]), parts[1].contains(":"),
+                      let layer, layer == "upper" || layer == "workdir" || (layer.hasPrefix("lower") && Int(layer.dropFirst(5)) != nil)
+                else {
+                    throw reader.error("a finding is 'RULE LAYER:PATH' (like 'R33 upper:d/x' or 'R33 lower0:.'), not '\(text)'", at: item)
+                }
+                findings?.append(text)
+            }
+        }
+        var exit: Int32?
+        if let node = fields["exit"] {
+            let text = try reader.text(node)
+            guard let code = Int32(text), [0, 1, 4].contains(code) else {
+                throw reader.error("exit is fsck.overlay's status of the run: 0, 1 or 4, not '\(text)'", at: node)
+            }
+            exit = code
+        }
+        return FsckCheck(expect: expect, policy: policy, mount: mount, findings: findings, exit: exit)
     }
 
     /// `layer_fs: {upper: ramfs, lower: ramfs}`: the filesystem (one of

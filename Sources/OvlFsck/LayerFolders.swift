@@ -9,16 +9,19 @@ public struct LayerFolders: Sendable, Equatable {
     public var work: String?
     /// The private xattr prefix (`user.overlay.` for layers of a userxattr mount).
     public var prefix: String
+    /// How many of ``lowers`` (the last ones) are data-only layers (`lowerdir=A::D`).
+    public var dataLayerCount: Int
 
-    public init(lowers: [String], upper: String?, work: String?, prefix: String = "trusted.overlay.") {
-        self.lowers = lowers; self.upper = upper; self.work = work; self.prefix = prefix
+    public init(lowers: [String], upper: String?, work: String?, prefix: String = "trusted.overlay.", dataLayerCount: Int = 0) {
+        self.lowers = lowers; self.upper = upper; self.work = work; self.prefix = prefix; self.dataLayerCount = dataLayerCount
     }
 
     /// Reads every folder. A workdir that has no `index/` or `work/` yet reads as empty.
     public func read() throws(SysError) -> LayerSet {
         var ls: [Layer] = []
         for dir in lowers { ls.append(try LayerReader.read(dir)) }
-        var set = LayerSet(lowers: ls, upper: try upper.map { (u) throws(SysError) in try LayerReader.read(u) }, prefix: prefix)
+        var set = LayerSet(lowers: ls, upper: try upper.map { (u) throws(SysError) in try LayerReader.read(u) }, prefix: prefix,
+                           dataLayerCount: dataLayerCount)
         if let work { set.workdir = try LayerReader.read(work) }
         return set
     }
@@ -34,12 +37,15 @@ public struct LayerFolders: Sendable, Equatable {
         return root.map { path.isRoot ? $0 : $0 + "/" + path.description }
     }
 
-    /// Makes the repairs of `findings` on disk (only whiteouts and private xattrs change).
-    public func repair(_ findings: [Finding]) throws(SysError) {
+    /// Makes the repairs `policy` makes for `findings` on disk (only whiteouts and private xattrs change).
+    public func repair(_ findings: [Finding], policy: FixPolicy = .safe) throws(SysError) {
         for f in findings {
             guard let real = realPath(f.layer, f.path) else { continue }
-            for r in f.repairs {
+            for r in f.repairs(under: policy) {
                 switch r {
+                case .addWhiteout(let path):
+                    // fsck.overlay's whiteout: a 0:0 character device, mode 0.
+                    if let at = realPath(f.layer, path) { try Files.mknod(at, mode: 0o020000, major: 0, minor: 0) }
                 case .removeWhiteout:
                     let st = try Files.stat(real)
                     // Only ever a 0:0 character device: never a user's object.
@@ -52,21 +58,38 @@ public struct LayerFolders: Sendable, Equatable {
         }
     }
 
-    /// Checks, and with `fix` repairs, the folders: what was found, and what is left after.
-    public func check(fix: Bool) throws(SysError) -> FsckReport {
-        let found = try read().findings()
-        guard fix, found.contains(where: \.fixable) else { return FsckReport(found: found, left: found) }
-        try repair(found)
-        return FsckReport(found: found, left: try read().findings())
+    /// Checks, and under a repairing `policy` repairs, the folders, pass by pass and round by round
+    /// as ``OvlModel/LayerSet/check(policy:)`` does on the model's layers (both are
+    /// ``OvlModel/LayerSet/run(policy:read:repair:)``): what was found, and what is left after.
+    public func check(policy: FixPolicy) throws(SysError) -> FsckReport {
+        do {
+            let r = try LayerSet.run(policy: policy, read: { try read() }, repair: { try repair($0, policy: policy) })
+            return FsckReport(found: r.found, left: r.left, repaired: r.repaired, policy: policy)
+        } catch let e as SysError {
+            throw e
+        } catch {
+            preconditionFailure("only SysError is thrown here: \(error)")
+        }
     }
+
+    /// ``check(policy:)`` with `--fix` (`-p`) or without (`-n`).
+    public func check(fix: Bool) throws(SysError) -> FsckReport { try check(policy: fix ? .safe : .none) }
 }
 
 /// What one fsck run found and what it left.
 public struct FsckReport: Sendable, Equatable {
     public var found: [Finding]
-    /// The findings still there after `--fix` (all of them without it).
+    /// The findings still there after the repairs (all of them under `-n`).
     public var left: [Finding]
+    /// The findings whose repairs were made, in order.
+    public var repaired: [Finding] = []
+    public var policy: FixPolicy = .none
 
-    /// fsck(8)'s exit status: 0 clean, 1 errors corrected, 4 errors left uncorrected.
-    public var exitCode: Int32 { found.isEmpty ? 0 : left.isEmpty ? 1 : 4 }
+    public init(found: [Finding], left: [Finding], repaired: [Finding] = [], policy: FixPolicy = .none) {
+        self.found = found; self.left = left; self.repaired = repaired; self.policy = policy
+    }
+
+    /// fsck.overlay's (and fsck(8)'s) exit status: 0 clean, 1 something was changed and nothing
+    /// is left, 4 something is left (even if other things were changed).
+    public var exitCode: Int32 { !left.isEmpty ? 4 : repaired.isEmpty ? 0 : 1 }
 }

@@ -56,7 +56,7 @@ struct JobRunner {
             if let w = job.scenario.workdir { try LayerBuilder.build(w, at: workDir) }
         }
         if let check = job.scenario.fsck {
-            let report = try folders.check(fix: check.fix)
+            let report = try folders.check(policy: check.policy)
             writer.write(.fsck(job: job.index, stage: .given, FsckObservation(found: report.found, left: report.left)))
             // Damage fsck leaves is for a person to decide: such a case only checks (``Scenario/checksOnly``).
             if job.scenario.checksOnly {
@@ -126,7 +126,7 @@ struct JobRunner {
         let hasUpper = job.scenario.upper != nil
         let userxattr = job.scenario.options.contains { $0.key == "userxattr" }
         return LayerFolders(lowers: lowerDirs, upper: hasUpper ? upperDir : nil, work: hasUpper ? workDir : nil,
-                            prefix: userxattr ? "user.overlay." : "trusted.overlay.")
+                            prefix: userxattr ? "user.overlay." : "trusted.overlay.", dataLayerCount: job.scenario.dataLayerCount)
     }
 
     /// An offline change (R70, R71): unmount, remove `path` from lower layer `layer`, make `node`

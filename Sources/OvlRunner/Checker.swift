@@ -26,7 +26,9 @@ public enum Checker {
         environment.flipped = flipped
         var model = OverlayModel(scenario: job.scenario.asMounted, environment: environment)
         // Nothing is mounted: the layers stay as given, workdir included.
-        if job.scenario.checksOnly { return FsckJudge.compare(job.scenario, after: LayerSet(scenario: job.scenario), observed) }
+        if job.scenario.checksOnly {
+            return FsckJudge.compare(job.scenario, after: job.scenario.fsckOutcome?.layers ?? LayerSet(scenario: job.scenario), observed)
+        }
         var diffs: [Difference] = []
         let predictedMount = model.mount()
         if let m = observed.mount {

@@ -6,12 +6,15 @@ import OvlModel
 enum FsckJudge {
     static func compare(_ scenario: Scenario, after predictedLayers: LayerSet, _ observed: Observations) -> [Difference] {
         var diffs: [Difference] = []
-        if scenario.fsck != nil {
-            let given = LayerSet(scenario: scenario).findings()
-            let left = LayerSet(scenario: scenario.asMounted).findings()
+        if let outcome = scenario.fsckOutcome, let check = scenario.fsck {
             if let o = observed.fsck[.given] {
-                diffs += differences("fsck of the layers as given", given, o.found)
-                diffs += differences("fsck --fix left", left, o.left)
+                // The case's own claims, against the run itself (the model shares the checks' code).
+                for line in check.disagreements(found: o.found, exitCode: o.exitCode(policy: check.policy)) {
+                    diffs.append(Difference(step: nil, subject: "fsck -\(check.policy.rawValue) of the layers as given: \(line)",
+                                            expected: "what the case claims", observed: line))
+                }
+                diffs += differences("fsck of the layers as given", outcome.found, o.found)
+                diffs += differences("fsck -\(scenario.fsck?.policy.rawValue ?? "n") left", outcome.left, o.left)
             } else if observed.error == nil {
                 diffs.append(Difference(step: nil, subject: "fsck of the layers as given", expected: "a run", observed: "nothing recorded"))
             }

@@ -9,8 +9,9 @@ struct Fsck: ParsableCommand {
         abstract: "Check (and repair) overlay layers offline.",
         discussion: """
             Each finding prints the layer and path, the entry or xattr, the rule it breaks and what \
-            --fix does. --fix only removes whiteouts that hide nothing and sets or removes overlay's \
-            private xattrs; it never deletes user data and lists what it left. \
+            -p and -y do. --fix (--policy p) makes the safe repairs, --policy y also removes a \
+            duplicated redirect. Repairs only add or remove whiteouts and set or remove overlay's \
+            private xattrs; they never delete user data, and the run lists what it left. \
             Exit status (fsck(8)): 0 clean, 1 errors corrected, 4 errors left uncorrected, 8 operational error.
             """)
 
@@ -26,8 +27,22 @@ struct Fsck: ParsableCommand {
     @Flag(help: "The layers belong to a userxattr mount: overlay's xattrs are user.overlay.*.")
     var userxattr = false
 
-    @Flag(help: "Repair what can be repaired safely.")
+    @Flag(help: "Repair what can be repaired safely (--policy p).")
     var fix = false
+
+    @Option(help: "Repair as fsck.overlay's -p (safe repairs) or -y (also remove duplicated redirects).")
+    var policy: PolicyChoice?
+
+    enum PolicyChoice: String, ExpressibleByArgument, CaseIterable { case p, y }
+
+    /// -n without --fix or --policy.
+    var chosenPolicy: FixPolicy {
+        switch policy {
+        case .p: .safe
+        case .y: .yes
+        case nil: fix ? .safe : .none
+        }
+    }
 
     @Flag(help: "Report which overlay features the layers use and the mount options they need.")
     var features = false
@@ -35,6 +50,7 @@ struct Fsck: ParsableCommand {
     func validate() throws {
         if lower.split(separator: ":").isEmpty { throw ValidationError("--lower needs at least one folder") }
         if (upper == nil) != (work == nil) { throw ValidationError("--upper and --work go together") }
+        if fix && policy != nil { throw ValidationError("--fix is --policy p: give one of them") }
     }
 
     func run() throws {
@@ -42,16 +58,16 @@ struct Fsck: ParsableCommand {
                                    prefix: userxattr ? "user.overlay." : "trusted.overlay.")
         let report: FsckReport
         do {
-            report = try folders.check(fix: fix)
+            report = try folders.check(policy: chosenPolicy)
             if features { print(try folders.read().features()) }
         } catch {
             print("fsck: \(error)")
             throw ExitCode(8)
         }
         for f in report.found { print(f) }
-        if fix {
-            let left = Set(report.left)
-            let fixed = report.found.filter { !left.contains($0) }
+        if chosenPolicy != .none {
+            let left = Set(report.left.map(\.key))
+            let fixed = report.found.filter { !left.contains($0.key) }
             print("fixed \(fixed.count), left \(report.left.count)")
             for f in report.left { print("left: \(f)") }
         } else {

@@ -16,9 +16,9 @@ struct Validate: ParsableCommand {
         for c in cases {
             // A case's fsck expectation must be what the model's invariants find on its layers.
             if let check = c.scenario.fsck {
-                let found = Set(LayerSet(scenario: c.scenario).findings().map(\.rule))
-                if found != Set(check.expect) {
-                    disagreements.append("\(c.file):\(c.location.line):\(c.location.column): error: fsck expects \(check.expect.sorted()), the model finds \(found.sorted())")
+                let outcome = LayerSet(scenario: c.scenario).check(policy: check.policy)
+                for line in check.disagreements(found: outcome.found, exitCode: outcome.exitCode) {
+                    disagreements.append("\(c.file):\(c.location.line):\(c.location.column): error: fsck -\(check.policy.rawValue) of the model: \(line)")
                 }
             }
             for base in FSConfig.matrix {

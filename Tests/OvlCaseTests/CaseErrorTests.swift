@@ -50,12 +50,23 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         let c = try CaseParser.parse(yaml: head + lower + "fsck: {expect: [R33, R46], fix: true}\n", file: "c.yaml")
         #expect(c.scenario.fsck == FsckCheck(expect: ["R33", "R46"], fix: true))
         #expect(render(head + lower + "fsck: {expect: [R1]}\n") == """
-        c.yaml:6:17: error: fsck checks no rule 'R1'; expected one of: R33, R50, R49, R46, R45, R62, R81
+        c.yaml:6:17: error: fsck checks no rule 'R1'; expected one of: R33, R50, R49, R48, R46, R45, R62, R81
         fsck: {expect: [R1]}
                         ^
         """)
         #expect(render(head + lower + "fsck: {expect: [R33]}\nsteps:\n  - stat: a\n").contains(
-            "error: a case whose layers fsck does not repair (fix: false) is only checked, never mounted: it takes no steps"))
+            "error: a case whose layers fsck does not repair (fix: false) or that says mount: false is only checked, never mounted: it takes no steps"))
+        // fix: p / y / true / false are fsck.overlay's -p, -y, -p, -n; expect: [] claims sound layers.
+        #expect(try CaseParser.parse(yaml: head + lower + "fsck: {expect: [], fix: y}\n", file: "c.yaml").scenario.fsck?.policy == .yes)
+        #expect(try CaseParser.parse(yaml: head + lower + "fsck: {expect: [], fix: p}\n", file: "c.yaml").scenario.fsck?.policy == .safe)
+        #expect(try CaseParser.parse(yaml: head + lower + "fsck: {expect: [], fix: false}\n", file: "c.yaml").scenario.fsck?.policy == FixPolicy.none)
+        #expect(render(head + lower + "fsck: {expect: [], fix: p, mount: false}\nsteps:\n  - stat: a\n").contains("or that says mount: false"))
+        // -p leaves a duplicated redirect: only checked, so no steps.
+        let dup = "layers:\n  lower:\n    - a: {type: dir}\n  upper:\n    a: {type: dir}\n    b: {type: dir, xattrs: {trusted.overlay.redirect: a}}\n"
+        #expect(render(head + dup + "fsck: {expect: [R46, R49], fix: p}\nsteps:\n  - stat: a\n").contains(
+            "error: fsck -p leaves damage on these layers (fsck.overlay's exit 4), so the case is only checked, never mounted: it takes no steps"))
+        #expect(try CaseParser.parse(yaml: head + dup + "fsck: {expect: [R46, R49], fix: p}\n", file: "c.yaml").scenario.checksOnly)
+        #expect(try !CaseParser.parse(yaml: head + dup + "fsck: {expect: [R46, R49], fix: y}\n", file: "c.yaml").scenario.checksOnly)
         let workdir = "layers:\n  lower:\n    - a: x\n  workdir:\n    index/zz: x\n"
         #expect(render(head + workdir).contains("error: layers.workdir: workdir entry index/zz: only '#' leftovers in index/ are predicted (R14)"))
         let deep = "layers:\n  lower:\n    - a: x\n  workdir:\n    work/d/e/f: x\n"

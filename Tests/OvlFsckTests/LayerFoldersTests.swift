@@ -26,14 +26,15 @@ struct LayerFoldersTests {
         let folders = try make(base)
         defer { try? Files.removeTree(base) }
         let first = try folders.check(fix: false)
-        #expect(first.found.map(\.problem) == [.orphanWhiteout, .invalidRedirect, .staleIndex])
+        #expect(Set(first.found.map(\.problem)) == [.orphanWhiteout, .invalidRedirect, .staleIndex])
         #expect(first.exitCode == 4)
         let fixed = try folders.check(fix: true)
         #expect(fixed.left.map(\.problem) == [.staleIndex])
         #expect(fixed.exitCode == 4)
         #expect((try? Files.stat(base + "/u/d/x")) == nil)
         #expect(try Files.stat(base + "/u/d/f").rdevMajor == 0)
-        #expect(try Xattr.list(base + "/u/e") == ["trusted.overlay.opaque"])
+        // -p only removes the redirect: no lower dir is named e, so -y would not make it opaque either.
+        #expect(try Xattr.list(base + "/u/e") == [])
         try Files.unlink(base + "/w/index/zz")
         #expect(try folders.check(fix: false).exitCode == 0)
     }
@@ -45,5 +46,31 @@ struct LayerFoldersTests {
         try Files.unlink(base + "/w/index/zz")
         #expect(try folders.check(fix: true).exitCode == 1)
         #expect(try folders.check(fix: false).exitCode == 0)
+    }
+
+    @Test func yesMakesTheDirOpaqueOverALowerDirOfItsName() throws {
+        let base = "/tmp/ovl-fsck-test-\(getpid())-c"
+        let folders = try make(base)
+        defer { try? Files.removeTree(base) }
+        try Files.mkdir(base + "/l/e", mode: 0o755)
+        try Files.unlink(base + "/w/index/zz")
+        let run = try folders.check(policy: .yes)
+        #expect(run.exitCode == 1)
+        #expect(try Xattr.list(base + "/u/e") == ["trusted.overlay.opaque"])
+        #expect(try Xattr.list(base + "/u").contains("trusted.overlay.impure"))
+    }
+
+    @Test func addsTheMissingWhiteoutAtARedirectOrigin() throws {
+        let base = "/tmp/ovl-fsck-test-\(getpid())-d"
+        if (try? Files.stat(base)) != nil { try Files.removeTree(base) }
+        for d in ["", "/l", "/l/origin", "/u", "/u/testdir", "/w"] { try Files.mkdir(base + d, mode: 0o755) }
+        defer { try? Files.removeTree(base) }
+        try Xattr.set(base + "/u/testdir", "trusted.overlay.redirect", Array("origin".utf8))
+        let folders = LayerFolders(lowers: [base + "/l"], upper: base + "/u", work: base + "/w")
+        #expect(try folders.check(policy: .none).exitCode == 4)
+        #expect(try folders.check(policy: .safe).exitCode == 1)
+        let st = try Files.stat(base + "/u/origin")
+        #expect(st.format == 0o020000 && st.rdevMajor == 0 && st.rdevMinor == 0)
+        #expect(try folders.check(policy: .none).exitCode == 0)
     }
 }

@@ -57,8 +57,10 @@ import Testing
         for bad in ["", "a/b", "/a//b", "/a/", "/"] {
             let s = LayerSet(lowers: [layer(["a/f": file()])], upper: layer(["b": dir([x + "redirect": bad])]))
             #expect(problems(s) == ["invalidRedirect b"], "redirect \"\(bad)\"")
-            let fixed = s.repaired(s.findings())
-            #expect(fixed.upper?[p("b")]?.xattrs == [x + "opaque": "y"])
+            // -p removes it; -y too, and no lower dir is named b, so b is not made opaque.
+            #expect(s.repaired(s.findings(), policy: .safe).upper?[p("b")]?.xattrs == [:])
+            let fixed = s.repaired(s.findings(), policy: .yes)
+            #expect(fixed.upper?[p("b")]?.xattrs == [:])
             #expect(problems(fixed) == [])
         }
         for good in ["a", "/a", "/a/b"] {
@@ -66,12 +68,18 @@ import Testing
         }
     }
 
-    @Test func duplicateRedirectsAreLeft() {
+    @Test func duplicateRedirectsAreLeftByPRemovedByY() {
         let s = LayerSet(lowers: [layer(["a/f": file()])],
                          upper: layer(["a": Node(kind: .whiteout), "b": dir([x + "redirect": "a"]), "c": dir([x + "redirect": "/a"])]))
-        let f = s.findings()
-        #expect(f.map { "\($0.problem.rawValue) \($0.path)" } == ["duplicateRedirect b", "duplicateRedirect c"])
-        #expect(f.allSatisfy { !$0.fixable })
+        // b comes first in scan order and is kept; the root holds redirected dirs: impure.
+        #expect(problems(s) == ["missingImpure .", "duplicateRedirect c"])
+        let dup = s.findings().first { $0.problem == .duplicateRedirect }!
+        #expect(!dup.fixable && dup.repairs(under: .yes) == [.removeXattr(x + "redirect")])
+        #expect(s.check(policy: .safe).exitCode == 4)
+        let yes = s.check(policy: .yes)
+        #expect(yes.exitCode == 1)
+        #expect(yes.layers.upper?[p("c")]?.xattrs == [:])
+        #expect(yes.layers.upper?[p("b")]?.xattrs[x + "redirect"] == "a")
     }
 
     @Test func missingImpureIsSet() {
@@ -138,5 +146,123 @@ import Testing
         #expect(s.asMounted.upper?[p("d")]?.mtime == nil)
         s.fsck?.fix = false
         #expect(s.checksOnly && s.asMounted == s)
+    }
+
+    // fsck.overlay's checks (issue 17), on the shapes of xfstests overlay/045, 046 and 056.
+
+    func whiteout() -> Node { Node(kind: .whiteout) }
+    func set(_ lowers: [[String: Node]], _ upper: [String: Node]?, root: [String: String] = [:]) -> LayerSet {
+        var u = upper.map(layer)
+        u?.root.xattrs = root
+        return LayerSet(lowers: lowers.map(layer), upper: u)
+    }
+    func all(_ s: LayerSet, _ policy: FixPolicy = .none) -> [String] {
+        s.findings(policy: policy).map { "\($0.problem.rawValue) \($0.layer):\($0.path)" }
+    }
+
+    @Test func orphanWhiteoutsInEveryLayer() {
+        // The lowest layer's whiteout hides nothing; the upper one above it neither.
+        let s = set([["foo": whiteout()]], ["foo": whiteout(), "bar": whiteout()])
+        #expect(all(s) == ["orphanWhiteout lower0:foo", "orphanWhiteout upper:bar", "orphanWhiteout upper:foo"])
+        let run = s.check(policy: .safe)
+        #expect(run.exitCode == 1 && run.left.isEmpty)
+        #expect(run.layers.lowers[0][p("foo")] == nil)
+        // A middle layer's whiteout over a file below it is kept.
+        #expect(all(set([["bar": whiteout()], ["foo": file(), "bar": file()]], ["foo": whiteout()])) == [])
+    }
+
+    @Test func lookupStopsAtNonDirsOpaqueDirsAndWhiteouts() {
+        let s = set([["t1": file(), "t2": whiteout(), "t3": dir([x + "opaque": "y"])],
+                     ["t1/foo": file(), "t2/foo": file(), "t3/foo": file()]],
+                    ["t1/foo": whiteout(), "t2/foo": whiteout(), "t3/foo": whiteout(), "t4/foo": whiteout()],
+                    root: [x + "impure": "y"])
+        #expect(all(s) == ["orphanWhiteout upper:t1/foo", "orphanWhiteout upper:t2/foo",
+                           "orphanWhiteout upper:t3/foo", "orphanWhiteout upper:t4/foo"])
+    }
+
+    @Test func redirectsInLowerLayersAreFollowed() {
+        // overlay/045 'Valid whiteout(3)': lower0/testdir redirects to lower1/origin.
+        let s = set([["testdir": dir([x + "redirect": "origin"]), "origin": whiteout()], ["origin/subdir/foo": file()]],
+                    ["testdir": dir([x + "impure": "y"]), "testdir/subdir/foo": whiteout()], root: [x + "impure": "y"])
+        #expect(all(s) == [])
+        // Without the lower redirect the upper whiteout would hide nothing.
+        var plain = s
+        plain.lowers[0][p("testdir")]?.xattrs = [:]
+        #expect(all(plain).contains("orphanWhiteout upper:testdir/subdir/foo"))
+    }
+
+    @Test func redirectTargetsMustBeLowerDirs() {
+        #expect(all(set([[:]], ["t": dir([x + "redirect": "invalid"])])) == ["invalidRedirect upper:t"])
+        #expect(all(set([["origin": file()]], ["t": dir([x + "redirect": "origin"])])) == ["invalidRedirect upper:t"])
+        #expect(all(set([["origin": whiteout()], ["origin": dir()]], ["t": dir([x + "redirect": "origin"])]))
+                    .contains("invalidRedirect upper:t"))
+        // A redirect in the lowest layer has nothing to lead to.
+        #expect(all(set([["origin": dir(), "t": dir([x + "redirect": "origin"])]], [:])) == ["invalidRedirect lower0:t"])
+        // -y makes the dir opaque only over a lower dir of its own name.
+        let named = set([["t/f": file()]], ["t": dir([x + "redirect": "invalid"])])
+        #expect(named.check(policy: .safe).layers.upper?[p("t")]?.xattrs == [:])
+        #expect(named.check(policy: .yes).layers.upper?[p("t")]?.xattrs == [x + "opaque": "y"])
+    }
+
+    @Test func missingWhiteoutAtRedirectOriginIsAdded() {
+        let s = set([["origin/f": file()]], ["t": dir([x + "redirect": "origin"])], root: [x + "impure": "y"])
+        #expect(all(s) == ["missingWhiteout upper:t"])
+        let run = s.check(policy: .safe)
+        #expect(run.exitCode == 1)
+        #expect(run.layers.upper?[p("origin")]?.kind == .whiteout)
+        // No parent in the redirect's layer: reported, left.
+        let deep = set([["a/origin": dir()]], ["t": dir([x + "redirect": "/a/origin"])], root: [x + "impure": "y"])
+        #expect(deep.check(policy: .safe).exitCode == 4)
+    }
+
+    @Test func originHiddenByAnAncestorNeedsNoWhiteout() {
+        // rename x y, then rename y/a z: z's redirect is /x/a, and the whiteout at x hides it.
+        let s = set([["x/a/f": file()]],
+                    ["x": whiteout(), "y": dir([x + "redirect": "x"]), "y/a": whiteout(), "z": dir([x + "redirect": "/x/a"])],
+                    root: [x + "impure": "y"])
+        #expect(all(s) == [])
+    }
+
+    @Test func duplicatesAcrossLayersAndWithMergeDirs() {
+        // overlay/046 'Duplicate redirect': the first lower redirect stays, the others are duplicates.
+        let s = set([["t1": dir([x + "redirect": "origin"]), "t2": dir([x + "redirect": "origin"])], ["origin": dir()]],
+                    ["t3": dir([x + "redirect": "origin"])], root: [x + "impure": "y"])
+        #expect(all(s) == ["missingWhiteout lower0:t1", "duplicateRedirect lower0:t2", "duplicateRedirect upper:t3"])
+        #expect(s.check(policy: .safe).exitCode == 4)
+        let yes = s.check(policy: .yes)
+        #expect(yes.exitCode == 1)
+        #expect(yes.layers.lowers[0][p("t1")]?.xattrs[x + "redirect"] == "origin")
+        #expect(yes.layers.lowers[0][p("t2")]?.xattrs[x + "redirect"] == nil)
+        #expect(yes.layers.upper?[p("t3")]?.xattrs[x + "redirect"] == nil)
+        // 'Duplicate redirect(2)': a plain upper dir merges the redirect's target too.
+        let merge = set([["origin": dir()]], ["origin": dir(), "t": dir([x + "redirect": "origin"])], root: [x + "impure": "y"])
+        #expect(all(merge) == ["duplicateRedirect upper:t"])
+        #expect(merge.check(policy: .yes).layers.upper?[p("t")]?.xattrs == [:])
+        // Exchanged redirects cover each other.
+        #expect(all(set([["a": dir(), "b": dir()]], ["a": dir([x + "redirect": "b"]), "b": dir([x + "redirect": "a"])],
+                        root: [x + "impure": "y"])) == [])
+    }
+
+    @Test func impureReasons() {
+        // A redirected subdir is a reason under -n; an invalid redirect is none.
+        #expect(all(set([["origin": dir()]], ["t/s": dir([x + "redirect": "/origin"]), "origin": whiteout()]))
+                    == ["missingImpure upper:t"])
+        #expect(all(set([[:]], ["t/s": dir([x + "redirect": "/nowhere"])])) == ["invalidRedirect upper:t/s"])
+        // A merge subdir only: no error under -n, set by -p (overlay/056 'Missing impure(3)').
+        let merge = set([["t/f": file()]], ["t/g": file()])
+        #expect(all(merge) == [])
+        #expect(all(merge, .safe) == ["missingImpure upper:."])
+        #expect(merge.check(policy: .safe).exitCode == 1)
+        #expect(merge.check(policy: .none).exitCode == 0)
+        // An opaque subdir merges nothing.
+        #expect(all(set([["t/f": file()]], ["t": dir([x + "opaque": "y"])]), .safe) == [])
+    }
+
+    @Test func dataOnlyLayersAreOutsideTheNamespace() {
+        // The whiteout in the last namespace layer hides nothing, though the data layer has the name.
+        var s = set([["foo": whiteout()], ["foo": file()]], nil)
+        #expect(all(s) == [])
+        s.dataLayerCount = 1
+        #expect(all(s) == ["orphanWhiteout lower0:foo"])
     }
 }
