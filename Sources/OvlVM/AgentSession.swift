@@ -9,6 +9,29 @@ public protocol AgentSession: Sendable {
     func run(planPath: String, consoleName: String, onProgress: (Int) -> Void) throws -> BootEnd
 }
 
+/// Starts `executable` with `arguments`, its stdout and stderr going to a new `consolePath` and no
+/// stdin; returns the running process and the console's handle, for the caller to close.
+/// - Throws: ``HarnessError`` (setup) when the console cannot be written or the program not started
+///   (`install` says which package brings it).
+func startWithConsole(_ executable: String, _ arguments: [String], consolePath: String,
+                      install: String) throws -> (Process, FileHandle) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = arguments
+    _ = FileManager.default.createFile(atPath: consolePath, contents: nil)
+    guard let console = FileHandle(forWritingAtPath: consolePath) else {
+        throw HarnessError(.setup, "cannot write \(consolePath)")
+    }
+    p.standardOutput = console
+    p.standardError = console
+    p.standardInput = FileHandle.nullDevice
+    do { try p.run() } catch {
+        try? console.close()
+        throw HarnessError(.setup, "cannot start \(executable) (apt-get install \(install)): \(error)")
+    }
+    return (p, console)
+}
+
 /// The watchdog both sessions share: polls `records` until `process` exits; a file that has not
 /// grown for `stallTimeout` seconds (`bootTimeout` before the first record) ends it.
 enum RecordWatch {

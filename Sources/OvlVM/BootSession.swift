@@ -53,21 +53,9 @@ public struct BootSession: AgentSession {
     /// Boots, waits until QEMU exits or the records stall, and returns how it ended.
     /// The serial console is appended to `console.log` in the results folder.
     public func run(planPath: String, consoleName: String, onProgress: (Int) -> Void = { _ in }) throws -> BootEnd {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/qemu-system-x86_64")
-        p.arguments = qemuArguments(planPath: planPath)
-        let consolePath = resultsDir + "/" + consoleName
-        _ = FileManager.default.createFile(atPath: consolePath, contents: nil)
-        guard let console = FileHandle(forWritingAtPath: consolePath) else {
-            throw HarnessError(.setup, "cannot write \(consolePath)")
-        }
+        let (p, console) = try startWithConsole("/usr/bin/qemu-system-x86_64", qemuArguments(planPath: planPath),
+                                                consolePath: resultsDir + "/" + consoleName, install: "qemu-system-x86")
         defer { try? console.close() }
-        p.standardOutput = console
-        p.standardError = console
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch {
-            throw HarnessError(.setup, "cannot start qemu-system-x86_64 (apt-get install qemu-system-x86): \(error)")
-        }
         let monitor = resultsDir + "/monitor"
         for end in [".in", ".out"] {
             unlink(monitor + end)

@@ -33,21 +33,9 @@ public struct HostSession: AgentSession {
         let stage = FileManager.default.temporaryDirectory.appendingPathComponent("ovl-host-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: stage, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: stage) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        p.arguments = arguments(stage: stage)
-        let consolePath = resultsDir + "/" + consoleName
-        _ = FileManager.default.createFile(atPath: consolePath, contents: nil)
-        guard let console = FileHandle(forWritingAtPath: consolePath) else {
-            throw HarnessError(.setup, "cannot write \(consolePath)")
-        }
+        let (p, console) = try startWithConsole("/usr/bin/unshare", arguments(stage: stage),
+                                                consolePath: resultsDir + "/" + consoleName, install: "util-linux")
         defer { try? console.close() }
-        p.standardOutput = console
-        p.standardError = console
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch {
-            throw HarnessError(.setup, "cannot start unshare (apt-get install util-linux): \(error)")
-        }
         return RecordWatch.wait(for: p, records: resultsDir + "/records.jsonl", bootTimeout: startTimeout,
                                 stallTimeout: stallTimeout, onStall: { started in if started { Self.dumpBlockedTasks() } },
                                 onProgress: onProgress)
