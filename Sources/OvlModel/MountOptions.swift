@@ -181,32 +181,8 @@ extension ResolvedOptions {
                 o.redirect = .on
             }
         }
-        if o.nfsExport && !o.index {
-            if !hasUpper && o.redirect != .nofollow {
-                log.append("NFS export requires \"redirect_dir=nofollow\" on non-upper mount, falling back to nfs_export=off.")
-                o.nfsExport = false
-            } else if setNfs && setIndex {
-                throw conflict("nfs_export=on,index=off")
-            } else if setIndex {
-                log.append("disabling nfs_export due to index=off")
-                o.nfsExport = false
-            } else {
-                o.index = true
-            }
-        }
-        if o.nfsExport && o.metacopy {
-            if setNfs && setMetacopy { throw conflict("nfs_export=on,metacopy=on") }
-            if setMetacopy {
-                log.append("disabling nfs_export due to metacopy=on")
-                o.nfsExport = false
-            } else if o.verity != .off {
-                log.append("disabling nfs_export due to verity=\(o.verity.rawValue)")
-                o.nfsExport = false
-            } else {
-                log.append("disabling metacopy due to nfs_export=on")
-                o.metacopy = false
-            }
-        }
+        try o.resolveNfsExport(follows: o.redirect != .nofollow, hasUpper: hasUpper, setNfs: setNfs, setIndex: setIndex,
+                               setMetacopy: setMetacopy, log: &log)
         if o.userxattr {
             if setRedirect && o.redirect != .nofollow { throw conflict("userxattr,redirect_dir=\(o.redirect.rawValue)") }
             if o.metacopy && setMetacopy { throw conflict("userxattr,metacopy=on") }
@@ -276,29 +252,8 @@ extension ResolvedOptions {
                 follow = true
             }
         }
-        if o.nfsExport && !o.index {
-            if !hasUpper && follow {
-                log.append("NFS export requires \"redirect_dir=nofollow\" on non-upper mount, falling back to nfs_export=off.")
-                o.nfsExport = false
-            } else if setNfs && setIndex {
-                throw conflict("nfs_export=on,index=off")
-            } else if setIndex {
-                log.append("disabling nfs_export due to index=off")
-                o.nfsExport = false
-            } else {
-                o.index = true
-            }
-        }
-        if o.nfsExport && o.metacopy {
-            if setNfs && setMetacopy { throw conflict("nfs_export=on,metacopy=on") }
-            if setMetacopy {
-                log.append("disabling nfs_export due to metacopy=on")
-                o.nfsExport = false
-            } else {
-                log.append("disabling metacopy due to nfs_export=on")
-                o.metacopy = false
-            }
-        }
+        try o.resolveNfsExport(follows: follow, hasUpper: hasUpper, setNfs: setNfs, setIndex: setIndex,
+                               setMetacopy: setMetacopy, log: &log)
         if o.userxattr {
             if follow && setRedirect { throw conflict("userxattr,redirect_dir=\(redirectString)") }
             if o.metacopy && setMetacopy { throw conflict("userxattr,metacopy=on") }
@@ -310,6 +265,41 @@ extension ResolvedOptions {
         o.redirect = redirectDir ? .on : follow ? .follow : .nofollow
         o.redirectString = redirectString
         return o
+    }
+
+    /// nfs_export against index and metacopy, as both parsers decide it (`params.c:ovl_fs_params_verify`,
+    /// before 6.5 `super.c:ovl_parse_opt`, R11): an explicit pair conflicts, otherwise the
+    /// explicit option wins and the other is turned off; nfs_export alone turns index on.
+    /// - Parameter follows: redirects are followed (a non-upper mount then drops nfs_export).
+    mutating func resolveNfsExport(follows: Bool, hasUpper: Bool, setNfs: Bool, setIndex: Bool, setMetacopy: Bool,
+                                   log: inout [String]) throws(MountRefusal) {
+        func conflict(_ text: String) -> MountRefusal { MountRefusal(errno: .EINVAL, message: "conflicting options: \(text)") }
+        if nfsExport && !index {
+            if !hasUpper && follows {
+                log.append("NFS export requires \"redirect_dir=nofollow\" on non-upper mount, falling back to nfs_export=off.")
+                nfsExport = false
+            } else if setNfs && setIndex {
+                throw conflict("nfs_export=on,index=off")
+            } else if setIndex {
+                log.append("disabling nfs_export due to index=off")
+                nfsExport = false
+            } else {
+                index = true
+            }
+        }
+        if nfsExport && metacopy {
+            if setNfs && setMetacopy { throw conflict("nfs_export=on,metacopy=on") }
+            if setMetacopy {
+                log.append("disabling nfs_export due to metacopy=on")
+                nfsExport = false
+            } else if verity != .off {
+                log.append("disabling nfs_export due to verity=\(verity.rawValue)")
+                nfsExport = false
+            } else {
+                log.append("disabling metacopy due to nfs_export=on")
+                metacopy = false
+            }
+        }
     }
 
     /// The private xattr prefix: `trusted.overlay.` or, with userxattr, `user.overlay.`.
