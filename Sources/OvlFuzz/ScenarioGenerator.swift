@@ -93,9 +93,13 @@ public struct ScenarioGenerator: Sendable {
         }
         var known = Set(s.lowers.prefix(s.lowers.count - s.dataLayerCount).flatMap { $0.entries.keys })
         if let upper = s.upper { known.formUnion(upper.entries.keys) }
+        var opened: Set<String> = []
         for _ in 0..<Int.random(in: 1...maxSteps, using: &rng) {
             var op = step(known: Array(known).sorted(), using: &rng)
-            if areas.contains(.fds), Int.random(in: 0..<3, using: &rng) == 0 { op = fdStep(known: Array(known).sorted(), using: &rng) }
+            if areas.contains(.fds), Int.random(in: 0..<3, using: &rng) == 0 {
+                op = fdStep(known: Array(known).sorted(), opened: opened, using: &rng)
+                if case .fd(.open(_, _, let name)) = op { opened.insert(name) }
+            }
             if areas.contains(.callers), op.callerMayRun, Int.random(in: 0..<4, using: &rng) == 0 {
                 op = .asCaller(fuzzCallers.randomElement(using: &rng)!, op)
             }
@@ -220,10 +224,12 @@ extension ScenarioGenerator {
     static let openModes: [[OpenFlag]] = [[.rdonly], [.rdonly], [.rdwr], [.wronly, .append], [.rdwr, .trunc]]
 
     /// A step on a named fd (``FuzzArea/fds``): half of them open one, so the others usually find
-    /// an open fd; mmap is left out (an empty real file would fault).
-    func fdStep(known: [RelPath], using rng: inout SeededRandom) -> Operation {
+    /// an open fd; a name no earlier step `opened` is opened first (the guest refuses a step on a
+    /// name no `open` made: a harness fault, not EBADF). mmap is left out (an empty real file would fault).
+    func fdStep(known: [RelPath], opened: Set<String>, using rng: inout SeededRandom) -> Operation {
         let fd = Self.fdNames.randomElement(using: &rng)!
-        switch Int.random(in: 0..<12, using: &rng) {
+        let choice = Int.random(in: 0..<12, using: &rng)
+        switch opened.contains(fd) ? choice : 0 {
         case 0..<5:
             let path = !known.isEmpty && Int.random(in: 0..<4, using: &rng) != 0
                 ? known.randomElement(using: &rng)! : Self.pool.randomElement(using: &rng)!
