@@ -150,8 +150,9 @@ extension OverlayModel {
             guard case .success(let (dir, r)) = follow(p), r.node.kind.isDir else { return nil }
             return mayCreate(in: dir)
         case .link(let old, let new):
-            // do_linkat: the new name's parent and EEXIST (filename_create) come first.
-            guard let source = probeNode(old), probeNode(new) == nil, let dir = probeNode(new.parent ?? .root),
+            // do_linkat: filename_create looks the new name up first: EEXIST, or its lookup's own
+            // error (an upper metacopy file without its lower data: EIO), comes before may_linkat.
+            guard let source = probeNode(old), nameTaken(new) == nil, let dir = probeNode(new.parent ?? .root),
                   dir.kind.isDir else { return nil }
             if environment.sysctls.protectedHardlinks != 0, !callerOwns(source), !safeHardlinkSource(source) { return .EPERM }
             return mayCreate(in: new.parent ?? .root)
