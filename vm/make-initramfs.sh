@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the base initramfs for one cached kernel: static busybox, the stock modules the guest needs
 # (virtio PCI, a module in Debian's 6.1 and built in from 6.12; 9p over virtio, virtio disks, ext4,
-# xfs) in dependency order, and vm/init. The fresh overlay.ko is NOT in it: the runner appends it
+# xfs; loop, erofs and squashfs for read-only image lowers) in dependency order, and vm/init. The
+# fresh overlay.ko is NOT in it: the runner appends it
 # as a second cpio archive per run (the kernel accepts concatenated cpio).
 # usage: vm/make-initramfs.sh KERNEL_CACHE_DIR      prints the path of base.cpio
 set -euo pipefail
@@ -23,7 +24,7 @@ mkdir -p "$stage"/{bin,dev,proc,sys,host,lib/mod,tmp}
 cp "$busybox" "$stage/bin/busybox"
 cp "$here/init" "$stage/init"; chmod +x "$stage/init"
 : > "$stage/lib/mod/order"
-for ko in $(modprobe -d "$root" -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p virtio_blk ext4 xfs | awk '$1=="insmod" {print $2}'); do
+for ko in $(modprobe -d "$root" -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p virtio_blk ext4 xfs loop erofs squashfs | awk '$1=="insmod" {print $2}'); do
     name=$(basename "$ko"); name=${name%.xz}; name=${name%.zst}; name=${name%.gz}
     grep -qx "$name" "$stage/lib/mod/order" && continue
     case "$ko" in

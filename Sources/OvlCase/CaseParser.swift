@@ -274,6 +274,9 @@ public enum CaseParser {
             if key == "upper", layers.upper == nil {
                 throw reader.error("layer_fs gives an upper filesystem, but the case has no upper (upper: none)", at: item)
             }
+            if key == "upper", LayerFilesystem.readOnly.contains(name) {
+                throw reader.error("\(name) is read-only while the overlay is mounted: it holds lower layers only", at: item)
+            }
             return name
         }
         let lowers = try fields["lowers"].map { (list) throws(CaseError) in try parseLayerList(list, layers: layers, reader: reader) }

@@ -63,11 +63,16 @@ public enum GuestAgent {
     /// The reason a job's layers cannot be made on this kernel, when the failure says the kernel
     /// lacks what they need: fs-verity (`FS_IOC_ENABLE_VERITY` is EOPNOTSUPP without
     /// CONFIG_FS_VERITY) or an empty `security.capability` in a layer (copyup/017, metacopy/017),
-    /// which 6.12 stores and the 6.18.44 here refuses with EINVAL. Nil for any other failure: a
+    /// which 6.12 stores and the 6.18.44 here refuses with EINVAL, or a read-only lower filesystem
+    /// (erofs, squashfs) the kernel lacks. Nil for any other failure: a
     /// harness error.
     static func unsupported(_ error: SysError, _ scenario: Scenario) -> String? {
         if error.call == "ioctl FS_IOC_ENABLE_VERITY", error.errno == EOPNOTSUPP {
             return "the kernel has no fs-verity (FS_IOC_ENABLE_VERITY: EOPNOTSUPP, CONFIG_FS_VERITY not set)"
+        }
+        if error.call.hasPrefix("mount "), error.errno == ENODEV,
+           let fs = LayerFilesystem.all.first(where: { $0.sealing != nil && error.call == "mount " + $0.driver }) {
+            return "the kernel has no \(fs.driver) filesystem (mount: ENODEV), which layer_fs \(fs.name) needs"
         }
         if error.call == "lsetxattr", error.errno == EINVAL, error.path?.hasSuffix(" security.capability") == true,
            (scenario.lowers + [scenario.upper].compactMap { $0 }).contains(where: { $0.holdsEmpty("security.capability") }) {

@@ -12,6 +12,9 @@ struct JobRunner {
     let slice: JobKernelLog
     /// Where the job's time goes.
     let clock: PhaseClock
+    /// The lowers on read-only filesystems (`layer_fs: {lower: erofs}`), sealed from before the
+    /// mount to the end of the job.
+    let sealed = SealedLayers()
 
     /// The job's folder on the filesystem of lower layer `k` (`layer_fs: {lowers: …}` may put
     /// each layer on its own).
@@ -64,6 +67,9 @@ struct JobRunner {
                 return
             }
         }
+        try sealed.seal(job, dirs: lowerDirs)
+        // A filesystem left read-only fails the next job's build: an error there, never an observation.
+        defer { try? sealed.unseal() }
         try recordLayerInodes()
         clock.enter(\.mount)
         let mounted = mount()
@@ -135,11 +141,13 @@ struct JobRunner {
     func offlineLower(_ layer: Int, _ path: RelPath, _ node: Node) throws -> [String] {
         try Mount.unmount(mountPoint)
         let real = path.isRoot ? lowerDirs[layer] : lowerDirs[layer] + "/" + path.description
+        try harness("offline_lower: unseal the read-only lowers") { () throws(SysError) in try sealed.unseal() }
         try harness("offline_lower: remake \(real)") { () throws(SysError) in
             if (try? Files.stat(real)) != nil { try Files.removeTree(real) }
             try LayerBuilder.make(node, at: real)
-            try recordLayerInodes()
         }
+        do { try sealed.seal(job, dirs: lowerDirs) } catch { throw HarnessFault("offline_lower: seal the read-only lowers: \(error)") }
+        try harness("offline_lower: record the layers' inodes") { () throws(SysError) in try recordLayerInodes() }
         try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
         return try shownOptions()
     }

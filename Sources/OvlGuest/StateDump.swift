@@ -49,7 +49,12 @@ enum StateDump {
         default: break
         }
         var xattrs: [String: String] = [:]
-        for name in try Xattr.list(real) {
+        var names: [String] = []
+        do { names = try Xattr.list(real) } catch where error.errno == EOPNOTSUPP {
+            // An image that stores no xattr at all refuses the listing (squashfs_listxattr).
+            v.errno = .EOPNOTSUPP
+        }
+        for name in names {
             // A listed name whose value cannot be read (an empty security.capability: EINVAL).
             do { xattrs[name] = Xattr.render(try Xattr.get(real, name)) } catch {
                 xattrs[name] = XattrPattern.unreadable(ModelErrno(rawValue: error.errno))

@@ -32,8 +32,28 @@ public struct LayerFilesystem: Sendable, Equatable {
     /// Its files can have fs-verity (R82): the ext4 images are made with `-O verity`
     /// (vm/make-images.sh); xfs has no fs-verity in 6.12, ramfs none at all.
     public var verity = false
+    /// How the guest makes a lower layer on this filesystem read-only once it has built it; nil for
+    /// a filesystem that stays writable. Such a filesystem holds only lower layers.
+    public var sealing: Sealing?
+    /// `listxattr` on an image that stores no xattr at all is EOPNOTSUPP
+    /// (`fs/squashfs/xattr.c:squashfs_listxattr`: mksquashfs wrote no xattr id table).
+    public var listingNeedsXattrs = false
+    /// For an image filesystem (``Sealing/image(mkfs:)``), the lower layer whose image this is:
+    /// every packed layer is a superblock of its own, with a UUID of its own.
+    public var image: Int?
+    /// What tells one superblock from another: the name, and the layer for an image.
+    public var identity: String { image.map { "\(name)#\($0)" } ?? name }
     /// A name for the fs's `s_uuid`: filesystems with equal names share their UUID.
-    public var uuid: String { twinOf ?? name }
+    public var uuid: String { twinOf ?? identity }
+
+    /// A read-only lower filesystem of the kind container image layers sit on.
+    public enum Sealing: Sendable, Equatable {
+        /// The whole filesystem is remounted read-only (`MS_RDONLY` on its superblock) until the job ends.
+        case remountReadOnly
+        /// The layer's folder is packed into an image by `mkfs` (`mkfs.erofs`, `mksquashfs`), which is
+        /// mounted read-only over the folder.
+        case image(mkfs: String)
+    }
 
     /// The filesystems a configuration or a case may name.
     public static let all: [LayerFilesystem] = [
@@ -50,14 +70,30 @@ public struct LayerFilesystem: Sendable, Equatable {
         // A small ext4 made with the UUID of the ext4 disk (vm/make-images.sh, `mkfs.ext4 -U`).
         LayerFilesystem(name: "ext4-twin", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
                         decodesHandles: true, ino32Handles: true, nullUUID: false, twinOf: "ext4", verity: true),
+        // Small filesystems of their own (vm/make-images.sh), read-only while the overlay is mounted.
+        LayerFilesystem(name: "ext4-ro", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
+                        decodesHandles: true, ino32Handles: true, nullUUID: false, sealing: .remountReadOnly),
+        LayerFilesystem(name: "xfs-ro", driver: "xfs", dType: true, xattrs: true, renameWhiteout: true,
+                        decodesHandles: true, ino32Handles: false, nullUUID: false, sealing: .remountReadOnly),
+        // fs/erofs/super.c: erofs_export_ops, a UUID from mkfs.erofs (super_set_uuid).
+        LayerFilesystem(name: "erofs", driver: "erofs", dType: true, xattrs: true, renameWhiteout: false,
+                        decodesHandles: true, ino32Handles: false, nullUUID: false, sealing: .image(mkfs: "mkfs.erofs")),
+        // fs/squashfs/super.c: squashfs_export_ops (mksquashfs's export table) and no s_uuid.
+        LayerFilesystem(name: "squashfs", driver: "squashfs", dType: true, xattrs: true, renameWhiteout: false,
+                        decodesHandles: true, ino32Handles: true, nullUUID: true, sealing: .image(mkfs: "mksquashfs"),
+                        listingNeedsXattrs: true),
     ]
 
-    /// The filesystems `layer_fs:` may name (beyond the configurations' ext4 and xfs).
-    public static let special = ["ramfs", "ext4-nodtype"]
+    /// The filesystems `layer_fs:` may name (beyond the configurations' ext4 and xfs); the
+    /// read-only ones (``sealing``) only for lowers.
+    public static let special = ["ramfs", "ext4-nodtype"] + readOnly
 
     /// The filesystems `layer_fs: {lowers: […]}` may give a lower layer: the fully featured ones,
-    /// so that only their identities (fsid, UUID) differ between layers.
-    public static let perLayer = ["ext4", "xfs", "ext4-twin"]
+    /// so that only their identities (fsid, UUID) differ between layers, and the read-only ones.
+    public static let perLayer = ["ext4", "xfs", "ext4-twin"] + readOnly
+
+    /// The read-only lower filesystems (``sealing``).
+    public static var readOnly: [String] { all.filter { $0.sealing != nil }.map(\.name) }
 
     /// The filesystem called `name`; an unknown name is taken as a fully featured one.
     public static func named(_ name: String) -> LayerFilesystem {

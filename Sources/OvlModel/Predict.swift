@@ -21,6 +21,7 @@ extension OverlayModel {
                     continue
                 }
                 var view = entryView(r.node, xattrs: visibleXattrs(r.node))
+                if let e = xattrListingError(r) { view.errno = e; view.xattrs = [:] }
                 view.nlink = statView(path, r).nlink
                 view.blocks = predictedBlocks(r)
                 (view.ino, view.dev) = inodeNumbers(path, r)
@@ -55,6 +56,7 @@ extension OverlayModel {
     func lowerView(_ k: Int) -> TreeView {
         var out = layerView(lowers[k])
         for (path, var v) in out {
+            if xattrListingRefused(layer: k, path) { v.errno = .EOPNOTSUPP; v.xattrs = [:] }
             v.ino = .real(lowerRef(k, path), fsid: 0, xinoBits: 0)
             if v.type != .dir, v.rdev != "0:0" { v.nlink = UInt64(linkCount(lowers[k], path)) }
             // R75: overlay reaches the lower layers through private clones of their mounts with

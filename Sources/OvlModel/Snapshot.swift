@@ -17,7 +17,8 @@ public struct EntryView: Codable, Sendable, Equatable {
     /// Extended attributes (all namespaces the dump reads); nil = not predicted.
     public var xattrs: [String: String]?
     /// The errno `stat` gave on this name (then `type` is the d_type its parent listed), or, for a
-    /// directory, the errno reading its entries gave; nil when both worked.
+    /// directory, the errno reading its entries gave, or else the errno listing its xattrs gave
+    /// (then `xattrs` is empty); nil when all worked.
     public var errno: ModelErrno?
     /// st_ino: a number in a dump, a symbol in a prediction (R54–R58); nil = not predicted.
     public var ino: InoValue?

@@ -27,6 +27,13 @@ public enum Mount {
         _ = try sys("mount MS_REMOUNT", target) { options.withCString { Glibc.mount(nil, target, nil, UInt(MS_REMOUNT), $0) } }
     }
 
+    /// `mount(2)` with `MS_REMOUNT` and `MS_RDONLY` or not, no data: the superblock of the
+    /// filesystem mounted at `target` becomes read-only or writable again.
+    public static func remountSuperblock(_ target: String, readOnly: Bool) throws(SysError) {
+        let flags = UInt(MS_REMOUNT) | (readOnly ? UInt(MS_RDONLY) : 0)
+        _ = try sys(readOnly ? "mount MS_REMOUNT|MS_RDONLY" : "mount MS_REMOUNT", target) { Glibc.mount(nil, target, nil, flags, nil) }
+    }
+
     /// `umount2(target, 0)`.
     public static func unmount(_ target: String) throws(SysError) {
         try sys("umount", target) { umount2(target, 0) }

@@ -13,6 +13,10 @@ public struct DiskImages: Sendable, Equatable {
     public var ext4NoDType: String
     /// `/dev/vdd` in the guest: a small ext4 with ext4.img's UUID (R12, `super.c:ovl_lower_uuid_ok`).
     public var ext4Twin: String
+    /// `/dev/vde` and `/dev/vdf` in the guest: an ext4 and an xfs that hold lower layers and are
+    /// remounted read-only while the overlay is mounted (`layer_fs: {lower: ext4-ro}`).
+    public var ext4RO: String
+    public var xfsRO: String
 
     /// Makes (or finds) the images for `kernel`.
     /// - Throws: ``HarnessError`` (setup) when mkfs fails or is missing.
@@ -26,14 +30,14 @@ public struct DiskImages: Sendable, Equatable {
         guard r.status == 0 else { throw HarnessError(.setup, r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) }
         let dir = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return DiskImages(ext4: dir + "/ext4.img", xfs: dir + "/xfs.img", ext4NoDType: dir + "/ext4-nodtype.img",
-                          ext4Twin: dir + "/ext4-twin.img")
+                          ext4Twin: dir + "/ext4-twin.img", ext4RO: dir + "/ext4-ro.img", xfsRO: dir + "/xfs-ro.img")
     }
 
-    /// The folder holding the four images.
+    /// The folder holding the images.
     public var folder: String { (ext4 as NSString).deletingLastPathComponent }
 
-    /// QEMU's `-drive` arguments, in the guest's device order (vda, vdb, vdc, vdd).
+    /// QEMU's `-drive` arguments, in the guest's device order (vda … vdf).
     public var qemuArguments: [String] {
-        [ext4, xfs, ext4NoDType, ext4Twin].flatMap { ["-drive", "file=\($0),format=raw,if=virtio,snapshot=on"] }
+        [ext4, xfs, ext4NoDType, ext4Twin, ext4RO, xfsRO].flatMap { ["-drive", "file=\($0),format=raw,if=virtio,snapshot=on"] }
     }
 }

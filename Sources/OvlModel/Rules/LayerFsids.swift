@@ -25,7 +25,7 @@ struct LayerFsids: Sendable, Equatable {
         var bad: Set<Int> = []
         var refused: Int?
         for (k, fs) in lowers.prefix(lowers.count - dataLayers).enumerated() {
-            if let known = slots.firstIndex(where: { $0.fs?.name == fs.name }) {
+            if let known = slots.firstIndex(where: { $0.fs?.identity == fs.identity }) {
                 fsid.append(known)
                 slots[known].isLower = true
                 continue
@@ -52,8 +52,13 @@ struct LayerFsids: Sendable, Equatable {
 }
 
 extension OverlayModel {
-    /// The filesystem of lower layer `k`.
-    func lowerFilesystem(_ k: Int) -> LayerFilesystem { LayerFilesystem.named(environment.filesystems.lower(k)) }
+    /// The filesystem of lower layer `k`; on an image filesystem, the image of `k` (or of the layer
+    /// it is nested in).
+    func lowerFilesystem(_ k: Int) -> LayerFilesystem {
+        var fs = LayerFilesystem.named(environment.filesystems.lower(k))
+        if case .image = fs.sealing { fs.image = nestedLowers.first { $0.layer == k }?.host ?? k }
+        return fs
+    }
 
     /// The fsids of this mount's lower layers (with the options as they stand).
     var layerFsids: LayerFsids {

@@ -74,6 +74,7 @@ extension OverlayModel {
         switch lookup(path) {
         case .failure(let e): return .failed(e)
         case .success(let r):
+            if let e = xattrListingError(r) { return .failed(e) }
             let names = visibleXattrs(r.node).keys.filter { caller == nil || !$0.hasPrefix("trusted.") }
             return .ok(.names(names.sorted()))
         }
