@@ -12,7 +12,8 @@ public enum FuzzArea: String, CaseIterable, Sendable, Comparable {
     case metacopy
     /// Data-only lower layers (`lowerdir=L::D`) with lower metacopy files redirected into them (R83).
     case dataLayers = "data-layers"
-    /// The upper or the lowers on ramfs or on ext4 without d_type (`layer_fs:`, R10, R12, R28).
+    /// The upper or the lowers on ramfs or on ext4 without d_type (`layer_fs:`, R10, R12, R28), or
+    /// the lowers on a read-only filesystem (erofs, squashfs, ext4-ro, xfs-ro).
     case layerFS = "layer-fs"
     /// `mount(2)` MS_REMOUNT to read-only and back (R20, R84).
     case readOnly = "ro-remount"

@@ -19,7 +19,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         let c = try CaseParser.parse(yaml: head + "layer_fs: {upper: ramfs}\n" + lower, file: "c.yaml")
         #expect(c.scenario.layerFS == LayerFSOverride(upper: "ramfs"))
         #expect(render(head + "layer_fs: {upper: tmpfs}\n" + lower) == """
-        c.yaml:3:19: error: unknown filesystem 'tmpfs' for the upper layer; expected one of: ramfs, ext4-nodtype
+        c.yaml:3:19: error: unknown filesystem 'tmpfs' for the upper layer; expected one of: ramfs, ext4-nodtype, ext4-ro, xfs-ro, erofs, squashfs
         layer_fs: {upper: tmpfs}
                           ^
         """)
@@ -27,6 +27,13 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         #expect(render(head + "layer_fs: {}\n" + lower).contains("layer_fs needs 'lower', 'lowers' or 'upper'"))
         #expect(render(head + "layer_fs: {upper: ramfs}\n" + lower + "  upper: none\n")
             .contains("layer_fs gives an upper filesystem, but the case has no upper"))
+        #expect(render(head + "layer_fs: {upper: erofs}\n" + lower) == """
+        c.yaml:3:19: error: erofs is read-only while the overlay is mounted: it holds lower layers only
+        layer_fs: {upper: erofs}
+                          ^
+        """)
+        let ro = try CaseParser.parse(yaml: head + "layer_fs: {lower: squashfs}\n" + lower, file: "c.yaml")
+        #expect(ro.scenario.layerFS == LayerFSOverride(lower: "squashfs"))
     }
 
     @Test func layerFSLowersKey() throws {
@@ -34,7 +41,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         let c = try CaseParser.parse(yaml: head + "layer_fs: {lowers: [ext4, ext4-twin]}\n" + two, file: "c.yaml")
         #expect(c.scenario.layerFS == LayerFSOverride(lowers: ["ext4", "ext4-twin"]))
         #expect(render(head + "layer_fs: {lowers: [ext4, ramfs]}\n" + two) == """
-        c.yaml:3:27: error: unknown filesystem 'ramfs' for a lower layer in 'lowers'; expected one of: ext4, xfs, ext4-twin
+        c.yaml:3:27: error: unknown filesystem 'ramfs' for a lower layer in 'lowers'; expected one of: ext4, xfs, ext4-twin, ext4-ro, xfs-ro, erofs, squashfs
         layer_fs: {lowers: [ext4, ramfs]}
                                   ^
         """)

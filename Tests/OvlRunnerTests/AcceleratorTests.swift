@@ -61,12 +61,15 @@ struct AcceleratorTests {
     @Test("the QEMU command line carries the accelerator before the kernel")
     func commandLine() {
         let kernel = KernelImage(directory: "/k", release: "6.12.117+deb12-amd64")
-        var session = BootSession(kernel: kernel, initrd: "/i", disks: DiskImages(ext4: "/e", xfs: "/x", ext4NoDType: "/n", ext4Twin: "/t"), agent: "/a",
+        var session = BootSession(kernel: kernel, initrd: "/i", disks: DiskImages(ext4: "/e", xfs: "/x", ext4NoDType: "/n", ext4Twin: "/t", ext4RO: "/er", xfsRO: "/xr"), agent: "/a",
                                   resultsDir: "/r", stallTimeout: 60, accel: .kvm(trialSeconds: 1))
         let args = session.qemuArguments(planPath: "/r/plan.json")
         let accelAt = args.firstIndex(of: "-accel") ?? args.count
         #expect(Array(args[accelAt...].prefix(4)) == ["-accel", "kvm", "-cpu", "host"])
         #expect(accelAt < (args.firstIndex(of: "-kernel") ?? 0))
+        // vda … vdf in the guest's order (vm/init mounts them by name).
+        #expect(args.filter { $0.hasPrefix("file=") }.map { $0.split(separator: ",")[0] }
+                == ["file=/e", "file=/x", "file=/n", "file=/t", "file=/er", "file=/xr"])
         session.accel = .tcg(reason: "no /dev/kvm")
         #expect(!session.qemuArguments(planPath: "/r/plan.json").contains("-cpu"))
     }
