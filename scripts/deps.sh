@@ -2,7 +2,7 @@
 # Install what ovl-conform needs on Debian 12: apt-get when root, otherwise print the exact command
 # and exit 128.
 set -euo pipefail
-pkgs=(qemu-system-x86 busybox-static xfsprogs e2fsprogs cpio kmod dwarves libmount-dev libattr1-dev attr xz-utils
+pkgs=(qemu-system-x86 busybox-static xfsprogs e2fsprogs erofs-utils squashfs-tools cpio kmod dwarves libmount-dev libattr1-dev attr xz-utils
       make gcc bc flex bison libelf-dev libssl-dev pkg-config libxml2-utils)
 missing=()
 for p in "${pkgs[@]}"; do
