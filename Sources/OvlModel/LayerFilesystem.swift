@@ -43,8 +43,9 @@ public struct LayerFilesystem: Sendable, Equatable {
     public var image: Int?
     /// What tells one superblock from another: the name, and the layer for an image.
     public var identity: String { image.map { "\(name)#\($0)" } ?? name }
-    /// A name for the fs's `s_uuid`: filesystems with equal names share their UUID.
-    public var uuid: String { twinOf ?? identity }
+    /// A name for the fs's `s_uuid`: filesystems with equal names share their UUID, and every
+    /// filesystem without one shares the null UUID (two squashfs images: `ovl_lower_uuid_ok`).
+    public var uuid: String { nullUUID ? "null" : twinOf ?? identity }
 
     /// A read-only lower filesystem of the kind container image layers sit on.
     public enum Sealing: Sendable, Equatable {

@@ -96,9 +96,17 @@ public struct OverlayModel: Sendable {
         // Without an upper every layer of a job sits on the lowers' filesystem: samefs (R54),
         // unless `layer_fs: {lowers: …}` spreads them.
         let lowersOnly = environment.fs.map { FSConfig(lower: $0.lower, upper: $0.lower, layers: $0.layers) }
-        self.environment = scenario.upper == nil
+        var env = scenario.upper == nil
             ? { var e = environment; e.samefs = lowersOnly?.samefs ?? true; e.fs = lowersOnly; return e }()
             : environment
+        // Each packed image is a filesystem of its own (``LayerFilesystem/image``): lowers on two
+        // images, or on one under an upper, are on more than one fs (R54, `super.c:ovl_get_layers`).
+        let lowerFS = scenario.lowers.indices.map { Self.lowerFilesystem($0, env.filesystems, nested: scenario.nestedLowers) }
+        if lowerFS.contains(where: { $0.image != nil }) {
+            let upperFS = scenario.upper == nil ? [] : [LayerFilesystem.named(env.filesystems.upper).identity]
+            env.samefs = Set(lowerFS.map(\.identity) + upperFS).count == 1
+        }
+        self.environment = env
         self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults,
                                                      kernel: environment.kernel ?? .reference, flipped: environment.flipped))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,
@@ -176,7 +184,7 @@ public struct OverlayModel: Sendable {
             log.append("The uuid=off requires a single fs for lower and upper, falling back to uuid=null.")
             options.uuid = .null
         }
-        if options.xino == .on, upper == nil || environment.samefs {
+        if options.xino == .on, allOnOneFS {
             // super.c:ovl_get_layers: every layer on one fs needs no xino (R16).
             log.append("\"xino=on\" is useless with all layers on same fs, ignore.")
         }

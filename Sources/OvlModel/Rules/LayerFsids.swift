@@ -54,9 +54,12 @@ struct LayerFsids: Sendable, Equatable {
 extension OverlayModel {
     /// The filesystem of lower layer `k`; on an image filesystem, the image of `k` (or of the layer
     /// it is nested in).
-    func lowerFilesystem(_ k: Int) -> LayerFilesystem {
-        var fs = LayerFilesystem.named(environment.filesystems.lower(k))
-        if case .image = fs.sealing { fs.image = nestedLowers.first { $0.layer == k }?.host ?? k }
+    func lowerFilesystem(_ k: Int) -> LayerFilesystem { Self.lowerFilesystem(k, environment.filesystems, nested: nestedLowers) }
+
+    /// ``lowerFilesystem(_:)`` for the layers of `config`, with `nested` layers.
+    static func lowerFilesystem(_ k: Int, _ config: FSConfig, nested: [NestedLayer]) -> LayerFilesystem {
+        var fs = LayerFilesystem.named(config.lower(k))
+        if case .image = fs.sealing { fs.image = nested.first { $0.layer == k }?.host ?? k }
         return fs
     }
 
@@ -83,8 +86,9 @@ extension OverlayModel {
     ///
     /// - Rule: R12, R16. `super.c:ovl_get_fsid`: xino=auto becomes off and index and nfs_export
     ///   off, with "conflicting uuid detected in lower fs '<parent>/<layer>', falling back to
-    ///   xino=<mode>,index=off,nfs_export=off." when it changed one of them (the null-UUID form never
-    ///   shows here: `ovl_lower_dir` has turned those off for a lower without file handles).
+    ///   xino=<mode>,index=off,nfs_export=off." when it changed one of them; "null uuid …" for a
+    ///   second squashfs image (file handles, no UUID), whose layer root prints as '/'. ramfs never
+    ///   gets here: `ovl_lower_dir` has turned those off for a lower without file handles.
     /// - Returns: the log line, as the checker finds it in the kernel's (from the layer's name on).
     mutating func uuidFallback() -> [String] {
         guard let k = layerFsids.refusedLayer else { return [] }
@@ -92,7 +96,9 @@ extension OverlayModel {
         if options.xino == .auto { options.xino = .off; warn = true }
         if options.index || options.nfsExport { options.index = false; options.nfsExport = false; warn = true }
         guard warn else { return [] }
-        let name = nestedLowers.first { $0.layer == k }.map { $0.path.description.split(separator: "/").last.map(String.init) ?? "" } ?? "l\(k)"
+        // `%pd2` of the layer's root dentry: "<parent>/<layer>", or "/" for an image mounted there.
+        let name = nestedLowers.first { $0.layer == k }.map { $0.path.description.split(separator: "/").last.map(String.init) ?? "" }
+            ?? (lowerFilesystem(k).image != nil ? "" : "l\(k)")
         return ["/\(name)', falling back to xino=\(options.xino.rawValue),index=off,nfs_export=off."]
     }
 }
