@@ -39,15 +39,25 @@ public enum LayerReader {
         case 0o020000: kind = st.rdevMajor == 0 && st.rdevMinor == 0 ? .whiteout : .chardev(major: st.rdevMajor, minor: st.rdevMinor)
         default: kind = .file(data: "")
         }
-        var xattrs: [String: String] = [:]
-        // An image that stores no xattr at all refuses the listing (squashfs_listxattr): none.
+        // An image that stores no xattr at all refuses the listing: for the checker, none.
+        let xattrs = try self.xattrs(real).values
+        return (Node(kind: kind, perm: st.perm, uid: st.uid, gid: st.gid, xattrs: xattrs, mtime: st.mtime), st)
+    }
+
+    /// Every xattr of `real` (not following a symlink), rendered as the suite prints them; a name
+    /// whose value cannot be read (an empty security.capability: EINVAL) as that errno's pattern.
+    /// - Returns: the values and, when the listing itself was refused with EOPNOTSUPP (an image
+    ///   that stores no xattr at all: `fs/squashfs/xattr.c:squashfs_listxattr`), that errno.
+    public static func xattrs(_ real: String) throws(SysError) -> (values: [String: String], listing: ModelErrno?) {
         var names: [String] = []
-        do { names = try Xattr.list(real) } catch where error.errno == EOPNOTSUPP {}
+        var listing: ModelErrno?
+        do { names = try Xattr.list(real) } catch where error.errno == EOPNOTSUPP { listing = .EOPNOTSUPP }
+        var values: [String: String] = [:]
         for name in names {
-            do { xattrs[name] = Xattr.render(try Xattr.get(real, name)) } catch {
-                xattrs[name] = XattrPattern.unreadable(ModelErrno(rawValue: error.errno))
+            do { values[name] = Xattr.render(try Xattr.get(real, name)) } catch {
+                values[name] = XattrPattern.unreadable(ModelErrno(rawValue: error.errno))
             }
         }
-        return (Node(kind: kind, perm: st.perm, uid: st.uid, gid: st.gid, xattrs: xattrs, mtime: st.mtime), st)
+        return (values, listing)
     }
 }

@@ -1,4 +1,5 @@
 import OvlModel
+import OvlFsck
 import OvlSys
 import Glibc
 
@@ -48,19 +49,9 @@ enum StateDump {
         case .chardev, .blockdev: v.rdev = "\(st.rdevMajor):\(st.rdevMinor)"
         default: break
         }
-        var xattrs: [String: String] = [:]
-        var names: [String] = []
-        do { names = try Xattr.list(real) } catch where error.errno == EOPNOTSUPP {
-            // An image that stores no xattr at all refuses the listing (squashfs_listxattr).
-            v.errno = .EOPNOTSUPP
-        }
-        for name in names {
-            // A listed name whose value cannot be read (an empty security.capability: EINVAL).
-            do { xattrs[name] = Xattr.render(try Xattr.get(real, name)) } catch {
-                xattrs[name] = XattrPattern.unreadable(ModelErrno(rawValue: error.errno))
-            }
-        }
-        v.xattrs = xattrs
+        let xattrs = try LayerReader.xattrs(real)
+        v.xattrs = xattrs.values
+        if let refused = xattrs.listing { v.errno = refused }
         return v
     }
 
