@@ -24,12 +24,10 @@ final class SealedLayers {
                 guard !readOnlyRoots.contains(root) else { continue }
                 try Mount.remountSuperblock(root, readOnly: true)
                 readOnlyRoots.append(root)
-            case .image(let mkfs):
+            case .image(let packer):
                 let image = dir + ".img"
                 if (try? Files.stat(image)) != nil { try Files.unlink(image) }
-                let argv = mkfs == "mksquashfs"
-                    ? [mkfs, dir, image, "-noappend", "-quiet", "-no-progress"]
-                    : [mkfs, "--quiet", "--preserve-mtime", image, dir]
+                let argv = packer.arguments(folder: dir, image: image)
                 let (status, output) = try Spawn.run(argv)
                 guard status == 0 else {
                     throw HarnessFault("\(argv.joined(separator: " ")) exited \(status): \(output.suffix(400))")

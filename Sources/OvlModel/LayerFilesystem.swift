@@ -38,7 +38,7 @@ public struct LayerFilesystem: Sendable, Equatable {
     /// `listxattr` on an image that stores no xattr at all is EOPNOTSUPP
     /// (`fs/squashfs/xattr.c:squashfs_listxattr`: mksquashfs wrote no xattr id table).
     public var listingNeedsXattrs = false
-    /// For an image filesystem (``Sealing/image(mkfs:)``), the lower layer whose image this is:
+    /// For an image filesystem (``Sealing/image(_:)``), the lower layer whose image this is:
     /// every packed layer is a superblock of its own, with a UUID of its own.
     public var image: Int?
     /// What tells one superblock from another: the name, and the layer for an image.
@@ -51,9 +51,24 @@ public struct LayerFilesystem: Sendable, Equatable {
     public enum Sealing: Sendable, Equatable {
         /// The whole filesystem is remounted read-only (`MS_RDONLY` on its superblock) until the job ends.
         case remountReadOnly
-        /// The layer's folder is packed into an image by `mkfs` (`mkfs.erofs`, `mksquashfs`), which is
-        /// mounted read-only over the folder.
-        case image(mkfs: String)
+        /// The layer's folder is packed into an image, which is mounted read-only over the folder.
+        case image(Packer)
+    }
+
+    /// The program that packs a folder into an image.
+    public enum Packer: Sendable, Equatable {
+        /// erofs-utils; `--preserve-mtime` keeps each file's own mtime.
+        case mkfsErofs
+        /// squashfs-tools.
+        case mksquashfs
+
+        /// The command line that packs `folder` into a new `image`.
+        public func arguments(folder: String, image: String) -> [String] {
+            switch self {
+            case .mkfsErofs: ["mkfs.erofs", "--quiet", "--preserve-mtime", image, folder]
+            case .mksquashfs: ["mksquashfs", folder, image, "-noappend", "-quiet", "-no-progress"]
+            }
+        }
     }
 
     /// The filesystems a configuration or a case may name.
@@ -78,10 +93,10 @@ public struct LayerFilesystem: Sendable, Equatable {
                         decodesHandles: true, ino32Handles: false, nullUUID: false, sealing: .remountReadOnly),
         // fs/erofs/super.c: erofs_export_ops, a UUID from mkfs.erofs (super_set_uuid).
         LayerFilesystem(name: "erofs", driver: "erofs", dType: true, xattrs: true, renameWhiteout: false,
-                        decodesHandles: true, ino32Handles: false, nullUUID: false, sealing: .image(mkfs: "mkfs.erofs")),
+                        decodesHandles: true, ino32Handles: false, nullUUID: false, sealing: .image(.mkfsErofs)),
         // fs/squashfs/super.c: squashfs_export_ops (mksquashfs's export table) and no s_uuid.
         LayerFilesystem(name: "squashfs", driver: "squashfs", dType: true, xattrs: true, renameWhiteout: false,
-                        decodesHandles: true, ino32Handles: true, nullUUID: true, sealing: .image(mkfs: "mksquashfs"),
+                        decodesHandles: true, ino32Handles: true, nullUUID: true, sealing: .image(.mksquashfs),
                         listingNeedsXattrs: true),
     ]
 
