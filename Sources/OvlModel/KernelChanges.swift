@@ -160,6 +160,17 @@ public enum KernelChanges {
         before: "after ``encodeFhMandatory``: 2 upper inode bits, a lower st_ino is `ino | fsid << 63`",
         confirmedOn: [KernelVersion(6, 1, 192), KernelVersion(6, 12, 118), KernelVersion(6, 18, 44)])
 
+    /// erofs encodes its own file handles (64-bit NIDs), so `util.c:ovl_can_decode_fh` no longer
+    /// counts an erofs layer as 32-bit: xino computes its bits from the fs count (R56).
+    public static let erofsOwnHandles = KernelChange(
+        name: "erofs 64-bit NID handles", mainline: KernelVersion(6, 16),
+        backports: [KernelVersion(6, 12, 34), KernelVersion(6, 15, 3)], rules: ["R56"],
+        source: "fs/erofs/super.c:erofs_encode_fh, 510de8363f2c \"erofs: fix file handle encoding for 64-bit NIDs\" "
+            + "(stable reviews of 2025-06-17 for 6.15 and 6.12); seen: imagefs/009 logs 32 upper inode bits on 6.1.192, 3 on 6.12.118",
+        before: "erofs_export_ops has no encode_fh (6.1; `generic_encode_ino32_fh` from 6.7): an erofs layer counts as "
+            + "32-bit, xino uses 32 upper inode bits",
+        confirmedOn: [KernelVersion(6, 1, 192), KernelVersion(6, 12, 118)])
+
     /// uuid=off is kept when the layers are on several filesystems (R18). Unconfirmed: from
     /// kernel-versions.md only; no kernel here is 7.0.
     public static let uuidOffAnyFS = KernelChange(
@@ -257,6 +268,6 @@ public enum KernelChanges {
         dataOnlyLayers, newMountAPI, redirectModeEnum, handleFid, uuidModes, verityOption, metacopyHeader,
         encodeFhMandatory, escapedXattrs, xwhiteouts, lowerdirAppend, tmpfile,
         consistentRedirectRejection, dataOnlyWithoutMetacopy, verityWithoutMetacopy, fsyncOption, ino32Detection, uuidOffAnyFS,
-        indexedNlink, emptyCapability, removedCopyUp, emptyCapabilityRefused,
+        indexedNlink, emptyCapability, removedCopyUp, emptyCapabilityRefused, erofsOwnHandles,
     ]
 }

@@ -22,6 +22,9 @@ public struct LayerFilesystem: Sendable, Equatable {
     /// Its handles are `generic_encode_ino32_fh` (ext4): 32-bit inode numbers, so xino can use
     /// the high 32 bits (R56); otherwise `xino_mode` is computed from the fs count.
     public var ino32Handles: Bool
+    /// The kernel change from which the fs encodes handles of its own, so ``ino32Handles`` holds
+    /// only before it (erofs: ``KernelChanges/erofsOwnHandles``).
+    public var ownHandlesSince: KernelChange?
     /// The fs has a null `s_uuid` (ramfs), which `super.c:ovl_lower_uuid_ok` distrusts for a
     /// lower when offline changes are forbidden.
     public var nullUUID: Bool
@@ -93,7 +96,8 @@ public struct LayerFilesystem: Sendable, Equatable {
                         decodesHandles: true, ino32Handles: false, nullUUID: false, sealing: .remountReadOnly),
         // fs/erofs/super.c: erofs_export_ops, a UUID from mkfs.erofs (super_set_uuid).
         LayerFilesystem(name: "erofs", driver: "erofs", dType: true, xattrs: true, renameWhiteout: false,
-                        decodesHandles: true, ino32Handles: false, nullUUID: false, sealing: .image(.mkfsErofs)),
+                        decodesHandles: true, ino32Handles: true, ownHandlesSince: KernelChanges.erofsOwnHandles,
+                        nullUUID: false, sealing: .image(.mkfsErofs)),
         // fs/squashfs/super.c: squashfs_export_ops (mksquashfs's export table) and no s_uuid.
         LayerFilesystem(name: "squashfs", driver: "squashfs", dType: true, xattrs: true, renameWhiteout: false,
                         decodesHandles: true, ino32Handles: true, nullUUID: true, sealing: .image(.mksquashfs),

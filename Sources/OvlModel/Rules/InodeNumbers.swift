@@ -14,11 +14,17 @@ extension OverlayModel {
     public var xinoBits: Int {
         guard options.xino != .off, !allOnOneFS else { return 0 }
         let detects32 = !environment.has(KernelChanges.encodeFhMandatory) || environment.has(KernelChanges.ino32Detection)
-        let ino32 = detects32 && lowers.indices.allSatisfy { lowerFilesystem($0).ino32Handles } && upperFilesystem.ino32Handles
+        let ino32 = detects32 && lowers.indices.allSatisfy { ino32Handles(lowerFilesystem($0)) }
+            && (upper == nil || ino32Handles(upperFilesystem))
         if ino32 { return 32 }
         var log2 = 0
         while (2 << log2) <= layerFsids.numfs - 1 { log2 += 1 }
         return log2 + 2
+    }
+
+    /// `fs` counts as a 32-bit inode fs on this kernel (`util.c:ovl_can_decode_fh`).
+    private func ino32Handles(_ fs: LayerFilesystem) -> Bool {
+        fs.ino32Handles && !(fs.ownHandlesSince.map(environment.has) ?? false)
     }
 
     /// The `overlayfs:` lines about xino the mount logs (`super.c:ovl_get_layers`).
