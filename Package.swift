@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "OvlCaseTests", dependencies: ["OvlCase"]),
         .testTarget(name: "OvlFuzzTests", dependencies: ["OvlFuzz", "OvlCase", "OvlModel"]),
         .testTarget(name: "OvlFsckTests", dependencies: ["OvlFsck", "OvlModel", "OvlSys"]),
-        .testTarget(name: "OvlRunnerTests", dependencies: ["OvlRunner", "OvlCase", "OvlModel", "OvlVM"]),
+        .testTarget(name: "OvlRunnerTests", dependencies: ["OvlRunner", "OvlCase", "OvlModel", "OvlVM", "OvlFuzz"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,7 +17,7 @@ extension KernelSlice {
             observed.append("taint \(Self.letters(taintBefore)) -> \(Self.letters(taintAfter)) (new: \(Self.letters(newTaint)))")
         }
         observed += warnings
-        return Difference(step: nil, subject: "kernel log", expected: "no WARNING, no new taint (\(Self.letters(taintBefore)))",
+        return Difference(step: nil, kind: .kernelLog, subject: "kernel log", expected: "no WARNING, no new taint (\(Self.letters(taintBefore)))",
                           observed: observed.joined(separator: "; "))
     }
 
