@@ -130,7 +130,8 @@ struct GuestLane: Sendable {
                              kernelLog: [], seconds: 0)
         } else {
             verdict = .crash
-            lines = ["the guest stopped \(place)"] + ConsoleLog.excerpt(console).split(separator: "\n").map(String.init)
+            let how = if case .signaled(let signal) = end { " (its process was killed by signal \(signal))" } else { "" }
+            lines = ["the guest stopped \(place)\(how)"] + ConsoleLog.excerpt(console).split(separator: "\n").map(String.init)
         }
         return JobResult(job: job, caseInfo: caseInfo, verdict: verdict, differences: [], kernelLog: lines, seconds: 0)
     }
