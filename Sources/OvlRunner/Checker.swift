@@ -1,4 +1,5 @@
 import OvlModel
+import OvlProtocol
 
 /// Compares what the guest observed with what the model predicts, step by step and tree by tree.
 public enum Checker {

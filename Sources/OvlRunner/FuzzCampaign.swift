@@ -2,6 +2,7 @@ import Foundation
 import OvlCase
 import OvlFuzz
 import OvlModel
+import OvlProtocol
 
 /// `ovl-conform fuzz`: runs generated scenarios in the guest against the model, shrinks each one
 /// the kernel disagrees on, and saves the smallest reproducer as an ordinary case file.

@@ -1,6 +1,7 @@
 import Foundation
 import OvlCase
 import OvlModel
+import OvlProtocol
 import OvlVM
 
 /// One guest's share of a run: boots, runs its jobs, judges each as its records arrive, and after a

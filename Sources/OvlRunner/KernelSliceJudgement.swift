@@ -1,4 +1,5 @@
 import OvlModel
+import OvlProtocol
 
 /// How the host judges what the kernel said during one job: a WARNING, a non-fatal BUG or a new
 /// taint bit fails the job.

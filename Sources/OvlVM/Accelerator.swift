@@ -1,5 +1,5 @@
 import Foundation
-import OvlModel
+import OvlProtocol
 
 /// How QEMU runs the guest: KVM when a trial boot under it reached the agent, otherwise software
 /// emulation (TCG). A run decides once and says which in one line (``line``).

@@ -1,6 +1,7 @@
 import OvlFuzz
 import OvlModel
 @testable import OvlRunner
+import OvlProtocol
 import Testing
 
 /// The model's own prediction for a job, recorded as a guest would record it: every symbolic inode

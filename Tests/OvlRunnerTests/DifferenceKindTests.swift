@@ -1,6 +1,7 @@
 import OvlCase
 import OvlModel
 @testable import OvlRunner
+import OvlProtocol
 import Testing
 
 /// The kinds the checker gives, where it compares: paths, step numbers, data, sizes and callers

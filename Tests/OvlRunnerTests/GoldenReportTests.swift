@@ -2,6 +2,7 @@ import Foundation
 import OvlCase
 import OvlModel
 @testable import OvlRunner
+import OvlProtocol
 import Testing
 
 /// The console, JUnit and TAP output of one passing and one failing job, whole, against the files

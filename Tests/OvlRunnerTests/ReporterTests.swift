@@ -2,6 +2,7 @@ import Foundation
 import FoundationXML
 import OvlCase
 import OvlModel
+import OvlProtocol
 import Testing
 @testable import OvlRunner
 
