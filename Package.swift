@@ -25,19 +25,21 @@ let package = Package(
         // Syscall layer: the one place where -1 becomes a typed errno.
         .target(name: "OvlSys", dependencies: ["CLibMount", "CLibAttr", "CLinux"]),
         // Guest executor: runs a scenario's steps on real mounts and records observations.
-        .target(name: "OvlGuest", dependencies: ["OvlModel", "OvlSys", "OvlFsck"]),
+        .target(name: "OvlGuest", dependencies: ["OvlModel", "OvlProtocol", "OvlSys", "OvlFsck"]),
         // Offline layer checker: reads layer folders into `Layer`s, judges them by the model's invariants.
         .target(name: "OvlFsck", dependencies: ["OvlModel", "OvlSys"]),
+        // The plan the host sends the guest and the records it sends back, with job telemetry.
+        .target(name: "OvlProtocol", dependencies: ["OvlModel"]),
         // VM harness: kernel cache, module build, initramfs, QEMU, the results channel.
-        .target(name: "OvlVM", dependencies: ["OvlModel"]),
+        .target(name: "OvlVM", dependencies: ["OvlProtocol"]),
         // Checker (model vs observations), verdicts, reporters.
         // Random scenarios and their shrinking (`ovl-conform fuzz`): pure, like the model.
         .target(name: "OvlFuzz", dependencies: ["OvlModel"]),
-        .target(name: "OvlRunner", dependencies: ["OvlModel", "OvlCase", "OvlVM", "OvlFuzz"]),
+        .target(name: "OvlRunner", dependencies: ["OvlModel", "OvlProtocol", "OvlCase", "OvlVM", "OvlFuzz"]),
         .executableTarget(
             name: "ovl-conform",
             dependencies: [
-                "OvlRunner", "OvlGuest", "OvlCase", "OvlFuzz", "OvlFsck",
+                "OvlRunner", "OvlGuest", "OvlProtocol", "OvlCase", "OvlFuzz", "OvlFsck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,7 +48,7 @@ let package = Package(
         .testTarget(name: "OvlCaseTests", dependencies: ["OvlCase"]),
         .testTarget(name: "OvlFuzzTests", dependencies: ["OvlFuzz", "OvlCase", "OvlModel"]),
         .testTarget(name: "OvlFsckTests", dependencies: ["OvlFsck", "OvlModel", "OvlSys"]),
-        .testTarget(name: "OvlRunnerTests", dependencies: ["OvlRunner", "OvlCase", "OvlModel", "OvlVM"]),
+        .testTarget(name: "OvlRunnerTests", dependencies: ["OvlRunner", "OvlCase", "OvlModel", "OvlProtocol", "OvlVM", "OvlFuzz"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import OvlModel
+import OvlProtocol
 import OvlSys
 
 /// The guest side of a run: executes every job of a plan on real overlay mounts and streams

@@ -1,5 +1,6 @@
 import OvlFsck
 import OvlModel
+import OvlProtocol
 import OvlSys
 import Glibc
 

@@ -1,5 +1,6 @@
 import Glibc
 import OvlModel
+import OvlProtocol
 
 /// Charges the guest's monotonic time to the phases of the job in progress (``JobPhases``): the
 /// time between two switches goes to the phase that was current.

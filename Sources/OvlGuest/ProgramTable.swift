@@ -1,43 +1,32 @@
-import CLinux
-import Glibc
 import OvlSys
 
 /// Programs one job's `exec` steps started from the overlay (R76), ended before any unmount.
 final class ProgramTable {
-    var pids: [pid_t] = []
+    var pids: [Int32] = []
 
     /// fork + `execv(path, [path, "30"])`. A close-on-exec pipe tells the parent when the exec
     /// happened (end of file) or why it failed (the child's errno).
     func start(_ path: String) throws(SysError) {
-        let report = try StepExecutor.pipe()
-        let pid = try sys("fork", path) { clinux_fork() }
+        let report = try Processes.pipe()
+        let pid = try Processes.fork()
         if pid == 0 {
-            Glibc.close(report.read)
-            var argv: [UnsafeMutablePointer<CChar>?] = [strdup(path), strdup("30"), nil]
-            execv(path, &argv)
-            var err = clinux_errno()
-            _ = Glibc.write(report.write, &err, 4)
-            _exit(127)
+            Processes.closeInChild([report.read])
+            let err = Processes.exec(path, ["30"])
+            Processes.exitChild(127, reporting: withUnsafeBytes(of: err) { Array($0) }, to: report.write)
         }
-        Glibc.close(report.write)
-        var err: Int32 = 0
-        let n = try sys("read", path) { Glibc.read(report.read, &err, 4) }
-        Glibc.close(report.read)
-        if n == 4 {
-            var status: Int32 = 0
-            _ = waitpid(pid, &status, 0)
-            throw SysError(errno: err, call: "execve", path: path)
+        try FileDescriptors.close(report.write)
+        let reply = try FileDescriptors.readToEnd(report.read)
+        try FileDescriptors.close(report.read)
+        if reply.count == 4 {
+            try Processes.wait(pid)
+            throw SysError(errno: reply.withUnsafeBytes { $0.load(as: Int32.self) }, call: "execve", path: path)
         }
         pids.append(pid)
     }
 
-    /// SIGKILL and reap every program.
+    /// SIGKILL and reap every program (one that cannot be killed or reaped is already gone).
     func endAll() {
-        for pid in pids {
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            _ = waitpid(pid, &status, 0)
-        }
+        for pid in pids { try? Processes.killAndReap(pid) }
         pids = []
     }
 }

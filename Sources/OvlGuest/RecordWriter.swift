@@ -1,5 +1,6 @@
 import Foundation
 import OvlModel
+import OvlProtocol
 import OvlSys
 
 /// Appends ``GuestRecord``s as JSON lines to the results share.

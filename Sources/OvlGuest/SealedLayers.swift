@@ -1,4 +1,5 @@
 import OvlModel
+import OvlProtocol
 import OvlSys
 
 /// The read-only lower filesystems of one job (``LayerFilesystem/sealing``): made read-only after
@@ -28,7 +29,7 @@ final class SealedLayers {
                 let image = dir + ".img"
                 if (try? Files.stat(image)) != nil { try Files.unlink(image) }
                 let argv = packer.arguments(folder: dir, image: image)
-                let (status, output) = try Spawn.run(argv)
+                let (status, output) = try Processes.spawn(argv)
                 guard status == 0 else {
                     throw HarnessFault("\(argv.joined(separator: " ")) exited \(status): \(output.suffix(400))")
                 }

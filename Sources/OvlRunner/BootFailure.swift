@@ -10,7 +10,11 @@ enum BootFailure {
     /// the commit's kernel is at fault); any other failure to reach the agent is a broken setup (exit 128).
     static func diagnose(console: String, end: BootEnd, bootDir: String, kernelTree: Bool = false, host: Bool = false) -> HarnessError {
         if host {
-            let how = end == .timedOut ? "no record before the start timeout" : "vm/host-init exited"
+            let how = switch end {
+            case .timedOut: "no record before the start timeout"
+            case .signaled(let signal): "unshare was killed by signal \(signal)"
+            case .exited: "vm/host-init exited"
+            }
             return HarnessError(.setup, "the host run did not start the agent (\(how)); console: \(bootDir)/console.log\n"
                                 + console.split(separator: "\n").suffix(20).joined(separator: "\n"))
         }
@@ -18,7 +22,11 @@ enum BootFailure {
             return HarnessError(.untestable, "overlay.ko did not load in the guest (insmod failed); console: "
                                 + "\(bootDir)/console.log\n" + ConsoleLog.excerpt(console))
         }
-        let how = end == .timedOut ? "no record before the boot timeout" : "the guest powered off"
+        let how = switch end {
+        case .timedOut: "no record before the boot timeout"
+        case .signaled(let signal): "QEMU was killed by signal \(signal)"
+        case .exited: "the guest powered off"
+        }
         if kernelTree {
             return HarnessError(.untestable, "the kernel tree's kernel did not boot to the agent (\(how)); console: "
                                 + "\(bootDir)/console.log\n" + ConsoleLog.excerpt(console))

@@ -1,84 +1,192 @@
 import OvlModel
 
-/// The kind of a difference, without the values that shrinking a scenario naturally changes:
-/// paths, step numbers, lower layer numbers, file data, sizes, listings, inode numbers. Two
-/// failures of one kind are taken to be the same disagreement between kernel and model.
-public enum DifferenceKind {
-    /// The kind of `d`; `op` is the step it is about, when it is about one.
-    ///
-    /// A step's kind is its syscall (run as the mounter or as a caller alike), the field of an
-    /// identity check, and each side's outcome class: the errno, `not run`, or for a success
-    /// the first field that differs (`0 size`, `0 mode`, `0 names`). A dump's kind is the tree
-    /// (`merged`, `upper`, `lower`, `index/`) and the field, with the side that is absent, the
-    /// file types or errnos, but not data, modes or owners.
-    public static func of(_ d: Difference, step op: Operation?) -> String {
-        if let op {
-            let prefix = "step \((d.step ?? 0) + 1) \(op.name) \(Checker.describe(op))"
-            let field = d.subject.hasPrefix(prefix)
-                ? d.subject.dropFirst(prefix.count).split(separator: " ").first.map { " " + $0 } ?? "" : ""
-            if !field.isEmpty { return "step \(op.name)\(field)" }
-            let (e, o) = outcomeClasses(d.expected, d.observed)
-            return "step \(op.name): \(e) -> \(o)"
-        }
-        let words = d.subject.split(separator: " ").map(String.init)
-        guard let first = words.first else { return d.subject }
-        if first.hasPrefix("index/") && first != "index/" { return "index/ name" }
-        if first == "mount" { return words.count == 1 ? "mount: \(d.expected) -> \(d.observed)" : d.subject }
-        guard ["merged", "upper", "work/", "index/"].contains(first) || first.hasPrefix("lower") else { return d.subject }
-        let tree = first.hasPrefix("lower") ? "lower" : first
-        if tree == "work/" || tree == "index/" { return tree + " entries" }
-        if words.count == 2 { return d.observed == "absent" ? "\(tree) entry: present -> absent" : "\(tree) entry: absent -> present" }
-        var field = Array(words.dropFirst(2))
-        if let of = field.firstIndex(of: "of") { field = Array(field[...of]) }
-        let shown = field.first == "type" || field.first == "errno" ? ": \(d.expected) -> \(d.observed)" : ""
-        return "\(tree) \(field.joined(separator: " "))\(shown)"
-    }
+/// What kind of disagreement a ``Difference`` is, built by the ``Checker`` where it compares.
+/// It leaves out what shrinking a scenario naturally changes (paths, step numbers, lower layer
+/// numbers, file data, sizes, listings, inode numbers): two failures of one kind are taken to be
+/// the same disagreement between kernel and model.
+public enum DifferenceKind: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A step's result class differs: errno vs errno, a value vs an error, or a step never run.
+    /// `op` is the syscall (run as the mounter or as a caller alike).
+    case stepResult(op: String, expected: ResultClass, observed: ResultClass)
+    /// Both sides of a step succeeded; the first field of the value that differs.
+    case stepValue(op: String, field: ValueField)
+    /// A step's st_ino, st_dev, st_blocks or d_ino, resolved against the records (R54–R59).
+    case stepIdentity(op: String, field: IdentityField)
+    /// A case's `same_inode_as` (true) or `other_inode_than` (false) assertion.
+    case inodeAssertion(same: Bool)
+    /// An entry of a dumped tree that the model predicts and the kernel's tree lacks.
+    case entryMissing(Tree)
+    /// An entry of a dumped tree that the model does not predict.
+    case entryUnexpected(Tree)
+    /// An entry both trees hold, deviant in one field.
+    case entryField(Tree, EntryField)
+    /// The mount's result: an errno (nil for success) against another.
+    case mountResult(expected: ModelErrno?, observed: ModelErrno?)
+    /// A kernel log line the model predicts for the mount is missing.
+    case mountLog
+    /// The mount options mountinfo shows.
+    case mountOptions
+    /// `work/`'s entries (R43).
+    case workEntries
+    /// `work/`'s mode (R8).
+    case workMode
+    /// An index entry whose name is not an `ovl_fb` in hex (R62).
+    case indexName
+    /// The number of index entries (R62).
+    case indexEntries
+    /// A WARNING, BUG or new taint bit during the job.
+    case kernelLog
+    /// A finding of the layer checker that only one side has (`predicted`: the model's side).
+    case fsckFinding(FsckScope, ProblemClass, predicted: Bool)
+    /// What a case claims of the layer checker's run on its given layers.
+    case fsckClaim
+    /// Something the guest should have recorded and did not (`mount`, `state dump`, an fsck run).
+    case notRecorded(String)
 
-    /// Each side's outcome class, for a step's outcome text (``Outcome/description``).
-    static func outcomeClasses(_ expected: String, _ observed: String) -> (String, String) {
-        func isErrno(_ t: String) -> Bool { t.first == "E" && t.allSatisfy { $0.isUppercase || $0.isNumber } }
-        let e = expected.split(separator: " ").map(String.init), o = observed.split(separator: " ").map(String.init)
-        guard let e0 = e.first, let o0 = o.first else { return (expected, observed) }
-        if observed == "not run" || isErrno(e0) || isErrno(o0) || e0 != "0" || o0 != "0" {
-            func cls(_ t: [String], _ whole: String) -> String { whole == "not run" ? whole : isErrno(t[0]) || t[0] == "0" ? t[0] : "other" }
-            return (cls(e, expected), cls(o, observed))
-        }
-        let field = firstDifferingField(Array(e.dropFirst()), Array(o.dropFirst()))
-        return ("0 " + field, "0 " + field)
-    }
+    /// A step's result, by class.
+    public enum ResultClass: Sendable, Hashable, Codable, CustomStringConvertible {
+        case succeeded
+        case failed(ModelErrno)
+        case notRun
 
-    /// The name of the first field two successful outcomes differ in.
-    static func firstDifferingField(_ e: [String], _ o: [String]) -> String {
-        guard let head = e.first?.first else { return "value" }
-        switch head {
-        case "[": return "names"
-        case "{": return "dirents"
-        case "\"": return "text"
-        case "(": return "alternatives"
-        default: break
-        }
-        func fields(_ tokens: [String]) -> [(String, String)] {
-            tokens.enumerated().map { i, t in
-                if let eq = t.firstIndex(of: "=") { return (String(t[..<eq]), t) }
-                if i == 0 { return ("type", t) }
-                if t.first == "0", t.allSatisfy({ ("0"..."7").contains($0) }) { return ("mode", t) }
-                if t.contains(":") { return ("owner", t) }
-                return ("value", t)
+        init(_ o: Outcome?) {
+            switch o {
+            case .failed(let e)?: self = .failed(e)
+            case .ok?: self = .succeeded
+            case nil: self = .notRun
             }
         }
-        let observed = Dictionary(fields(o), uniquingKeysWith: { a, _ in a })
-        for (key, value) in fields(e) where observed[key] != value { return key }
-        return "value"
+
+        public var description: String {
+            switch self {
+            case .succeeded: "0"
+            case .failed(let e): e.description
+            case .notRun: "not run"
+            }
+        }
+    }
+
+    /// The field of a successful step's value that differs.
+    public enum ValueField: String, Sendable, Hashable, Codable {
+        case type, mode, owner, size, nlink, mtime, text, names, dirents, handle, number, alternatives
+        /// Values of different shapes (a listing against a stat).
+        case value
+    }
+
+    /// An identity number of an object, resolved against the records.
+    public enum IdentityField: String, Sendable, Hashable, Codable {
+        case st_ino, st_dev, st_blocks, d_ino
+    }
+
+    /// A dumped tree, without the number of a lower layer.
+    public enum Tree: String, Sendable, Hashable, Codable {
+        case merged, upper, lower
+        /// The entries of `workdir/index` (compared pairwise).
+        case index
+    }
+
+    /// The field of a dumped entry that differs; a type or errno keeps both sides' values.
+    public enum EntryField: Sendable, Hashable, Codable, CustomStringConvertible {
+        case type(expected: FileType, observed: FileType)
+        case errno(expected: ModelErrno?, observed: ModelErrno?)
+        case mode, owner, data, target, rdev, nlink, mtime, atime
+        case xattr(String)
+        case identity(IdentityField)
+
+        public var description: String {
+            switch self {
+            case .type(let e, let o): "type: \(e.rawValue) -> \(o.rawValue)"
+            case .errno(let e, let o): "errno: \(e.map { "\($0)" } ?? "0") -> \(o.map { "\($0)" } ?? "0")"
+            case .mode: "mode"
+            case .owner: "owner"
+            case .data: "data"
+            case .target: "target"
+            case .rdev: "rdev"
+            case .nlink: "nlink"
+            case .mtime: "mtime"
+            case .atime: "atime"
+            case .xattr(let name): "xattr \(name)"
+            case .identity(let f): f.rawValue
+            }
+        }
+    }
+
+    /// Which run of the layer checker a finding comes from.
+    public enum FsckScope: String, Sendable, Hashable, Codable {
+        /// The layers as the case gives them.
+        case given
+        /// What `-p`/`-y` left of them.
+        case left
+        /// The layers the kernel left after the job.
+        case after
+    }
+
+    /// One line, as the reports and fuzz's summary show it: `step unlink: ENOENT -> 0`,
+    /// `upper entry: present -> absent`, `merged xattr trusted.overlay.origin`.
+    public var description: String {
+        switch self {
+        case .stepResult(let op, let e, let o): "step \(op): \(e) -> \(o)"
+        case .stepValue(let op, let field): "step \(op): 0 \(field.rawValue) -> 0 \(field.rawValue)"
+        case .stepIdentity(let op, let field): "step \(op) \(field.rawValue)"
+        case .inodeAssertion(let same): same ? "same_inode_as" : "other_inode_than"
+        case .entryMissing(let tree): "\(tree.rawValue) entry: present -> absent"
+        case .entryUnexpected(let tree): "\(tree.rawValue) entry: absent -> present"
+        case .entryField(let tree, let field): "\(tree.rawValue) \(field)"
+        case .mountResult(let e, let o): "mount: \(e.map { "\($0)" } ?? "0") -> \(o.map { "\($0)" } ?? "0")"
+        case .mountLog: "mount kernel log"
+        case .mountOptions: "mount options"
+        case .workEntries: "work/ entries"
+        case .workMode: "work/ mode"
+        case .indexName: "index/ name"
+        case .indexEntries: "index/ entries"
+        case .kernelLog: "kernel log"
+        case .fsckFinding(let scope, let problem, let predicted):
+            "fsck \(scope.rawValue) \(problem.rawValue): " + (predicted ? "found -> none" : "none -> found")
+        case .fsckClaim: "fsck claim"
+        case .notRecorded(let what): "\(what): not recorded"
+        }
+    }
+
+    /// The kind of a step's outcome difference (`expected` against `observed`, nil: not run).
+    static func step(_ op: Operation, _ expected: Outcome, _ observed: Outcome?) -> DifferenceKind {
+        guard case .ok(let e) = expected, case .ok(let o)? = observed else {
+            return .stepResult(op: op.name, expected: ResultClass(expected), observed: ResultClass(observed))
+        }
+        return .stepValue(op: op.name, field: firstDifferingField(e, o))
+    }
+
+    /// The first field two successful step values differ in (in ``Checker/outcomeMatches(_:_:)``'s order).
+    static func firstDifferingField(_ e: StepValue, _ o: StepValue) -> ValueField {
+        switch (e, o) {
+        case (.stat(let es), .stat(let os)):
+            if es.type != os.type { return .type }
+            if !Checker.field(es.perm, os.perm) { return .mode }
+            if !Checker.field(es.uid, os.uid) || !Checker.field(es.gid, os.gid) { return .owner }
+            if !Checker.field(es.size, os.size) { return .size }
+            if !Checker.field(es.nlink, os.nlink) { return .nlink }
+            return .mtime
+        case (.text, .text): return .text
+        case (.names, .names): return .names
+        case (.dirents, .dirents): return .dirents
+        case (.handle, .handle): return .handle
+        case (.number, .number): return .number
+        case (.alternatives, .alternatives): return .alternatives
+        default: return .value
+        }
     }
 }
 
 extension FuzzCampaign {
-    /// The kind of a failing job for shrinking: its verdict and the ``DifferenceKind`` of its
-    /// first difference. A shrunk candidate must keep it, so the reproducer shows the failure
-    /// that was found, not another one a smaller scenario happens to hit.
-    static func shrinkSignature(_ r: JobResult) -> String {
-        guard let d = r.differences.first else { return r.verdict.name }
-        let op = d.step.flatMap { r.job.scenario.steps.indices.contains($0) ? r.job.scenario.steps[$0] : nil }
-        return r.verdict.name + " " + DifferenceKind.of(d, step: op)
+    /// The kind of a failing job for shrinking and for telling failures apart: its verdict and
+    /// the ``DifferenceKind`` of its first difference. A shrunk candidate must keep it, so the
+    /// reproducer shows the failure that was found, not another one a smaller scenario happens to hit.
+    struct ShrinkSignature: Hashable, Sendable, CustomStringConvertible {
+        var verdict: String
+        var kind: DifferenceKind?
+        var description: String { kind.map { "\(verdict) \($0)" } ?? verdict }
+    }
+
+    static func shrinkSignature(_ r: JobResult) -> ShrinkSignature {
+        ShrinkSignature(verdict: r.verdict.name, kind: r.differences.first?.kind)
     }
 }

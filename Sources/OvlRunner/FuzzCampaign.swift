@@ -2,6 +2,7 @@ import Foundation
 import OvlCase
 import OvlFuzz
 import OvlModel
+import OvlProtocol
 
 /// `ovl-conform fuzz`: runs generated scenarios in the guest against the model, shrinks each one
 /// the kernel disagrees on, and saves the smallest reproducer as an ordinary case file.
@@ -36,7 +37,7 @@ public struct FuzzCampaign {
         public var jobs = 0
         /// Failing (sequence, configuration) jobs.
         public var differences = 0
-        /// Distinct kinds of first difference (see ``FuzzCampaign/signature(_:)``).
+        /// Distinct kinds of first difference (see ``FuzzCampaign/shrinkSignature(_:)``).
         public var kinds = 0
         /// Reproducer files written.
         public var reproducers: [String] = []
@@ -70,8 +71,8 @@ public struct FuzzCampaign {
         } while count.map({ next < $0 }) ?? (Date().timeIntervalSince(t0) < seconds)
 
         // Shrink one failing job per kind of difference, up to the limit.
-        var seen = Set<String>()
-        let targets = failures.filter { seen.insert(Self.signature($0)).inserted }.prefix(shrinkLimit)
+        var seen = Set<ShrinkSignature>()
+        let targets = failures.filter { seen.insert(Self.shrinkSignature($0)).inserted }.prefix(shrinkLimit)
         report.kinds = seen.count
         try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
         for (file, text) in try shrink(Array(targets)) {
@@ -125,16 +126,6 @@ public struct FuzzCampaign {
                                        rules: t.scenario.exercisedRules, groups: ["auto"])
             return (file, "# reproduce: ovl-conform run --fs \(t.config) \(file)\n" + text)
         }
-    }
-
-    /// What kind of difference a failing job shows, without its paths: the verdict, then for a
-    /// step the syscall and expected → observed, for a dump the tree and the field.
-    static func signature(_ r: JobResult) -> String {
-        guard let d = r.differences.first else { return r.verdict.name }
-        let words = d.subject.split(separator: " ").map(String.init)
-        if words.first == "step", words.count > 2 { return "step \(words[2]): \(d.expected) -> \(d.observed)" }
-        if words.count > 2 { return ([words[0]] + words.dropFirst(2)).joined(separator: " ") }
-        return d.subject
     }
 
     /// A generated scenario as a case the suite can run.

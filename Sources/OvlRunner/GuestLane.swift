@@ -1,6 +1,7 @@
 import Foundation
 import OvlCase
 import OvlModel
+import OvlProtocol
 import OvlVM
 
 /// One guest's share of a run: boots, runs its jobs, judges each as its records arrive, and after a
@@ -130,7 +131,8 @@ struct GuestLane: Sendable {
                              kernelLog: [], seconds: 0)
         } else {
             verdict = .crash
-            lines = ["the guest stopped \(place)"] + ConsoleLog.excerpt(console).split(separator: "\n").map(String.init)
+            let how = if case .signaled(let signal) = end { " (its process was killed by signal \(signal))" } else { "" }
+            lines = ["the guest stopped \(place)\(how)"] + ConsoleLog.excerpt(console).split(separator: "\n").map(String.init)
         }
         return JobResult(job: job, caseInfo: caseInfo, verdict: verdict, differences: [], kernelLog: lines, seconds: 0)
     }

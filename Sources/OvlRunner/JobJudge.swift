@@ -1,6 +1,7 @@
 import Foundation
 import OvlCase
 import OvlModel
+import OvlProtocol
 
 /// Judges one finished job: the guest's error, or the model's differences and the kernel's own
 /// complaints (a WARNING or a new taint bit during the job fails it).

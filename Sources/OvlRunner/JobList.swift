@@ -1,5 +1,6 @@
 import OvlCase
 import OvlModel
+import OvlProtocol
 
 /// The ordered (case × configuration) job list, and the slices of it a run can select.
 public enum JobList {

@@ -1,5 +1,6 @@
 import OvlCase
 import OvlModel
+import OvlProtocol
 
 /// The verdict of one case in one configuration, with everything a report shows.
 public struct JobResult: Sendable {

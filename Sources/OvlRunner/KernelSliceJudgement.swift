@@ -1,4 +1,5 @@
 import OvlModel
+import OvlProtocol
 
 /// How the host judges what the kernel said during one job: a WARNING, a non-fatal BUG or a new
 /// taint bit fails the job.
@@ -17,7 +18,7 @@ extension KernelSlice {
             observed.append("taint \(Self.letters(taintBefore)) -> \(Self.letters(taintAfter)) (new: \(Self.letters(newTaint)))")
         }
         observed += warnings
-        return Difference(step: nil, subject: "kernel log", expected: "no WARNING, no new taint (\(Self.letters(taintBefore)))",
+        return Difference(step: nil, kind: .kernelLog, subject: "kernel log", expected: "no WARNING, no new taint (\(Self.letters(taintBefore)))",
                           observed: observed.joined(separator: "; "))
     }
 

@@ -1,4 +1,5 @@
 import OvlModel
+import OvlProtocol
 
 /// What the guest recorded for one job.
 public struct Observations: Sendable {

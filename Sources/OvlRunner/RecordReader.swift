@@ -1,5 +1,6 @@
 import Foundation
 import OvlModel
+import OvlProtocol
 
 /// Reads the guest's JSON-lines records as they are appended (a partial last line waits).
 struct RecordReader {

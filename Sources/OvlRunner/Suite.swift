@@ -1,6 +1,7 @@
 import Foundation
 import OvlCase
 import OvlModel
+import OvlProtocol
 import OvlVM
 
 /// Runs a set of jobs in one or more guests — one boot per guest, another only after a crash or

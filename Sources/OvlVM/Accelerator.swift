@@ -1,5 +1,5 @@
 import Foundation
-import OvlModel
+import OvlProtocol
 
 /// How QEMU runs the guest: KVM when a trial boot under it reached the agent, otherwise software
 /// emulation (TCG). A run decides once and says which in one line (``line``).
@@ -115,6 +115,7 @@ public struct AcceleratorProbe: Sendable {
             switch end {
             case .timedOut: return .failed("no agent record in 30 s")
             case .exited(let status): return .failed("QEMU exited \(status) before the agent ran (\(session.resultsDir)/console.log)")
+            case .signaled(let signal): return .failed("QEMU was killed by signal \(signal) before the agent ran")
             }
         } catch {
             return .failed("\(error)")

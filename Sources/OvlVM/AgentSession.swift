@@ -38,17 +38,18 @@ enum RecordWatch {
     /// - Parameter onStall: runs before the process is killed (e.g. SysRq through QEMU's monitor).
     static func wait(for process: Process, records: String, bootTimeout: Double, stallTimeout: Double,
                      onStall: (_ started: Bool) -> Void, onProgress: (Int) -> Void) -> BootEnd {
+        let clock = ContinuousClock()
         var lastSize = 0
-        var lastChange = Date()
+        var lastChange = clock.now
         while process.isRunning {
             Thread.sleep(forTimeInterval: 0.25)
             let size = (try? FileManager.default.attributesOfItem(atPath: records)[.size] as? Int) ?? 0
             let limit = lastSize == 0 ? bootTimeout : stallTimeout
             if size != lastSize {
                 lastSize = size
-                lastChange = Date()
+                lastChange = clock.now
                 onProgress(size)
-            } else if Date().timeIntervalSince(lastChange) > limit {
+            } else if clock.now - lastChange > .seconds(limit) {
                 onStall(lastSize > 0)
                 process.terminate()
                 Thread.sleep(forTimeInterval: 1)
@@ -57,6 +58,7 @@ enum RecordWatch {
                 return .timedOut
             }
         }
-        return .exited(status: process.terminationStatus)
+        return process.terminationReason == .uncaughtSignal ? .signaled(process.terminationStatus)
+            : .exited(status: process.terminationStatus)
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 public enum BootEnd: Sendable, Equatable {
     /// QEMU exited (guest powered off, or the kernel panicked and QEMU stopped).
     case exited(status: Int32)
+    /// Something other than the watchdog killed QEMU (or the host agent) with a signal.
+    case signaled(Int32)
     /// No progress before the watchdog fired: QEMU was killed.
     case timedOut
 }
@@ -53,17 +55,19 @@ public struct BootSession: AgentSession {
     /// Boots, waits until QEMU exits or the records stall, and returns how it ended.
     /// The serial console is appended to `console.log` in the results folder.
     public func run(planPath: String, consoleName: String, onProgress: (Int) -> Void = { _ in }) throws -> BootEnd {
-        let (p, console) = try startWithConsole("/usr/bin/qemu-system-x86_64", qemuArguments(planPath: planPath),
-                                                consolePath: resultsDir + "/" + consoleName, install: "qemu-system-x86")
-        defer { try? console.close() }
+        // QEMU's pipe chardev opens monitor.in/.out while it starts (a plain `monitor` file when
+        // they are missing): they must exist before it does.
         let monitor = resultsDir + "/monitor"
+        defer { for end in [".in", ".out"] { unlink(monitor + end) } }
         for end in [".in", ".out"] {
             unlink(monitor + end)
             guard mkfifo(monitor + end, 0o600) == 0 else {
                 throw HarnessError(.setup, "cannot make the QEMU monitor FIFO \(monitor + end) (errno \(errno))")
             }
         }
-        defer { for end in [".in", ".out"] { unlink(monitor + end) } }
+        let (p, console) = try startWithConsole("/usr/bin/qemu-system-x86_64", qemuArguments(planPath: planPath),
+                                                consolePath: resultsDir + "/" + consoleName, install: "qemu-system-x86")
+        defer { try? console.close() }
         return RecordWatch.wait(for: p, records: resultsDir + "/records.jsonl", bootTimeout: bootTimeout,
                                 stallTimeout: stallTimeout, onStall: { started in if started { dumpBlockedTasks(monitor: monitor + ".in") } },
                                 onProgress: onProgress)

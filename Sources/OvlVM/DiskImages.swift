@@ -27,7 +27,7 @@ public struct DiskImages: Sendable, Equatable {
     /// Makes (or finds) the images in `cacheDir/images/<stamp>` (``make(kernel:repo:)``).
     public static func make(cacheDir: String, repo: RepoLayout) throws -> DiskImages {
         let r = try Shell.run("/bin/bash", [repo.path("vm/make-images.sh"), cacheDir])
-        guard r.status == 0 else { throw HarnessError(.setup, r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard r.status == 0 else { throw HarnessError(.setup, r.failure) }
         let dir = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return DiskImages(ext4: dir + "/ext4.img", xfs: dir + "/xfs.img", ext4NoDType: dir + "/ext4-nodtype.img",
                           ext4Twin: dir + "/ext4-twin.img", ext4RO: dir + "/ext4-ro.img", xfsRO: dir + "/xfs-ro.img")

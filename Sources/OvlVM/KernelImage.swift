@@ -20,7 +20,7 @@ public struct KernelImage: Sendable {
     public static func fetch(version: String?, repo: RepoLayout) throws -> KernelImage {
         let r = try Shell.run("/bin/bash", [repo.path("scripts/fetch-kernel.sh")] + (version.map { [$0] } ?? []))
         guard r.status == 0 else {
-            throw HarnessError(.setup, r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw HarnessError(.setup, r.failure)
         }
         let dir = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
         let release = (try? String(contentsOfFile: dir + "/kver", encoding: .utf8))?
@@ -32,7 +32,7 @@ public struct KernelImage: Sendable {
     /// The overlayfs source extracted from the cached `linux-source` tarball.
     public func stockModuleSource(repo: RepoLayout) throws -> String {
         let r = try Shell.run("/bin/bash", [repo.path("kmod/extract-source.sh"), directory])
-        guard r.status == 0 else { throw HarnessError(.setup, r.stderr) }
+        guard r.status == 0 else { throw HarnessError(.setup, r.failure) }
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

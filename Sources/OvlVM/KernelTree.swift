@@ -60,7 +60,7 @@ public struct KernelTree: Sendable, Equatable {
     /// - Throws: ``HarnessError`` (setup) when `modules_install` fails.
     public func prepare(repo: RepoLayout) throws -> KernelImage {
         let r = try Shell.run("/bin/bash", [repo.path("vm/prepare-kernel-tree.sh"), root, bzImage, release, hasModules ? "1" : "0"])
-        guard r.status == 0 else { throw HarnessError(.setup, r.stderr.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard r.status == 0 else { throw HarnessError(.setup, r.failure) }
         return KernelImage(directory: r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), release: release)
     }
 

@@ -7,9 +7,9 @@ public enum ModuleBuilder {
     public static func build(source: String, kernel: KernelImage, repo: RepoLayout) throws -> String {
         let r = try Shell.run("/bin/bash", [repo.path("kmod/build-module.sh"), source, kernel.directory])
         switch r.status {
-        case 0: return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        case 125: throw HarnessError(.untestable, r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
-        default: throw HarnessError(.setup, r.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+        case 0?: return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        case 125?: throw HarnessError(.untestable, r.failure)
+        default: throw HarnessError(.setup, r.failure)
         }
     }
 }

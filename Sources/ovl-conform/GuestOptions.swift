@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OvlCase
 import OvlModel
+import OvlProtocol
 import OvlRunner
 
 /// What every command that boots the guest shares: the kernel and module to boot, the

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OvlCase
 import OvlModel
+import OvlProtocol
 import OvlRunner
 
 /// `ovl-conform list`: the cases, their groups and rules, and the rules no case cites yet.

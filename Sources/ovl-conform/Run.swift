@@ -112,7 +112,7 @@ func loadCases(_ paths: [String]) throws -> [Case] {
     } catch {
         errors.append(error)
     }
-    let escapes = cases.flatMap(TreeEscape.errors(in:))
+    let escapes = cases.flatMap(UndefinedNames.errors(in:)) + cases.flatMap(TreeEscape.errors(in:))
     if !errors.isEmpty || !escapes.isEmpty {
         for e in errors { FileHandle.standardError.write(Data("\(e)\n".utf8)) }
         for e in escapes { FileHandle.standardError.write(Data("\(e)\n".utf8)) }

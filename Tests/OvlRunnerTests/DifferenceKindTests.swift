@@ -1,50 +1,50 @@
 import OvlCase
 import OvlModel
 @testable import OvlRunner
+import OvlProtocol
 import Testing
 
+/// The kinds the checker gives, where it compares: paths, step numbers, data, sizes and callers
+/// do not matter; the syscall, the errnos, the tree and the field do.
 @Suite struct DifferenceKindTests {
     let a = RelPath(components: ["a"]), bx = RelPath(components: ["b", "x"])
+    func stat(_ perm: UInt32, size: Int64) -> Outcome { .ok(.stat(StatView(type: .file, perm: perm, uid: 0, gid: 0, size: size, nlink: 1))) }
 
-    /// A step's outcome difference.
-    func kind(_ step: Int, _ op: Operation, _ e: String, _ o: String) -> String {
-        kind(step, op, "step \(step + 1) \(op.name) \(Checker.describe(op))", e, o)
-    }
-
-    func kind(_ step: Int?, _ op: Operation?, _ subject: String, _ e: String, _ o: String) -> String {
-        DifferenceKind.of(Difference(step: step, subject: subject, expected: e, observed: o), step: op)
-    }
-
-    /// Paths, step numbers, data, sizes and callers do not matter; the errno and the field do.
     @Test func stepKinds() {
-        let unlinkA = kind(4, .unlink(a), "ENOENT", "0")
-        #expect(unlinkA == "step unlink: ENOENT -> 0")
-        #expect(kind(0, .asCaller(Caller(uid: 1000, gid: 1000), .unlink(bx)), "ENOENT", "0") == unlinkA)
-        #expect(kind(0, .unlink(a), "EACCES", "0") != unlinkA)
-        #expect(kind(0, .rmdir(a), "ENOENT", "0") != unlinkA)
-        let size = kind(2, .stat(a), "0 file 0644 0:0 size=5 nlink=1", "0 file 0644 0:0 size=3 nlink=1")
-        #expect(size == "step stat: 0 size -> 0 size")
-        #expect(kind(0, .stat(bx), "0 file 0600 0:0 size=1", "0 file 0600 0:0 size=9 ino=12") == size)
-        #expect(kind(0, .stat(a), "0 file 0644 0:0 size=1", "0 file 0600 0:0 size=1") == "step stat: 0 mode -> 0 mode")
-        #expect(kind(0, .readdir(a), "0 {x:file}", "0 {}") == kind(1, .readdir(bx), "0 {y:dir, z:file}", "0 {y:dir}"))
-        #expect(kind(0, .read(a), "0 \"hello\"", "0 \"\"") == "step read: 0 text -> 0 text")
-        #expect(kind(0, .read(a), "0 \"hello\"", "not run") == "step read: 0 -> not run")
-        let ino = kind(1, .stat(a), "step 2 stat a st_ino", "the lower's st_ino", "1234")
-        #expect(ino == "step stat st_ino")
-        #expect(kind(3, .stat(bx), "step 4 stat b/x st_ino", "an upper inode", "99") == ino)
+        let unlinkA = DifferenceKind.step(.unlink(a), .failed(.ENOENT), .ok(.none))
+        #expect(unlinkA == .stepResult(op: "unlink", expected: .failed(.ENOENT), observed: .succeeded))
+        #expect(unlinkA.description == "step unlink: ENOENT -> 0")
+        #expect(DifferenceKind.step(.asCaller(Caller(uid: 1000, gid: 1000), .unlink(bx)), .failed(.ENOENT), .ok(.none)) == unlinkA)
+        #expect(DifferenceKind.step(.unlink(a), .failed(.EACCES), .ok(.none)) != unlinkA)
+        #expect(DifferenceKind.step(.rmdir(a), .failed(.ENOENT), .ok(.none)) != unlinkA)
+        let size = DifferenceKind.step(.stat(a), stat(0o644, size: 5), stat(0o644, size: 3))
+        #expect(size == .stepValue(op: "stat", field: .size))
+        #expect(DifferenceKind.step(.stat(bx), stat(0o600, size: 1), stat(0o600, size: 9)) == size)
+        #expect(DifferenceKind.step(.stat(a), stat(0o644, size: 1), stat(0o600, size: 1)) == .stepValue(op: "stat", field: .mode))
+        #expect(DifferenceKind.step(.read(a), .ok(.text("hello")), .ok(.text(""))) == .stepValue(op: "read", field: .text))
+        #expect(DifferenceKind.step(.read(a), .ok(.text("hello")), nil) == .stepResult(op: "read", expected: .succeeded, observed: .notRun))
+        #expect(DifferenceKind.step(.read(a), .ok(.text("hello")), .ok(.names([]))) == .stepValue(op: "read", field: .value))
     }
 
     @Test func dumpKinds() {
-        #expect(kind(nil, nil, "upper a/x", "file \"1\"", "absent") == "upper entry: present -> absent")
-        #expect(kind(nil, nil, "upper b", "file", "absent") == kind(nil, nil, "upper a/x", "dir", "absent"))
-        #expect(kind(nil, nil, "lower2 a", "absent", "file") == "lower entry: absent -> present")
-        #expect(kind(nil, nil, "merged a data", "\"x\"", "\"y\"") == kind(nil, nil, "merged b/x data", "\"\"", "\"1\""))
-        #expect(kind(nil, nil, "upper a xattr trusted.overlay.origin", "<fh>", "absent")
-                == "upper xattr trusted.overlay.origin")
-        #expect(kind(nil, nil, "merged a type", "file", "dir") == "merged type: file -> dir")
-        #expect(kind(nil, nil, "merged a type", "file", "dir") != kind(nil, nil, "merged a type", "dir", "file"))
-        #expect(kind(nil, nil, "index/00fb12", "x", "y") == kind(nil, nil, "index/00fb34", "x", "z"))
-        #expect(kind(nil, nil, "mount", "0", "EINVAL") == "mount: 0 -> EINVAL")
+        var resolver = InodeResolver(layers: nil, overlayDevs: [:], finalUpper: nil, upperPaths: [:])
+        let file = EntryView(type: .file, perm: 0o644, data: "1")
+        func kinds(_ tree: DifferenceKind.Tree, _ e: TreeView, _ o: TreeView) -> [DifferenceKind] {
+            Checker.compareTree(tree, tree.rawValue, e, o, &resolver).map(\.kind)
+        }
+        #expect(kinds(.upper, [a: file], [:]) == [.entryMissing(.upper)])
+        #expect(kinds(.lower, [:], [bx: file]) == [.entryUnexpected(.lower)])
+        var other = file
+        other.data = "2"
+        #expect(kinds(.merged, [a: file], [a: other]) == [.entryField(.merged, .data)])
+        other.type = .dir
+        #expect(kinds(.merged, [a: file], [a: other]) == [.entryField(.merged, .type(expected: .file, observed: .dir))])
+        var xattr = file
+        xattr.xattrs = ["trusted.overlay.origin": "<fh>"]
+        #expect(kinds(.upper, [a: xattr], [a: file]) == [.entryField(.upper, .xattr("trusted.overlay.origin"))])
+        #expect(Checker.compareMount(MountObservation(errno: nil, options: nil, kernelLog: []),
+                                     MountObservation(errno: .EINVAL, options: nil, kernelLog: [])).map(\.kind)
+                == [.mountResult(expected: nil, observed: .EINVAL)])
     }
 }
 
@@ -60,18 +60,25 @@ import Testing
                          caseInfo: c, verdict: verdict, differences: diffs, kernelLog: [], seconds: 0)
     }
 
+    func rmdir(_ step: Int, _ p: RelPath, _ expected: ModelErrno) -> Difference {
+        Difference(step: step, kind: .step(.rmdir(p), .failed(expected), .ok(.none)), subject: "step \(step + 1) rmdir \(p)",
+                   expected: expected.description, observed: "0")
+    }
+
     @Test func keepsTheKindThroughShrinking() {
         let a = RelPath(components: ["a"]), cy = RelPath(components: ["c", "y"])
-        let target = job([.stat(cy), .write(cy, data: "1"), .rmdir(a)], .fail,
-                         [Difference(step: 2, subject: "step 3 rmdir a", expected: "ENOTEMPTY", observed: "0"),
-                          Difference(step: nil, subject: "merged a", expected: "dir", observed: "absent")])
+        let mergedGone = { (p: RelPath) in
+            Difference(step: nil, kind: .entryMissing(.merged), subject: "merged \(p)", expected: "dir", observed: "absent")
+        }
+        let target = job([.stat(cy), .write(cy, data: "1"), .rmdir(a)], .fail, [rmdir(2, a, .ENOTEMPTY), mergedGone(a)])
         // Two steps fewer, another path: the same disagreement.
-        let shrunk = job([.rmdir(cy)], .fail, [Difference(step: 0, subject: "step 1 rmdir c/y", expected: "ENOTEMPTY", observed: "0")])
+        let shrunk = job([.rmdir(cy)], .fail, [rmdir(0, cy, .ENOTEMPTY)])
         #expect(FuzzCampaign.shrinkSignature(shrunk) == FuzzCampaign.shrinkSignature(target))
+        #expect(FuzzCampaign.shrinkSignature(target).description == "fail step rmdir: ENOTEMPTY -> 0")
         // The same verdict, but now the first difference is another one: not kept.
-        let other = job([.rmdir(cy)], .fail, [Difference(step: nil, subject: "merged c/y", expected: "dir", observed: "absent")])
+        let other = job([.rmdir(cy)], .fail, [mergedGone(cy)])
         #expect(FuzzCampaign.shrinkSignature(other) != FuzzCampaign.shrinkSignature(target))
-        let otherErrno = job([.rmdir(a)], .fail, [Difference(step: 0, subject: "step 1 rmdir a", expected: "EBUSY", observed: "0")])
+        let otherErrno = job([.rmdir(a)], .fail, [rmdir(0, a, .EBUSY)])
         #expect(FuzzCampaign.shrinkSignature(otherErrno) != FuzzCampaign.shrinkSignature(target))
         // A crash is its own kind.
         #expect(FuzzCampaign.shrinkSignature(job([.rmdir(a)], .crash, [])) != FuzzCampaign.shrinkSignature(target))

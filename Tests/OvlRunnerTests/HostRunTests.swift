@@ -2,6 +2,7 @@ import Foundation
 import OvlCase
 import OvlModel
 @testable import OvlRunner
+import OvlProtocol
 import OvlVM
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import OvlCase
 import OvlModel
+import OvlProtocol
 import Testing
 @testable import OvlRunner
 
@@ -34,7 +35,7 @@ private func validate(_ xml: String) throws -> (status: Int32, output: String) {
 private func result(_ index: Int, _ verdict: Verdict) throws -> JobResult {
     let c = try CaseParser.parse(yaml: "description: d\nrules: [R33]\nlayers: {lower: [{f: x}]}\nsteps: [{unlink: f}]\n",
                                  file: "cases/whiteout/00\(index)-x.yaml")
-    let diffs = verdict == .fail ? [Difference(step: 0, subject: "step 1 unlink f", expected: "0", observed: "EPERM <&>")] : []
+    let diffs = verdict == .fail ? [Difference(step: 0, kind: .stepResult(op: "unlink", expected: .succeeded, observed: .failed(.EPERM)), subject: "step 1 unlink f", expected: "0", observed: "EPERM <&>")] : []
     return JobResult(job: Job(index: index, caseID: c.id, config: FSConfig(lower: "xfs", upper: "ext4"), scenario: c.scenario),
                      caseInfo: c, verdict: verdict, differences: diffs,
                      kernelLog: verdict == .pass ? [] : ["WARNING: CPU: 0 PID: 1 at fs/overlayfs/dir.c:685 ovl_mkdir", "\u{1}ctl"],

@@ -1,4 +1,5 @@
 import OvlModel
+import OvlProtocol
 import Testing
 @testable import OvlRunner
 

@@ -1,6 +1,7 @@
 import Foundation
 import OvlCase
 import OvlModel
+import OvlProtocol
 import Testing
 @testable import OvlRunner
 
@@ -17,7 +18,7 @@ private final class Capture: @unchecked Sendable {
 private func job(_ verdict: Verdict) throws -> JobResult {
     let c = try CaseParser.parse(yaml: "description: d\nrules: [R33]\nlayers: {lower: [{f: x}]}\nsteps: [{unlink: f}]\n",
                                  file: "cases/whiteout/001-x.yaml")
-    let d = Difference(step: 0, subject: "step 1 unlink f", expected: "0", observed: "EPERM")
+    let d = Difference(step: 0, kind: .stepResult(op: "unlink", expected: .succeeded, observed: .failed(.EPERM)), subject: "step 1 unlink f", expected: "0", observed: "EPERM")
     return JobResult(job: Job(index: 0, caseID: c.id, config: FSConfig(lower: "ext4", upper: "ext4"), scenario: c.scenario),
                      caseInfo: c, verdict: verdict, differences: verdict == .fail ? [d] : [], kernelLog: [], seconds: 0)
 }

@@ -2,6 +2,7 @@ import Foundation
 import FoundationXML
 import OvlCase
 import OvlModel
+import OvlProtocol
 import Testing
 @testable import OvlRunner
 
@@ -33,7 +34,7 @@ struct ReporterTests {
 
     @Test("JUnit: a failure carries the first difference and escapes XML; it parses as XML")
     func junit() throws {
-        let d = Difference(step: 0, subject: "upper f", expected: "chardev 0:0", observed: "absent <&>")
+        let d = Difference(step: nil, kind: .entryMissing(.upper), subject: "upper f", expected: "chardev 0:0", observed: "absent <&>")
         let xml = JUnitReporter.render(summary([try result(.pass), try result(.fail, [d])]))
         #expect(xml.contains("<failure message=\"upper f: expected chardev 0:0, observed absent &lt;&amp;&gt;\""))
         #expect(xml.contains("tests=\"2\" failures=\"1\""))
@@ -44,7 +45,7 @@ struct ReporterTests {
 
     @Test("TAP 14: plan first, not ok with YAML diagnostics, closing count line")
     func tap() throws {
-        let d = Difference(step: 0, subject: "step 1 unlink f", expected: "0", observed: "EPERM")
+        let d = Difference(step: 0, kind: .stepResult(op: "unlink", expected: .succeeded, observed: .failed(.EPERM)), subject: "step 1 unlink f", expected: "0", observed: "EPERM")
         let tap = TAPReporter.render(summary([try result(.pass), try result(.fail, [d])]))
         let lines = tap.split(separator: "\n").map(String.init)
         #expect(lines[0] == "TAP version 14")

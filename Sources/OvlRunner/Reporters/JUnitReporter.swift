@@ -1,8 +1,8 @@
 import Foundation
 
 /// JUnit XML in the shape Jenkins' and Ant's JUnit schema (junit-4.xsd) accepts: one testcase per
-/// case × configuration; the first difference in the failure message, every difference in its
-/// body, the kernel log in system-err; kernel, module source and revision, and the run's options
+/// case × configuration; the first difference in the failure message and its kind as the failure's
+/// type, every difference in its body, the kernel log in system-err; kernel, module source and revision, and the run's options
 /// as properties.
 public enum JUnitReporter {
     /// - Parameter options: the run's options (`fs`, `jobs`, …), each written as an `option.NAME` property.
@@ -35,7 +35,8 @@ public enum JUnitReporter {
                 let body = r.differences.map {
                     "\($0.subject)\n  - expected (model)   \($0.expected)\n  + observed (kernel)  \($0.observed)"
                 }.joined(separator: "\n")
-                x += ">\n      <failure message=\"\(esc(first))\" type=\"difference\">\(esc(location + body))</failure>\n"
+                let type = r.differences.first.map { esc($0.kind.description) } ?? "difference"
+                x += ">\n      <failure message=\"\(esc(first))\" type=\"\(type)\">\(esc(location + body))</failure>\n"
             case .crash, .hang:
                 let first = r.kernelLog.first ?? r.verdict.name
                 x += ">\n      <error message=\"\(esc(r.verdict.name + ": " + first))\" type=\"\(r.verdict.name)\">\(esc(location + r.kernelLog.joined(separator: "\n")))</error>\n"

@@ -1,5 +1,6 @@
 import Foundation
 import OvlModel
+import OvlProtocol
 
 /// Prints progress and verdicts while a suite runs, and every failure in full as it happens.
 /// On a terminal the progress is one line that rewrites itself; otherwise (CI logs) one plain line

@@ -13,7 +13,8 @@ public enum TAPReporter {
                 if !r.differences.isEmpty {
                     t += "  differences:\n"
                     for d in r.differences {
-                        t += "    - subject: \(yaml(d.subject))\n      expected: \(yaml(d.expected))\n      observed: \(yaml(d.observed))\n"
+                        t += "    - subject: \(yaml(d.subject))\n      kind: \(yaml(d.kind.description))\n"
+                        t += "      expected: \(yaml(d.expected))\n      observed: \(yaml(d.observed))\n"
                     }
                 }
                 if !r.kernelLog.isEmpty {
