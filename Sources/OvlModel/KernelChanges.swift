@@ -267,7 +267,7 @@ public enum KernelChanges {
     public static let all: [KernelChange] = [
         dataOnlyLayers, newMountAPI, redirectModeEnum, handleFid, uuidModes, verityOption, metacopyHeader,
         encodeFhMandatory, escapedXattrs, xwhiteouts, lowerdirAppend, tmpfile,
-        consistentRedirectRejection, dataOnlyWithoutMetacopy, verityWithoutMetacopy, fsyncOption, ino32Detection, uuidOffAnyFS,
-        indexedNlink, emptyCapability, removedCopyUp, emptyCapabilityRefused, erofsOwnHandles,
+        consistentRedirectRejection, dataOnlyWithoutMetacopy, verityWithoutMetacopy, erofsOwnHandles, fsyncOption, ino32Detection, uuidOffAnyFS,
+        indexedNlink, emptyCapability, removedCopyUp, emptyCapabilityRefused,
     ]
 }
