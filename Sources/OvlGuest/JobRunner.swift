@@ -20,12 +20,17 @@ struct JobRunner {
     /// One folder per lower layer; a nested layer is a folder inside its host layer's.
     var lowerDirs: [String] {
         job.scenario.lowers.indices.map { i in
-            guard let n = job.scenario.nestedLowers.first(where: { $0.layer == i }) else { return "\(base(i))/l\(i)" }
-            return "\(base(n.host))/l\(n.host)/\(n.path)"
+            guard let n = job.scenario.nestedLowers.first(where: { $0.layer == i }) else { return "\(base(i))/\(lowerName(i))" }
+            return "\(base(n.host))/\(lowerName(n.host))/\(n.path)"
         }
     }
-    var upperDir: String { "\(upperBase)/u" }
-    var workDir: String { "\(upperBase)/w" }
+    /// The folder name of lower layer `i` (`mount: {lower_names: …}` may give any).
+    func lowerName(_ i: Int) -> String { spec?.lowerNames[i] ?? "l\(i)" }
+    var upperDir: String { "\(upperBase)/\(spec?.upperName ?? "u")" }
+    var workDir: String { "\(upperBase)/\(spec?.workName ?? "w")" }
+    /// Folders next to the lowers that are no layer (`mount: {spare: …}`).
+    var spareDirs: [String] { (spec?.spareNames ?? []).map { "\(base(0))/\($0)" } }
+    var spec: MountSpec? { job.scenario.mountSpec }
     var mountPoint: String { "\(GuestAgent.fsRoot)/m\(job.index)" }
 
     /// The `mount -o` string: `lowerdir=…,upperdir=…,workdir=…` plus the case's options.
@@ -44,6 +49,7 @@ struct JobRunner {
         for k in job.scenario.lowers.indices { try makeDirs(base(k)) }
         try makeDirs(upperBase)
         try makeDirs(mountPoint)
+        for dir in spareDirs { try Files.mkdir(dir, mode: 0o755) }
         for (i, (layer, dir)) in zip(job.scenario.lowers, lowerDirs).enumerated()
         where !job.scenario.nestedLowers.contains(where: { $0.layer == i }) {
             try Files.mkdir(dir, mode: 0o755)
@@ -215,6 +221,23 @@ struct JobRunner {
     /// Mounts the overlay and records the outcome; true when it is mounted.
     func mount() -> Bool {
         slice.add(kmsg.drain())
+        if let spec {
+            let refusal = mountBySpec(spec)
+            let log = overlayLog(allPrefixes: true).map(symbolic)
+            if let refusal {
+                writer.write(.mount(job: job.index, MountObservation(errno: ModelErrno(rawValue: refusal.errno), options: nil,
+                                                                     kernelLog: log, stage: refusal.stage)))
+                return false
+            }
+            do {
+                writer.write(.mount(job: job.index, MountObservation(errno: nil, options: try shownOptions(), kernelLog: log,
+                                                                     shown: symbolic(try Mount.rawSuperOptions(of: mountPoint)))))
+            } catch {
+                writer.write(.mount(job: job.index, MountObservation(errno: ModelErrno(rawValue: error.errno), options: nil, kernelLog: log)))
+                return false
+            }
+            return true
+        }
         do {
             try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
             writer.write(.mount(job: job.index, MountObservation(errno: nil, options: try shownOptions(), kernelLog: overlayLog())))
@@ -228,6 +251,10 @@ struct JobRunner {
 
     func remount() throws(SysError) -> [String] {
         try Mount.unmount(mountPoint)
+        if let spec {
+            if let refusal = mountBySpec(spec) { throw SysError(errno: refusal.errno, call: "mount \(refusal.stage)", path: mountPoint) }
+            return try shownOptions()
+        }
         try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
         return try shownOptions()
     }
@@ -239,10 +266,44 @@ struct JobRunner {
         }
     }
 
-    func overlayLog() -> [String] {
+    /// The job's new kernel-log lines of overlayfs (`overlayfs:`), with `allPrefixes` also those of
+    /// the VFS's fs-context messages (`overlay:`).
+    func overlayLog(allPrefixes: Bool = false) -> [String] {
         let lines = kmsg.drain()
         slice.add(lines)
-        return lines.filter { $0.hasPrefix("overlayfs:") }
+        return lines.filter { $0.hasPrefix("overlayfs:") || (allPrefixes && $0.hasPrefix("overlay:")) }
+    }
+
+    /// Mounts the overlay as the case's `mount:` says (R3): its parameters with the job's folders
+    /// filled in, through `mount(2)` in one string or `fsconfig` one by one, with the lowers'
+    /// folder as the working directory (generated layers are named relative to it).
+    /// - Returns: nil when mounted, else where and with which errno the kernel refused.
+    func mountBySpec(_ spec: MountSpec) -> (stage: String, errno: Int32)? {
+        let params = spec.expand(lowers: lowerDirs, upper: upperDir, work: workDir, spare: spareDirs,
+                                 dataLayerCount: job.scenario.dataLayerCount, hasUpper: job.scenario.upper != nil,
+                                 options: job.scenario.options)
+        guard chdir(base(0)) == 0 else { return ("chdir", errno) }
+        defer { _ = chdir("/") }
+        do {
+            switch spec.api {
+            case .mount2:
+                try Mount.mountData(type: "overlay", target: mountPoint, data: params.joined(separator: ","))
+                return nil
+            case .fsconfig:
+                return try FsContext.mount(type: "overlay", params: params, target: mountPoint)
+            }
+        } catch {
+            return ("mount", error.errno)
+        }
+    }
+
+    /// `text` with the job's folders written as ``MountGrammar/dirToken``, as the model writes them.
+    func symbolic(_ text: String) -> String {
+        var out = text
+        for dir in Set(job.scenario.lowers.indices.map(base) + [upperBase]).sorted(by: { $0.count > $1.count }) {
+            out = out.replacing(dir, with: MountGrammar.dirToken)
+        }
+        return out
     }
 
     func makeDirs(_ path: String) throws(SysError) {
