@@ -261,7 +261,8 @@ struct JobRunner {
 
     /// The options mountinfo shows, without the layer paths and rw/ro.
     func shownOptions() throws(SysError) -> [String] {
-        try Mount.superOptions(of: mountPoint).split(separator: ",").map(String.init).filter { opt in
+        // With `mount:` the layer paths may hold commas, which only the raw field keeps escaped.
+        try (spec != nil ? Mount.rawSuperOptions(of: mountPoint) : Mount.superOptions(of: mountPoint)).split(separator: ",").map(String.init).filter { opt in
             !["rw", "ro"].contains(opt) && !["lowerdir", "upperdir", "workdir", "lowerdir+", "datadir+"].contains(opt.split(separator: "=").first.map(String.init) ?? "")
         }
     }
