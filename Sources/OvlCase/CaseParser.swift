@@ -186,7 +186,7 @@ public enum CaseParser {
                     throw reader.error("offline_lower names lower layer \(layer); the case has \(layers.lowers.count)", at: item)
                 }
                 if mountSpec != nil || matrix.contains(where: { $0.key == MatrixAxis.apiKey }),
-                   [.mountAgain, .mountStacked, .mountWithoutWorkdir].contains(step) || step.name == "offline_lower" {
+                   step == .mountStacked || step.name == "offline_lower" {
                     throw reader.error("\(step.name) mounts with the default option string, which a case with 'mount:' does not use", at: item)
                 }
                 steps.append(step)

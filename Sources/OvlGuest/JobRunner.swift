@@ -72,7 +72,7 @@ struct JobRunner {
         }
         try recordLayerInodes()
         clock.enter(\.mount)
-        let mounted = mount()
+        let mounted = try mount()
         var merged: TreeView = [:]
         if mounted {
             recordOverlayDev(generation: 0)
@@ -157,6 +157,13 @@ struct JobRunner {
         let second = mountPoint + "-again"
         try harness("mount_again: mkdir \(second)") { () throws(SysError) in try makeDirs(second) }
         defer { slice.add(kmsg.drain()) }
+        if let spec {
+            if let refusal = try mountBySpec(spec, target: second, withWorkdir: withWorkdir) {
+                throw SysError(errno: refusal.errno, call: "mount \(refusal.stage)", path: second)
+            }
+            try Mount.unmount(second)
+            return
+        }
         let options = withWorkdir ? optionString
             : optionString.split(separator: ",").filter { !$0.hasPrefix("workdir=") }.joined(separator: ",")
         try Mount.mount(type: "overlay", source: "overlay", target: second, options: options)
@@ -219,10 +226,10 @@ struct JobRunner {
     }
 
     /// Mounts the overlay and records the outcome; true when it is mounted.
-    func mount() -> Bool {
+    func mount() throws -> Bool {
         slice.add(kmsg.drain())
         if let spec {
-            let refusal = mountBySpec(spec)
+            let refusal = try mountBySpec(spec)
             let log = overlayLog(allPrefixes: true).map(symbolic)
             if let refusal {
                 writer.write(.mount(job: job.index, MountObservation(errno: ModelErrno(rawValue: refusal.errno), options: nil,
@@ -249,10 +256,10 @@ struct JobRunner {
         }
     }
 
-    func remount() throws(SysError) -> [String] {
+    func remount() throws -> [String] {
         try Mount.unmount(mountPoint)
         if let spec {
-            if let refusal = mountBySpec(spec) { throw SysError(errno: refusal.errno, call: "mount \(refusal.stage)", path: mountPoint) }
+            if let refusal = try mountBySpec(spec) { throw SysError(errno: refusal.errno, call: "mount \(refusal.stage)", path: mountPoint) }
             return try shownOptions()
         }
         try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
@@ -279,12 +286,15 @@ struct JobRunner {
     /// filled in, through `mount(2)` in one string or `fsconfig` one by one, with the lowers'
     /// folder as the working directory (generated layers are named relative to it).
     /// - Returns: nil when mounted, else where and with which errno the kernel refused.
-    func mountBySpec(_ spec: MountSpec) -> (stage: String, errno: Int32)? {
+    /// - Throws: ``HarnessFault`` when the working directory cannot be set.
+    func mountBySpec(_ spec: MountSpec, target: String? = nil, withWorkdir: Bool = true) throws -> (stage: String, errno: Int32)? {
         let params = spec.expand(lowers: lowerDirs, upper: upperDir, work: workDir, spare: spareDirs,
                                  dataLayerCount: job.scenario.dataLayerCount, hasUpper: job.scenario.upper != nil,
-                                 options: job.scenario.options)
-        guard chdir(base(0)) == 0 else { return ("chdir", errno) }
-        defer { _ = chdir("/") }
+                                 options: job.scenario.options).filter { withWorkdir || !$0.hasPrefix("workdir=") }
+        let mountPoint = target ?? self.mountPoint
+        let cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard cwd >= 0, chdir(base(0)) == 0 else { throw HarnessFault("mount: chdir \(base(0)): errno \(errno)") }
+        defer { _ = fchdir(cwd); close(cwd) }
         do {
             switch spec.api {
             case .mount2:
@@ -302,7 +312,7 @@ struct JobRunner {
     func symbolic(_ text: String) -> String {
         var out = text
         for dir in Set(job.scenario.lowers.indices.map(base) + [upperBase]).sorted(by: { $0.count > $1.count }) {
-            out = out.replacing(dir, with: MountGrammar.dirToken)
+            out = out.replacing(dir + "/", with: MountGrammar.dirToken + "/")
         }
         return out
     }
