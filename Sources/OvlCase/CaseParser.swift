@@ -66,7 +66,7 @@ import Yams
 /// Every problem is a ``CaseError`` located at the offending node, with the source line and
 /// a caret; unknown keys, steps, types and values list the valid alternatives.
 public enum CaseParser {
-    static let topKeys = ["description", "rules", "groups", "options", "matrix", "layer_fs", "layers", "steps", "fsck"]
+    static let topKeys = ["description", "rules", "groups", "options", "matrix", "layer_fs", "layers", "steps", "fsck", "mount"]
 
     /// Parses the text of a case file. `file` is used for locations and the case id.
     public static func parse(yaml: String, file: String) throws(CaseError) -> Case {
@@ -156,9 +156,16 @@ public enum CaseParser {
         var matrix: [MatrixAxis] = []
         if let matrixNode = fields["matrix"] { matrix = try parseMatrix(matrixNode, options: options, reader: reader) }
 
-        let layers = try LayerParser(reader: reader).parseLayers(try fields.required("layers"))
+        var layers = try LayerParser(reader: reader).parseLayers(try fields.required("layers"))
         let layerFS = try fields["layer_fs"].map { (node) throws(CaseError) in
             try parseLayerFS(node, layers: (layers.lowers, layers.upper, layers.nested), reader: reader)
+        }
+        var mountSpec = try fields["mount"].map { (node) throws(CaseError) in
+            try parseMountSpec(node, lowers: &layers.lowers, dataLayers: layers.dataLayers, nested: layers.nested,
+                               layerFS: layerFS, reader: reader)
+        }
+        if mountSpec == nil, matrix.contains(where: { $0.key == MatrixAxis.apiKey }) {
+            mountSpec = MountSpec(lowerNames: layers.lowers.indices.map { MountSpec.defaultLowerName($0, generated: false) })
         }
 
         try checkVerityFilesystems(layers.lowers, layerFS, at: fields["layer_fs"] ?? fields["layers"] ?? root, reader: reader)
@@ -178,6 +185,10 @@ public enum CaseParser {
                 if case .offlineLower(let layer, _, _) = step, layer >= layers.lowers.count {
                     throw reader.error("offline_lower names lower layer \(layer); the case has \(layers.lowers.count)", at: item)
                 }
+                if mountSpec != nil || matrix.contains(where: { $0.key == MatrixAxis.apiKey }),
+                   step == .mountStacked || step.name == "offline_lower" {
+                    throw reader.error("\(step.name) mounts with the default option string, which a case with 'mount:' does not use", at: item)
+                }
                 steps.append(step)
                 stepLocations.append(reader.location(of: item))
                 if let check = try parser.inodeCheck(item, index: steps.count - 1, steps: steps) { inodeChecks.append(check) }
@@ -190,7 +201,7 @@ public enum CaseParser {
         }
         let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
                                 inodeChecks: inodeChecks, nestedLowers: layers.nested, fsck: fsck, workdir: layers.workdir,
-                                dataLayerCount: layers.dataLayers, layerFS: layerFS)
+                                dataLayerCount: layers.dataLayers, layerFS: layerFS, mountSpec: mountSpec)
         // A mounted case may prepare only the workdir entries the model says a mount removes (R8, R14).
         if scenario.checksOnly, fsck?.fix == true, fsck?.mount == true, let stepsNode = fields["steps"], !steps.isEmpty {
             throw reader.error("fsck -\(fsck?.policy.rawValue ?? "p") leaves damage on these layers (fsck.overlay's exit 4), so the case is only checked, never mounted: it takes no steps", at: stepsNode)

@@ -14,6 +14,8 @@ public struct MatrixAxis: Sendable, Equatable {
     static let unset = "unset"
     /// The word a case uses for a flag option that is given.
     static let set = "set"
+    /// The axis that is no option: the API the mount goes through (`mount2`, `fsconfig`, R3).
+    static let apiKey = "api"
 }
 
 extension Case {
@@ -31,7 +33,10 @@ extension Case {
             var variant = self
             variant.matrix = []
             variant.id = id + "{" + combination.map { "\($0.key)=\($0.value ?? MatrixAxis.unset)" }.joined(separator: ",") + "}"
-            for (key, value) in combination where value != nil {
+            for (key, value) in combination where key == MatrixAxis.apiKey {
+                variant.scenario.mountSpec?.api = MountAPI(rawValue: value ?? "") ?? .mount2
+            }
+            for (key, value) in combination where value != nil && key != MatrixAxis.apiKey {
                 variant.scenario.options.append(MountOption(key: key, value: value == MatrixAxis.set ? nil : value))
             }
             return variant
@@ -46,6 +51,19 @@ extension CaseParser {
     static func parseMatrix(_ node: YNode, options: [MountOption], reader: NodeReader) throws(CaseError) -> [MatrixAxis] {
         var axes: [MatrixAxis] = []
         for (key, keyNode, valuesNode) in try reader.pairs(node) {
+            if key == MatrixAxis.apiKey {
+                var values: [String?] = []
+                for item in try reader.sequence(valuesNode) {
+                    let v = try reader.text(item)
+                    guard MountAPI(rawValue: v) != nil, !values.contains(v) else {
+                        throw reader.error("the api axis takes each of \(MountAPI.allCases.map(\.rawValue).joined(separator: ", ")) at most once; found '\(v)'", at: item)
+                    }
+                    values.append(v)
+                }
+                guard !values.isEmpty else { throw reader.error("the api axis needs at least one api", at: valuesNode) }
+                axes.append(MatrixAxis(key: key, values: values))
+                continue
+            }
             guard let known = MountOption.known.first(where: { $0.key == key }) else {
                 let keys = MountOption.known.map(\.key).sorted().joined(separator: ", ")
                 throw reader.error("unknown mount option '\(key)'; expected one of: \(keys)", at: keyNode)

@@ -24,12 +24,17 @@ struct JobRunner {
     /// One folder per lower layer; a nested layer is a folder inside its host layer's.
     var lowerDirs: [String] {
         job.scenario.lowers.indices.map { i in
-            guard let n = job.scenario.nestedLowers.first(where: { $0.layer == i }) else { return "\(base(i))/l\(i)" }
-            return "\(base(n.host))/l\(n.host)/\(n.path)"
+            guard let n = job.scenario.nestedLowers.first(where: { $0.layer == i }) else { return "\(base(i))/\(lowerName(i))" }
+            return "\(base(n.host))/\(lowerName(n.host))/\(n.path)"
         }
     }
-    var upperDir: String { "\(upperBase)/u" }
-    var workDir: String { "\(upperBase)/w" }
+    /// The folder name of lower layer `i` (`mount: {lower_names: …}` may give any).
+    func lowerName(_ i: Int) -> String { spec?.lowerNames[i] ?? "l\(i)" }
+    var upperDir: String { "\(upperBase)/\(spec?.upperName ?? "u")" }
+    var workDir: String { "\(upperBase)/\(spec?.workName ?? "w")" }
+    /// Folders next to the lowers that are no layer (`mount: {spare: …}`).
+    var spareDirs: [String] { (spec?.spareNames ?? []).map { "\(base(0))/\($0)" } }
+    var spec: MountSpec? { job.scenario.mountSpec }
     var mountPoint: String { "\(GuestAgent.fsRoot)/m\(job.index)" }
 
     /// The `mount -o` string: `lowerdir=…,upperdir=…,workdir=…` plus the case's options.
@@ -48,6 +53,7 @@ struct JobRunner {
         for k in job.scenario.lowers.indices { try makeDirs(base(k)) }
         try makeDirs(upperBase)
         try makeDirs(mountPoint)
+        for dir in spareDirs { try Files.mkdir(dir, mode: 0o755) }
         for (i, (layer, dir)) in zip(job.scenario.lowers, lowerDirs).enumerated()
         where !job.scenario.nestedLowers.contains(where: { $0.layer == i }) {
             try Files.mkdir(dir, mode: 0o755)
@@ -73,7 +79,7 @@ struct JobRunner {
         defer { try? sealed.unseal() }
         try recordLayerInodes()
         clock.enter(\.mount)
-        let mounted = mount()
+        let mounted = try mount()
         var merged: TreeView = [:]
         if mounted {
             recordOverlayDev(generation: 0)
@@ -160,6 +166,13 @@ struct JobRunner {
         let second = mountPoint + "-again"
         try harness("mount_again: mkdir \(second)") { () throws(SysError) in try makeDirs(second) }
         defer { slice.add(kmsg.drain()) }
+        if let spec {
+            if let refusal = try mountBySpec(spec, target: second, withWorkdir: withWorkdir) {
+                throw SysError(errno: refusal.errno, call: "mount \(refusal.stage)", path: second)
+            }
+            try Mount.unmount(second)
+            return
+        }
         let options = withWorkdir ? optionString
             : optionString.split(separator: ",").filter { !$0.hasPrefix("workdir=") }.joined(separator: ",")
         try Mount.mount(type: "overlay", source: "overlay", target: second, options: options)
@@ -222,8 +235,25 @@ struct JobRunner {
     }
 
     /// Mounts the overlay and records the outcome; true when it is mounted.
-    func mount() -> Bool {
+    func mount() throws -> Bool {
         slice.add(kmsg.drain())
+        if let spec {
+            let refusal = try mountBySpec(spec)
+            let log = overlayLog(allPrefixes: true).map(symbolic)
+            if let refusal {
+                writer.write(.mount(job: job.index, MountObservation(errno: ModelErrno(rawValue: refusal.errno), options: nil,
+                                                                     kernelLog: log, stage: refusal.stage)))
+                return false
+            }
+            do {
+                writer.write(.mount(job: job.index, MountObservation(errno: nil, options: try shownOptions(), kernelLog: log,
+                                                                     shown: symbolic(try Mount.rawSuperOptions(of: mountPoint)))))
+            } catch {
+                writer.write(.mount(job: job.index, MountObservation(errno: ModelErrno(rawValue: error.errno), options: nil, kernelLog: log)))
+                return false
+            }
+            return true
+        }
         do {
             try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
             writer.write(.mount(job: job.index, MountObservation(errno: nil, options: try shownOptions(), kernelLog: overlayLog())))
@@ -235,23 +265,65 @@ struct JobRunner {
         }
     }
 
-    func remount() throws(SysError) -> [String] {
+    func remount() throws -> [String] {
         try Mount.unmount(mountPoint)
+        if let spec {
+            if let refusal = try mountBySpec(spec) { throw SysError(errno: refusal.errno, call: "mount \(refusal.stage)", path: mountPoint) }
+            return try shownOptions()
+        }
         try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
         return try shownOptions()
     }
 
     /// The options mountinfo shows, without the layer paths and rw/ro.
     func shownOptions() throws(SysError) -> [String] {
-        try Mount.superOptions(of: mountPoint).split(separator: ",").map(String.init).filter { opt in
+        // With `mount:` the layer paths may hold commas, which only the raw field keeps escaped.
+        try (spec != nil ? Mount.rawSuperOptions(of: mountPoint) : Mount.superOptions(of: mountPoint)).split(separator: ",").map(String.init).filter { opt in
             !["rw", "ro"].contains(opt) && !["lowerdir", "upperdir", "workdir", "lowerdir+", "datadir+"].contains(opt.split(separator: "=").first.map(String.init) ?? "")
         }
     }
 
-    func overlayLog() -> [String] {
+    /// The job's new kernel-log lines of overlayfs (`overlayfs:`), with `allPrefixes` also those of
+    /// the VFS's fs-context messages (`overlay:`).
+    func overlayLog(allPrefixes: Bool = false) -> [String] {
         let lines = kmsg.drain()
         slice.add(lines)
-        return lines.filter { $0.hasPrefix("overlayfs:") }
+        return lines.filter { $0.hasPrefix("overlayfs:") || (allPrefixes && $0.hasPrefix("overlay:")) }
+    }
+
+    /// Mounts the overlay as the case's `mount:` says (R3): its parameters with the job's folders
+    /// filled in, through `mount(2)` in one string or `fsconfig` one by one, with the lowers'
+    /// folder as the working directory (generated layers are named relative to it).
+    /// - Returns: nil when mounted, else where and with which errno the kernel refused.
+    /// - Throws: ``HarnessFault`` when the working directory cannot be set.
+    func mountBySpec(_ spec: MountSpec, target: String? = nil, withWorkdir: Bool = true) throws -> (stage: String, errno: Int32)? {
+        let params = spec.expand(lowers: lowerDirs, upper: upperDir, work: workDir, spare: spareDirs,
+                                 dataLayerCount: job.scenario.dataLayerCount, hasUpper: job.scenario.upper != nil,
+                                 options: job.scenario.options).filter { withWorkdir || !$0.hasPrefix("workdir=") }
+        let mountPoint = target ?? self.mountPoint
+        let cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard cwd >= 0, chdir(base(0)) == 0 else { throw HarnessFault("mount: chdir \(base(0)): errno \(errno)") }
+        defer { _ = fchdir(cwd); close(cwd) }
+        do {
+            switch spec.api {
+            case .mount2:
+                try Mount.mountData(type: "overlay", target: mountPoint, data: params.joined(separator: ","))
+                return nil
+            case .fsconfig:
+                return try FsContext.mount(type: "overlay", params: params, target: mountPoint)
+            }
+        } catch {
+            return ("mount", error.errno)
+        }
+    }
+
+    /// `text` with the job's folders written as ``MountGrammar/dirToken``, as the model writes them.
+    func symbolic(_ text: String) -> String {
+        var out = text
+        for dir in Set(job.scenario.lowers.indices.map(base) + [upperBase]).sorted(by: { $0.count > $1.count }) {
+            out = out.replacing(dir + "/", with: MountGrammar.dirToken + "/")
+        }
+        return out
     }
 
     func makeDirs(_ path: String) throws(SysError) {

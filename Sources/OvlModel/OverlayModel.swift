@@ -70,6 +70,10 @@ public struct OverlayModel: Sendable {
     /// `util.c:ovl_layer_set_xwhiteouts`): readdir checks their regular files for xwhiteouts.
     var xwhiteoutLayers: Set<Int> = []
     let given: [MountOption]
+    /// The case's `mount:` section (R3), if any: the mount goes through ``MountGrammar``.
+    let mountSpec: MountSpec?
+    /// The workdir's contents before the mount (``Scenario/workdir``).
+    let workdirLayer: Layer?
     /// Lower layers that lie inside another lower (R7/R88).
     let nestedLowers: [NestedLayer]
     /// True once `fill_super` made `workdir/work` (a mount it then refuses leaves it behind).
@@ -93,6 +97,8 @@ public struct OverlayModel: Sendable {
         self.given = scenario.options
         self.nextInode = (scenario.upper?.entries.values.compactMap(\.inode).max() ?? 0) + 1
         self.nestedLowers = scenario.nestedLowers
+        self.mountSpec = scenario.mountSpec
+        self.workdirLayer = scenario.workdir
         // Without an upper every layer of a job sits on the lowers' filesystem: samefs (R54),
         // unless `layer_fs: {lowers: …}` spreads them.
         let lowersOnly = environment.fs.map { FSConfig(lower: $0.lower, upper: $0.lower, layers: $0.layers) }
@@ -122,35 +128,69 @@ public struct OverlayModel: Sendable {
     ///   and the upper root got its uuid).
     public mutating func mount() -> MountObservation {
         var log: [String] = []
+        var parsed: ParsedMount?
+        var options = given
+        var hasUpper = upper != nil
+        if let spec = mountSpec {
+            switch parseMountParams(spec) {
+            case .failure(let refusal):
+                mounted = false
+                workMade = false
+                return MountObservation(errno: refusal.errno, options: nil, kernelLog: refusal.log, stage: refusal.stage)
+            case .success(let p):
+                parsed = p
+                options = p.options
+                hasUpper = p.upper != nil || p.upperString != nil
+            }
+        }
+        let parseLog = parsed?.log ?? []
+        func refused(_ errno: ModelErrno, _ lines: [String]) -> MountObservation {
+            mounted = false
+            return MountObservation(errno: errno, options: nil, kernelLog: parseLog + lines, stage: mountSpec == nil ? nil : "mount")
+        }
         do {
-            verified = try ResolvedOptions.resolve(given, defaults: environment.defaults, hasUpper: upper != nil,
+            verified = try ResolvedOptions.resolve(options, defaults: environment.defaults, hasUpper: hasUpper,
                                                    kernel: environment.kernel ?? .reference, flipped: environment.flipped, log: &log)
         } catch {
-            mounted = false
-            return MountObservation(errno: error.errno, options: nil,
-                                    kernelLog: log.map { "overlayfs: " + $0 } + [error.logLine])
+            return refused(error.errno, log.map { "overlayfs: " + $0 } + [error.logLine])
         }
+        if var p = parsed {
+            p.log += log.map { "overlayfs: " + $0 }
+            do {
+                try MountGrammar.fillSuper(&p, environment: environment, samefs: environment.samefs, resolve: lookupPath)
+            } catch {
+                workMade = error.workMade
+                mounted = false
+                return MountObservation(errno: error.errno, options: nil, kernelLog: error.log, stage: error.stage)
+            }
+            if let why = foreignStack(p) { unpredicted = why }
+            parsed = p
+            log = []
+        }
+        let allLog = { (lines: [String]) in (parsed?.log ?? []) + lines }
         if dataLayerCount > 0, !environment.has(KernelChanges.dataOnlyLayers) {
             // Before 6.5 `::` is an empty layer: super.c:ovl_fill_super makes `work/` first, then
             // ovl_get_lowerstack → ovl_mount_dir_noesc refuses it (seen in Debian's 6.1 source).
             workMade = upper != nil
             mounted = false
             return MountObservation(errno: .EINVAL, options: nil,
-                                    kernelLog: (log + ["empty lowerdir"]).map { "overlayfs: " + $0 })
+                                    kernelLog: allLog((log + ["empty lowerdir"]).map { "overlayfs: " + $0 }), stage: parsed.map { _ in "mount" })
         }
         if let verified, let refusal = layerRefusal(verified) {
             mounted = false
             return MountObservation(errno: refusal.errno, options: nil,
-                                    kernelLog: log.map { "overlayfs: " + $0 } + [refusal.logLine])
+                                    kernelLog: allLog(log.map { "overlayfs: " + $0 } + [refusal.logLine]), stage: parsed.map { _ in "mount" })
         }
         let shown = establishMount(log: &log)
+        if case .spare = parsed?.work?.place { workMade = false }
         if !nestedLowers.isEmpty {
             return MountObservation(errno: .ELOOP, options: nil,
-                                    kernelLog: (log + ["overlapping lowerdir path"]).map { "overlayfs: " + $0 })
+                                    kernelLog: allLog((log + ["overlapping lowerdir path"]).map { "overlayfs: " + $0 }), stage: parsed.map { _ in "mount" })
         }
         mounted = true
         wasMounted = true
-        return MountObservation(errno: nil, options: shown, kernelLog: log.map { "overlayfs: " + $0 } + featureLog + xinoLog)
+        return MountObservation(errno: nil, options: shown, kernelLog: allLog(log.map { "overlayfs: " + $0 }) + featureLog + xinoLog,
+                                shown: parsed.map(shownField))
     }
 
     /// What `fill_super` writes and which options mountinfo then shows (`params.c:ovl_show_options`).

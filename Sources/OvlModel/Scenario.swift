@@ -23,13 +23,16 @@ public struct Scenario: Codable, Sendable, Equatable {
     /// The filesystems the case puts its upper or lowers on instead of the configuration's
     /// (`layer_fs:`, R10, R12, R28); nil: the configuration's.
     public var layerFS: LayerFSOverride?
+    /// How the mount is given to the kernel (`mount:`, R3); nil: libmount with the default string.
+    public var mountSpec: MountSpec?
 
     public init(lowers: [Layer], upper: Layer?, options: [MountOption], steps: [Operation],
                 inodeChecks: [InodeCheck] = [], nestedLowers: [NestedLayer] = [], fsck: FsckCheck? = nil,
-                workdir: Layer? = nil, dataLayerCount: Int = 0, layerFS: LayerFSOverride? = nil) {
+                workdir: Layer? = nil, dataLayerCount: Int = 0, layerFS: LayerFSOverride? = nil,
+                mountSpec: MountSpec? = nil) {
         self.lowers = lowers; self.upper = upper; self.options = options; self.steps = steps
         self.inodeChecks = inodeChecks; self.nestedLowers = nestedLowers; self.fsck = fsck; self.workdir = workdir
-        self.dataLayerCount = dataLayerCount; self.layerFS = layerFS
+        self.dataLayerCount = dataLayerCount; self.layerFS = layerFS; self.mountSpec = mountSpec
     }
 }
 

@@ -73,9 +73,14 @@ public struct MountObservation: Codable, Sendable, Equatable {
     public var options: [String]?
     /// `overlayfs:` lines the kernel logged during the mount.
     public var kernelLog: [String]
+    /// For a case with `mount:`, the whole option field of mountinfo (`rw,lowerdir=…`, in the
+    /// kernel's order and escapes), the job's folders written as ``MountGrammar/dirToken``.
+    public var shown: String?
+    /// For a case with `mount:`, where a refused mount failed: `fsconfig N` or `mount`.
+    public var stage: String?
 
-    public init(errno: ModelErrno?, options: [String]?, kernelLog: [String]) {
-        self.errno = errno; self.options = options; self.kernelLog = kernelLog
+    public init(errno: ModelErrno?, options: [String]?, kernelLog: [String], shown: String? = nil, stage: String? = nil) {
+        self.errno = errno; self.options = options; self.kernelLog = kernelLog; self.shown = shown; self.stage = stage
     }
 }
 

@@ -179,6 +179,13 @@ public enum Checker {
         for line in e.kernelLog where !o.kernelLog.contains(where: { $0.contains(line) || line.contains($0) }) {
             d.append(Difference(step: nil, kind: .mountLog, subject: "mount kernel log", expected: line, observed: o.kernelLog.joined(separator: " | ")))
         }
+        // A case with `mount:` (R3): where the refusal came, and mountinfo's option field as a whole.
+        if let es = e.stage, let os = o.stage, es != os {
+            d.append(Difference(step: nil, subject: "mount refused at", expected: es, observed: os))
+        }
+        if let es = e.shown, let os = o.shown, es != os {
+            d.append(Difference(step: nil, subject: "mountinfo option field", expected: es, observed: os))
+        }
         if let eo = e.options, let oo = o.options, Set(eo) != Set(oo) {
             d.append(Difference(step: nil, kind: .mountOptions, subject: "mount options (mountinfo)", expected: eo.sorted().joined(separator: ","),
                                 observed: oo.sorted().joined(separator: ",")))

@@ -53,4 +53,35 @@ public enum FsContext {
             return (results, error.errno)
         }
     }
+
+    /// A whole mount through the new API (R3): `fsopen`, one `fsconfig` per parameter
+    /// (`FSCONFIG_SET_STRING` for `key=value`, `FSCONFIG_SET_FLAG` for a bare key),
+    /// `FSCONFIG_CMD_CREATE`, `fsmount` and `move_mount` onto `target`.
+    /// - Returns: nil when mounted; else where it was refused (`fsconfig N`, 1-based, or `mount`) and the errno.
+    /// - Throws: ``SysError`` when `fsopen` itself fails.
+    public static func mount(type: String, params: [String], target: String) throws(SysError) -> (stage: String, errno: Int32)? {
+        let fd = try sys("fsopen", type) { fsopen(type, UInt32(FSOPEN_CLOEXEC)) }
+        defer { close(fd) }
+        for (i, p) in params.enumerated() {
+            let kv = p.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            do {
+                if kv.count == 2 {
+                    _ = try sys("fsconfig \(kv[0])", kv[1]) { fsconfig(fd, UInt32(FSCONFIG_SET_STRING.rawValue), kv[0], kv[1], 0) }
+                } else {
+                    _ = try sys("fsconfig \(p)", target) { fsconfig(fd, UInt32(FSCONFIG_SET_FLAG.rawValue), p, nil, 0) }
+                }
+            } catch {
+                return ("fsconfig \(i + 1)", error.errno)
+            }
+        }
+        do {
+            _ = try sys("fsconfig create", target) { fsconfig(fd, UInt32(FSCONFIG_CMD_CREATE.rawValue), nil, nil, 0) }
+            let mfd = try sys("fsmount", target) { fsmount(fd, UInt32(FSMOUNT_CLOEXEC), 0) }
+            defer { close(mfd) }
+            _ = try sys("move_mount", target) { move_mount(mfd, "", AT_FDCWD, target, UInt32(MOVE_MOUNT_F_EMPTY_PATH)) }
+        } catch {
+            return ("mount", error.errno)
+        }
+        return nil
+    }
 }

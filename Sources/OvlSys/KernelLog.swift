@@ -26,8 +26,27 @@ public final class KernelLog {
             let record = String(decoding: buf[0..<n], as: UTF8.self)
             guard let semi = record.firstIndex(of: ";") else { continue }
             let text = record[record.index(after: semi)...].split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
-            lines.append(String(text))
+            lines.append(Self.unescape(text))
         }
+    }
+
+    /// A record's text with `/dev/kmsg`'s `\xNN` escapes (of `\` and unprintable bytes,
+    /// `printk.c:msg_add_ext_text`) turned back into their bytes, as `dmesg` shows them.
+    static func unescape(_ text: Substring) -> String {
+        var out: [UInt8] = []
+        let b = Array(text.utf8)
+        var i = 0
+        while i < b.count {
+            if b[i] == UInt8(ascii: "\\"), i + 3 < b.count, b[i + 1] == UInt8(ascii: "x"),
+               let v = UInt8(String(decoding: b[(i + 2)...(i + 3)], as: UTF8.self), radix: 16) {
+                out.append(v)
+                i += 4
+            } else {
+                out.append(b[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Writes a marker line into the kernel log (ties later log lines to a case).

@@ -34,6 +34,26 @@ public enum Mount {
         _ = try sys(readOnly ? "mount MS_REMOUNT|MS_RDONLY" : "mount MS_REMOUNT", target) { Glibc.mount(nil, target, nil, flags, nil) }
     }
 
+    /// `mount(2)` of filesystem `type` with `data` as its one option string, straight to the
+    /// kernel (libmount would split the string, or take the new API).
+    public static func mountData(type: String, target: String, data: String) throws(SysError) {
+        _ = try sys("mount \(type)", target) { data.withCString { Glibc.mount(type, target, type, 0, $0) } }
+    }
+
+    /// The last line of `/proc/self/mountinfo` for `target`: its super-options field as the kernel
+    /// wrote it (escapes and all; libmount would unescape).
+    public static func rawSuperOptions(of target: String) throws(SysError) -> String {
+        let text = String(decoding: try Files.read("/proc/self/mountinfo"), as: UTF8.self)
+        var found: String?
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count > 4, fields[4] == target, let dash = fields.firstIndex(of: "-"), dash + 3 < fields.count else { continue }
+            found = String(fields[dash + 3])
+        }
+        guard let found else { throw SysError(errno: ENOENT, call: "mountinfo", path: target) }
+        return found
+    }
+
     /// `umount2(target, 0)`.
     public static func unmount(_ target: String) throws(SysError) {
         try sys("umount", target) { umount2(target, 0) }

@@ -35,6 +35,8 @@ struct Predict: ParsableCommand {
             let m = model.mount()
             print("\(c.id): \(c.description)")
             print("mount: " + (m.errno.map { "\($0) \(m.kernelLog.joined(separator: " "))" } ?? "0 options=\((m.options ?? []).joined(separator: ","))"))
+            if let stage = m.stage { print("mount refused at: \(stage)") }
+            if let shown = m.shown { print("mountinfo: \(shown)") }
             for (i, op) in c.scenario.steps.enumerated() where model.mounted {
                 print("step \(i + 1) \(op.name) \(Checker.describe(op)) -> \(model.apply(op))")
             }

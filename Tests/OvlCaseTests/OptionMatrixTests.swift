@@ -66,3 +66,19 @@ private func renderM(_ yaml: String) -> String { render(yaml, file: "m.yaml") }
             "m.yaml:6:7: error: '@0/a/f' should name a dir of another listed lower layer"))
     }
 }
+
+@Suite struct MountSectionTests {
+    /// R3: `mount:` with generated layers and an `api` axis expands once per API.
+    @Test func apiAxisAndGeneratedLayers() throws {
+        let yaml = "description: d\nrules: [R3]\nmatrix: {api: [mount2, fsconfig]}\nmount: {generated_lowers: 3, lower_names: [\"a:b\"]}\n" + lower
+        let c = try CaseParser.parse(yaml: yaml, file: "cases/mount/9-m.yaml")
+        #expect(c.scenario.lowers.count == 4)
+        #expect(c.scenario.mountSpec?.lowerNames == ["a:b", "g1", "g2", "g3"])
+        #expect(c.expanded().map { $0.scenario.mountSpec?.api } == [.mount2, .fsconfig])
+    }
+
+    @Test func unknownPlaceholderIsAnError() {
+        let yaml = "description: d\nrules: [R3]\nmount: {params: [\"lowerdir={l7}\"]}\n" + lower
+        #expect(throws: CaseError.self) { try CaseParser.parse(yaml: yaml, file: "m.yaml") }
+    }
+}

@@ -1,0 +1,73 @@
+import OvlModel
+
+extension CaseParser {
+    /// `mount: {api, lower_names, upper_name, work_name, spare, generated_lowers, params}` (R3):
+    /// how the mount reaches the kernel. `generated_lowers: N` appends N empty lower layers
+    /// (`g<k>`, named relative to the lowers' folder); `params` replaces the default parameters
+    /// (placeholders: ``OvlModel/MountSpec/expand(lowers:upper:work:spare:dataLayerCount:hasUpper:options:)``).
+    static func parseMountSpec(_ node: YNode, lowers: inout [Layer], dataLayers: Int, nested: [NestedLayer],
+                               layerFS: LayerFSOverride?, reader: NodeReader) throws(CaseError) -> MountSpec {
+        let fields = try reader.fields(node, allowed: ["api", "lower_names", "upper_name", "work_name", "spare", "generated_lowers", "params"])
+        var api = MountAPI.mount2
+        if let n = fields["api"] {
+            let text = try reader.text(n)
+            guard let a = MountAPI(rawValue: text) else {
+                throw reader.error("unknown mount api '\(text)'; expected one of: \(MountAPI.allCases.map(\.rawValue).joined(separator: ", ")) (or a matrix axis 'api')", at: n)
+            }
+            api = a
+        }
+        var generated = 0
+        if let n = fields["generated_lowers"] {
+            generated = Int(try reader.integer(n, in: 1...600))
+            if dataLayers > 0 || !nested.isEmpty || layerFS?.lowers != nil {
+                throw reader.error("generated_lowers go after the listed lowers in the lowers' one folder: not with data layers, '@K/…' layers or layer_fs lowers", at: n)
+            }
+        }
+        var names = lowers.indices.map { MountSpec.defaultLowerName($0, generated: false) }
+        if let n = fields["lower_names"] {
+            let items = try reader.sequence(n)
+            guard items.count == lowers.count else {
+                throw reader.error("lower_names names \(items.count) folder(s), but the case has \(lowers.count) lower layer(s)", at: n)
+            }
+            names = []
+            for item in items { names.append(try folderName(item, reader: reader)) }
+        }
+        names += (0..<generated).map { MountSpec.defaultLowerName(lowers.count + $0, generated: true) }
+        lowers += Array(repeating: Layer(), count: generated)
+        let upperName = try fields["upper_name"].map { (n) throws(CaseError) in try folderName(n, reader: reader) } ?? "u"
+        let workName = try fields["work_name"].map { (n) throws(CaseError) in try folderName(n, reader: reader) } ?? "w"
+        var spare: [String] = []
+        if let n = fields["spare"] { for item in try reader.sequence(n) { spare.append(try folderName(item, reader: reader)) } }
+        let all = names + [upperName, workName] + spare
+        if Set(all).count != all.count { throw reader.error("the layer, work and spare folder names must all differ", at: node) }
+        var params: [String]?
+        if let n = fields["params"] {
+            let known = MountSpec.placeholders(lowers: names.count, spare: spare.count)
+            params = []
+            for item in try reader.sequence(n) {
+                let text = try reader.text(item)
+                var rest = Substring(text)
+                while let open = rest.firstIndex(of: "{") {
+                    guard let close = rest[open...].firstIndex(of: "}") else { break }
+                    let ph = String(rest[open...close])
+                    guard known.contains(ph) else {
+                        throw reader.error("unknown placeholder '\(ph)'; expected one of: \(known.sorted().joined(separator: " "))", at: item)
+                    }
+                    rest = rest[rest.index(after: close)...]
+                }
+                params?.append(text)
+            }
+        }
+        return MountSpec(api: api, lowerNames: names, upperName: upperName, workName: workName, spareNames: spare,
+                         generated: generated, params: params)
+    }
+
+    /// A folder name: not empty, no `/`, not `.` or `..`.
+    static func folderName(_ node: YNode, reader: NodeReader) throws(CaseError) -> String {
+        let name = try reader.text(node)
+        guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+            throw reader.error("a folder name is not empty, holds no '/' and is not '.' or '..'; found '\(name)'", at: node)
+        }
+        return name
+    }
+}

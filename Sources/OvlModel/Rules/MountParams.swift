@@ -1,0 +1,76 @@
+extension OverlayModel {
+    /// The model's paths of the job's folders (``MountGrammar/dirToken`` for the job's folder).
+    var symbolicDirs: (lowers: [String], upper: String, work: String, spare: [String]) {
+        let d = MountGrammar.dirToken + "/"
+        let spec = mountSpec ?? MountSpec(lowerNames: lowers.indices.map { MountSpec.defaultLowerName($0, generated: false) })
+        return (spec.lowerNames.map { d + $0 }, d + spec.upperName, d + spec.workName, spec.spareNames.map { d + $0 })
+    }
+
+    /// What `kern_path` finds at `path`: the lowers and spare folders sit in one folder, the
+    /// upper and work folders in the upper filesystem's (the same one when `samefs`); a relative
+    /// path starts in the lowers' folder (the mount's working directory, R3).
+    func lookupPath(_ path: String) -> PathLookup {
+        guard let spec = mountSpec else { return .missing }
+        var rest = Substring(path)
+        let token = MountGrammar.dirToken + "/"
+        let absolute = rest.hasPrefix(token)
+        if absolute { rest = rest.dropFirst(token.count) } else if rest.hasPrefix("/") { return .missing }
+        let parts = rest.split(separator: "/").map(String.init).filter { $0 != "." }
+        guard let first = parts.first, !parts.contains("..") else { return .missing }
+        let inner = RelPath(components: Array(parts.dropFirst()))
+        let place: LayerPlace
+        let layer: Layer
+        if let k = spec.lowerNames.firstIndex(of: first) {
+            place = .lower(k); layer = lowers[k]
+        } else if let k = spec.spareNames.firstIndex(of: first) {
+            place = .spare(k); layer = Layer()
+        } else if first == spec.upperName, upper != nil, absolute || environment.samefs, let u = upper {
+            place = .upper; layer = u
+        } else if first == spec.workName, upper != nil, absolute || environment.samefs {
+            place = .work; layer = workdirLayer ?? Layer()
+        } else {
+            return .missing
+        }
+        if inner.isRoot { return .dir(place) }
+        guard let node = layer[inner] else { return .missing }
+        return node.kind.isDir ? .dir(.inside(place, inner)) : .notDir
+    }
+
+    /// The mount's parameters through the grammar of the kernel line (``MountGrammar``), up to
+    /// the options `ovl_fs_params_verify` takes.
+    func parseMountParams(_ spec: MountSpec) -> Result<ParsedMount, GrammarRefusal> {
+        let dirs = symbolicDirs
+        let params = spec.expand(lowers: dirs.lowers, upper: dirs.upper, work: dirs.work, spare: dirs.spare,
+                                 dataLayerCount: dataLayerCount, hasUpper: upper != nil, options: given)
+        do {
+            var parsed = try MountGrammar.parse(params, api: spec.api, environment: environment, resolve: lookupPath)
+            MountGrammar.dropUselessWorkdir(&parsed)
+            return .success(parsed)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Why the layers a mount's parameters give are not the case's (the model follows the case's
+    /// layers only), or nil.
+    func foreignStack(_ parsed: ParsedMount) -> String? {
+        let expected = lowers.indices.map { LayerPlace.lower($0) }
+        let data = lowers.indices.map { $0 >= lowers.count - dataLayerCount }
+        if parsed.lowers.map(\.place) != expected || parsed.lowers.map(\.data) != data {
+            return "the mount's lower layers are not the case's lowers in order"
+        }
+        // A workdir elsewhere (a spare folder) is followed: `work/` is made there, not in the case's.
+        let workElsewhere: Bool
+        if case .spare = parsed.work?.place { workElsewhere = true } else { workElsewhere = false }
+        if (parsed.upper?.place).map({ $0 == .upper }) != (upper != nil ? true : nil)
+            || (upper != nil && parsed.work?.place != .work && !workElsewhere) {
+            return "the mount's upper or work directory is not the case's"
+        }
+        return nil
+    }
+
+    /// The whole option field mountinfo shows (`rw`/`ro`, the layers, the options).
+    func shownField(_ parsed: ParsedMount) -> String {
+        ([upper == nil ? "ro" : "rw"] + MountGrammar.shownLayers(parsed) + shownOptions).joined(separator: ",")
+    }
+}
