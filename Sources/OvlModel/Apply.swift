@@ -374,7 +374,7 @@ extension Node {
     /// st_size as the model knows it (regular files and symlinks; nil for directories).
     var size: Int64? {
         switch kind {
-        case .file(let data): sparse?.size ?? Int64(data.utf8.count)
+        case .file(let data): metacopySize ?? sparse?.size ?? Int64(data.utf8.count)
         case .symlink(let target): Int64(target.utf8.count)
         case .dir: nil
         default: 0
