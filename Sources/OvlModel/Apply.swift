@@ -129,6 +129,7 @@ extension OverlayModel {
             keptDirEpochs = [:]
             evictInodes()
             return remount()
+        case .nextStage(let options): return nextStage(options ?? caseOptions)
         case .remountInPlace(let options): return remountInPlace(options: options)
         case .reconfigure(let params): return reconfigure(params)
         case .mountAgain: return mountAgain()

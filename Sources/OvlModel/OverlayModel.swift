@@ -13,7 +13,7 @@ public struct OverlayModel: Sendable {
     /// The options in force, or nil while unmounted / after a refused mount.
     public internal(set) var options: ResolvedOptions
     /// The machine facts the prediction depends on.
-    public let environment: Environment
+    public internal(set) var environment: Environment
     /// False when the mount was refused: no step runs then.
     public internal(set) var mounted = false
     /// True once a mount succeeded: `workdir/work` exists from then on.
@@ -69,7 +69,9 @@ public struct OverlayModel: Sendable {
     /// Lower layers in which this mount has met a directory with `X.opaque=x` (R31,
     /// `util.c:ovl_layer_set_xwhiteouts`): readdir checks their regular files for xwhiteouts.
     var xwhiteoutLayers: Set<Int> = []
-    let given: [MountOption]
+    var given: [MountOption]
+    /// The case's own options (and matrix combination): a stage without options of its own takes them.
+    let caseOptions: [MountOption]
     /// Lower layers that lie inside another lower (R7/R88).
     let nestedLowers: [NestedLayer]
     /// True once `fill_super` made `workdir/work` (a mount it then refuses leaves it behind).
@@ -90,7 +92,8 @@ public struct OverlayModel: Sendable {
         self.lowers = scenario.lowers
         self.dataLayerCount = scenario.dataLayerCount
         self.upper = scenario.upper
-        self.given = scenario.options
+        self.given = scenario.mountOptions
+        self.caseOptions = scenario.options
         self.nextInode = (scenario.upper?.entries.values.compactMap(\.inode).max() ?? 0) + 1
         self.nestedLowers = scenario.nestedLowers
         // Without an upper every layer of a job sits on the lowers' filesystem: samefs (R54),
@@ -99,7 +102,7 @@ public struct OverlayModel: Sendable {
         self.environment = scenario.upper == nil
             ? { var e = environment; e.samefs = lowersOnly?.samefs ?? true; e.fs = lowersOnly; return e }()
             : environment
-        self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults,
+        self.options = (try? ResolvedOptions.resolve(scenario.mountOptions, defaults: environment.defaults,
                                                      kernel: environment.kernel ?? .reference, flipped: environment.flipped))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,
                                uuid: .null, verity: .off, userxattr: false, volatile: false)

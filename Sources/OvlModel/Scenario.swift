@@ -23,6 +23,14 @@ public struct Scenario: Codable, Sendable, Equatable {
     /// The filesystems the case puts its upper or lowers on instead of the configuration's
     /// (`layer_fs:`, R10, R12, R28); nil: the configuration's.
     public var layerFS: LayerFSOverride?
+    /// The first mount's options when a staged case gives its first stage options of its own
+    /// (``Operation/nextStage(options:)``); nil: ``options``.
+    public var initialOptions: [MountOption]?
+
+    /// The options of the first mount.
+    public var mountOptions: [MountOption] { initialOptions ?? options }
+    /// How many stages the case has (1 + its ``Operation/nextStage(options:)`` steps).
+    public var stageCount: Int { 1 + steps.filter { if case .nextStage = $0 { true } else { false } }.count }
 
     public init(lowers: [Layer], upper: Layer?, options: [MountOption], steps: [Operation],
                 inodeChecks: [InodeCheck] = [], nestedLowers: [NestedLayer] = [], fsck: FsckCheck? = nil,

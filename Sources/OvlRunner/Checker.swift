@@ -270,6 +270,7 @@ public enum Checker {
         case .fd(let f): return f.argumentSummary
         case .parallel(let ops): return ops.map { $0.name + " " + describe($0) }.joined(separator: " | ")
         case .remount, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches: return ""
+        case .nextStage(let options): return options.map { "[" + $0.map(\.description).joined(separator: ",") + "]" } ?? "(the case's options)"
         case .fsconfigLayers(let keys): return keys.map(\.rawValue).joined(separator: " ")
         case .remountInPlace(let options): return options
         case .reconfigure(let params): return params.joined(separator: " ")
