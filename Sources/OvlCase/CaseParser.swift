@@ -66,7 +66,7 @@ import Yams
 /// Every problem is a ``CaseError`` located at the offending node, with the source line and
 /// a caret; unknown keys, steps, types and values list the valid alternatives.
 public enum CaseParser {
-    static let topKeys = ["description", "rules", "groups", "options", "matrix", "layer_fs", "layers", "steps", "fsck", "mount"]
+    static let topKeys = ["description", "rules", "groups", "options", "matrix", "layer_fs", "layers", "steps", "stages", "fsck", "mount"]
 
     /// Parses the text of a case file. `file` is used for locations and the case id.
     public static func parse(yaml: String, file: String) throws(CaseError) -> Case {
@@ -170,38 +170,32 @@ public enum CaseParser {
 
         try checkVerityFilesystems(layers.lowers, layerFS, at: fields["layer_fs"] ?? fields["layers"] ?? root, reader: reader)
 
-        var steps: [OvlModel.Operation] = []
-        var stepLocations: [SourceLocation] = []
-        var inodeChecks: [InodeCheck] = []
-        if let stepsNode = fields["steps"], !reader.isNull(stepsNode) {
-            let parser = StepParser(reader: reader)
-            for item in try reader.sequence(stepsNode) {
-                let step = try parser.parseStep(item)
-                if case .openByHandle(let label) = step, !steps.contains(where: {
-                    if case .nameToHandle(_, label, _) = $0 { true } else { false }
-                }) {
-                    throw reader.error("no earlier name_to_handle_at step took a handle labelled '\(label)'", at: item)
-                }
-                if case .offlineLower(let layer, _, _) = step, layer >= layers.lowers.count {
-                    throw reader.error("offline_lower names lower layer \(layer); the case has \(layers.lowers.count)", at: item)
-                }
-                if mountSpec != nil || matrix.contains(where: { $0.key == MatrixAxis.apiKey }),
-                   step == .mountStacked || step.name == "offline_lower" {
-                    throw reader.error("\(step.name) mounts with the default option string, which a case with 'mount:' does not use", at: item)
-                }
-                steps.append(step)
-                stepLocations.append(reader.location(of: item))
-                if let check = try parser.inodeCheck(item, index: steps.count - 1, steps: steps) { inodeChecks.append(check) }
-            }
+        var list = StepList()
+        if let stagesNode = fields["stages"] {
+            let refusal = fields["steps"] != nil ? "lists its steps in each stage, not in 'steps'"
+                : layers.upper == nil ? "needs an upper layer (each stage's upper is the next one's top lower)"
+                : !layers.nested.isEmpty ? "may not hold a layer inside another (\"@N/dir\")"
+                : fields["layer_fs"] != nil ? "may not give 'layer_fs' (the layers' filesystems shift with the stages)"
+                : fields["fsck"] != nil ? "may not give 'fsck'"
+                : mountSpec != nil ? "may not give 'mount:' or a matrix 'api' axis (each later stage mounts with the default option string)" : nil
+            list = try StepList.stages(stagesNode, lowerCount: layers.lowers.count, refusal: refusal, reader: reader)
+        } else if let stepsNode = fields["steps"], !reader.isNull(stepsNode) {
+            try list.append(stepsNode, lowerCount: layers.lowers.count, reader: reader)
+        }
+        let steps = list.steps, stepLocations = list.locations, inodeChecks = list.inodeChecks
+        if mountSpec != nil, let k = steps.firstIndex(where: { $0 == .mountStacked || $0.name == "offline_lower" }) {
+            throw reader.error("\(steps[k].name) mounts with the default option string, which a case with 'mount:' does not use",
+                               at: stepLocations[k])
         }
 
         let fsck = try fields["fsck"].map { (node) throws(CaseError) in try parseFsck(node, reader: reader) }
         if let fsck, !fsck.fix || !fsck.mount, let stepsNode = fields["steps"], !steps.isEmpty {
             throw reader.error("a case whose layers fsck does not repair (fix: false) or that says mount: false is only checked, never mounted: it takes no steps", at: stepsNode)
         }
-        let scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
+        var scenario = Scenario(lowers: layers.lowers, upper: layers.upper, options: options, steps: steps,
                                 inodeChecks: inodeChecks, nestedLowers: layers.nested, fsck: fsck, workdir: layers.workdir,
                                 dataLayerCount: layers.dataLayers, layerFS: layerFS, mountSpec: mountSpec)
+        scenario.initialOptions = list.initialOptions
         // A mounted case may prepare only the workdir entries the model says a mount removes (R8, R14).
         if scenario.checksOnly, fsck?.fix == true, fsck?.mount == true, let stepsNode = fields["steps"], !steps.isEmpty {
             throw reader.error("fsck -\(fsck?.policy.rawValue ?? "p") leaves damage on these layers (fsck.overlay's exit 4), so the case is only checked, never mounted: it takes no steps", at: stepsNode)

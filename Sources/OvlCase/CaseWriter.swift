@@ -40,8 +40,28 @@ public enum CaseWriter {
         } else {
             out += "  upper: none\n"
         }
+        if scenario.stageCount > 1 { return out + stagesText(scenario) }
         out += scenario.steps.isEmpty ? "steps: []\n" : "steps:\n"
         for step in scenario.steps { out += "  - \(stepText(step))\n" }
+        return out
+    }
+
+    /// `stages:` of a staged case: the steps between ``Operation/nextStage(options:)`` steps.
+    static func stagesText(_ scenario: Scenario) -> String {
+        var stages: [(options: [MountOption]?, steps: [Operation])] = [(scenario.initialOptions, [])]
+        for step in scenario.steps {
+            if case .nextStage(let o) = step { stages.append((o, [])) } else { stages[stages.count - 1].steps.append(step) }
+        }
+        var out = "stages:\n"
+        for stage in stages {
+            var lead = "  - "
+            if let o = stage.options {
+                out += lead + "options: [\(o.map(\.description).joined(separator: ", "))]\n"
+                lead = "    "
+            }
+            out += lead + (stage.steps.isEmpty ? "steps: []\n" : "steps:\n")
+            for step in stage.steps { out += "      - \(stepText(step))\n" }
+        }
         return out
     }
 
@@ -130,7 +150,7 @@ public enum CaseWriter {
         case .openByHandle(let label): return "\(op.name): {label: \(quote(label))}"
         case .offlineLower(let layer, let p, let node):
             return "\(op.name): {layer: \(layer), path: \(quote(p.description)), entry: \(entryText(node, isRoot: false))}"
-        case .remount, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches: return op.name
+        case .remount, .nextStage, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches: return op.name
         case .fsconfigLayers(let keys): return "\(op.name): {keys: [\(keys.map { quote($0.rawValue) }.joined(separator: ", "))]}"
         case .remountInPlace(let options): return "\(op.name): {options: \(quote(options))}"
         case .reconfigure(let params): return "\(op.name): {params: [\(params.map(quote).joined(separator: ", "))]}"
@@ -162,3 +182,4 @@ public enum CaseWriter {
         return out + "\""
     }
 }
+

@@ -86,6 +86,7 @@ extension Scenario {
             case .rmdir: rules.insert(34)
             case .rename: rules.formUnion([47, 53])
             case .remount, .dropCaches: rules.insert(50)
+            case .nextStage: rules.formUnion([22, 30, 50])
             case .remountInPlace, .reconfigure: rules.insert(20)
             case .mountAgain: rules.insert(9)
             case .mountStacked: rules.insert(21)

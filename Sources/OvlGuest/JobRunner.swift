@@ -16,25 +16,32 @@ struct JobRunner {
     /// The lowers on read-only filesystems (`layer_fs: {lower: erofs}`), sealed from before the
     /// mount to the end of the job.
     let sealed = SealedLayers()
+    /// The stage a staged case is in (``Operation/nextStage(options:)``).
+    let stage = StageState()
 
     /// The job's folder on the filesystem of lower layer `k` (`layer_fs: {lowers: …}` may put
     /// each layer on its own).
     func base(_ k: Int) -> String { "\(GuestAgent.fsRoot)/\(job.config.lower(k))/j\(job.index)" }
     var upperBase: String { "\(GuestAgent.fsRoot)/\(job.config.upper)/j\(job.index)" }
-    /// One folder per lower layer; a nested layer is a folder inside its host layer's.
+    /// One folder per lower layer, the former uppers of a staged case first (newest first); a
+    /// nested layer is a folder inside its host layer's.
     var lowerDirs: [String] {
-        job.scenario.lowers.indices.map { i in
+        (0..<stage.number).reversed().map(upperDir(ofStage:)) + job.scenario.lowers.indices.map { i in
             guard let n = job.scenario.nestedLowers.first(where: { $0.layer == i }) else { return "\(base(i))/\(lowerName(i))" }
             return "\(base(n.host))/\(lowerName(n.host))/\(n.path)"
         }
     }
     /// The folder name of lower layer `i` (`mount: {lower_names: …}` may give any).
     func lowerName(_ i: Int) -> String { spec?.lowerNames[i] ?? "l\(i)" }
-    var upperDir: String { "\(upperBase)/\(spec?.upperName ?? "u")" }
-    var workDir: String { "\(upperBase)/\(spec?.workName ?? "w")" }
+    var upperDir: String { upperDir(ofStage: stage.number) }
+    /// A staged case (which has no `mount:`) gives each stage a workdir of its own.
+    var workDir: String { stage.number == 0 ? "\(upperBase)/\(spec?.workName ?? "w")" : "\(upperBase)/w\(stage.number)" }
+    func upperDir(ofStage n: Int) -> String { n == 0 ? "\(upperBase)/\(spec?.upperName ?? "u")" : "\(upperBase)/u\(n)" }
     /// Folders next to the lowers that are no layer (`mount: {spare: …}`).
     var spareDirs: [String] { (spec?.spareNames ?? []).map { "\(base(0))/\($0)" } }
     var spec: MountSpec? { job.scenario.mountSpec }
+    /// The options of the mount in force: the first stage's, then each stage's own.
+    var options: [MountOption] { stage.options ?? job.scenario.mountOptions }
     var mountPoint: String { "\(GuestAgent.fsRoot)/m\(job.index)" }
 
     /// The `mount -o` string: `lowerdir=…,upperdir=…,workdir=…` plus the case's options.
@@ -44,7 +51,7 @@ struct JobRunner {
         let data = lowerDirs.suffix(job.scenario.dataLayerCount).map { "::" + $0 }.joined()
         var parts = ["lowerdir=" + lowerDirs.prefix(normal).joined(separator: ":") + data]
         if job.scenario.upper != nil { parts += ["upperdir=" + upperDir, "workdir=" + workDir] }
-        parts += job.scenario.options.map(\.description)
+        parts += options.map(\.description)
         return parts.joined(separator: ",")
     }
 
@@ -85,7 +92,7 @@ struct JobRunner {
             recordOverlayDev(generation: 0)
             clock.enter(\.steps)
             var generation = 0
-            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, shownOptions: shownOptions, mountAgain: mountAgain, fsconfigLayers: fsconfigLayers, mountStacked: mountStacked, offline: offlineLower)
+            let exec = StepExecutor(mountPoint: mountPoint, remount: remount, shownOptions: shownOptions, mountAgain: mountAgain, fsconfigLayers: fsconfigLayers, mountStacked: mountStacked, offline: offlineLower, nextStage: nextStage)
             var stillMounted = true
             for (i, op) in job.scenario.steps.enumerated() where stillMounted {
                 switch exec.run(op) {
@@ -137,7 +144,7 @@ struct JobRunner {
     /// The job's layer folders for the layer checker, with the xattr prefix its options give.
     var folders: LayerFolders {
         let hasUpper = job.scenario.upper != nil
-        let userxattr = job.scenario.options.contains { $0.key == "userxattr" }
+        let userxattr = options.contains { $0.key == "userxattr" }
         return LayerFolders(lowers: lowerDirs, upper: hasUpper ? upperDir : nil, work: hasUpper ? workDir : nil,
                             prefix: userxattr ? "user.overlay." : "trusted.overlay.", dataLayerCount: job.scenario.dataLayerCount)
     }
@@ -265,6 +272,26 @@ struct JobRunner {
         }
     }
 
+    /// The next stage (``Operation/nextStage(options:)``): unmount, remove the workdir, make a
+    /// fresh upper and workdir beside the old ones, record the layers' inodes (the old upper is
+    /// now lower layer 0) and mount with `options` (nil: the case's own). The unmount and the mount
+    /// are the kernel's to answer; the folders are the harness's.
+    func nextStage(_ options: [MountOption]?) throws -> [String] {
+        try Mount.unmount(mountPoint)
+        try harness("stage: make the next upper") { () throws(SysError) in
+            try Files.removeTree(workDir)
+            stage.number += 1
+            stage.options = options ?? job.scenario.options
+            try Files.mkdir(upperDir, mode: 0o755)
+            try Files.mkdir(workDir, mode: 0o755)
+            try LayerBuilder.build(Layer(), at: upperDir)
+            try recordLayerInodes()
+        }
+        slice.add(kmsg.drain())
+        try Mount.mount(type: "overlay", source: "overlay", target: mountPoint, options: optionString)
+        return try shownOptions()
+    }
+
     func remount() throws -> [String] {
         try Mount.unmount(mountPoint)
         if let spec {
@@ -333,4 +360,10 @@ struct JobRunner {
             do { try Files.mkdir(current, mode: 0o755) } catch where error.errno == EEXIST {}
         }
     }
+}
+
+/// Which stage of a staged case a job is in, and that stage's options (nil: the first stage's).
+final class StageState {
+    var number = 0
+    var options: [MountOption]?
 }

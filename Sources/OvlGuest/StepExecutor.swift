@@ -19,6 +19,8 @@ struct StepExecutor {
     let mountStacked: () throws -> [String]
     /// Unmounts, remakes one lower object, records the layers' inodes and mounts again.
     let offline: (Int, RelPath, Node) throws -> [String]
+    /// Unmounts, stacks a fresh upper on the old one and mounts with the stage's options.
+    let nextStage: ([MountOption]?) throws -> [String]
     /// File handles taken by earlier steps of the job, by label.
     let handles = HandleStore()
     /// The fds the job's steps hold open, by name.
@@ -131,6 +133,10 @@ struct StepExecutor {
             fds.closeAll()
             programs.endAll()
             return .ok(.names(try remount()))
+        case .nextStage(let options):
+            fds.closeAll()
+            programs.endAll()
+            return .ok(.names(try nextStage(options)))
         case .fd(let f): return try performFd(f)
         case .parallel(let ops): return try runParallel(ops)
         case .asCaller(let caller, let op): return try runAs(caller, op)

@@ -129,6 +129,7 @@ extension OverlayModel {
             keptDirEpochs = [:]
             evictInodes()
             return remount()
+        case .nextStage(let options): return nextStage(options ?? caseOptions)
         case .remountInPlace(let options): return remountInPlace(options: options)
         case .reconfigure(let params): return reconfigure(params)
         case .mountAgain: return mountAgain()
@@ -374,7 +375,7 @@ extension Node {
     /// st_size as the model knows it (regular files and symlinks; nil for directories).
     var size: Int64? {
         switch kind {
-        case .file(let data): sparse?.size ?? Int64(data.utf8.count)
+        case .file(let data): metacopySize ?? sparse?.size ?? Int64(data.utf8.count)
         case .symlink(let target): Int64(target.utf8.count)
         case .dir: nil
         default: 0

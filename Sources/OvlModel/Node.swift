@@ -59,6 +59,9 @@ public struct Node: Codable, Sendable, Equatable {
     /// A regular file whose blocks a reflink clone shares with a lower file (R44); nil when it
     /// owns its blocks.
     public var extentSharing: ExtentSharing?
+    /// A metacopy file showing the data of a lower data file of another size: its own i_size,
+    /// which st_size shows and a data copy-up copies (R78, R79); nil when the sizes agree.
+    public var metacopySize: Int64?
 
     public init(kind: NodeKind, perm: UInt32? = nil, uid: UInt32 = 0, gid: UInt32 = 0,
                 xattrs: [String: String] = [:], mtime: Int64? = Node.layerMtime, inode: Int? = nil) {

@@ -79,6 +79,10 @@ public enum Operation: Codable, Sendable, Equatable {
     case offlineLower(layer: Int, path: RelPath, node: Node)
     /// umount and mount again with the same options.
     case remount
+    /// The next stage of a staged case (`stages:`): umount; the upper becomes the top lower layer
+    /// and the old workdir is removed; a fresh upper and workdir are mounted over the stack with
+    /// these options (nil: the case's own). Outcome: the mountinfo options, or the mount's errno.
+    case nextStage(options: [MountOption]?)
     /// `mount(2)` with `MS_REMOUNT` (the legacy API) and the option string `options`, leaving
     /// the overlay mounted: the outcome is the options mountinfo shows afterwards (R20).
     case remountInPlace(options: String)
@@ -150,6 +154,7 @@ public enum Operation: Codable, Sendable, Equatable {
         case .nameToHandle: "name_to_handle_at"
         case .openByHandle: "open_by_handle_at"
         case .remount: "remount"
+        case .nextStage: "stage"
         case .remountInPlace: "mount_remount"
         case .reconfigure: "fsconfig_reconfigure"
         case .mountAgain: "mount_again"
@@ -169,7 +174,7 @@ extension Operation {
     /// True for steps that unmount and mount the overlay again (after which it may stay unmounted).
     public var remounts: Bool {
         switch self {
-        case .remount, .offlineLower: true
+        case .remount, .offlineLower, .nextStage: true
         default: false
         }
     }

@@ -13,7 +13,7 @@ public struct OverlayModel: Sendable {
     /// The options in force, or nil while unmounted / after a refused mount.
     public internal(set) var options: ResolvedOptions
     /// The machine facts the prediction depends on.
-    public let environment: Environment
+    public internal(set) var environment: Environment
     /// False when the mount was refused: no step runs then.
     public internal(set) var mounted = false
     /// True once a mount succeeded: `workdir/work` exists from then on.
@@ -69,7 +69,9 @@ public struct OverlayModel: Sendable {
     /// Lower layers in which this mount has met a directory with `X.opaque=x` (R31,
     /// `util.c:ovl_layer_set_xwhiteouts`): readdir checks their regular files for xwhiteouts.
     var xwhiteoutLayers: Set<Int> = []
-    let given: [MountOption]
+    var given: [MountOption]
+    /// The case's own options (and matrix combination): a stage without options of its own takes them.
+    let caseOptions: [MountOption]
     /// The case's `mount:` section (R3), if any: the mount goes through ``MountGrammar``.
     let mountSpec: MountSpec?
     /// The workdir's contents before the mount (``Scenario/workdir``).
@@ -94,7 +96,8 @@ public struct OverlayModel: Sendable {
         self.lowers = scenario.lowers
         self.dataLayerCount = scenario.dataLayerCount
         self.upper = scenario.upper
-        self.given = scenario.options
+        self.given = scenario.mountOptions
+        self.caseOptions = scenario.options
         self.nextInode = (scenario.upper?.entries.values.compactMap(\.inode).max() ?? 0) + 1
         self.nestedLowers = scenario.nestedLowers
         self.mountSpec = scenario.mountSpec
@@ -113,7 +116,7 @@ public struct OverlayModel: Sendable {
             env.samefs = Set(lowerFS.map(\.identity) + upperFS).count == 1
         }
         self.environment = env
-        self.options = (try? ResolvedOptions.resolve(scenario.options, defaults: environment.defaults,
+        self.options = (try? ResolvedOptions.resolve(scenario.mountOptions, defaults: environment.defaults,
                                                      kernel: environment.kernel ?? .reference, flipped: environment.flipped))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,
                                uuid: .null, verity: .off, userxattr: false, volatile: false)

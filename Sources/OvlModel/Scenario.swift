@@ -25,6 +25,14 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var layerFS: LayerFSOverride?
     /// How the mount is given to the kernel (`mount:`, R3); nil: libmount with the default string.
     public var mountSpec: MountSpec?
+    /// The first mount's options when a staged case gives its first stage options of its own
+    /// (``Operation/nextStage(options:)``); nil: ``options``.
+    public var initialOptions: [MountOption]?
+
+    /// The options of the first mount.
+    public var mountOptions: [MountOption] { initialOptions ?? options }
+    /// How many stages the case has (1 + its ``Operation/nextStage(options:)`` steps).
+    public var stageCount: Int { 1 + steps.filter { if case .nextStage = $0 { true } else { false } }.count }
 
     public init(lowers: [Layer], upper: Layer?, options: [MountOption], steps: [Operation],
                 inodeChecks: [InodeCheck] = [], nestedLowers: [NestedLayer] = [], fsck: FsckCheck? = nil,

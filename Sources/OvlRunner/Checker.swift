@@ -181,10 +181,10 @@ public enum Checker {
         }
         // A case with `mount:` (R3): where the refusal came, and mountinfo's option field as a whole.
         if let es = e.stage, let os = o.stage, es != os {
-            d.append(Difference(step: nil, subject: "mount refused at", expected: es, observed: os))
+            d.append(Difference(step: nil, kind: .mountRefusedAt, subject: "mount refused at", expected: es, observed: os))
         }
         if let es = e.shown, let os = o.shown, es != os {
-            d.append(Difference(step: nil, subject: "mountinfo option field", expected: es, observed: os))
+            d.append(Difference(step: nil, kind: .mountInfoField, subject: "mountinfo option field", expected: es, observed: os))
         }
         if let eo = e.options, let oo = o.options, Set(eo) != Set(oo) {
             d.append(Difference(step: nil, kind: .mountOptions, subject: "mount options (mountinfo)", expected: eo.sorted().joined(separator: ","),
@@ -311,6 +311,7 @@ public enum Checker {
         case .fd(let f): return f.argumentSummary
         case .parallel(let ops): return ops.map { $0.name + " " + describe($0) }.joined(separator: " | ")
         case .remount, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches: return ""
+        case .nextStage(let options): return options.map { "[" + $0.map(\.description).joined(separator: ",") + "]" } ?? "(the case's options)"
         case .fsconfigLayers(let keys): return keys.map(\.rawValue).joined(separator: " ")
         case .remountInPlace(let options): return options
         case .reconfigure(let params): return params.joined(separator: " ")

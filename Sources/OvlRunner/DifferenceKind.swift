@@ -26,6 +26,10 @@ public enum DifferenceKind: Sendable, Hashable, Codable, CustomStringConvertible
     case mountLog
     /// The mount options mountinfo shows.
     case mountOptions
+    /// Where a mount given by `mount:` was refused: which `fsconfig` call, or the mount itself (R3).
+    case mountRefusedAt
+    /// mountinfo's whole option field of a mount given by `mount:`, escapes and order included (R3).
+    case mountInfoField
     /// `work/`'s entries (R43).
     case workEntries
     /// `work/`'s mode (R8).
@@ -135,6 +139,8 @@ public enum DifferenceKind: Sendable, Hashable, Codable, CustomStringConvertible
         case .mountResult(let e, let o): "mount: \(e.map { "\($0)" } ?? "0") -> \(o.map { "\($0)" } ?? "0")"
         case .mountLog: "mount kernel log"
         case .mountOptions: "mount options"
+        case .mountRefusedAt: "mount refused at"
+        case .mountInfoField: "mountinfo option field"
         case .workEntries: "work/ entries"
         case .workMode: "work/ mode"
         case .indexName: "index/ name"

@@ -9,7 +9,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 @Suite struct CaseErrorTests {
     @Test func unknownTopLevelKey() {
         #expect(render(head + lower + "stpes: []\n") == """
-        c.yaml:6:1: error: unknown key 'stpes'; expected one of: description, fsck, groups, layer_fs, layers, matrix, mount, options, rules, steps
+        c.yaml:6:1: error: unknown key 'stpes'; expected one of: description, fsck, groups, layer_fs, layers, matrix, mount, options, rules, stages, steps
         stpes: []
         ^
         """)
@@ -268,9 +268,9 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
     }
 
     @Test func emptyDocument() {
-        #expect(render("") == "c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, fsck, groups, layer_fs, layers, matrix, mount, options, rules, steps")
+        #expect(render("") == "c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, fsck, groups, layer_fs, layers, matrix, mount, options, rules, stages, steps")
         #expect(render("# only a comment\n") == """
-        c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, fsck, groups, layer_fs, layers, matrix, mount, options, rules, steps
+        c.yaml:1:1: error: the case file is empty; expected a mapping with keys: description, fsck, groups, layer_fs, layers, matrix, mount, options, rules, stages, steps
         # only a comment
         ^
         """)
@@ -278,7 +278,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
 
     @Test func documentIsAList() {
         #expect(render("- a\n- b\n") == """
-        c.yaml:1:1: error: expected a mapping, found a sequence (a case is a mapping with keys: description, fsck, groups, layer_fs, layers, matrix, mount, options, rules, steps)
+        c.yaml:1:1: error: expected a mapping, found a sequence (a case is a mapping with keys: description, fsck, groups, layer_fs, layers, matrix, mount, options, rules, stages, steps)
         - a
         ^
         """)

@@ -6,8 +6,8 @@ public struct FsckCheck: Codable, Sendable, Equatable {
     public var expect: [String]
     /// What the run may change: `-n` (`fix: false`), `-p` (`fix: true` or `p`), `-y` (`fix: y`).
     public var policy: FixPolicy
-    /// False: the repaired layers are only checked, never mounted (`mount: false`; e.g. layers the
-    /// model cannot mount yet: it does not follow a redirect in a lower layer).
+    /// False: the repaired layers are only checked, never mounted (`mount: false`: layers a case
+    /// means only to check).
     public var mount: Bool = true
     /// Every finding the run reports (``Finding/claim``: `R33 upper:d/x`), when the case lists
     /// them: checked against the guest's run itself, not only against the model, so a check that

@@ -22,7 +22,7 @@ public struct LayerSet: Codable, Sendable, Equatable {
     /// The layers a scenario starts from.
     public init(scenario: Scenario) {
         self.init(lowers: scenario.lowers, upper: scenario.upper, workdir: scenario.workdir,
-                  prefix: scenario.options.contains { $0.key == "userxattr" } ? "user.overlay." : "trusted.overlay.",
+                  prefix: scenario.mountOptions.contains { $0.key == "userxattr" } ? "user.overlay." : "trusted.overlay.",
                   dataLayerCount: scenario.dataLayerCount)
     }
 

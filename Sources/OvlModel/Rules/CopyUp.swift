@@ -24,7 +24,8 @@ extension OverlayModel {
             copyUp(parent)
             if failedCopyUp != nil { return }
         }
-        var node = r.node
+        // R79: the data of a lower metacopy file is copied up to the metacopy inode's own size.
+        var node = r.node.copiedUpData
         node.inode = nil
         let indexed = !node.kind.isDir && options.index
             && (options.nfsExport || r.lowers.first.map { linkCount(lowers[$0.layer], $0.path) > 1 } == true)
@@ -43,7 +44,7 @@ extension OverlayModel {
         if !node.kind.isDir, let l = r.lowers.first {
             let nlink = linkCount(lowers[l.layer], l.path)
             if options.index && (nlink > 1 || options.nfsExport) {
-                copyUpIndexed(path, r.node, from: l, lowerNlink: nlink, metadataOnly: metadataOnly, digest: digest)
+                copyUpIndexed(path, r.node.copiedUpData, from: l, lowerNlink: nlink, metadataOnly: metadataOnly, digest: digest)
                 markImpure(path.parent ?? .root)
                 return
             }

@@ -35,5 +35,27 @@ extension Node {
         kind = other.kind
         leadingHole = other.leadingHole
         sparse = other.sparse
+        metacopySize = nil
+    }
+
+    /// R78: a metacopy file shows the data of the data file below it, but st_size is its own
+    /// i_size (`inode.c:ovl_getattr` stats the metacopy inode and takes only st_blocks from the
+    /// data file); reads go to the data file whole (`file.c:ovl_open` opens the real data file).
+    mutating func takeMetacopyData(from data: Node) {
+        let own = size
+        takeData(from: data)
+        if own != size { metacopySize = own }
+    }
+
+    /// R79: what a data copy-up of a metacopy file writes: `copy_up.c:ovl_copy_up_data` copies
+    /// the metacopy inode's i_size bytes of the data file (the data cut short, or followed by a
+    /// hole up to that size).
+    var copiedUpData: Node {
+        guard let own = metacopySize, var content = content else { return self }
+        var out = self
+        content.truncate(to: own)
+        out.setContent(content)
+        out.metacopySize = nil
+        return out
     }
 }

@@ -19,9 +19,12 @@ extension OverlayModel {
             out.xattrs[prefix + "metacopy"] = Self.metacopyValue(digest: digest)
             return out
         }
-        out.kind = .file(data: String(repeating: "\u{0}", count: data.utf8.count))
+        // The metacopy inode's own i_size (R78), which may differ from its data file's.
+        let size = node.metacopySize.map(Int.init) ?? data.utf8.count
+        out.kind = .file(data: String(repeating: "\u{0}", count: size))
+        out.metacopySize = nil
         // R77: no data blocks: the whole file is a hole.
-        out.leadingHole = data.isEmpty ? nil : Int64(data.utf8.count)
+        out.leadingHole = size == 0 ? nil : Int64(size)
         out.xattrs[prefix + "metacopy"] = Self.metacopyValue(digest: digest)
         return out
     }
@@ -46,7 +49,7 @@ extension OverlayModel {
             let ref = lowerRef(l.layer, l.path)
             upper?[path]?.origin = ref
         }
-        upper?[path]?.takeData(from: r.node)
+        upper?[path]?.takeData(from: r.node.copiedUpData)
         // The data is written into the upper file after its times were set: mtime is now.
         upper?[path]?.mtime = nil
         let key = prefix + "metacopy"

@@ -1,13 +1,3 @@
-/// What the lookup of a lower regular file below (or as) the topmost object makes of it.
-enum MetacopyLookupStep: Equatable {
-    /// The lookup fails here (R81).
-    case refused(ModelErrno)
-    /// A metacopy file: the lookup carries on down for its data (R22, R78).
-    case metacopy
-    /// A regular file with its data: the object itself, or the data of the metacopy file above.
-    case data
-}
-
 extension OverlayModel {
     /// The length in bytes of an xattr value as a case or a dump writes it (`0x…` is hex).
     static func xattrBytes(_ value: String) -> [UInt8] {
@@ -23,21 +13,6 @@ extension OverlayModel {
     func metacopyXattrTooSmall(_ node: Node) -> Bool {
         guard environment.has(KernelChanges.metacopyHeader), case .file = node.kind, let value = node.xattrs[prefix + "metacopy"] else { return false }
         return (1..<4).contains(Self.xattrBytes(value).count)
-    }
-
-    /// One lower regular file met by `namei.c:ovl_lookup` for a name whose topmost object is not a
-    /// directory: a too small `X.metacopy` is EIO (`ovl_lookup_single`); then, on a metacopy=off
-    /// mount, finding it below a metacopy file, or finding a metacopy file, is EPERM ("refusing to
-    /// follow metacopy origin", R81). With ``KernelChanges/consistentRedirectRejection`` that
-    /// refusal comes before the next layer instead (`ovl_check_nextredirect`, ``resolveChild``).
-    /// - Parameter belowMetacopy: the object above it is a metacopy file that needs data.
-    func metacopyStep(_ node: Node, below belowMetacopy: Bool) -> MetacopyLookupStep {
-        if metacopyXattrTooSmall(node) { return .refused(.EIO) }
-        let meta = isMetacopy(node)
-        if (belowMetacopy || meta) && !options.metacopy && !environment.has(KernelChanges.consistentRedirectRejection) {
-            return .refused(.EPERM)
-        }
-        return meta ? .metacopy : .data
     }
 
     /// R83: a lower metacopy file with no data below it in the normal layers is still found when

@@ -116,7 +116,7 @@ extension Operation {
         case .fd, .parallel: []
         case .asCaller(_, let op): op.paths
         // A lower layer's own path (offline change) and a handle name no path of the overlay.
-        case .offlineLower, .openByHandle, .remount, .remountInPlace, .reconfigure, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches: []
+        case .offlineLower, .openByHandle, .remount, .nextStage, .remountInPlace, .reconfigure, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches: []
         }
     }
 
@@ -158,7 +158,7 @@ extension Operation {
         case .exec: return .exec(p)
         case .fd, .parallel: return self
         case .asCaller(let c, let op): return .asCaller(c, op.withPaths(new))
-        case .offlineLower, .openByHandle, .remount, .remountInPlace, .reconfigure, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches: return self
+        case .offlineLower, .openByHandle, .remount, .nextStage, .remountInPlace, .reconfigure, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches: return self
         }
     }
 }
