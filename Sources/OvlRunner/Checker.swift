@@ -179,6 +179,10 @@ public enum Checker {
         for line in e.kernelLog where !o.kernelLog.contains(where: { $0.contains(line) || line.contains($0) }) {
             d.append(Difference(step: nil, kind: .mountLog, subject: "mount kernel log", expected: line, observed: o.kernelLog.joined(separator: " | ")))
         }
+        for line in o.kernelLog where !e.kernelLog.contains(where: { $0.contains(line) || line.contains($0) }) {
+            d.append(Difference(step: nil, kind: .mountLogUnexpected, subject: "mount kernel log", expected: e.kernelLog.joined(separator: " | "),
+                                observed: line))
+        }
         // A case with `mount:` (R3): where the refusal came, and mountinfo's option field as a whole.
         if let es = e.stage, let os = o.stage, es != os {
             d.append(Difference(step: nil, kind: .mountRefusedAt, subject: "mount refused at", expected: es, observed: os))

@@ -24,6 +24,8 @@ public enum DifferenceKind: Sendable, Hashable, Codable, CustomStringConvertible
     case mountResult(expected: ModelErrno?, observed: ModelErrno?)
     /// A kernel log line the model predicts for the mount is missing.
     case mountLog
+    /// The mount logged a line the model does not predict.
+    case mountLogUnexpected
     /// The mount options mountinfo shows.
     case mountOptions
     /// Where a mount given by `mount:` was refused: which `fsconfig` call, or the mount itself (R3).
@@ -138,6 +140,7 @@ public enum DifferenceKind: Sendable, Hashable, Codable, CustomStringConvertible
         case .entryField(let tree, let field): "\(tree.rawValue) \(field)"
         case .mountResult(let e, let o): "mount: \(e.map { "\($0)" } ?? "0") -> \(o.map { "\($0)" } ?? "0")"
         case .mountLog: "mount kernel log"
+        case .mountLogUnexpected: "mount kernel log: unpredicted line"
         case .mountOptions: "mount options"
         case .mountRefusedAt: "mount refused at"
         case .mountInfoField: "mountinfo option field"
