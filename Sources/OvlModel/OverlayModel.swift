@@ -69,6 +69,9 @@ public struct OverlayModel: Sendable {
     /// Lower layers in which this mount has met a directory with `X.opaque=x` (R31,
     /// `util.c:ovl_layer_set_xwhiteouts`): readdir checks their regular files for xwhiteouts.
     var xwhiteoutLayers: Set<Int> = []
+    /// How many of the lower layers (the first ones) are former uppers of a staged case
+    /// (``nextStage(_:)``): the kernel wrote their atimes, which the model does not know (R75).
+    var formerUppers = 0
     var given: [MountOption]
     /// The case's own options (and matrix combination): a stage without options of its own takes them.
     let caseOptions: [MountOption]

@@ -64,8 +64,8 @@ extension OverlayModel {
             // never touch a lower file's atime: the layer builder's (its mtime, when the case
             // gives one) stays. Directories too: overlay reads a lower dir through a file on that
             // private mount (readdir.c:ovl_dir_open → ovl_path_open), and the harness reads the
-            // layers O_NOATIME.
-            if v.type == .file || v.type == .dir, let built = lowers[k][path]?.mtime { v.atime = built }
+            // layers O_NOATIME. A former upper's atimes are the kernel's, not the builder's.
+            if v.type == .file || v.type == .dir, k >= formerUppers, let built = lowers[k][path]?.mtime { v.atime = built }
             out[path] = v
         }
         return out

@@ -23,6 +23,7 @@ extension OverlayModel {
         env.samefs = shifted.samefs
         environment = env
         lowers.insert(former, at: 0)
+        formerUppers += 1
         upper = Layer()
         given = options
         index = [:]
