@@ -20,6 +20,9 @@ public enum FuzzArea: String, CaseIterable, Sendable, Comparable {
     /// Named fds held across the other steps — opened, read, written, seeked, fstat'ed and closed
     /// while their names are copied up, renamed and removed (R72–R75).
     case fds
+    /// The steps split into 2–4 stages (`stages:`), each a fresh upper over the last one's: the
+    /// kernel reads what it wrote as a lower layer (redirects, whiteouts, opaque dirs, origin).
+    case stages
 
     public static func < (a: FuzzArea, b: FuzzArea) -> Bool { a.rawValue < b.rawValue }
 

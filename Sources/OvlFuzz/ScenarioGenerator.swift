@@ -107,7 +107,22 @@ public struct ScenarioGenerator: Sendable {
             if let made = op.createdPath { known.insert(made) }
         }
         if areas.contains(.layerFS), Int.random(in: 0..<6, using: &rng) == 0 { putOnSpecialFS(&s, using: &rng) }
+        if areas.contains(.stages), s.upper != nil, s.layerFS == nil, s.nestedLowers.isEmpty, Int.random(in: 0..<2, using: &rng) == 0 {
+            splitIntoStages(&s, options: sets, using: &rng)
+        }
         return s
+    }
+
+    /// Inserts 1–3 ``Operation/nextStage(options:)`` steps between `s`'s steps (the case then has
+    /// 2–4 stages); each new stage keeps the case's options or, half the time, takes a set of its own.
+    func splitIntoStages(_ s: inout Scenario, options sets: [[MountOption]], using rng: inout SeededRandom) {
+        let count = Int.random(in: 1...3, using: &rng)
+        var cuts: [Int] = []
+        for _ in 0..<count { cuts.append(Int.random(in: 0...s.steps.count, using: &rng)) }
+        for cut in cuts.sorted(by: >) {
+            let own = Int.random(in: 0..<2, using: &rng) == 0 ? sets.randomElement(using: &rng) : nil
+            s.steps.insert(.nextStage(options: own), at: cut)
+        }
     }
 
     /// A random layer. The bottom lower never holds whiteouts or opaque dirs (nothing below to hide).

@@ -24,7 +24,8 @@ import Testing
     @Test func generatedScenariosAreValidCases() throws {
         for i in 0..<300 {
             let s = generator.scenario(seed: 7, index: i)
-            #expect(!s.steps.isEmpty && s.steps.count <= 8)
+            let stages = s.steps.filter { if case .nextStage = $0 { true } else { false } }.count
+            #expect(!s.steps.isEmpty && s.steps.count - stages <= 8 && stages <= 3)
             #expect(s.lowers.count >= (s.upper == nil ? 2 : 1))
             let text = CaseWriter.yaml(s, description: "generated \(i)", rules: s.exercisedRules)
             let parsed = try CaseParser.parse(yaml: text, file: "gen-\(i).yaml")
@@ -63,7 +64,12 @@ import Testing
         #expect(all.contains { $0.steps.contains(.remountInPlace(options: "ro")) })
         let fdSteps = all.flatMap(\.steps).filter { if case .fd = $0 { true } else { false } }
         #expect(fdSteps.count > 150)
+        let staged = all.filter { $0.stageCount > 1 }
+        #expect(staged.count > 30)
+        #expect(staged.allSatisfy { $0.upper != nil && $0.layerFS == nil && (2...4).contains($0.stageCount) })
+        #expect(staged.contains { $0.steps.contains { if case .nextStage(let o?) = $0 { !o.isEmpty } else { false } } })
         let none = scenarios([FuzzArea.callers])
+        #expect(none.allSatisfy { $0.stageCount == 1 })
         #expect(none.allSatisfy { $0.dataLayerCount == 0 && $0.layerFS == nil && !$0.options.contains { $0.key == "metacopy" } })
         #expect(none.allSatisfy { !$0.steps.contains { if case .remountInPlace = $0 { true } else { false } } })
         #expect(none.allSatisfy { !$0.steps.contains { if case .fd = $0 { true } else { false } } })
