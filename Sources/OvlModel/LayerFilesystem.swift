@@ -41,6 +41,10 @@ public struct LayerFilesystem: Sendable, Equatable {
     /// `listxattr` on an image that stores no xattr at all is EOPNOTSUPP
     /// (`fs/squashfs/xattr.c:squashfs_listxattr`: mksquashfs wrote no xattr id table).
     public var listingNeedsXattrs = false
+    /// A hardlinked symlink reads back with st_nlink 1: mksquashfs (squashfs-tools 4.5.1) stores
+    /// nlink 1 in its one symlink inode, which `fs/squashfs/inode.c:squashfs_read_inode` takes as
+    /// it is; overlayfs then treats it as a file with one name (no index, lower st_ino kept, R61).
+    public var symlinkNlinkOne = false
     /// For an image filesystem (``Sealing/image(_:)``), the lower layer whose image this is:
     /// every packed layer is a superblock of its own, with a UUID of its own.
     public var image: Int?
@@ -101,7 +105,7 @@ public struct LayerFilesystem: Sendable, Equatable {
         // fs/squashfs/super.c: squashfs_export_ops (mksquashfs's export table) and no s_uuid.
         LayerFilesystem(name: "squashfs", driver: "squashfs", dType: true, xattrs: true, renameWhiteout: false,
                         decodesHandles: true, ino32Handles: true, nullUUID: true, sealing: .image(.mksquashfs),
-                        listingNeedsXattrs: true),
+                        listingNeedsXattrs: true, symlinkNlinkOne: true),
     ]
 
     /// The filesystems `layer_fs:` may name (beyond the configurations' ext4 and xfs); the

@@ -58,7 +58,7 @@ extension OverlayModel {
         for (path, var v) in out {
             if xattrListingRefused(layer: k, path) { v.errno = .EOPNOTSUPP; v.xattrs = [:] }
             v.ino = .real(lowerRef(k, path), fsid: 0, xinoBits: 0)
-            if v.type != .dir, v.rdev != "0:0" { v.nlink = UInt64(linkCount(lowers[k], path)) }
+            if v.type != .dir, v.rdev != "0:0" { v.nlink = UInt64(lowerLinkCount(k, path)) }
             // R75: overlay reaches the lower layers through private clones of their mounts with
             // MNT_NOATIME (super.c:ovl_get_layers), so reads, copy-up and exec through the overlay
             // never touch a lower file's atime: the layer builder's (its mtime, when the case

@@ -28,7 +28,7 @@ extension OverlayModel {
         var node = r.node.copiedUpData
         node.inode = nil
         let indexed = !node.kind.isDir && options.index
-            && (options.nfsExport || r.lowers.first.map { linkCount(lowers[$0.layer], $0.path) > 1 } == true)
+            && (options.nfsExport || r.lowers.first.map { lowerLinkCount($0.layer, $0.path) > 1 } == true)
         if !upperLacksXattrs, let e = capabilityRefusal(node.xattrs) {
             // The parent was marked impure before the copy failed (not for an indexed copy-up).
             if !indexed { markImpure(path.parent ?? .root) }
@@ -42,7 +42,7 @@ extension OverlayModel {
         // copy_up.c:ovl_copy_xattr copies nothing to an upper without xattrs (R10).
         node.xattrs = upperLacksXattrs ? [:] : copiedXattrs(node.xattrs)
         if !node.kind.isDir, let l = r.lowers.first {
-            let nlink = linkCount(lowers[l.layer], l.path)
+            let nlink = lowerLinkCount(l.layer, l.path)
             if options.index && (nlink > 1 || options.nfsExport) {
                 copyUpIndexed(path, r.node.copiedUpData, from: l, lowerNlink: nlink, metadataOnly: metadataOnly, digest: digest)
                 markImpure(path.parent ?? .root)

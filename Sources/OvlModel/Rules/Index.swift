@@ -5,6 +5,13 @@ extension OverlayModel {
         return layer.entries.values.filter { $0.inode == group }.count
     }
 
+    /// The st_nlink of `path` in lower layer `k` as its filesystem reports it: the names of its
+    /// hardlink group, but 1 for a symlink on a filesystem that stores that (squashfs, R61).
+    func lowerLinkCount(_ k: Int, _ path: RelPath) -> Int {
+        if lowerFilesystem(k).symlinkNlinkOne, case .symlink? = lowers[k][path]?.kind { return 1 }
+        return linkCount(lowers[k], path)
+    }
+
     /// One key per lower inode: the first name of its hardlink group in its layer.
     func lowerKey(_ layer: Int, _ path: RelPath) -> InodeRef {
         guard let group = lowers[layer][path]?.inode else { return .lower(layer: layer, path: path) }
@@ -29,7 +36,7 @@ extension OverlayModel {
         }
         guard let l = r.lowers.first else { return 1 }
         if let e = index[lowerKey(l.layer, l.path)], let serial = e.inode, let union = unionNlink[serial] { return union }
-        return linkCount(lowers[l.layer], l.path)
+        return lowerLinkCount(l.layer, l.path)
     }
 
     /// R61: every overlay alias of an indexed lower inode shares the one overlay inode, whose real
@@ -173,7 +180,7 @@ extension OverlayModel {
     /// - Returns: the upper inode whose union nlink the unlink drops, if it is indexed.
     mutating func beginIndexedUnlink(_ path: RelPath) -> Int? {
         guard options.index, case .success(let r) = lookup(path), !r.node.kind.isDir else { return nil }
-        if !r.inUpper, let l = r.lowers.first, linkCount(lowers[l.layer], l.path) > 1 || options.nfsExport {
+        if !r.inUpper, let l = r.lowers.first, lowerLinkCount(l.layer, l.path) > 1 || options.nfsExport {
             // `ovl_copy_up` (flags 0): metadata only with metacopy=on (`copy_up.c:ovl_need_meta_copy_up`).
             copyUp(path, metadataOnly: true)
         }
@@ -227,7 +234,7 @@ extension OverlayModel {
         let held = Set((openFiles.values.map(\.path) + running).compactMap { upper?[$0]?.inode })
         for (key, node) in index {
             guard case .lower(let layer, let path) = key, let serial = node.inode, unionNlink[serial] != nil,
-                  !held.contains(serial), linkCount(lowers[layer], path) == 1 else { continue }
+                  !held.contains(serial), lowerLinkCount(layer, path) == 1 else { continue }
             unionNlink[serial] = upperLinkCount(serial)
         }
     }

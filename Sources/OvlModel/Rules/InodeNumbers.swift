@@ -66,7 +66,7 @@ extension OverlayModel {
         // A metacopy upper found its data file by name: that lower is in its stack, which is all
         // `inode.c:ovl_getattr` asks of OVL_TYPE_ORIGIN (R57, R78).
         if !r.node.kind.isDir, let u = upper?[path], isMetacopy(u), let l = r.lowers.first,
-           !options.nfsExport, linkCount(lowers[l.layer], l.path) == 1 {
+           !options.nfsExport, lowerLinkCount(l.layer, l.path) == 1 {
             return (lowerRef(l.layer, l.path), fsid(ofLayer: l.layer))
         }
         return (upperRef(path), 0)

@@ -45,7 +45,7 @@ extension OverlayModel {
         guard let u = upper?[path], isMetacopy(u) else { return }
         // A metacopy upper without `X.origin` found its data file by name; the inode keeps that
         // lower in its stack (st_ino, R57) until it is evicted (``dropUnbackedOrigins()``).
-        if u.origin == nil, let l = r.lowers.first, !options.nfsExport, linkCount(lowers[l.layer], l.path) == 1 {
+        if u.origin == nil, let l = r.lowers.first, !options.nfsExport, lowerLinkCount(l.layer, l.path) == 1 {
             let ref = lowerRef(l.layer, l.path)
             upper?[path]?.origin = ref
         }
@@ -67,7 +67,7 @@ extension OverlayModel {
     /// its data in the upper is not "merge or lower", `ovl_type_merge_or_lower`).
     mutating func metacopyRedirect(_ path: RelPath, samedir: Bool) -> String? {
         guard let u = upper?[path], isMetacopy(u), case .success(let r) = lookup(path) else { return nil }
-        let lowerNlink = r.lowers.first.map { linkCount(lowers[$0.layer], $0.path) } ?? 1
+        let lowerNlink = r.lowers.first.map { lowerLinkCount($0.layer, $0.path) } ?? 1
         let absolute = !samedir || lowerNlink > 1
         if let existing = u.xattrs[prefix + "redirect"], !absolute || existing.hasPrefix("/") { return existing }
         return absolute ? absoluteRedirect(path) : path.name

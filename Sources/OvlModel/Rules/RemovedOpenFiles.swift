@@ -50,7 +50,7 @@ extension OverlayModel {
         }
         // The unlinked upper inode changes; nothing of it is visible.
         if gone.inUpper { return .ok(.none) }
-        guard let l = gone.lowers.first, !options.index, linkCount(lowers[l.layer], l.path) == 1 else {
+        guard let l = gone.lowers.first, !options.index, lowerLinkCount(l.layer, l.path) == 1 else {
             unpredicted = "fd_fchmod copies up a removed lower hardlink or with index=on"
             return .failed(.EEXIST)
         }
