@@ -100,10 +100,19 @@ struct PredictionAsObservations {
     }
 
     private mutating func blocks(_ v: BlocksValue?) -> BlocksValue? {
-        guard case .of(let ref)? = v, case .lower(let layer, let path) = ref else { return v }
+        guard case .of(let ref)? = v else { return v }
         let n = fresh("blocks of \(ref)") % 1000
-        while inodes.lowerBlocks!.count <= layer { inodes.lowerBlocks!.append([:]) }
-        inodes.lowerBlocks![layer][path] = n
+        switch ref {
+        case .lower(let layer, let path):
+            while inodes.lowerBlocks!.count <= layer { inodes.lowerBlocks!.append([:]) }
+            inodes.lowerBlocks![layer][path] = n
+        case .replacedLower(let layer, let path, let version):
+            // A layer remade offline or by a stage: the blocks the guest records after that change.
+            while later.count < version { later.append(LayerInodes(lowers: [], upper: nil, lowerDevs: [], upperDev: nil, lowerBlocks: [])) }
+            while later[version - 1].lowerBlocks!.count <= layer { later[version - 1].lowerBlocks!.append([:]) }
+            later[version - 1].lowerBlocks![layer][path] = n
+        case .upper: return v
+        }
         return .number(n)
     }
 

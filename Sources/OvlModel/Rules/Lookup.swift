@@ -403,9 +403,11 @@ extension OverlayModel {
     }
 
     /// True when readdir of `path` recalculates the d_ino of upper entries by looking them up:
-    /// the directory is impure (`readdir.c:ovl_calc_d_ino`); decided before any entry is read.
+    /// the directory is impure (`readdir.c:ovl_calc_d_ino`) and the layers share one st_dev
+    /// (`ovl_cache_update` returns early unless `ovl_same_dev`: samefs or xino); decided before
+    /// any entry is read.
     func recalculatesUpperDino(_ path: RelPath, of dir: Resolution) -> Bool {
-        dir.inUpper && upper?[path]?.xattrs[prefix + "impure"] == "y"
+        (allOnOneFS || xinoBits > 0) && dir.inUpper && upper?[path]?.xattrs[prefix + "impure"] == "y"
     }
 
     /// Every name the layers of merged directory `path` hold, whiteouts and unreachable ones too.
