@@ -418,6 +418,14 @@ extension OverlayModel {
         return names
     }
 
+    /// What `readdir.c:ovl_check_empty_dir` finds in directory `path` before rmdir or a rename
+    /// over it (R34): ``mergedChildren(_:of:)`` without ovl_lookup's side effects, since it reads
+    /// the real directories and looks nothing up through the overlay (no `ovl_fix_origin`).
+    func entriesBlockingRemoval(_ path: RelPath, of dir: Resolution) -> [String: Resolution] {
+        var probe = self
+        return probe.mergedChildren(path, of: dir)
+    }
+
     /// The merged listing of directory `path`: name → resolution (R25: a set; whiteouts hidden).
     public mutating func mergedChildren(_ path: RelPath, of dir: Resolution) -> [String: Resolution] {
         var out: [String: Resolution] = [:]

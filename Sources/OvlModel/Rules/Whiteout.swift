@@ -27,7 +27,7 @@ extension OverlayModel {
             // rmdir, which also counts whiteouts a case left inside it.
             if isPureUpperDir(path, r), !lowerPositive(path) {
                 if !(upper?.children(of: path).isEmpty ?? true) { return .failed(.ENOTEMPTY) }
-            } else if !mergedChildren(path, of: r).isEmpty || unknownTypeBlocksRmdir(path) {
+            } else if !entriesBlockingRemoval(path, of: r).isEmpty || unknownTypeBlocksRmdir(path) {
                 return .failed(.ENOTEMPTY)
             }
             return remove(path)
