@@ -30,10 +30,26 @@ extension OverlayModel {
                 return .failed(.EINVAL)
             }
             if let e = userXattrRefused(r.node, name: name, write: true) { return .failed(e) }
+            if setOnIndexedInode(r, realXattrName(name), value) { return .ok(.none) }
             copyUp(path, metadataOnly: true)
             setXattr(path, realXattrName(name), value)
             return .ok(.none)
         }
+    }
+
+    /// A lower hardlink whose inode is already indexed (R61) has an upper inode, the index entry,
+    /// though its own name was never linked up: `xattrs.c:ovl_xattr_set` copies up only when
+    /// `ovl_i_dentry_upper(inode)` is NULL, so it sets the xattr on that inode and links nothing.
+    /// - Returns: true when `r` is such an alias and `name` was set (nil: removed) on its inode.
+    mutating func setOnIndexedInode(_ r: Resolution, _ name: String, _ value: String?) -> Bool {
+        guard options.index, !r.inUpper, !r.node.kind.isDir, let l = r.lowers.first else { return false }
+        let key = lowerKey(l.layer, l.path)
+        guard let entry = index[key], entry.kind != .whiteout else { return false }
+        index[key]?.xattrs[name] = value
+        if let serial = entry.inode {
+            for (p, n) in upper?.entries ?? [:] where n.inode == serial { upper?[p]?.xattrs[name] = value }
+        }
+        return true
     }
 
     /// `lgetxattr` through the overlay: never copies up (R38); private names read their escaped form.
@@ -62,6 +78,7 @@ extension OverlayModel {
             // lower fs without xattr handlers that is EOPNOTSUPP, and nothing is copied up.
             if !r.inUpper, !lowerFilesystem.xattrs { return .failed(.EOPNOTSUPP) }
             guard r.node.xattrs[real] != nil else { return .failed(.ENODATA) }
+            if setOnIndexedInode(r, real, nil) { return .ok(.none) }
             copyUp(path, metadataOnly: true)
             setXattr(path, real, nil)
             return .ok(.none)
