@@ -45,6 +45,23 @@ public struct LayerFilesystem: Sendable, Equatable {
     /// nlink 1 in its one symlink inode, which `fs/squashfs/inode.c:squashfs_read_inode` takes as
     /// it is; overlayfs then treats it as a file with one name (no index, lower st_ino kept, R61).
     public var symlinkNlinkOne = false
+    /// As an upper: a data copy-up within the fs clones the blocks (`copy_up.c:ovl_copy_up_file`
+    /// → `vfs_clone_file_range`; xfs, whose mkfs makes `reflink=1`).
+    public var reflinks = false
+    /// As a lower: `FS_IOC_GETFLAGS` reports `FS_EXTENT_FL` (ext4), a flag …
+    public var reportsExtentFlag = false
+    /// … which this fs refuses in `FS_IOC_SETFLAGS` with EOPNOTSUPP (`xfs_fileattr_set`).
+    public var refusesExtentFlag = false
+    /// The errno of renaming a dir onto a non-empty dir of this fs: ENOTEMPTY, or EEXIST (`xfs_rename`).
+    public var renameOntoNonEmptyDir = ModelErrno.ENOTEMPTY
+    /// That refused rename with RENAME_WHITEOUT has already put the whiteout in and then resets
+    /// the old entry, which sets the old parent's mtime (`ext4_resetent`); xfs refuses first.
+    public var resetsEntryOnRefusedRename = true
+    /// Exchanging a directory into another parent sets its mtime when '..' is rewritten
+    /// (`xfs_cross_rename`); ext4 does not.
+    public var stampsExchangedDir = true
+    /// A short-form attr fork in the inode's literal area keeps small xattrs out of st_blocks (xfs).
+    public var inlineXattrFork = false
     /// For an image filesystem (``Sealing/image(_:)``), the lower layer whose image this is:
     /// every packed layer is a superblock of its own, with a UUID of its own.
     public var image: Int?
@@ -81,23 +98,31 @@ public struct LayerFilesystem: Sendable, Equatable {
     /// The filesystems a configuration or a case may name.
     public static let all: [LayerFilesystem] = [
         LayerFilesystem(name: "ext4", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
-                        decodesHandles: true, ino32Handles: true, nullUUID: false, verity: true),
+                        decodesHandles: true, ino32Handles: true, nullUUID: false, verity: true,
+                        reportsExtentFlag: true, stampsExchangedDir: false),
         LayerFilesystem(name: "xfs", driver: "xfs", dType: true, xattrs: true, renameWhiteout: true,
-                        decodesHandles: true, ino32Handles: false, nullUUID: false),
+                        decodesHandles: true, ino32Handles: false, nullUUID: false, reflinks: true,
+                        refusesExtentFlag: true, renameOntoNonEmptyDir: .EEXIST, resetsEntryOnRefusedRename: false,
+                        inlineXattrFork: true),
         // fs/ramfs/inode.c: no xattr handlers, simple_rename, no s_export_op, ramfs_tmpfile.
         LayerFilesystem(name: "ramfs", driver: "ramfs", dType: true, xattrs: false, renameWhiteout: false,
                         decodesHandles: false, ino32Handles: false, nullUUID: true),
         // `mkfs.ext4 -O ^filetype` (vm/make-images.sh): everything ext4 has but d_type.
         LayerFilesystem(name: "ext4-nodtype", driver: "ext4", dType: false, xattrs: true, renameWhiteout: true,
-                        decodesHandles: true, ino32Handles: true, nullUUID: false),
+                        decodesHandles: true, ino32Handles: true, nullUUID: false, reportsExtentFlag: true,
+                        stampsExchangedDir: false),
         // A small ext4 made with the UUID of the ext4 disk (vm/make-images.sh, `mkfs.ext4 -U`).
         LayerFilesystem(name: "ext4-twin", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
-                        decodesHandles: true, ino32Handles: true, nullUUID: false, twinOf: "ext4", verity: true),
+                        decodesHandles: true, ino32Handles: true, nullUUID: false, twinOf: "ext4", verity: true,
+                        reportsExtentFlag: true, stampsExchangedDir: false),
         // Small filesystems of their own (vm/make-images.sh), read-only while the overlay is mounted.
         LayerFilesystem(name: "ext4-ro", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
-                        decodesHandles: true, ino32Handles: true, nullUUID: false, sealing: .remountReadOnly),
+                        decodesHandles: true, ino32Handles: true, nullUUID: false, sealing: .remountReadOnly,
+                        reportsExtentFlag: true, stampsExchangedDir: false),
         LayerFilesystem(name: "xfs-ro", driver: "xfs", dType: true, xattrs: true, renameWhiteout: true,
-                        decodesHandles: true, ino32Handles: false, nullUUID: false, sealing: .remountReadOnly),
+                        decodesHandles: true, ino32Handles: false, nullUUID: false, sealing: .remountReadOnly,
+                        reflinks: true, refusesExtentFlag: true, renameOntoNonEmptyDir: .EEXIST,
+                        resetsEntryOnRefusedRename: false, inlineXattrFork: true),
         // fs/erofs/super.c: erofs_export_ops, a UUID from mkfs.erofs (super_set_uuid).
         LayerFilesystem(name: "erofs", driver: "erofs", dType: true, xattrs: true, renameWhiteout: false,
                         decodesHandles: true, ino32Handles: true, ownHandlesSince: KernelChanges.erofsOwnHandles,

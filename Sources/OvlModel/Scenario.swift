@@ -79,9 +79,9 @@ public struct Environment: Codable, Sendable, Equatable {
 
     /// The filesystem holding the upper layer (`ext4`, `xfs`), for outcomes the upper fs itself
     /// decides; nil when unknown: timestamps it decides are then not predicted, errnos as on ext4.
-    public var upperFS: String? { fs.map { LayerFilesystem.named($0.upper).driver } }
+    public var upperLayerFS: LayerFilesystem? { fs.map { LayerFilesystem.named($0.upper) } }
     /// The filesystem holding the lower layers, likewise.
-    public var lowerFS: String? { fs.map { LayerFilesystem.named($0.lower).driver } }
+    public var lowerLayerFS: LayerFilesystem? { fs.map { LayerFilesystem.named($0.lower) } }
 
     /// The filesystems in force (``fs`` or its default).
     public var filesystems: FSConfig {

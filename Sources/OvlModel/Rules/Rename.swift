@@ -108,8 +108,9 @@ extension OverlayModel {
             // count too): the upper fs refuses the rename itself — xfs with
             // EEXIST (xfs_rename), ext4 with ENOTEMPTY; ext4 has then already put the whiteout in
             // and resets the old entry (ext4_resetent), which sets the old parent's mtime.
-            if leaveWhiteout && environment.upperFS != "xfs" { touchDir(fromParent) }
-            return .failed(environment.upperFS == "xfs" ? .EEXIST : .ENOTEMPTY)
+            let upperFS = environment.upperLayerFS
+            if leaveWhiteout && upperFS?.resetsEntryOnRefusedRename ?? true { touchDir(fromParent) }
+            return .failed(upperFS?.renameOntoNonEmptyDir ?? .ENOTEMPTY)
         }
         // `dir.c:ovl_rename` whites the source out with RENAME_WHITEOUT whatever the mount found
         // (`super.c:ovl_check_rename_whiteout` only warns): an upper fs without it (ramfs,
@@ -118,7 +119,7 @@ extension OverlayModel {
 
         if exchange {
             upper?.swapTrees(from, to)
-            if !samedir, environment.upperFS != "ext4" {
+            if !samedir, environment.upperLayerFS?.stampsExchangedDir ?? true {
                 // The upper fs rewrites '..' of an exchanged directory; xfs (xfs_cross_rename) then
                 // also sets that directory's mtime, ext4 does not (seen on 6.12).
                 for p in [from, to] where upper?[p]?.kind.isDir == true { upper?[p]?.mtime = nil }
@@ -126,7 +127,7 @@ extension OverlayModel {
         } else {
             // A directory renamed onto a whiteout is swapped in with RENAME_EXCHANGE
             // (dir.c:ovl_rename, cleanup_whiteout), so xfs stamps it as above when it changes parent.
-            let exchangedDir = srcIsDir && upper?[to]?.kind == .whiteout && !samedir && environment.upperFS != "ext4"
+            let exchangedDir = srcIsDir && upper?[to]?.kind == .whiteout && !samedir && environment.upperLayerFS?.stampsExchangedDir ?? true
             upper?.removeTree(to)
             upper?.moveTree(from, to: to)
             if exchangedDir { upper?[to]?.mtime = nil }
