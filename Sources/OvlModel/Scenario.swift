@@ -78,10 +78,11 @@ public struct Environment: Codable, Sendable, Equatable {
     public func has(_ change: KernelChange) -> Bool { change.present(in: kernel ?? .reference) != flipped.contains(change.name) }
 
     /// The filesystem holding the upper layer (`ext4`, `xfs`), for outcomes the upper fs itself
-    /// decides; nil when unknown: timestamps it decides are then not predicted, errnos as on ext4.
-    public var upperLayerFS: LayerFilesystem? { fs.map { LayerFilesystem.named($0.upper) } }
+    /// decides. When ``fs`` names none, an unnamed one: its table defaults decide nothing
+    /// fs-specific (timestamps it decides are not predicted, errnos as on ext4).
+    public var upperLayerFS: LayerFilesystem { LayerFilesystem.named(fs?.upper ?? "") }
     /// The filesystem holding the lower layers, likewise.
-    public var lowerLayerFS: LayerFilesystem? { fs.map { LayerFilesystem.named($0.lower) } }
+    public var lowerLayerFS: LayerFilesystem { LayerFilesystem.named(fs?.lower ?? "") }
 
     /// The filesystems in force (``fs`` or its default).
     public var filesystems: FSConfig {

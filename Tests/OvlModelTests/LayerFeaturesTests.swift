@@ -105,7 +105,7 @@ struct LayerFeaturesTests {
         #expect(LayerFSOverride(upper: "ramfs").applied(to: FSConfig(lower: "xfs", upper: "ext4")) == FSConfig(lower: "xfs", upper: "ramfs"))
         #expect(LayerFilesystem.named("ext4-nodtype").driver == "ext4")
         #expect(LayerFilesystem.named("ext4").dType && LayerFilesystem.named("ext4").xattrs)
-        #expect(Environment(defaults: .debian, samefs: false, fs: FSConfig(lower: "ext4", upper: "ext4-nodtype")).upperLayerFS?.driver == "ext4")
+        #expect(Environment(defaults: .debian, samefs: false, fs: FSConfig(lower: "ext4", upper: "ext4-nodtype")).upperLayerFS.driver == "ext4")
     }
 
     @Test("R12: a lower fs with another lower's UUID turns index, nfs_export and xino=auto off (ovl_lower_uuid_ok)")

@@ -62,6 +62,11 @@ struct PredictionAsObservations {
         return next
     }
 
+    /// Makes room for the layers the guest records again after offline change `version`.
+    private mutating func growLater(to version: Int) {
+        while later.count < version { later.append(LayerInodes(lowers: [], upper: nil, lowerDevs: [], upperDev: nil, lowerBlocks: [])) }
+    }
+
     private mutating func number(_ ref: InodeRef) -> UInt64 {
         let n = fresh("\(ref)")
         switch ref {
@@ -69,7 +74,7 @@ struct PredictionAsObservations {
             while inodes.lowers.count <= layer { inodes.lowers.append([:]) }
             inodes.lowers[layer][path] = n
         case .replacedLower(let layer, let path, let version):
-            while later.count < version { later.append(LayerInodes(lowers: [], upper: nil, lowerDevs: [], upperDev: nil, lowerBlocks: [])) }
+            growLater(to: version)
             while later[version - 1].lowers.count <= layer { later[version - 1].lowers.append([:]) }
             later[version - 1].lowers[layer][path] = n
         case .upper: break
@@ -108,7 +113,7 @@ struct PredictionAsObservations {
             inodes.lowerBlocks![layer][path] = n
         case .replacedLower(let layer, let path, let version):
             // A layer remade offline or by a stage: the blocks the guest records after that change.
-            while later.count < version { later.append(LayerInodes(lowers: [], upper: nil, lowerDevs: [], upperDev: nil, lowerBlocks: [])) }
+            growLater(to: version)
             while later[version - 1].lowerBlocks!.count <= layer { later[version - 1].lowerBlocks!.append([:]) }
             later[version - 1].lowerBlocks![layer][path] = n
         case .upper: return v

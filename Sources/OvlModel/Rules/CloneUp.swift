@@ -19,7 +19,7 @@ extension OverlayModel {
     /// first, which works within one filesystem that can remap blocks — xfs, whose mkfs makes
     /// `reflink=1` by default — and is EXDEV across filesystems and EOPNOTSUPP on ext4; then the
     /// data is copied with `do_splice_direct`, skipping holes (6.12 has no `copy_file_range` step).
-    var copyUpClones: Bool { environment.samefs && environment.upperLayerFS?.reflinks == true }
+    var copyUpClones: Bool { environment.samefs && environment.upperLayerFS.reflinks }
 
     /// The lower file a resolution reads its data from: the last regular file that is not a
     /// metacopy file (R78), nil for an upper or non-regular object.

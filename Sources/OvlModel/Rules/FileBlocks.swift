@@ -30,7 +30,7 @@ extension OverlayModel {
     /// (256 bytes, 92 of them for xattrs) does not hold `X.origin` and `X.metacopy` together, and
     /// ext4 counts its external xattr block (8, seen on 6.12): not predicted there.
     func allocatedUpperBlocks(_ node: Node) -> BlocksValue? {
-        guard environment.upperLayerFS?.inlineXattrFork == true, case .file = node.kind, let size = node.size, size > 0,
+        guard environment.upperLayerFS.inlineXattrFork, case .file = node.kind, let size = node.size, size > 0,
               let hole = node.leadingHole, hole >= size else { return nil }
         // xfs short-form attr entry: 3 bytes + name (without its namespace) + value; a 4-byte header.
         let bytes = node.xattrs.reduce(4) { sum, x in

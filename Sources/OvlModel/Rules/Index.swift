@@ -39,12 +39,20 @@ extension OverlayModel {
         return lowerLinkCount(l.layer, l.path)
     }
 
+    /// The index key of `r` when it is a lower non-directory whose inode is indexed (R61) and
+    /// that was not linked up itself: its overlay inode's upper is the index entry.
+    func indexKey(ofAlias r: Resolution) -> InodeRef? {
+        guard options.index, !r.inUpper, !r.node.kind.isDir, let l = r.lowers.first else { return nil }
+        let key = lowerKey(l.layer, l.path)
+        guard let entry = index[key], entry.kind != .whiteout else { return nil }
+        return key
+    }
+
     /// R61: every overlay alias of an indexed lower inode shares the one overlay inode, whose real
     /// inode is the upper one in `index/` — a lower alias not yet copied up shows its data and
     /// metadata (`inode.c:ovl_get_inode` hashes it by the lower inode).
     func indexedAlias(_ r: Resolution) -> Resolution {
-        guard options.index, !r.inUpper, !r.node.kind.isDir, let l = r.lowers.first,
-              let entry = index[lowerKey(l.layer, l.path)], entry.kind != .whiteout else { return r }
+        guard let key = indexKey(ofAlias: r), let entry = index[key] else { return r }
         var out = r
         out.node = entry
         // A metacopy index entry (R77) shows the data of the lower the alias was found by: the

@@ -108,9 +108,8 @@ extension OverlayModel {
             // count too): the upper fs refuses the rename itself — xfs with
             // EEXIST (xfs_rename), ext4 with ENOTEMPTY; ext4 has then already put the whiteout in
             // and resets the old entry (ext4_resetent), which sets the old parent's mtime.
-            let upperFS = environment.upperLayerFS
-            if leaveWhiteout && upperFS?.resetsEntryOnRefusedRename ?? true { touchDir(fromParent) }
-            return .failed(upperFS?.renameOntoNonEmptyDir ?? .ENOTEMPTY)
+            if leaveWhiteout && environment.upperLayerFS.resetsEntryOnRefusedRename { touchDir(fromParent) }
+            return .failed(environment.upperLayerFS.renameOntoNonEmptyDir)
         }
         // `dir.c:ovl_rename` whites the source out with RENAME_WHITEOUT whatever the mount found
         // (`super.c:ovl_check_rename_whiteout` only warns): an upper fs without it (ramfs,
@@ -119,7 +118,7 @@ extension OverlayModel {
 
         if exchange {
             upper?.swapTrees(from, to)
-            if !samedir, environment.upperLayerFS?.stampsExchangedDir ?? true {
+            if !samedir, environment.upperLayerFS.stampsExchangedDir {
                 // The upper fs rewrites '..' of an exchanged directory; xfs (xfs_cross_rename) then
                 // also sets that directory's mtime, ext4 does not (seen on 6.12).
                 for p in [from, to] where upper?[p]?.kind.isDir == true { upper?[p]?.mtime = nil }
@@ -127,7 +126,7 @@ extension OverlayModel {
         } else {
             // A directory renamed onto a whiteout is swapped in with RENAME_EXCHANGE
             // (dir.c:ovl_rename, cleanup_whiteout), so xfs stamps it as above when it changes parent.
-            let exchangedDir = srcIsDir && upper?[to]?.kind == .whiteout && !samedir && environment.upperLayerFS?.stampsExchangedDir ?? true
+            let exchangedDir = srcIsDir && upper?[to]?.kind == .whiteout && !samedir && environment.upperLayerFS.stampsExchangedDir
             upper?.removeTree(to)
             upper?.moveTree(from, to: to)
             if exchangedDir { upper?[to]?.mtime = nil }

@@ -42,11 +42,9 @@ extension OverlayModel {
     /// `ovl_i_dentry_upper(inode)` is NULL, so it sets the xattr on that inode and links nothing.
     /// - Returns: true when `r` is such an alias and `name` was set (nil: removed) on its inode.
     mutating func setOnIndexedInode(_ r: Resolution, _ name: String, _ value: String?) -> Bool {
-        guard options.index, !r.inUpper, !r.node.kind.isDir, let l = r.lowers.first else { return false }
-        let key = lowerKey(l.layer, l.path)
-        guard let entry = index[key], entry.kind != .whiteout else { return false }
+        guard let key = indexKey(ofAlias: r) else { return false }
         index[key]?.xattrs[name] = value
-        if let serial = entry.inode {
+        if let serial = index[key]?.inode {
             for (p, n) in upper?.entries ?? [:] where n.inode == serial { upper?[p]?.xattrs[name] = value }
         }
         return true
