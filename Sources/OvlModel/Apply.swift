@@ -274,7 +274,11 @@ extension OverlayModel {
             guard r.node.kind.isDir else { return .failed(.ENOTDIR) }
             var out: [String: DirentView] = [:]
             let native = !recalculatesUpperDino(p, of: r)
-            let names = listing(p, of: r)
+            let names: [String: FileType]
+            switch listing(p, of: r) {
+            case .success(let n): names = n
+            case .failure(let e): return .failed(e)
+            }
             var probe = self
             let children = probe.mergedChildren(p, of: r)
             for (name, type) in names {

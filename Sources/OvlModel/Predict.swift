@@ -26,7 +26,10 @@ extension OverlayModel {
                 view.blocks = predictedBlocks(r)
                 (view.ino, view.dev) = inodeNumbers(path, r)
                 if r.node.kind.isDir {
-                    for (name, type) in listing(path, of: r) { queue.append((path.appending(name), type)) }
+                    switch listing(path, of: r) {
+                    case .success(let names): for (name, type) in names { queue.append((path.appending(name), type)) }
+                    case .failure(let e): view.errno = e
+                    }
                 }
                 merged[path] = view
             }

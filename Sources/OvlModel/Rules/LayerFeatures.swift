@@ -183,10 +183,9 @@ extension OverlayModel {
         guard upperLacksDType, dir.inUpper, let u = upper else { return fromLowers }
         var out = fromLowers
         let merged = !readsReal(path, dir)
-        let looksUp = xinoBits > 0 || (environment.samefs && u[path]?.xattrs[prefix + "impure"] == "y")
         for name in u.children(of: path) {
             let child = path.appending(name)
-            if out[name] != nil || (u[child]?.kind == .whiteout && merged && !looksUp) { out[name] = .unknown }
+            if out[name] != nil || (u[child]?.kind == .whiteout && merged && !readdirLooksUp(name, in: path, of: dir)) { out[name] = .unknown }
         }
         return out
     }

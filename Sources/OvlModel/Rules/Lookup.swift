@@ -317,43 +317,50 @@ extension OverlayModel {
     /// (`ovl_cache_entry_new`).
     ///
     /// R46: reading an impure pure-upper directory through the translating path (samefs or xino:
-    /// `readdir.c:ovl_iterate_real`) drops `X.impure` when no entry has an origin any more
-    /// (`ovl_cache_get_impure`: "a good opportunity to get rid of an unneeded impure flag").
-    public mutating func listing(_ path: RelPath, of dir: Resolution) -> [String: FileType] {
-        if let u = upper, isPureUpperDir(path, dir), u[path]?.xattrs[prefix + "impure"] == "y",
-           environment.samefs || options.xino != .off,
-           !u.children(of: path).contains(where: { hasOrigin(path.appending($0)) }) {
-            setPrivateXattr(path, "impure", nil)
+    /// `readdir.c:ovl_iterate_real`) first builds the impure cache by looking every entry up
+    /// (`ovl_dir_read_impure`): a lookup that fails fails the whole getdents with its errno, and
+    /// a cache with no entry left drops `X.impure` (`ovl_cache_get_impure`: "a good opportunity
+    /// to get rid of an unneeded impure flag").
+    public mutating func listing(_ path: RelPath, of dir: Resolution) -> Result<[String: FileType], ModelErrno> {
+        if recalculatesUpperDino(path, of: dir), readsReal(path, dir), let u = upper {
+            var failures = Set<ModelErrno>()
+            for name in u.children(of: path) {
+                if case .failure(let e) = lookup(path.appending(name)), e != .ENOENT { failures.insert(e) }
+            }
+            if let e = failures.first {
+                if failures.count > 1 {
+                    unpredicted = unpredicted ?? "readdir of \(path): entries whose lookups fail with different errnos; the upper's readdir order decides which one getdents returns"
+                }
+                return .failure(e)
+            }
+            if u[path]?.xattrs[prefix + "impure"] == "y", !u.children(of: path).contains(where: { hasOrigin(path.appending($0)) }) {
+                setPrivateXattr(path, "impure", nil)
+            }
         }
-        let looksUpUpperEntries = environment.samefs && dir.inUpper && dir.isMergedDir
-            && upper?[path]?.xattrs[prefix + "impure"] == "y"
         var names = Set<String>()
         if dir.inUpper, let u = upper { names.formUnion(u.children(of: path)) }
         for (layer, lp) in dir.lowers { names.formUnion(lowers[layer].children(of: lp)) }
-        // readdir looks entries up through the overlay (with ovl_lookup's side effects, such as
-        // ovl_fix_origin) only where it recalculates d_ino (`readdir.c:ovl_calc_d_ino`): every
-        // entry with xino, upper entries of an impure directory. Other names come from reading
-        // the real directories, which changes nothing.
-        let recalculatesUpper = recalculatesUpperDino(path, of: dir)
         var out: [String: FileType] = [:]
         for name in names {
             let child = path.appending(name)
             var probe = self
-            let found = xinoBits > 0 || (recalculatesUpper && upper?[child] != nil) ? lookup(child) : probe.lookup(child)
-            switch found {
+            // Only a name readdir looks up gets ovl_lookup's side effects (such as ovl_fix_origin);
+            // the others come from reading the real directories, which changes nothing.
+            let looksUp = readdirLooksUp(name, in: path, of: dir)
+            switch looksUp ? lookup(child) : probe.lookup(child) {
             case .success(let r): out[name] = r.node.kind.fileType
             case .failure(.ENOENT):
                 if listsXwhiteout(name, in: path, of: dir) { out[name] = .file }
             case .failure:
-                // A lower-only name is looked up only with xino (R81: a metacopy file without
-                // data is still listed, `readdir.c:ovl_calc_d_ino`: "native d_ino will do").
-                guard let real = upper?[child] ?? (xinoBits == 0 ? topmostLower(name, of: dir)?.node : nil),
-                      upper?[child] == nil || !looksUpUpperEntries else { continue }
+                // A name whose lookup fails is listed as its real entry unless readdir looked it
+                // up: `ovl_cache_update` then marks it stale and getdents skips it (R81: a
+                // metacopy file without data is listed without xino, "native d_ino will do").
+                guard !looksUp, let real = upper?[child] ?? topmostLower(name, of: dir)?.node else { continue }
                 out[name] = real.kind.fileType
             }
         }
         for name in passedThroughWhiteouts(path, of: dir) { out[name] = .chardev }
-        return unknownTypes(path, of: dir, out)
+        return .success(unknownTypes(path, of: dir, out))
     }
 
     /// The first lower entry `name` of directory `dir`: what a readdir that does not look the name
@@ -408,6 +415,13 @@ extension OverlayModel {
     /// any entry is read.
     func recalculatesUpperDino(_ path: RelPath, of dir: Resolution) -> Bool {
         (allOnOneFS || xinoBits > 0) && dir.inUpper && upper?[path]?.xattrs[prefix + "impure"] == "y"
+    }
+
+    /// Whether readdir of `path` looks `name` up through the overlay to recalculate its d_ino
+    /// (`readdir.c:ovl_calc_d_ino`, `ovl_cache_update`): every name with xino bits, and the
+    /// upper's names of an impure directory on one filesystem.
+    func readdirLooksUp(_ name: String, in path: RelPath, of dir: Resolution) -> Bool {
+        xinoBits > 0 || (recalculatesUpperDino(path, of: dir) && upper?[path.appending(name)] != nil)
     }
 
     /// Every name the layers of merged directory `path` hold, whiteouts and unreachable ones too.
