@@ -81,7 +81,7 @@ if let info = readText("/proc/self/mountinfo"), let busy = MountedLayers.mounted
 }
 
 let folders = LayerFolders(lowers: lowers, upper: upper, work: work,
-                           prefix: options.userxattr ? "user.overlay." : "trusted.overlay.",
+                           prefix: XattrPrefix(userxattr: options.userxattr),
                            dataLayerCount: options.dataLowers.count)
 let report: FsckReport
 do {

@@ -188,7 +188,7 @@ struct LayerParser {
             guard isDir else {
                 throw reader.error("'opaque' is only valid for type dir", at: fields.keyNode("opaque") ?? opaque)
             }
-            if try reader.bool(opaque) { meta.xattrs["trusted.overlay.opaque"] = "y" }
+            if try reader.bool(opaque) { meta.xattrs[XattrPrefix.trusted[.opaque]] = "y" }
         }
         return meta
     }

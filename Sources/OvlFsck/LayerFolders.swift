@@ -8,11 +8,11 @@ public struct LayerFolders: Sendable, Equatable {
     public var upper: String?
     public var work: String?
     /// The private xattr prefix (`user.overlay.` for layers of a userxattr mount).
-    public var prefix: String
+    public var prefix: XattrPrefix
     /// How many of ``lowers`` (the last ones) are data-only layers (`lowerdir=A::D`).
     public var dataLayerCount: Int
 
-    public init(lowers: [String], upper: String?, work: String?, prefix: String = "trusted.overlay.", dataLayerCount: Int = 0) {
+    public init(lowers: [String], upper: String?, work: String?, prefix: XattrPrefix = .trusted, dataLayerCount: Int = 0) {
         self.lowers = lowers; self.upper = upper; self.work = work; self.prefix = prefix; self.dataLayerCount = dataLayerCount
     }
 

@@ -34,7 +34,7 @@ extension ScenarioGenerator {
             var length = 4
             if case .file(let data)? = blob?.kind { length = data.utf8.count }
             s.lowers[k].entries[path] = Node(kind: .file(data: String(repeating: "\0", count: length)), perm: 0o644,
-                                             xattrs: ["trusted.overlay.metacopy": "", "trusted.overlay.redirect": "/blobs/" + name])
+                                             xattrs: [XattrPrefix.trusted[.metacopy]: "", XattrPrefix.trusted[.redirect]: "/blobs/" + name])
             s.lowers[k].addMissingParents()
         }
         s.lowers += dataLayers
@@ -58,7 +58,7 @@ extension ScenarioGenerator {
               case .file(let data)? = normal.lazy.compactMap({ $0.entries[path] }).first?.kind else { return }
         s.upper?.entries[path] = Node(kind: .file(data: String(repeating: "\0", count: data.utf8.count)),
                                       perm: [0o644, 0o600].randomElement(using: &rng)!,
-                                      xattrs: ["trusted.overlay.metacopy": ""])
+                                      xattrs: [XattrPrefix.trusted[.metacopy]: ""])
         s.upper?.addMissingParents()
     }
 

@@ -185,7 +185,7 @@ public struct ScenarioGenerator: Sendable {
         case ..<80: return Node(kind: .fifo)
         case ..<90 where !bottom: return Node(kind: .whiteout)
         case ..<100 where !bottom:
-            xattrs["trusted.overlay.opaque"] = "y"
+            xattrs[XattrPrefix.trusted[.opaque]] = "y"
             return Node(kind: .dir, xattrs: xattrs)
         default: return Node(kind: .dir)
         }

@@ -146,7 +146,7 @@ struct JobRunner {
         let hasUpper = job.scenario.upper != nil
         let userxattr = options.contains { $0.key == "userxattr" }
         return LayerFolders(lowers: lowerDirs, upper: hasUpper ? upperDir : nil, work: hasUpper ? workDir : nil,
-                            prefix: userxattr ? "user.overlay." : "trusted.overlay.", dataLayerCount: job.scenario.dataLayerCount)
+                            prefix: XattrPrefix(userxattr: userxattr), dataLayerCount: job.scenario.dataLayerCount)
     }
 
     /// An offline change (R70, R71): unmount, remove `path` from lower layer `layer`, make `node`

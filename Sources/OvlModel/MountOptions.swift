@@ -303,7 +303,7 @@ extension ResolvedOptions {
     }
 
     /// The private xattr prefix: `trusted.overlay.` or, with userxattr, `user.overlay.`.
-    public var xattrPrefix: String { userxattr ? "user.overlay." : "trusted.overlay." }
+    public var xattrPrefix: XattrPrefix { XattrPrefix(userxattr: userxattr) }
 
     /// `dir.c:ovl_allow_offline_changes` negated: features under which overlay marks new
     /// directories in merged parents opaque (R36).

@@ -92,7 +92,7 @@ public struct OverlayModel: Sendable {
     var failedCopyUp: (errno: ModelErrno, path: RelPath)?
 
     /// The private xattr prefix in force (`trusted.overlay.` or `user.overlay.`).
-    var prefix: String { options.xattrPrefix }
+    var prefix: XattrPrefix { options.xattrPrefix }
 
     /// Prepares a model for `scenario`; call ``mount()`` before any step.
     public init(scenario: Scenario, environment: Environment) {
@@ -238,17 +238,17 @@ public struct OverlayModel: Sendable {
             // util.c:ovl_init_uuid_xattr (from 6.6, KernelChanges.uuidModes): uuid=auto keeps an existing X.uuid, downgrades to null
             // for an old overlay (X.impure on the root) and upgrades to on for a new one.
             if environment.has(KernelChanges.uuidModes), options.uuid == .auto || options.uuid == .on {
-                if root.xattrs[prefix + "uuid"] != nil {
+                if root.xattrs[prefix[.uuid]] != nil {
                     // kept as configured
-                } else if options.uuid == .auto, root.xattrs[prefix + "impure"] != nil {
+                } else if options.uuid == .auto, root.xattrs[prefix[.impure]] != nil {
                     options.uuid = .null
                 } else {
                     options.uuid = .on
-                    root.xattrs[prefix + "uuid"] = XattrPattern.uuid
+                    root.xattrs[prefix[.uuid]] = XattrPattern.uuid
                 }
             }
-            if options.index, root.xattrs[prefix + "origin"] == nil {
-                root.xattrs[prefix + "origin"] = XattrPattern.fileHandle
+            if options.index, root.xattrs[prefix[.origin]] == nil {
+                root.xattrs[prefix[.origin]] = XattrPattern.fileHandle
             }
             upper?[.root] = root
         }
@@ -300,7 +300,7 @@ public struct OverlayModel: Sendable {
     /// Sets `X.impure=y` on an upper directory (`util.c:ovl_set_impure`, R46).
     mutating func markImpure(_ dir: RelPath) {
         guard upper?[dir] != nil else { return }
-        setPrivateXattr(dir, "impure", "y")
+        setPrivateXattr(dir, .impure, "y")
     }
 
     /// Records that a name inside upper directory `dir` was created or removed: its mtime is now
@@ -316,10 +316,10 @@ extension OverlayModel {
         upper?[path]?.xattrs[name] = value
     }
 
-    /// Sets (or removes) the private overlay xattr `X.<suffix>` on upper object `path`; on an
+    /// Sets (or removes) the private overlay xattr `xattr` on upper object `path`; on an
     /// upper without xattrs nothing is written (`util.c:ovl_check_setxattr`, R10).
-    mutating func setPrivateXattr(_ path: RelPath, _ suffix: String, _ value: String?) {
+    mutating func setPrivateXattr(_ path: RelPath, _ xattr: OvlXattr, _ value: String?) {
         if upperLacksXattrs { return }
-        setXattr(path, prefix + suffix, value)
+        setXattr(path, prefix[xattr], value)
     }
 }

@@ -55,7 +55,7 @@ struct Fsck: ParsableCommand {
 
     func run() throws {
         let folders = LayerFolders(lowers: lower.split(separator: ":").map(String.init), upper: upper, work: work,
-                                   prefix: userxattr ? "user.overlay." : "trusted.overlay.")
+                                   prefix: XattrPrefix(userxattr: userxattr))
         let report: FsckReport
         do {
             report = try folders.check(policy: chosenPolicy)

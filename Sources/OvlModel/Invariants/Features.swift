@@ -38,16 +38,16 @@ extension LayerSet {
             for node in [layer.root] + Array(layer.entries.values) { names.formUnion(node.xattrs.keys) }
         }
         var f = LayerFeatures()
-        if names.contains(prefix + "origin") { f.compatible.append("origin") }
-        if names.contains(prefix + "impure") { f.compatible.append("impure") }
+        if names.contains(prefix[.origin]) { f.compatible.append("origin") }
+        if names.contains(prefix[.impure]) { f.compatible.append("impure") }
         let index = RelPath(components: ["index"])
         if let w = workdir, !w.children(of: index).isEmpty {
             f.readOnlyCompatible.append("index")
             let entries = w.children(of: index).compactMap { w[index.appending($0)] }
             if entries.contains(where: { $0.kind.isDir || $0.kind == .whiteout }) { f.readOnlyCompatible.append("nfs_export") }
         }
-        if names.contains(prefix + "redirect") { f.incompatible.append("redirect_dir") }
-        if names.contains(prefix + "metacopy") { f.incompatible.append("metacopy") }
+        if names.contains(prefix[.redirect]) { f.incompatible.append("redirect_dir") }
+        if names.contains(prefix[.metacopy]) { f.incompatible.append("metacopy") }
         return f
     }
 }

@@ -15,13 +15,13 @@ extension LayerSet {
                 if let bad = FileHandleShape.invalidReason(fb) {
                     why = "name is not an ovl_fb: " + bad
                 } else if node.kind.isDir {
-                    if node.xattrs[prefix + "upper"] == nil { why = "directory entry without \(prefix)upper" }
-                } else if let origin = node.xattrs[prefix + "origin"] {
+                    if node.xattrs[prefix[.upper]] == nil { why = "directory entry without \(prefix[.upper])" }
+                } else if let origin = node.xattrs[prefix[.origin]] {
                     if origin != XattrPattern.fileHandle, FileHandleShape.bytes(ofRendered: origin) != fb {
-                        why = "\(prefix)origin \(origin) is not the handle its name encodes"
+                        why = "\(prefix[.origin]) \(origin) is not the handle its name encodes"
                     }
                 } else {
-                    why = "no \(prefix)origin"
+                    why = "no \(prefix[.origin])"
                 }
             } else {
                 why = "name is not the hex of an ovl_fb"

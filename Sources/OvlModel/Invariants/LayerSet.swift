@@ -8,12 +8,12 @@ public struct LayerSet: Codable, Sendable, Equatable {
     /// The workdir: `work/…` and `index/…` entries; nil when not given.
     public var workdir: Layer?
     /// The private xattr prefix (`trusted.overlay.`, or `user.overlay.` for userxattr).
-    public var prefix: String
+    public var prefix: XattrPrefix
     /// How many of ``lowers`` (the last ones) are data-only layers (R83): outside the namespace,
     /// so no lookup reaches them and their whiteouts and redirects are not checked.
     public var dataLayerCount: Int
 
-    public init(lowers: [Layer], upper: Layer?, workdir: Layer? = nil, prefix: String = "trusted.overlay.",
+    public init(lowers: [Layer], upper: Layer?, workdir: Layer? = nil, prefix: XattrPrefix = .trusted,
                 dataLayerCount: Int = 0) {
         self.lowers = lowers; self.upper = upper; self.workdir = workdir; self.prefix = prefix
         self.dataLayerCount = dataLayerCount
@@ -22,7 +22,7 @@ public struct LayerSet: Codable, Sendable, Equatable {
     /// The layers a scenario starts from.
     public init(scenario: Scenario) {
         self.init(lowers: scenario.lowers, upper: scenario.upper, workdir: scenario.workdir,
-                  prefix: scenario.mountOptions.contains { $0.key == "userxattr" } ? "user.overlay." : "trusted.overlay.",
+                  prefix: XattrPrefix(userxattr: scenario.mountOptions.contains { $0.key == "userxattr" }),
                   dataLayerCount: scenario.dataLayerCount)
     }
 
@@ -131,7 +131,7 @@ public struct LayerSet: Codable, Sendable, Equatable {
         var model = OverlayModel(scenario: Scenario(lowers: lowers.isEmpty ? [Layer()] : lowers, upper: upper, options: [], steps: []),
                                  environment: Environment(defaults: .debian, samefs: true))
         model.options.redirect = .follow
-        model.options.userxattr = prefix.hasPrefix("user.")
+        model.options.userxattr = prefix == .user
         var out: [RelPath: Resolution] = [.root: model.rootResolution]
         var queue: [RelPath] = [.root]
         while let path = queue.popLast() {

@@ -6,7 +6,7 @@ extension LayerSet {
     /// The data cannot be invented: left uncorrected.
     func metacopyWithoutData(_ merged: [RelPath: Resolution]) -> [Finding] {
         guard let upper else { return [] }
-        let name = prefix + "metacopy"
+        let name = prefix[.metacopy]
         var out: [Finding] = []
         for (path, node) in upper.entries {
             guard case .file = node.kind, let value = node.xattrs[name] else { continue }
@@ -15,7 +15,7 @@ extension LayerSet {
                 continue
             }
             guard let parentPath = path.parent, let parent = merged[parentPath], parent.inUpper else { continue }
-            let redirect = node.xattrs[prefix + "redirect"]
+            let redirect = node.xattrs[prefix[.redirect]]
             let candidates: [(layer: Int, path: RelPath)]
             if let r = redirect, r.hasPrefix("/"), let p = RelPath(parsing: String(r.dropFirst())) {
                 candidates = lowers.indices.map { ($0, p) }

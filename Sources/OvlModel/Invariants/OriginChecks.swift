@@ -8,7 +8,7 @@ extension LayerSet {
     /// `policy` `.none`, marked by `-p`/`-y`. Setting the mark is always safe.
     func missingImpure(policy: FixPolicy, invalidRedirects: Set<RelPath>) -> [Finding] {
         guard let upper else { return [] }
-        let impure = prefix + "impure", origin = prefix + "origin", redirect = prefix + "redirect"
+        let impure = prefix[.impure], origin = prefix[.origin], redirect = prefix[.redirect]
         var reasons: [RelPath: (strong: String?, merge: String?)] = [:]
         for path in upper.entries.keys.sorted() {
             guard let node = upper[path], let parent = path.parent, upper[parent]?.xattrs[impure] == nil else { continue }
@@ -18,7 +18,7 @@ extension LayerSet {
             } else if node.kind.isDir, node.xattrs[redirect] != nil, !invalidRedirects.contains(path) {
                 reasons[parent, default: (nil, nil)].strong = reasons[parent]?.strong ?? "\(path.name) has \(redirect)"
             }
-            if node.kind.isDir, node.xattrs[prefix + "opaque"] != "y", let below = lookupBelow(path, in: .upper), below.node.kind.isDir {
+            if node.kind.isDir, node.xattrs[prefix[.opaque]] != "y", let below = lookupBelow(path, in: .upper), below.node.kind.isDir {
                 reasons[parent, default: (nil, nil)].merge = reasons[parent]?.merge ?? "\(path.name) merges lower\(below.layer):\(below.path)"
             }
         }
@@ -33,7 +33,7 @@ extension LayerSet {
     /// is unusable anyway; removing it only costs the constant st_ino (R57).
     func badOrigins() -> [Finding] {
         guard let upper else { return [] }
-        let name = prefix + "origin"
+        let name = prefix[.origin]
         return ([(RelPath.root, upper.root)] + upper.entries.map { ($0.key, $0.value) }).compactMap { path, node in
             guard let value = node.xattrs[name], let why = FileHandleShape.originProblem(value) else { return nil }
             return Finding(problem: .badOrigin, layer: .upper, path: path, subject: name, detail: why,

@@ -23,7 +23,7 @@ extension LayerSet {
     ///   (when the parent is a directory of that layer; else it is left). An ancestor of the
     ///   target path that is a non-directory, opaque or redirected already hides it.
     func redirectPass() -> RedirectPass {
-        let name = prefix + "redirect"
+        let name = prefix[.redirect]
         var out = RedirectPass()
         var targets: [String: (LayerRole, RelPath)] = [:]
         for (role, layer) in scanOrder {
@@ -76,8 +76,8 @@ extension LayerSet {
     /// What `-y` does to a redirect it removes: drop it and, when a directory of the same name is
     /// below, make the directory opaque (`check.c:ovl_do_remove_redirect`).
     func removal(of path: RelPath, in role: LayerRole) -> [Repair] {
-        var r: [Repair] = [.removeXattr(prefix + "redirect")]
-        if let below = lookupBelow(path, in: role), below.node.kind.isDir { r.append(.setXattr(prefix + "opaque", "y")) }
+        var r: [Repair] = [.removeXattr(prefix[.redirect])]
+        if let below = lookupBelow(path, in: role), below.node.kind.isDir { r.append(.setXattr(prefix[.opaque], "y")) }
         return r
     }
 
@@ -89,10 +89,10 @@ extension LayerSet {
         for c in target.components.dropLast() {
             prefixPath = prefixPath.appending(c)
             guard let node = layer[prefixPath] else { return .nothing(parentIsDir: false) }
-            if !node.kind.isDir || node.xattrs[prefix + "opaque"] == "y" || node.xattrs[prefix + "redirect"] != nil { return .hidden }
+            if !node.kind.isDir || node.xattrs[prefix[.opaque]] == "y" || node.xattrs[prefix[.redirect]] != nil { return .hidden }
         }
         guard let node = layer[target] else { return .nothing(parentIsDir: true) }
-        if node.kind.isDir, node.xattrs[prefix + "opaque"] != "y", node.xattrs[prefix + "redirect"] == nil { return .mergedDir }
+        if node.kind.isDir, node.xattrs[prefix[.opaque]] != "y", node.xattrs[prefix[.redirect]] == nil { return .mergedDir }
         return .hidden
     }
 

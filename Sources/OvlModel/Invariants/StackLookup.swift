@@ -64,7 +64,7 @@ extension LayerSet {
         while let a = ancestor, !a.isRoot {
             defer { ancestor = a.parent }
             guard let node = layer[a] else { continue }
-            if !node.kind.isDir || node.xattrs[prefix + "opaque"] == "y" { return .stop }
+            if !node.kind.isDir || node.xattrs[prefix[.opaque]] == "y" { return .stop }
             if let target = redirectTarget(of: a, node) {
                 return .redirect(RelPath(components: target.components + path.components.dropFirst(a.components.count)))
             }
@@ -75,7 +75,7 @@ extension LayerSet {
     /// The root-relative path a directory's `X.redirect` names (relative: a sibling; absolute:
     /// from the root); nil without a redirect or for one lookup refuses (R50).
     func redirectTarget(of path: RelPath, _ node: Node) -> RelPath? {
-        guard node.kind.isDir, let value = node.xattrs[prefix + "redirect"], Self.redirectProblem(value) == nil else { return nil }
+        guard node.kind.isDir, let value = node.xattrs[prefix[.redirect]], Self.redirectProblem(value) == nil else { return nil }
         if value.hasPrefix("/") {
             return RelPath(components: value.dropFirst().split(separator: "/").map(String.init))
         }

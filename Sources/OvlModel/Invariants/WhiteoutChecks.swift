@@ -16,7 +16,7 @@ extension LayerSet {
                 } else if let below = lookupBelow(path, in: role) {
                     guard below.node.kind == .whiteout else { continue }
                     why = "what is below (lower\(below.layer):\(below.path)) is a whiteout itself"
-                } else if let parent = path.parent, !parent.isRoot, layer[parent]?.xattrs[prefix + "opaque"] == "y" {
+                } else if let parent = path.parent, !parent.isRoot, layer[parent]?.xattrs[prefix[.opaque]] == "y" {
                     why = "in an opaque directory, hides nothing"
                 } else {
                     why = "no lower below has this name"

@@ -58,7 +58,7 @@ extension OverlayModel {
                 return
             }
         }
-        if !upperLacksXattrs { node.xattrs[prefix + "origin"] = originValue }
+        if !upperLacksXattrs { node.xattrs[prefix[.origin]] = originValue }
         node.origin = r.lowers.first.map { lowerRef($0.layer, $0.path) }
         if metadataOnly, metadataOnlyCopyUp(node, digest: digest) { node = metacopyNode(node, digest: digest) }
         upper?[path] = node
@@ -70,6 +70,6 @@ extension OverlayModel {
     /// ``KernelChanges/escapedXattrs``) — never copied up (R41) and never visible through the
     /// overlay (R91). Kernel: `xattrs.c:ovl_is_private_xattr`.
     func isPrivate(_ name: String) -> Bool {
-        name.hasPrefix(prefix) && (!name.hasPrefix(prefix + "overlay.") || !environment.has(KernelChanges.escapedXattrs))
+        prefix.holds(name) && (!name.hasPrefix(prefix.escaped) || !environment.has(KernelChanges.escapedXattrs))
     }
 }

@@ -82,7 +82,7 @@ extension OverlayModel {
         } else {
             entry = node
             entry.xattrs = copiedXattrs(entry.xattrs)
-            entry.xattrs[prefix + "origin"] = XattrPattern.fileHandle
+            entry.xattrs[prefix[.origin]] = XattrPattern.fileHandle
             entry.origin = lowerRef(l.layer, l.path)
             if metadataOnly, metadataOnlyCopyUp(entry, digest: digest) { entry = metacopyNode(entry, digest: digest) }
             entry.inode = nextInode
@@ -98,7 +98,7 @@ extension OverlayModel {
     /// owned by the mounter, carrying `X.upper`, the handle of the upper directory
     /// (`copy_up.c:ovl_create_index`; mode and owner seen on 6.12).
     mutating func indexDirectory(_ l: (layer: Int, path: RelPath)) {
-        index[lowerKey(l.layer, l.path)] = Node(kind: .dir, perm: 0, xattrs: [prefix + "upper": XattrPattern.fileHandle], mtime: nil)
+        index[lowerKey(l.layer, l.path)] = Node(kind: .dir, perm: 0, xattrs: [prefix[.upper]: XattrPattern.fileHandle], mtime: nil)
     }
 
     /// Writes `X.nlink` on upper inode `serial` (R63, `util.c:ovl_set_nlink_upper`).
@@ -107,7 +107,7 @@ extension OverlayModel {
         let diff = union - upperLinkCount(serial)
         let value = "U" + (diff >= 0 ? "+" : "") + "\(diff)"
         guard let path = upper?.entries.filter({ $0.value.inode == serial }).keys.min() else { return }
-        setPrivateXattr(path, "nlink", value)
+        setPrivateXattr(path, .nlink, value)
         syncInode(from: path)
     }
 
@@ -144,7 +144,7 @@ extension OverlayModel {
         // R80, `dir.c:ovl_link` → `ovl_set_link_redirect`: a metacopy source gets an absolute redirect.
         // The xattr is on the inode: every name of it (and its index entry) carries it.
         if let redirect = metacopyRedirect(old, samedir: false) {
-            setPrivateXattr(old, "redirect", redirect)
+            setPrivateXattr(old, .redirect, redirect)
             syncInode(from: old)
         }
         _ = upperRef(old)

@@ -123,7 +123,7 @@ extension OverlayModel {
         let heldInodes = Set(heldPaths.compactMap { u[$0]?.inode })
         for (path, node) in u.entries where !node.kind.isDir && node.origin != nil {
             if heldPaths.contains(path) || node.inode.map(heldInodes.contains) == true { continue }
-            let value = node.xattrs[prefix + "origin"]
+            let value = node.xattrs[prefix[.origin]]
             if value == nil || value == "" || node.origin.map({ bad.contains(fsid(of: $0)) }) == true {
                 upper?[path]?.origin = nil
             }

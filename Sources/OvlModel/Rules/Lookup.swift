@@ -36,8 +36,8 @@ extension OverlayModel {
             let child = walked.appending(name)
             let step = resolveChild(parent: current, name: name, path: child)
             if let next = step.resolution, next.inUpper, next.node.kind.isDir, !next.lowers.isEmpty,
-               !upperLacksXattrs, upper?[child]?.xattrs[prefix + "origin"] == nil {
-                setPrivateXattr(child, "origin", originValue)
+               !upperLacksXattrs, upper?[child]?.xattrs[prefix[.origin]] == nil {
+                setPrivateXattr(child, .origin, originValue)
                 let origin = next.lowers.first.map { lowerRef($0.layer, $0.path) }
                 upper?[child]?.origin = origin
                 markImpure(walked)
@@ -147,10 +147,10 @@ extension OverlayModel {
             upperMetacopy = isMetacopy(u)
             d.metacopy = upperMetacopy
             d.isDir = u.kind.isDir
-            if (!u.kind.isDir && !upperMetacopy) || u.xattrs[prefix + "opaque"] == "y" { d.stop = true }
+            if (!u.kind.isDir && !upperMetacopy) || u.xattrs[prefix[.opaque]] == "y" { d.stop = true }
             nextMetacopy = upperMetacopy
             let readsRedirect = checksRedirect || !parent.lowers.isEmpty
-            if !d.stop, u.kind.isDir || upperMetacopy, readsRedirect, let r = u.xattrs[prefix + "redirect"] {
+            if !d.stop, u.kind.isDir || upperMetacopy, readsRedirect, let r = u.xattrs[prefix[.redirect]] {
                 guard LayerSet.redirectProblem(r) == nil else { return ChildLookup(refusal: .EINVAL) }
                 d.readRedirect(r) { .relative($0) }
                 nextRedirect = true
@@ -280,13 +280,13 @@ extension OverlayModel {
         } else {
             if lastElement { d.isDir = true }
             if d.last { return .success(node) }
-            if node.xattrs[prefix + "opaque"] == "y" {
+            if node.xattrs[prefix[.opaque]] == "y" {
                 d.stop = true
                 return .success(node)
             }
         }
         d.absoluteRedirect = false
-        if let r = node.xattrs[prefix + "redirect"] {
+        if let r = node.xattrs[prefix[.redirect]] {
             guard LayerSet.redirectProblem(r) == nil else { return .failure(.EINVAL) }
             d.readRedirect(r, post: post, relative: relative)
         }
@@ -297,7 +297,7 @@ extension OverlayModel {
     /// then leave a whiteout (R33).
     public mutating func lowerPositive(_ path: RelPath) -> Bool {
         guard let parentPath = path.parent, case .success(let parent) = lookup(parentPath) else { return false }
-        if parent.inUpper, upper?[parentPath]?.xattrs[prefix + "opaque"] == "y" { return false }
+        if parent.inUpper, upper?[parentPath]?.xattrs[prefix[.opaque]] == "y" { return false }
         for (layer, lp) in parent.lowers {
             guard let l = lowers[layer][lp.appending(path.name)] else { continue }
             return !isWhiteout(l)
@@ -333,8 +333,8 @@ extension OverlayModel {
                 }
                 return .failure(e)
             }
-            if u[path]?.xattrs[prefix + "impure"] == "y", !u.children(of: path).contains(where: { hasOrigin(path.appending($0)) }) {
-                setPrivateXattr(path, "impure", nil)
+            if u[path]?.xattrs[prefix[.impure]] == "y", !u.children(of: path).contains(where: { hasOrigin(path.appending($0)) }) {
+                setPrivateXattr(path, .impure, nil)
             }
         }
         var names = Set<String>()
@@ -376,7 +376,7 @@ extension OverlayModel {
     /// — in any layer, the upper included (`util.c:ovl_path_is_whiteout`); before 6.7 only the
     /// device (``KernelChanges/xwhiteouts``).
     func isWhiteout(_ node: Node) -> Bool {
-        node.kind == .whiteout || (node.kind == .file(data: "") && node.xattrs[prefix + "whiteout"] != nil
+        node.kind == .whiteout || (node.kind == .file(data: "") && node.xattrs[prefix[.whiteout]] != nil
                                    && environment.has(KernelChanges.xwhiteouts))
     }
 
@@ -384,7 +384,7 @@ extension OverlayModel {
     /// `namei.c:ovl_lookup_single`, only the lower layers are read and never the lowermost one.
     mutating func noteXwhiteoutDirs(_ r: Resolution) {
         guard r.node.kind.isDir else { return }
-        for (layer, p) in r.lowers where layer < lowers.count - 1 && lowers[layer][p]?.xattrs[prefix + "opaque"] == "x" {
+        for (layer, p) in r.lowers where layer < lowers.count - 1 && lowers[layer][p]?.xattrs[prefix[.opaque]] == "x" {
             xwhiteoutLayers.insert(layer)
         }
     }
@@ -404,7 +404,7 @@ extension OverlayModel {
             }
         }
         guard let (layer, node) = top, node.kind != .whiteout, isWhiteout(node) else { return false }
-        let dirMarked = dir.lowers.contains { $0.layer < lowers.count - 1 && lowers[$0.layer][$0.path]?.xattrs[prefix + "opaque"] == "x" }
+        let dirMarked = dir.lowers.contains { $0.layer < lowers.count - 1 && lowers[$0.layer][$0.path]?.xattrs[prefix[.opaque]] == "x" }
         let checked = layer.map { xwhiteoutLayers.contains($0) } ?? false
         return !(checked && dirMarked)
     }
@@ -414,7 +414,7 @@ extension OverlayModel {
     /// (`ovl_cache_update` returns early unless `ovl_same_dev`: samefs or xino); decided before
     /// any entry is read.
     func recalculatesUpperDino(_ path: RelPath, of dir: Resolution) -> Bool {
-        (allOnOneFS || xinoBits > 0) && dir.inUpper && upper?[path]?.xattrs[prefix + "impure"] == "y"
+        (allOnOneFS || xinoBits > 0) && dir.inUpper && upper?[path]?.xattrs[prefix[.impure]] == "y"
     }
 
     /// Whether readdir of `path` looks `name` up through the overlay to recalculate its d_ino

@@ -3,7 +3,7 @@ extension OverlayModel {
     /// Kernel: `util.c:ovl_check_metacopy_xattr`.
     func isMetacopy(_ node: Node) -> Bool {
         guard case .file = node.kind else { return false }
-        return node.xattrs[prefix + "metacopy"] != nil
+        return node.xattrs[prefix[.metacopy]] != nil
     }
 
     /// What a metadata-only copy-up writes for a regular file (R77): the upper file is sized like
@@ -16,7 +16,7 @@ extension OverlayModel {
         var out = node
         if let sparse = node.sparse {
             out.setContent(SparseFile(size: sparse.size))
-            out.xattrs[prefix + "metacopy"] = Self.metacopyValue(digest: digest)
+            out.xattrs[prefix[.metacopy]] = Self.metacopyValue(digest: digest)
             return out
         }
         // The metacopy inode's own i_size (R78), which may differ from its data file's.
@@ -25,7 +25,7 @@ extension OverlayModel {
         out.metacopySize = nil
         // R77: no data blocks: the whole file is a hole.
         out.leadingHole = size == 0 ? nil : Int64(size)
-        out.xattrs[prefix + "metacopy"] = Self.metacopyValue(digest: digest)
+        out.xattrs[prefix[.metacopy]] = Self.metacopyValue(digest: digest)
         return out
     }
 
@@ -52,7 +52,7 @@ extension OverlayModel {
         upper?[path]?.takeData(from: r.node.copiedUpData)
         // The data is written into the upper file after its times were set: mtime is now.
         upper?[path]?.mtime = nil
-        let key = prefix + "metacopy"
+        let key = prefix[.metacopy]
         upper?[path]?.xattrs[key] = nil
         syncInode(from: path)
         noteDataCopy(path, from: r, setsSize: false)
@@ -69,7 +69,7 @@ extension OverlayModel {
         guard let u = upper?[path], isMetacopy(u), case .success(let r) = lookup(path) else { return nil }
         let lowerNlink = r.lowers.first.map { lowerLinkCount($0.layer, $0.path) } ?? 1
         let absolute = !samedir || lowerNlink > 1
-        if let existing = u.xattrs[prefix + "redirect"], !absolute || existing.hasPrefix("/") { return existing }
+        if let existing = u.xattrs[prefix[.redirect]], !absolute || existing.hasPrefix("/") { return existing }
         return absolute ? absoluteRedirect(path) : path.name
     }
 
@@ -79,7 +79,7 @@ extension OverlayModel {
         var out = ""
         var p = path
         while !p.isRoot {
-            let name = upper?[p]?.xattrs[prefix + "redirect"] ?? p.name
+            let name = upper?[p]?.xattrs[prefix[.redirect]] ?? p.name
             if name.hasPrefix("/") { return name + out }
             out = "/" + name + out
             guard let parent = p.parent else { break }
@@ -94,7 +94,7 @@ extension OverlayModel {
     /// absolute `X.redirect` looked up in each data-only layer in order
     /// (`namei.c:ovl_lookup_data_layers`; a relative redirect finds nothing there).
     func dataLayerFile(_ metacopy: Node) -> (layer: Int, path: RelPath)? {
-        guard dataLayerCount > 0, isMetacopy(metacopy), let r = metacopy.xattrs[prefix + "redirect"], r.hasPrefix("/"),
+        guard dataLayerCount > 0, isMetacopy(metacopy), let r = metacopy.xattrs[prefix[.redirect]], r.hasPrefix("/"),
               let path = RelPath(parsing: String(r.dropFirst())) else { return nil }
         for layer in lowers.indices.suffix(dataLayerCount) where lowers[layer][path] != nil { return (layer, path) }
         return nil

@@ -11,7 +11,7 @@ extension OverlayModel {
     /// are only read to verify a verity digest (``dataRefusal(_:)``).
     /// Before 6.6 any value marks a metacopy file (``KernelChanges/metacopyHeader``).
     func metacopyXattrTooSmall(_ node: Node) -> Bool {
-        guard environment.has(KernelChanges.metacopyHeader), case .file = node.kind, let value = node.xattrs[prefix + "metacopy"] else { return false }
+        guard environment.has(KernelChanges.metacopyHeader), case .file = node.kind, let value = node.xattrs[prefix[.metacopy]] else { return false }
         return (1..<4).contains(Self.xattrBytes(value).count)
     }
 
@@ -20,7 +20,7 @@ extension OverlayModel {
     /// open or copy-up (`namei.c:ovl_lookup`: "Defer lookup of lowerdata in data-only layers").
     func defersDataLookup(_ lowerMetacopy: Node) -> Bool {
         dataLayerCount > 0 && isMetacopy(lowerMetacopy)
-            && lowerMetacopy.xattrs[prefix + "redirect"]?.hasPrefix("/") == true
+            && lowerMetacopy.xattrs[prefix[.redirect]]?.hasPrefix("/") == true
     }
 
     /// The errno with which opening or copying up the data of `r` fails, or nil

@@ -43,7 +43,7 @@ extension OverlayModel {
         // R13: with index=on the mount checks that the first lower root is the upper root's
         // origin (`super.c:ovl_get_indexdir`, "failed to verify upper root origin") and fails
         // with ESTALE once that root was remade.
-        if options.index, k == 0, path.isRoot, upper?[.root]?.xattrs[prefix + "origin"] != nil {
+        if options.index, k == 0, path.isRoot, upper?[.root]?.xattrs[prefix[.origin]] != nil {
             mounted = false
             return .failed(.ESTALE)
         }

@@ -11,7 +11,7 @@ extension OverlayModel {
         case .success(let (p, r)):
             copyUp(p)
             let value = (append ? "a" : "") + (immutable ? "i" : "")
-            setPrivateXattr(p, "protattr", value.isEmpty ? nil : value)
+            setPrivateXattr(p, .protattr, value.isEmpty ? nil : value)
             // FS_IOC_GETFLAGS read the flags of the real inode, the lower one before this
             // copy-up: ext4 reports FS_EXTENT_FL, which xfs_fileattr_set refuses with EOPNOTSUPP —
             // after overlayfs stored X.protattr and protected its inode (seen on 6.12).
@@ -23,7 +23,7 @@ extension OverlayModel {
     /// The immutable / append-only flags of an object: from `X.protattr` on its upper
     /// (`util.c:ovl_check_protattr`, read again at every lookup).
     mutating func protection(_ path: RelPath) -> (immutable: Bool, append: Bool) {
-        guard case .success(let r) = lookup(path), r.inUpper, let v = upper?[path]?.xattrs[prefix + "protattr"] else {
+        guard case .success(let r) = lookup(path), r.inUpper, let v = upper?[path]?.xattrs[prefix[.protattr]] else {
             return (false, false)
         }
         return (v.contains("i"), v.contains("a"))

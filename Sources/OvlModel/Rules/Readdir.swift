@@ -28,12 +28,12 @@ extension OverlayModel {
     /// `readdir.c:ovl_dir_open`): not merged, and no `OVL_WHITEOUTS` flag (see above).
     func readsReal(_ path: RelPath, _ dir: Resolution) -> Bool {
         guard !path.isRoot, dir.node.kind.isDir, !dir.isMergedDir else { return false }
-        return dir.node.xattrs[prefix + "origin"] == nil
+        return dir.node.xattrs[prefix[.origin]] == nil
     }
 
     /// `overlayfs.h:ovl_pure_upper` for a directory: in the upper only, with no lower and no
     /// OVL_WHITEOUTS flag (no origin, not the root) — overlayfs then leaves checks to the upper fs.
     func isPureUpperDir(_ path: RelPath, _ r: Resolution) -> Bool {
-        !path.isRoot && r.inUpper && r.lowers.isEmpty && r.node.xattrs[prefix + "origin"] == nil
+        !path.isRoot && r.inUpper && r.lowers.isEmpty && r.node.xattrs[prefix[.origin]] == nil
     }
 }

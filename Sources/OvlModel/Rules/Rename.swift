@@ -99,10 +99,10 @@ extension OverlayModel {
         let dstOpaque = exchange && target?.node.kind.isDir == true && !dstMovesLower && !isOpaque(to) && isMerge(fromParent)
         // The xattrs go on the upper objects before the real rename, so they stay even when the
         // upper fs then refuses it.
-        if let srcRedirect { setPrivateXattr(from, "redirect", srcRedirect) }
-        if srcOpaque { setPrivateXattr(from, "opaque", "y") }
-        if let dstRedirect { setPrivateXattr(to, "redirect", dstRedirect) }
-        if dstOpaque { setPrivateXattr(to, "opaque", "y") }
+        if let srcRedirect { setPrivateXattr(from, .redirect, srcRedirect) }
+        if srcOpaque { setPrivateXattr(from, .opaque, "y") }
+        if let dstRedirect { setPrivateXattr(to, .redirect, dstRedirect) }
+        if dstOpaque { setPrivateXattr(to, .opaque, "y") }
         if !exchange, let t = target, t.node.kind.isDir, isPureUpperDir(to, t), !(upper?.children(of: to).isEmpty ?? true) {
             // A non-empty pure-upper target (`ovl_pure_upper`: no lower, no origin, so whiteouts
             // count too): the upper fs refuses the rename itself — xfs with
@@ -144,14 +144,14 @@ extension OverlayModel {
     /// old name; a cross-parent move stores `/` + the old path, built by `ovl_get_redirect` from
     /// the leaf up, each ancestor contributing its own redirect and an absolute one ending the walk.
     mutating func redirectValue(_ path: RelPath, samedir: Bool) -> String {
-        if let existing = upper?[path]?.xattrs[prefix + "redirect"], samedir || existing.hasPrefix("/") {
+        if let existing = upper?[path]?.xattrs[prefix[.redirect]], samedir || existing.hasPrefix("/") {
             return existing
         }
         if samedir { return path.name }
         var parts: [String] = []
         var node: RelPath? = path
         while let p = node, !p.isRoot {
-            let part = upper?[p]?.xattrs[prefix + "redirect"] ?? p.name
+            let part = upper?[p]?.xattrs[prefix[.redirect]] ?? p.name
             if part.hasPrefix("/") { return part + "/" + parts.reversed().joined(separator: "/") }
             parts.append(part)
             node = p.parent
@@ -161,12 +161,12 @@ extension OverlayModel {
 
     /// `ovl_type_origin`: the object is in the upper layer and was copied up from (or merges) a lower.
     func hasOrigin(_ path: RelPath) -> Bool {
-        upper?[path]?.xattrs[prefix + "origin"] != nil
+        upper?[path]?.xattrs[prefix[.origin]] != nil
     }
 
     /// `ovl_dentry_is_opaque` of an upper directory.
     func isOpaque(_ path: RelPath) -> Bool {
-        upper?[path]?.xattrs[prefix + "opaque"] == "y"
+        upper?[path]?.xattrs[prefix[.opaque]] == "y"
     }
 
     /// `ovl_type_merge`: a directory with an upper and a lower, or two lowers.

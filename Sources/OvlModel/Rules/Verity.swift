@@ -41,7 +41,7 @@ extension OverlayModel {
     ///   digest").
     func verityRefusal(_ r: Resolution) -> ModelErrno? {
         let require = options.verity == .require
-        let bytes = Self.xattrBytes(r.node.xattrs[prefix + "metacopy"] ?? "")
+        let bytes = Self.xattrBytes(r.node.xattrs[prefix[.metacopy]] ?? "")
         guard bytes.count > 4 else { return require ? .EIO : nil }
         if bytes.count > 36 { return .ERANGE }
         if bytes[0] != 0 || Int(bytes[1]) != bytes.count { return .EIO }

@@ -68,7 +68,7 @@ extension OverlayModel {
             var new = ownedByCaller(node)
             let overWhiteout = upper?[path]?.kind == .whiteout
             if new.kind.isDir && !upperLacksXattrs && (overWhiteout || (parent.isMergedDir && options.forbidsOfflineChanges)) {
-                new.xattrs[prefix + "opaque"] = "y"
+                new.xattrs[prefix[.opaque]] = "y"
             }
             upper?[path] = new
             touchDir(parentPath)

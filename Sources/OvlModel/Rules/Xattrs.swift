@@ -2,7 +2,7 @@ extension OverlayModel {
     /// The name a user xattr is stored under on the real file: a name in the private namespace is
     /// escaped to `X.overlay.*` (R91, `xattrs.c:ovl_xattr_set` since 6.7).
     func realXattrName(_ name: String) -> String {
-        name.hasPrefix(prefix) ? prefix + "overlay." + name.dropFirst(prefix.count) : name
+        prefix.holds(name) ? prefix.escaped + name.dropFirst(prefix.text.count) : name
     }
 
     /// `fs/xattr.c:xattr_permission`: `user.*` names exist only on regular files and directories;
@@ -16,7 +16,7 @@ extension OverlayModel {
             default: return write ? .EPERM : .ENODATA
             }
         }
-        return name.hasPrefix(prefix) && !environment.has(KernelChanges.escapedXattrs) ? .EOPNOTSUPP : nil
+        return prefix.holds(name) && !environment.has(KernelChanges.escapedXattrs) ? .EOPNOTSUPP : nil
     }
 
     /// `lsetxattr`: copies up (R38), then stores the (escaped) name. With
@@ -99,7 +99,7 @@ extension OverlayModel {
     func visibleXattrs(_ node: Node) -> [String: String] {
         var out: [String: String] = [:]
         for (k, v) in node.xattrs where !isPrivate(k) {
-            out[k.hasPrefix(prefix + "overlay.") ? prefix + k.dropFirst((prefix + "overlay.").count) : k] = v
+            out[k.hasPrefix(prefix.escaped) ? prefix.text + k.dropFirst(prefix.escaped.count) : k] = v
         }
         return out
     }
