@@ -183,3 +183,20 @@ public enum CaseWriter {
     }
 }
 
+
+extension CaseWriter {
+    /// One fd step in the syntax ``StepKind/syntax`` gives it.
+    static func fdStepText(_ op: FdOperation) -> String {
+        switch op {
+        case .open(let p, let flags, let fd):
+            return "open: {path: \(quote(p.description)), flags: [\(flags.map(\.rawValue).joined(separator: ", "))], fd: \(quote(fd))}"
+        case .read(let fd), .fstat(let fd), .fsync(let fd), .close(let fd), .readdir(let fd):
+            return "\(op.name): \(quote(fd))"
+        case .pread(let fd, let offset, let size): return "fd_pread: {fd: \(quote(fd)), offset: \(offset), size: \(size)}"
+        case .write(let fd, let data): return "fd_write: {fd: \(quote(fd)), data: \(quote(data))}"
+        case .lseek(let fd, let offset, let whence): return "fd_lseek: {fd: \(quote(fd)), offset: \(offset), whence: \(whence.rawValue)}"
+        case .mmapRead(let fd, let size): return "fd_mmap_read: {fd: \(quote(fd)), size: \(size)}"
+        case .fchmod(let fd, let mode): return "fd_fchmod: {fd: \(quote(fd)), mode: 0\(String(mode, radix: 8))}"
+        }
+    }
+}

@@ -8,59 +8,12 @@ import Yams
 struct StepParser {
     let reader: NodeReader
 
-    /// How a step's arguments are written.
-    enum Shape {
-        /// A scalar path or `{path: P}`.
-        case path
-        /// A scalar path or `{path: P, mode: M}`, with a default mode.
-        case pathMode(defaultMode: UInt32)
-        /// A mapping with these required keys, and these optional ones.
-        case mapping(required: [String], optional: [String])
-        /// No arguments: a bare scalar, null, or `{}`.
-        case none
-        /// A step on a named fd (``FdStepSyntax``).
-        case fd
-        /// A sequence of steps run at once (``parallelSteps``).
-        case steps
-    }
+    /// The steps a case's `steps:` names (a stage is an item of `stages:`).
+    static let kinds: [String: StepKind] = Dictionary(
+        uniqueKeysWithValues: StepKind.allCases.filter { $0.syntax != .stage }.map { ($0.name, $0) })
 
-    static let shapes: [String: Shape] = [
-        "stat": .path, "lstat": .path, "read": .path, "readdir": .path, "readlink": .path,
-        "unlink": .path, "rmdir": .path, "listxattr": .path, "open_rdwr": .path, "proc_locks": .path,
-        "open_tmpfile": .path, "statfs": .path, "exec": .path, "fiemap_shared": .path,
-        "write": .mapping(required: ["path", "data"], optional: []),
-        "append": .mapping(required: ["path", "data"], optional: []),
-        "truncate": .mapping(required: ["path", "size"], optional: []),
-        "mkdir": .pathMode(defaultMode: 0o755),
-        "create": .pathMode(defaultMode: 0o644),
-        "mknod": .mapping(required: ["path", "type"], optional: ["major", "minor"]),
-        "symlink": .mapping(required: ["target", "path"], optional: []),
-        "rename": .mapping(required: ["old", "new"], optional: ["flags"]),
-        "link": .mapping(required: ["old", "new"], optional: []),
-        "offline_lower": .mapping(required: ["layer", "path", "entry"], optional: []),
-        "name_to_handle_at": .mapping(required: ["path", "label"], optional: ["flags"]),
-        "open_by_handle_at": .mapping(required: ["label"], optional: []),
-        "chmod": .mapping(required: ["path", "mode"], optional: []),
-        "chown": .mapping(required: ["path", "uid", "gid"], optional: []),
-        "utimes": .mapping(required: ["path", "mtime"], optional: []),
-        "chattr": .mapping(required: ["path"], optional: ["immutable", "append"]),
-        "setxattr": .mapping(required: ["path", "name", "value"], optional: []),
-        "getxattr": .mapping(required: ["path", "name"], optional: []),
-        "removexattr": .mapping(required: ["path", "name"], optional: []),
-        "remount": .none,
-        "mount_again": .none,
-        "mount_stacked": .none,
-        "mount_without_workdir": .none,
-        "fsconfig_layers": .mapping(required: ["keys"], optional: []),
-        "mount_remount": .mapping(required: ["options"], optional: []),
-        "fsconfig_reconfigure": .mapping(required: ["params"], optional: []),
-        "drop_caches": .none,
-        "parallel": .steps,
-    ].merging((FdStepSyntax.fdOnly + FdStepSyntax.mappings.keys).map { ($0, Shape.fd) }) { a, _ in a }
-
-    /// Keys a `stat`/`lstat` step may add: the 1-based number of an earlier stat step whose
-    /// object must be the same inode (same st_dev and st_ino), or another one.
-    static let inodeKeys = ["same_inode_as", "other_inode_than"]
+    /// Keys a `stat`/`lstat` step may add (``StepKind/inodeKeys``).
+    static let inodeKeys = StepKind.inodeKeys
 
     /// The identity assertion of step `index` (0-based), if it makes one.
     /// - Parameter steps: the steps parsed so far, the current one last.
@@ -82,7 +35,7 @@ struct StepParser {
     }
 
     /// Every step name, sorted.
-    static let names: [String] = shapes.keys.sorted()
+    static let names: [String] = kinds.keys.sorted()
 
     /// Parses one step item.
     func parseStep(_ node: YNode) throws(CaseError) -> OvlModel.Operation {
@@ -109,108 +62,72 @@ struct StepParser {
             throw reader.error("expected a step (a mapping 'name: arguments' or a bare name), found \(reader.kindName(node))", at: node)
         }
         let name = try reader.text(nameNode)
-        guard let shape = Self.shapes[name] else {
+        guard let kind = Self.kinds[name] else {
             throw reader.error("unknown step '\(name)'; expected one of: \(Self.names.joined(separator: ", "))", at: nameNode)
         }
-        let step = Step(reader: reader, name: name, nameNode: nameNode, args: args)
-        switch shape {
-        case .none:
-            try step.expectNoArguments()
-            return switch name {
-            case "remount": .remount
-            case "mount_again": .mountAgain
-            case "mount_stacked": .mountStacked
-            case "mount_without_workdir": .mountWithoutWorkdir
-            default: .dropCaches
-            }
-        case .path:
-            let path = try step.path(optional: name == "stat" || name == "lstat" ? Self.inodeKeys : [])
-            switch name {
-            case "stat": return .stat(path)
-            case "lstat": return .lstat(path)
-            case "read": return .read(path)
-            case "readdir": return .readdir(path)
-            case "readlink": return .readlink(path)
-            case "unlink": return .unlink(path)
-            case "rmdir": return .rmdir(path)
-            case "listxattr": return .listxattr(path)
-            case "proc_locks": return .procLocks(path)
-            case "open_tmpfile": return .openTmpfile(path)
-            case "statfs": return .statfs(path)
-            case "fiemap_shared": return .fiemapShared(path)
-            case "exec": return .exec(path)
-            default: return .openRW(path)
-            }
-        case let .pathMode(defaultMode):
-            let (path, mode) = try step.pathAndMode(defaultMode: defaultMode)
-            return name == "mkdir" ? .mkdir(path, mode: mode) : .create(path, mode: mode)
-        case let .mapping(required, optional):
-            let fields = try step.fields(required: required, optional: optional)
-            return try build(name, fields, step)
-        case .steps:
-            return .parallel(try parallelSteps(args, at: nameNode))
-        case .fd:
-            if let (required, optional) = FdStepSyntax.mappings[name] {
-                let fields = try step.fields(required: required, optional: optional)
-                return .fd(try FdStepSyntax.build(name, fields, reader: reader))
-            }
-            if let args, case .scalar = args, !reader.isNull(args) {
-                return .fd(FdStepSyntax.fdOnlyStep(name, fd: try reader.nonEmptyText(args)))
-            }
-            let fields = try step.fields(required: ["fd"], optional: [])
-            return .fd(FdStepSyntax.fdOnlyStep(name, fd: try reader.nonEmptyText(try fields.required("fd"))))
-        }
+        return try build(kind, Step(reader: reader, name: name, nameNode: nameNode, args: args))
     }
 
-    private func build(_ name: String, _ f: Fields, _ step: Step) throws(CaseError) -> OvlModel.Operation {
-        func need(_ key: String) throws(CaseError) -> YNode {
-            try f.required(key, missing: "step '\(name)' needs '\(key)'")
-        }
-        func path(_ key: String = "path") throws(CaseError) -> RelPath { try reader.path(try need(key)) }
-        func text(_ key: String) throws(CaseError) -> String { try reader.text(try need(key)) }
-        switch name {
-        case "write": return .write(try path(), data: try text("data"))
-        case "append": return .append(try path(), data: try text("data"))
-        case "truncate": return .truncate(try path(), size: try reader.nonNegativeInt64(try need("size")))
-        case "mknod":
-            let typeNode = try need("type")
+    /// The operation of `kind` from its arguments, read as ``StepKind/syntax`` says (the one
+    /// switch from a step's name to its operation).
+    private func build(_ kind: StepKind, _ step: Step) throws(CaseError) -> OvlModel.Operation {
+        let a = try step.arguments(kind.syntax)
+        switch kind {
+        case .stat: return .stat(try a.path())
+        case .lstat: return .lstat(try a.path())
+        case .read: return .read(try a.path())
+        case .readdir: return .readdir(try a.path())
+        case .readlink: return .readlink(try a.path())
+        case .unlink: return .unlink(try a.path())
+        case .rmdir: return .rmdir(try a.path())
+        case .listxattr: return .listxattr(try a.path())
+        case .procLocks: return .procLocks(try a.path())
+        case .openTmpfile: return .openTmpfile(try a.path())
+        case .statfs: return .statfs(try a.path())
+        case .fiemapShared: return .fiemapShared(try a.path())
+        case .exec: return .exec(try a.path())
+        case .openRW: return .openRW(try a.path())
+        case .mkdir: return .mkdir(try a.path(), mode: try a.mode(kind))
+        case .create: return .create(try a.path(), mode: try a.mode(kind))
+        case .remount: return .remount
+        case .mountAgain: return .mountAgain
+        case .mountStacked: return .mountStacked
+        case .mountWithoutWorkdir: return .mountWithoutWorkdir
+        case .dropCaches: return .dropCaches
+        case .parallel: return .parallel(try parallelSteps(step.args, at: step.nameNode))
+        case .nextStage: throw reader.error("a stage is an item of 'stages:', not a step", at: step.nameNode)
+        case .write: return .write(try a.path(), data: try a.text("data"))
+        case .append: return .append(try a.path(), data: try a.text("data"))
+        case .truncate: return .truncate(try a.path(), size: try reader.nonNegativeInt64(try a.need("size")))
+        case .mknod:
+            let typeNode = try a.need("type")
             let type = try reader.text(typeNode)
             switch type {
             case "fifo":
                 for key in ["major", "minor"] {
-                    if let keyNode = f.keyNode(key) {
+                    if let keyNode = a.fields?.keyNode(key) {
                         throw reader.error("'\(key)' is only valid for mknod type chardev", at: keyNode)
                     }
                 }
-                return .mknod(try path(), kind: .fifo)
+                return .mknod(try a.path(), kind: .fifo)
             case "chardev":
-                let major = try reader.uint32(try need("major"))
-                let minor = try reader.uint32(try need("minor"))
-                return .mknod(try path(), kind: .chardev(major: major, minor: minor))
+                let major = try reader.uint32(try a.need("major"))
+                let minor = try reader.uint32(try a.need("minor"))
+                return .mknod(try a.path(), kind: .chardev(major: major, minor: minor))
             default:
                 throw reader.error("unknown mknod type '\(type)'; expected one of: chardev, fifo", at: typeNode)
             }
-        case "symlink": return .symlink(target: try text("target"), path: try path())
-        case "rename":
-            var flags: [RenameFlag] = []
-            if let flagsNode = f["flags"] {
-                let valid = RenameFlag.allCases.map(\.rawValue)
-                for item in try reader.sequence(flagsNode) {
-                    let value = try reader.text(item)
-                    guard let flag = RenameFlag(rawValue: value) else {
-                        throw reader.error("unknown rename flag '\(value)'; expected one of: \(valid.joined(separator: ", "))", at: item)
-                    }
-                    flags.append(flag)
-                }
-            }
-            return .rename(try path("old"), to: try path("new"), flags: flags)
-        case "link": return .link(try path("old"), to: try path("new"))
-        case "offline_lower":
-            let layer = Int(try reader.integer(try need("layer"), in: 0...999))
-            return .offlineLower(layer: layer, path: try path(), node: try LayerParser(reader: reader).parseEntry(try need("entry")))
-        case "name_to_handle_at":
+        case .symlink: return .symlink(target: try a.text("target"), path: try a.path())
+        case .rename:
+            let flags: [RenameFlag] = try a.flags("flags", "rename flag")
+            return .rename(try a.path("old"), to: try a.path("new"), flags: flags)
+        case .link: return .link(try a.path("old"), to: try a.path("new"))
+        case .offlineLower:
+            let layer = Int(try reader.integer(try a.need("layer"), in: 0...999))
+            return .offlineLower(layer: layer, path: try a.path(), node: try LayerParser(reader: reader).parseEntry(try a.need("entry")))
+        case .nameToHandle:
             var fid = false
-            if let flagsNode = f["flags"] {
+            if let flagsNode = a.fields?["flags"] {
                 for item in try reader.sequence(flagsNode) {
                     guard try reader.text(item) == "AT_HANDLE_FID" else {
                         throw reader.error("unknown name_to_handle_at flag '\(try reader.text(item))'; expected: AT_HANDLE_FID", at: item)
@@ -218,34 +135,110 @@ struct StepParser {
                     fid = true
                 }
             }
-            return .nameToHandle(try path(), label: try reader.nonEmptyText(try need("label")), fid: fid)
-        case "open_by_handle_at": return .openByHandle(label: try reader.nonEmptyText(try need("label")))
-        case "mount_remount": return .remountInPlace(options: try text("options"))
-        case "fsconfig_reconfigure":
+            return .nameToHandle(try a.path(), label: try reader.nonEmptyText(try a.need("label")), fid: fid)
+        case .openByHandle: return .openByHandle(label: try reader.nonEmptyText(try a.need("label")))
+        case .remountInPlace: return .remountInPlace(options: try a.text("options"))
+        case .reconfigure:
             var params: [String] = []
-            for item in try reader.sequence(try need("params")) { params.append(try reader.nonEmptyText(item)) }
+            for item in try reader.sequence(try a.need("params")) { params.append(try reader.nonEmptyText(item)) }
             return .reconfigure(params: params)
-        case "fsconfig_layers":
-            var keys: [LayerKey] = []
-            for item in try reader.sequence(try need("keys")) {
-                let key = try reader.text(item)
-                guard let k = LayerKey(rawValue: key) else {
-                    throw reader.error("unknown layer key '\(key)'; expected one of: \(LayerKey.allCases.map(\.rawValue).joined(separator: ", "))", at: item)
-                }
-                keys.append(k)
-            }
+        case .fsconfigLayers:
+            let keys: [LayerKey] = try a.flags("keys", "layer key", required: true)
             return .fsconfigLayers(keys)
-        case "chmod": return .chmod(try path(), mode: try reader.mode(try need("mode")))
-        case "chown": return .chown(try path(), uid: try reader.uint32(try need("uid")), gid: try reader.uint32(try need("gid")))
-        case "utimes": return .utimes(try path(), mtime: try reader.int64(try need("mtime")))
-        case "chattr":
-            let immutable = try f["immutable"].map { n throws(CaseError) in try reader.bool(n) } ?? false
-            let append = try f["append"].map { n throws(CaseError) in try reader.bool(n) } ?? false
-            return .chattr(try path(), immutable: immutable, append: append)
-        case "setxattr": return .setxattr(try path(), name: try reader.nonEmptyText(try need("name")), value: try text("value"))
-        case "getxattr": return .getxattr(try path(), name: try reader.nonEmptyText(try need("name")))
-        default: return .removexattr(try path(), name: try reader.nonEmptyText(try need("name")))
+        case .chmod: return .chmod(try a.path(), mode: try reader.mode(try a.need("mode")))
+        case .chown: return .chown(try a.path(), uid: try reader.uint32(try a.need("uid")), gid: try reader.uint32(try a.need("gid")))
+        case .utimes: return .utimes(try a.path(), mtime: try reader.int64(try a.need("mtime")))
+        case .chattr:
+            let immutable = try a.fields?["immutable"].map { n throws(CaseError) in try reader.bool(n) } ?? false
+            let append = try a.fields?["append"].map { n throws(CaseError) in try reader.bool(n) } ?? false
+            return .chattr(try a.path(), immutable: immutable, append: append)
+        case .setxattr: return .setxattr(try a.path(), name: try reader.nonEmptyText(try a.need("name")), value: try a.text("value"))
+        case .getxattr: return .getxattr(try a.path(), name: try reader.nonEmptyText(try a.need("name")))
+        case .removexattr: return .removexattr(try a.path(), name: try reader.nonEmptyText(try a.need("name")))
+        case .open:
+            let flags: [OpenFlag] = try a.flags("flags", "open flag")
+            let modes = flags.filter { [.rdonly, .wronly, .rdwr].contains($0) }
+            if modes.count > 1, let node = a.fields?["flags"] {
+                throw reader.error("open takes one access mode of O_RDONLY, O_WRONLY, O_RDWR", at: node)
+            }
+            return .fd(.open(try a.path(), flags: flags, fd: try a.fd()))
+        case .fdRead: return .fd(.read(fd: try a.fd()))
+        case .fdFstat: return .fd(.fstat(fd: try a.fd()))
+        case .fdFsync: return .fd(.fsync(fd: try a.fd()))
+        case .fdReaddir: return .fd(.readdir(fd: try a.fd()))
+        case .close: return .fd(.close(fd: try a.fd()))
+        case .fdPread:
+            return .fd(.pread(fd: try a.fd(), offset: try reader.nonNegativeInt64(try a.need("offset")),
+                              size: try reader.integer(try a.need("size"), in: 0...65536)))
+        case .fdWrite: return .fd(.write(fd: try a.fd(), data: try a.text("data")))
+        case .fdLseek:
+            let whence: Whence = try a.value("whence", "whence")
+            return .fd(.lseek(fd: try a.fd(), offset: try reader.nonNegativeInt64(try a.need("offset")), whence: whence))
+        case .fdFchmod: return .fd(.fchmod(fd: try a.fd(), mode: try reader.mode(try a.need("mode"))))
+        case .fdMmapRead:
+            // A mapping of more than one page could run past the end of the real file: SIGBUS.
+            return .fd(.mmapRead(fd: try a.fd(), size: try reader.integer(try a.need("size"), in: 1...4096)))
         }
+    }
+}
+
+/// A step's arguments as its syntax reads them: a scalar that stands for `path` (or `fd`), or
+/// the checked mapping.
+private struct Arguments {
+    let reader: NodeReader
+    let name: String
+    /// Where a missing argument is reported.
+    let anchor: YNode
+    let scalar: YNode?
+    let fields: Fields?
+
+    func need(_ key: String) throws(CaseError) -> YNode {
+        guard let fields else { throw reader.error("step '\(name)' needs '\(key)'", at: anchor) }
+        return try fields.required(key, missing: "step '\(name)' needs '\(key)'")
+    }
+
+    func path(_ key: String = "path") throws(CaseError) -> RelPath {
+        if let scalar, key == "path" { return try reader.path(scalar) }
+        return try reader.path(try need(key))
+    }
+
+    func fd() throws(CaseError) -> String {
+        if let scalar { return try reader.nonEmptyText(scalar) }
+        return try reader.nonEmptyText(try need("fd"))
+    }
+
+    func text(_ key: String) throws(CaseError) -> String { try reader.text(try need(key)) }
+
+    /// The `mode` key, or the default of a ``StepSyntax/pathMode(defaultMode:)`` step.
+    func mode(_ kind: StepKind) throws(CaseError) -> UInt32 {
+        if let node = fields?["mode"] { return try reader.mode(node) }
+        guard case .pathMode(let defaultMode) = kind.syntax else { return try reader.mode(try need("mode")) }
+        return defaultMode
+    }
+
+    /// One value of a closed vocabulary (an enum spelled by its raw values).
+    func value<V: RawRepresentable & CaseIterable>(_ key: String, _ what: String) throws(CaseError) -> V where V.RawValue == String {
+        let node = try need(key)
+        let text = try reader.text(node)
+        guard let v = V(rawValue: text) else {
+            throw reader.error("unknown \(what) '\(text)'; expected one of: \(V.allCases.map(\.rawValue).joined(separator: ", "))", at: node)
+        }
+        return v
+    }
+
+    /// A list of a closed vocabulary under `key` (empty when the key is optional and absent).
+    func flags<V: RawRepresentable & CaseIterable>(_ key: String, _ what: String, required: Bool = false) throws(CaseError) -> [V] where V.RawValue == String {
+        let present: YNode? = required ? try need(key) : fields?[key]
+        guard let node = present else { return [] }
+        var values: [V] = []
+        for item in try reader.sequence(node) {
+            let text = try reader.text(item)
+            guard let v = V(rawValue: text) else {
+                throw reader.error("unknown \(what) '\(text)'; expected one of: \(V.allCases.map(\.rawValue).joined(separator: ", "))", at: item)
+            }
+            values.append(v)
+        }
+        return values
     }
 }
 
@@ -280,29 +273,33 @@ private struct Step {
         return fields
     }
 
-    func path(optional: [String] = []) throws(CaseError) -> RelPath {
-        if let args, case .scalar = args, !reader.isNull(args) { return try reader.path(args) }
-        let fields = try fields(required: ["path"], optional: optional)
-        return try reader.path(try fields.required("path"))
-    }
-
-    func pathAndMode(defaultMode: UInt32) throws(CaseError) -> (RelPath, UInt32) {
-        if let args, case .scalar = args, !reader.isNull(args) { return (try reader.path(args), defaultMode) }
-        let fields = try fields(required: ["path"], optional: ["mode"])
-        let path = try reader.path(try fields.required("path"))
-        var mode = defaultMode
-        if let modeNode = fields["mode"] { mode = try reader.mode(modeNode) }
-        return (path, mode)
+    /// The arguments as `syntax` writes them: a scalar path or fd name where it allows one.
+    func arguments(_ syntax: StepSyntax) throws(CaseError) -> Arguments {
+        var scalar: YNode?
+        if let args, case .scalar = args, !reader.isNull(args) { scalar = args }
+        switch syntax {
+        case .none, .steps, .stage:
+            if syntax == .none { try expectNoArguments() }
+            return Arguments(reader: reader, name: name, anchor: anchor, scalar: nil, fields: nil)
+        case .path(let optional):
+            if scalar != nil { return Arguments(reader: reader, name: name, anchor: anchor, scalar: scalar, fields: nil) }
+            return Arguments(reader: reader, name: name, anchor: anchor, scalar: nil, fields: try fields(required: ["path"], optional: optional))
+        case .pathMode:
+            if scalar != nil { return Arguments(reader: reader, name: name, anchor: anchor, scalar: scalar, fields: nil) }
+            return Arguments(reader: reader, name: name, anchor: anchor, scalar: nil, fields: try fields(required: ["path"], optional: ["mode"]))
+        case .fdName:
+            if scalar != nil { return Arguments(reader: reader, name: name, anchor: anchor, scalar: scalar, fields: nil) }
+            return Arguments(reader: reader, name: name, anchor: anchor, scalar: nil, fields: try fields(required: ["fd"], optional: []))
+        case let .mapping(required, optional):
+            return Arguments(reader: reader, name: name, anchor: anchor, scalar: nil, fields: try fields(required: required, optional: optional))
+        }
     }
 }
 
 extension StepParser {
     /// Steps a `parallel` block may hold: path steps whose outcome is a plain value (a stat's
     /// inode symbols and the named fds and handles belong to one process; remounts to none).
-    static let parallelAllowed: Set<String> = [
-        "read", "write", "append", "open_rdwr", "truncate", "chmod", "chown", "utimes", "setxattr",
-        "getxattr", "removexattr", "listxattr", "link", "unlink", "mkdir", "create", "rename", "readlink",
-    ]
+    static let parallelAllowed: Set<String> = Set(StepKind.allCases.filter(\.runsInParallel).map(\.name))
 
     /// The 2–4 steps of a `parallel` block.
     func parallelSteps(_ args: YNode?, at nameNode: YNode) throws(CaseError) -> [OvlModel.Operation] {
@@ -314,7 +311,7 @@ extension StepParser {
         var ops: [OvlModel.Operation] = []
         for item in items {
             let op = try parseStep(item)
-            guard Self.parallelAllowed.contains(op.name) else {
+            guard op.kind.runsInParallel else {
                 throw reader.error("step '\(op.name)' cannot run in a parallel block; allowed: \(Self.parallelAllowed.sorted().joined(separator: ", "))", at: item)
             }
             ops.append(op)
@@ -326,9 +323,7 @@ extension StepParser {
 extension StepParser {
     /// Steps an unprivileged caller may run (`as:`): path steps whose checks the model knows (R90).
     /// Named fds, handles and programs belong to the job's own process; mounts need the mounter.
-    static let callerAllowed: Set<String> = parallelAllowed.union([
-        "stat", "lstat", "readdir", "mknod", "rmdir", "symlink", "statfs", "open_tmpfile",
-    ])
+    static let callerAllowed: Set<String> = Set(StepKind.allCases.filter(\.runsAsCaller).map(\.name))
 
     /// A step with an `as: {uid, gid, umask}` key beside its name: run by that caller (R90).
     func callerStep(_ mapping: Yams.Node.Mapping) throws(CaseError) -> OvlModel.Operation {
@@ -345,7 +340,7 @@ extension StepParser {
             throw reader.error("'\(key.scalar?.string ?? "")' cannot be used in a step run 'as' another caller", at: key)
         }
         let op = try parseStep(.mapping(Yams.Node.Mapping([(name, args)])))
-        guard Self.callerAllowed.contains(op.name), op.name != "parallel" else {
+        guard op.kind.runsAsCaller else {
             throw reader.error("step '\(op.name)' cannot run 'as' another caller; allowed: \(Self.callerAllowed.sorted().joined(separator: ", "))", at: asKey)
         }
         if case .asCaller = op { throw reader.error("a step has one 'as'", at: asKey) }

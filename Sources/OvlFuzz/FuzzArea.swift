@@ -51,13 +51,3 @@ let fuzzCallers: [Caller] = [
     Caller(uid: 2000, gid: 2000, umask: 0o077),
     Caller(uid: 1000, gid: 100),
 ]
-
-extension Operation {
-    /// True for the steps the generator makes that a case may run `as:` a caller (R90).
-    var callerMayRun: Bool {
-        switch self {
-        case .remount, .dropCaches, .remountInPlace, .asCaller, .fd: false
-        default: true
-        }
-    }
-}

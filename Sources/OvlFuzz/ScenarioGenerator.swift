@@ -100,7 +100,7 @@ public struct ScenarioGenerator: Sendable {
                 op = fdStep(known: Array(known).sorted(), opened: opened, using: &rng)
                 if case .fd(.open(_, _, let name)) = op { opened.insert(name) }
             }
-            if areas.contains(.callers), op.callerMayRun, Int.random(in: 0..<4, using: &rng) == 0 {
+            if areas.contains(.callers), op.kind.runsAsCaller, Int.random(in: 0..<4, using: &rng) == 0 {
                 op = .asCaller(fuzzCallers.randomElement(using: &rng)!, op)
             }
             s.steps.append(op)

@@ -64,7 +64,7 @@ extension OverlayModel {
         // Names of one upper inode share its new state (hardlinks, R61).
         if var p = op.changedPath {
             // A step that follows a final symlink changed the object the link leads to.
-            if op.followsFinalSymlink, case .success(let (target, _)) = follow(p) { p = target }
+            if op.kind.followsFinalSymlink, case .success(let (target, _)) = follow(p) { p = target }
             if upper?[p] != nil { syncInode(from: p) }
         }
         return outcome
@@ -350,27 +350,12 @@ extension Operation {
         }
     }
 
-    /// True for a ``changedPath`` step that follows a final symlink (open, truncate, chmod).
-    var followsFinalSymlink: Bool {
-        switch self {
-        case .write, .append, .truncate, .openRW, .chmod: true
-        case .fd(.open): true
-        default: false
-        }
-    }
-
-    /// True for steps that change the file system (and so fail with EROFS without upper).
+    /// True for steps that change the file system (and so fail with EROFS without upper): the
+    /// step table's entry, an `open` by its flags, a caller's step by its own.
     var modifies: Bool {
         switch self {
-        case .stat, .lstat, .read, .readdir, .readlink, .getxattr, .listxattr, .remount, .remountInPlace, .reconfigure, .mountAgain, .mountStacked, .mountWithoutWorkdir, .fsconfigLayers, .dropCaches, .statfs, .fiemapShared,
-             .nameToHandle, .openByHandle, .procLocks, .offlineLower: false
         case .fd(.open(_, let flags, _)): Set(flags).copiesUp || flags.contains(.creat)
-        case .fd(.fchmod): true
-        case .fd: false
-        // Each step of the block is judged on its own.
-        case .parallel, .exec: false
-        case .asCaller(_, let op): op.modifies
-        default: true
+        default: kind.modifies
         }
     }
 }

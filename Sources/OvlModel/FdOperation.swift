@@ -43,22 +43,25 @@ public enum FdOperation: Codable, Sendable, Equatable {
     /// compared as a set like `readdir`.
     case readdir(fd: String)
 
-    /// The syscall-style name used in case files and reports.
-    public var name: String {
+    /// The step's entry in the vocabulary.
+    public var kind: StepKind {
         switch self {
-        case .open: "open"
-        case .read: "fd_read"
-        case .pread: "fd_pread"
-        case .write: "fd_write"
-        case .fstat: "fd_fstat"
-        case .lseek: "fd_lseek"
-        case .fsync: "fd_fsync"
-        case .fchmod: "fd_fchmod"
-        case .mmapRead: "fd_mmap_read"
-        case .close: "close"
-        case .readdir: "fd_readdir"
+        case .open: .open
+        case .read: .fdRead
+        case .pread: .fdPread
+        case .write: .fdWrite
+        case .fstat: .fdFstat
+        case .lseek: .fdLseek
+        case .fsync: .fdFsync
+        case .fchmod: .fdFchmod
+        case .mmapRead: .fdMmapRead
+        case .close: .close
+        case .readdir: .fdReaddir
         }
     }
+
+    /// The syscall-style name used in case files and reports.
+    public var name: String { kind.name }
 
     /// The name of the fd the step uses or opens.
     public var fd: String {

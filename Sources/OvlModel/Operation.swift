@@ -118,66 +118,62 @@ public enum Operation: Codable, Sendable, Equatable {
     /// The step run by an unprivileged caller (`as:`, R90) instead of the mounter.
     indirect case asCaller(Caller, Operation)
 
-    /// The syscall-style name used in case files and reports.
-    public var name: String {
+    /// The step's entry in the vocabulary (a caller's step is its inner step's kind).
+    public var kind: StepKind {
         switch self {
-        case .stat: "stat"
-        case .lstat: "lstat"
-        case .read: "read"
-        case .write: "write"
-        case .append: "append"
-        case .openRW: "open_rdwr"
-        case .truncate: "truncate"
-        case .readdir: "readdir"
-        case .mkdir: "mkdir"
-        case .create: "create"
-        case .mknod: "mknod"
-        case .unlink: "unlink"
-        case .rmdir: "rmdir"
-        case .symlink: "symlink"
-        case .readlink: "readlink"
-        case .openTmpfile: "open_tmpfile"
-        case .statfs: "statfs"
-        case .fiemapShared: "fiemap_shared"
-        case .chattr: "chattr"
-        case .rename: "rename"
-        case .chmod: "chmod"
-        case .chown: "chown"
-        case .utimes: "utimes"
-        case .setxattr: "setxattr"
-        case .getxattr: "getxattr"
-        case .removexattr: "removexattr"
-        case .listxattr: "listxattr"
-        case .link: "link"
-        case .offlineLower: "offline_lower"
-        case .procLocks: "proc_locks"
-        case .nameToHandle: "name_to_handle_at"
-        case .openByHandle: "open_by_handle_at"
-        case .remount: "remount"
-        case .nextStage: "stage"
-        case .remountInPlace: "mount_remount"
-        case .reconfigure: "fsconfig_reconfigure"
-        case .mountAgain: "mount_again"
-        case .mountStacked: "mount_stacked"
-        case .mountWithoutWorkdir: "mount_without_workdir"
-        case .fsconfigLayers: "fsconfig_layers"
-        case .dropCaches: "drop_caches"
-        case .fd(let f): f.name
-        case .parallel: "parallel"
-        case .exec: "exec"
-        case .asCaller(_, let op): op.name
+        case .stat: .stat
+        case .lstat: .lstat
+        case .read: .read
+        case .write: .write
+        case .append: .append
+        case .openRW: .openRW
+        case .truncate: .truncate
+        case .readdir: .readdir
+        case .mkdir: .mkdir
+        case .create: .create
+        case .mknod: .mknod
+        case .unlink: .unlink
+        case .rmdir: .rmdir
+        case .symlink: .symlink
+        case .readlink: .readlink
+        case .openTmpfile: .openTmpfile
+        case .statfs: .statfs
+        case .fiemapShared: .fiemapShared
+        case .chattr: .chattr
+        case .rename: .rename
+        case .chmod: .chmod
+        case .chown: .chown
+        case .utimes: .utimes
+        case .setxattr: .setxattr
+        case .getxattr: .getxattr
+        case .removexattr: .removexattr
+        case .listxattr: .listxattr
+        case .link: .link
+        case .offlineLower: .offlineLower
+        case .procLocks: .procLocks
+        case .nameToHandle: .nameToHandle
+        case .openByHandle: .openByHandle
+        case .remount: .remount
+        case .nextStage: .nextStage
+        case .remountInPlace: .remountInPlace
+        case .reconfigure: .reconfigure
+        case .mountAgain: .mountAgain
+        case .mountStacked: .mountStacked
+        case .mountWithoutWorkdir: .mountWithoutWorkdir
+        case .fsconfigLayers: .fsconfigLayers
+        case .dropCaches: .dropCaches
+        case .fd(let f): f.kind
+        case .parallel: .parallel
+        case .exec: .exec
+        case .asCaller(_, let op): op.kind
         }
     }
-}
 
-extension Operation {
+    /// The syscall-style name used in case files and reports.
+    public var name: String { kind.name }
+
     /// True for steps that unmount and mount the overlay again (after which it may stay unmounted).
-    public var remounts: Bool {
-        switch self {
-        case .remount, .offlineLower, .nextStage: true
-        default: false
-        }
-    }
+    public var remounts: Bool { kind.remounts }
 }
 
 /// What `mknod` makes.

@@ -21,6 +21,9 @@ struct List: ParsableCommand {
     @Flag(help: "Print the version table (every KernelChange, as README's \"Kernel lines\" shows it) and exit.")
     var versions = false
 
+    @Flag(help: "Print the step table (every step's name, arguments, syscall and lookup flags, as README's case format shows it) and exit.")
+    var steps = false
+
     func validate() throws {
         if let kernelVersion, KernelVersion(release: kernelVersion) == nil {
             throw ValidationError("bad --kernel-version '\(kernelVersion)'; expected MAJOR.MINOR[.PATCH]")
@@ -29,6 +32,7 @@ struct List: ParsableCommand {
 
     func run() throws {
         if versions { return print(VersionTable.markdown()) }
+        if steps { return print(StepKind.markdown()) }
         let cases = try loadCases(paths)
         if let v = kernelVersion.flatMap(KernelVersion.init(release:)) { return byVersion(cases, v) }
         var cited = Set<String>()

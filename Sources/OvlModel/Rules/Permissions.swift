@@ -76,7 +76,7 @@ extension OverlayModel {
             }
             // do_linkat resolves the old name completely before it walks to the new one.
             if case .link = op, i == 0, probeNode(path) == nil { return nil }
-            if op.followsFinal, case .symlink = probeNode(path)?.kind {
+            if op.kind.followsFinalSymlink, case .symlink = probeNode(path)?.kind {
                 unpredicted = "a final symlink followed under a caller (as:)"
             }
         }
@@ -259,15 +259,5 @@ extension OverlayModel {
         n.gid = c.gid
         if n.kind.fileType != .symlink { n.perm &= ~c.umask }
         return n
-    }
-}
-
-extension Operation {
-    /// True for steps whose path walk follows a final symlink (`LOOKUP_FOLLOW`).
-    var followsFinal: Bool {
-        switch self {
-        case .stat, .read, .write, .append, .openRW, .truncate, .readdir, .chmod, .statfs, .openTmpfile: true
-        default: false
-        }
     }
 }
