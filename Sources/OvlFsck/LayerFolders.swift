@@ -39,21 +39,24 @@ public struct LayerFolders: Sendable, Equatable {
 
     /// Makes the repairs `policy` makes for `findings` on disk (only whiteouts and private xattrs change).
     public func repair(_ findings: [Finding], policy: FixPolicy = .safe) throws(SysError) {
-        for f in findings {
-            guard let real = realPath(f.layer, f.path) else { continue }
-            for r in f.repairs(under: policy) {
-                switch r {
-                case .addWhiteout(let path):
-                    // fsck.overlay's whiteout: a 0:0 character device, mode 0.
-                    if let at = realPath(f.layer, path) { try Files.mknod(at, mode: 0o020000, major: 0, minor: 0) }
-                case .removeWhiteout:
-                    let st = try Files.stat(real)
-                    // Only ever a 0:0 character device: never a user's object.
-                    if st.format == 0o020000, st.rdevMajor == 0, st.rdevMinor == 0 { try Files.unlink(real) }
-                case .removeXattr(let name):
-                    do { try Xattr.remove(real, name) } catch where error.errno == 61 /* ENODATA */ {}
-                case .setXattr(let name, let value): try Xattr.set(real, name, Array(value.utf8))
-                }
+        try apply(findings.flatMap { $0.plannedRepairs(under: policy) })
+    }
+
+    /// Makes `repairs` on disk, in order (the guest: the ones the host planned, ``OvlModel/LayerSet/plannedRepairs(policy:)``).
+    public func apply(_ repairs: [PlannedRepair]) throws(SysError) {
+        for r in repairs {
+            guard let real = realPath(r.layer, r.path) else { continue }
+            switch r.repair {
+            case .addWhiteout(let path):
+                // fsck.overlay's whiteout: a 0:0 character device, mode 0.
+                if let at = realPath(r.layer, path) { try Files.mknod(at, mode: 0o020000, major: 0, minor: 0) }
+            case .removeWhiteout:
+                let st = try Files.stat(real)
+                // Only ever a 0:0 character device: never a user's object.
+                if st.format == 0o020000, st.rdevMajor == 0, st.rdevMinor == 0 { try Files.unlink(real) }
+            case .removeXattr(let name):
+                do { try Xattr.remove(real, name) } catch where error.errno == 61 /* ENODATA */ {}
+            case .setXattr(let name, let value): try Xattr.set(real, name, Array(value.utf8))
             }
         }
     }

@@ -72,14 +72,16 @@ struct JobRunner {
             try LayerBuilder.build(upper, at: upperDir)
             if let w = job.scenario.workdir { try LayerBuilder.build(w, at: workDir) }
         }
-        if let check = job.scenario.fsck {
-            let report = try folders.check(policy: check.policy)
-            writer.write(.fsck(job: job.index, stage: .given, FsckObservation(found: report.found, left: report.left)))
-            // Damage fsck leaves is for a person to decide: such a case only checks (``Scenario/checksOnly``).
-            if job.scenario.checksOnly {
-                writer.write(.fsck(job: job.index, stage: .after, FsckObservation(found: report.left, left: report.left)))
-                return
+        if job.scenario.fsck != nil {
+            // The host checks the layers as given and plans the repairs; the guest makes them.
+            clock.enter(\.fsck)
+            writer.write(.layers(job: job.index, stage: .given, try dumpLayers()))
+            if !job.fsckRepairs.isEmpty {
+                try folders.apply(job.fsckRepairs)
+                writer.write(.layers(job: job.index, stage: .repaired, try dumpLayers()))
             }
+            // Damage fsck leaves is for a person to decide: such a case only checks (``Scenario/checksOnly``).
+            if job.scenario.checksOnly { return }
         }
         try sealed.seal(job, dirs: lowerDirs)
         // A filesystem left read-only fails the next job's build: an error there, never an observation.
@@ -133,15 +135,22 @@ struct JobRunner {
             index = [:]
             for e in names { index?[e.name] = try StateDump.entry(workDir + "/index/" + e.name) }
         }
+        // The host checks the layers the kernel left behind in it (issue 9).
         writer.write(.snapshot(job: job.index, Snapshot(merged: merged, upper: upperView, work: work, workMode: workMode, lowers: lowerViews,
                                                         index: index)))
-        // The layers the kernel left behind must pass the layer checker (issue 9).
-        clock.enter(\.fsck)
-        let left = try folders.read().findings()
-        writer.write(.fsck(job: job.index, stage: .after, FsckObservation(found: left, left: left)))
     }
 
-    /// The job's layer folders for the layer checker, with the xattr prefix its options give.
+    /// Every layer folder of the job as it is now, the whole workdir included, read without
+    /// touching an atime (the run to come may compare them, R75).
+    func dumpLayers() throws(SysError) -> DumpedLayers {
+        var lowers: [TreeView] = []
+        for dir in lowerDirs { lowers.append(try StateDump.tree(at: dir, atime: true)) }
+        let hasUpper = job.scenario.upper != nil
+        return DumpedLayers(lowers: lowers, upper: hasUpper ? try StateDump.tree(at: upperDir, atime: true) : nil,
+                            workdir: hasUpper ? try StateDump.tree(at: workDir, atime: true) : nil)
+    }
+
+    /// The job's layer folders, where the planned repairs are made.
     var folders: LayerFolders {
         let hasUpper = job.scenario.upper != nil
         let userxattr = options.contains { $0.key == "userxattr" }

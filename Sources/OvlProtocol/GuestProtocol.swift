@@ -11,8 +11,13 @@ public struct Job: Codable, Sendable, Equatable {
     /// Why the job is not run (a `layer_fs:` case whose layers this configuration puts on the
     /// filesystems of an earlier one); nil for a job to run.
     public var skip: String?
+    /// The repairs the case's `fsck:` policy makes on its layers as given, planned on the host from
+    /// the model's layers (``OvlModel/LayerSet/plannedRepairs(policy:)``): the guest makes them and
+    /// dumps the layers again, and the host checks what is left.
+    public var fsckRepairs: [PlannedRepair]
     public init(index: Int, caseID: String, config: FSConfig, scenario: Scenario, skip: String? = nil) {
         self.index = index; self.caseID = caseID; self.config = config; self.scenario = scenario; self.skip = skip
+        fsckRepairs = scenario.fsck.map { LayerSet(scenario: scenario).plannedRepairs(policy: $0.policy) } ?? []
     }
 }
 
@@ -37,8 +42,10 @@ public enum GuestRecord: Codable, Sendable, Equatable {
     case overlayDev(job: Int, generation: Int, dev: UInt64)
     case step(job: Int, index: Int, Outcome)
     case snapshot(job: Int, Snapshot)
-    /// The layer checker's findings on the layers (issue 9): as given, or as the kernel left them.
-    case fsck(job: Int, stage: FsckStage, FsckObservation)
+    /// The layer folders of a case with `fsck:`, dumped before the mount: as given, and again after
+    /// the planned repairs (``Job/fsckRepairs``). The host runs the layer checker on them (issue 9);
+    /// the layers the kernel left behind it reads from the `snapshot`.
+    case layers(job: Int, stage: LayerDumpStage, DumpedLayers)
     /// A harness failure inside the guest (setup, layer building): the job is an `error`.
     case error(job: Int, message: String)
     /// The kernel cannot make the job's layers (a feature it was built without, or one it
@@ -64,7 +71,15 @@ extension GuestRecord {
     public var marksProgress: Bool {
         switch self {
         case .boot, .mount, .step, .error, .unsupported, .end, .done: true
-        case .begin, .layerInodes, .overlayDev, .snapshot, .fsck, .kernel: false
+        case .begin, .layerInodes, .overlayDev, .snapshot, .layers, .kernel: false
         }
     }
+}
+
+/// When the guest dumped a case's layer folders for the layer checker.
+public enum LayerDumpStage: String, Codable, Sendable {
+    /// As the case gives them, before anything touched them.
+    case given
+    /// After the guest made the planned repairs (``Job/fsckRepairs``).
+    case repaired
 }

@@ -7,7 +7,8 @@ import OvlProtocol
 /// complaints (a WARNING or a new taint bit during the job fails it).
 enum JobJudge {
     static func judge(job: Job, caseInfo: Case, log: RecordLog, flipped: Set<String> = []) -> JobResult {
-        let obs = log.jobs[job.index] ?? Observations()
+        var obs = log.jobs[job.index] ?? Observations()
+        obs.fsck = LayerChecks.observe(job, obs)
         let events = obs.kernel
         if let why = obs.unsupported {
             return JobResult(job: job, caseInfo: caseInfo, verdict: .skip(why), differences: [], kernelLog: [], seconds: 0)

@@ -17,7 +17,9 @@ public struct Observations: Sendable {
     public var laterLayerInodes: [LayerInodes] = []
     /// The overlay's st_dev per mount generation.
     public var overlayDevs: [Int: UInt64] = [:]
-    /// The layer checker's runs, by stage.
+    /// The layer folders of a case with `fsck:` as the guest dumped them before the mount, by stage.
+    public var layers: [LayerDumpStage: DumpedLayers] = [:]
+    /// The layer checker's runs on the dumped layers, by stage (``LayerChecks``): the host's, never the guest's.
     public var fsck: [FsckStage: FsckObservation] = [:]
     /// What the kernel logged during the job, when it logged anything of its own.
     public var kernel: KernelSlice?
@@ -44,7 +46,7 @@ public struct RecordLog: Sendable {
         case .layerInodes(let j, let t):
             if jobs[j]?.layerInodes == nil { jobs[j, default: Observations()].layerInodes = t } else { jobs[j]?.laterLayerInodes.append(t) }
         case .overlayDev(let j, let g, let dev): jobs[j, default: Observations()].overlayDevs[g] = dev
-        case .fsck(let j, let stage, let o): jobs[j, default: Observations()].fsck[stage] = o
+        case .layers(let j, let stage, let d): jobs[j, default: Observations()].layers[stage] = d
         case .error(let j, let message): jobs[j, default: Observations()].error = message
         case .unsupported(let j, let reason): jobs[j, default: Observations()].unsupported = reason
         case .kernel(let j, let k): jobs[j, default: Observations()].kernel = k

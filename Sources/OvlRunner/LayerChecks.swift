@@ -1,0 +1,48 @@
+import OvlModel
+import OvlProtocol
+
+/// The layer checker (issue 9) run on the host, on the layers the guest dumped: the case's
+/// `fsck:` check of its layers as given, and the check of the layers the kernel left behind
+/// (its snapshot). The same checks as `fsck.overlay` (``OvlModel/LayerSet/findings(policy:)``).
+enum LayerChecks {
+    /// The checker's runs on what the guest recorded of `job`, by stage; a stage whose dumps are
+    /// missing is absent (``FsckJudge`` reports it as not recorded).
+    static func observe(_ job: Job, _ obs: Observations) -> [FsckStage: FsckObservation] {
+        let scenario = job.scenario
+        var out: [FsckStage: FsckObservation] = [:]
+        if let check = scenario.fsck, let given = obs.layers[.given] {
+            let run = given.layerSet(prefix: prefix(scenario.mountOptions), dataLayerCount: scenario.dataLayerCount).check(policy: check.policy)
+            if job.fsckRepairs.isEmpty {
+                out[.given] = FsckObservation(found: run.found, left: run.left)
+            } else if let repaired = obs.layers[.repaired] {
+                // What the repairs the guest made leave on disk.
+                let left = repaired.layerSet(prefix: prefix(scenario.mountOptions), dataLayerCount: scenario.dataLayerCount)
+                    .findings(policy: check.policy)
+                out[.given] = FsckObservation(found: run.found, left: left)
+            }
+        }
+        if scenario.checksOnly {
+            // Nothing is mounted: what the check left is what the job leaves.
+            if let given = out[.given] { out[.after] = FsckObservation(found: given.left, left: given.left) }
+        } else if let snapshot = obs.snapshot {
+            let left = DumpedLayers(snapshot: snapshot).layerSet(prefix: prefix(finalOptions(scenario)), dataLayerCount: scenario.dataLayerCount)
+                .findings()
+            out[.after] = FsckObservation(found: left, left: left)
+        }
+        return out
+    }
+
+    /// The private xattr prefix of a mount with `options` (`user.overlay.` with userxattr).
+    static func prefix(_ options: [MountOption]) -> XattrPrefix {
+        XattrPrefix(userxattr: options.contains { $0.key == "userxattr" })
+    }
+
+    /// The options of the job's last mount: a staged case's last stage's (nil there: the case's
+    /// own), else the first mount's.
+    static func finalOptions(_ scenario: Scenario) -> [MountOption] {
+        for op in scenario.steps.reversed() {
+            if case .nextStage(let options) = op { return options ?? scenario.options }
+        }
+        return scenario.mountOptions
+    }
+}
