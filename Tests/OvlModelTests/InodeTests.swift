@@ -108,6 +108,19 @@ struct InodeTests {
         #expect(stat(&m, "b")?.nlink == 2)
     }
 
+    @Test("R61: two names a stage hardlinked are one inode in the next stage; without index a copy-up splits them")
+    func stageMadeHardlinkPair() {
+        for index in ["on", "off"] {
+            var m = model(ext4, options: [MountOption(key: "index", value: index)])
+            _ = m.apply(.link(p("c"), to: p("e")))
+            _ = m.apply(.nextStage(options: nil))
+            #expect(m.predictsSameInode(stat(&m, "c")!, stat(&m, "e")!))
+            #expect(!m.predictsSameInode(stat(&m, "c")!, stat(&m, "d/f")!))
+            _ = m.apply(.append(p("c"), data: "y"))
+            #expect(m.predictsSameInode(stat(&m, "c")!, stat(&m, "e")!) == (index == "on"))
+        }
+    }
+
     @Test("R61/R63/R65: index keeps the link, X.nlink follows the union nlink, unlink drops it")
     func indexedHardlink() {
         var m = model(ext4, options: [MountOption(key: "index", value: "on")])

@@ -158,13 +158,20 @@ extension OverlayModel {
     }
 
     /// True when the model predicts that two stat results show one inode (same st_dev and st_ino).
-    /// Lower hardlinks of one layer are one inode (``Node/inode``).
+    /// Lower hardlinks of one layer are one inode (``Node/inode``): a `link:` entry of a built
+    /// layer, or a hardlink an earlier stage made in what is now a lower (``lowerRef`` names its
+    /// names as remade offline by that stage).
     public func predictsSameInode(_ a: StatView, _ b: StatView) -> Bool {
         func canonical(_ v: InoValue?) -> InoValue? {
-            guard case .real(.lower(let k, let p), let fsid, let bits)? = v,
-                  let group = lowers[k][p]?.inode else { return v }
+            guard case .real(let ref, let fsid, let bits)? = v else { return v }
+            let k: Int, p: RelPath
+            switch ref {
+            case .lower(let layer, let path), .replacedLower(let layer, let path, _): (k, p) = (layer, path)
+            case .upper: return v
+            }
+            guard let group = lowers[k][p]?.inode else { return v }
             let first = lowers[k].entries.filter { $0.value.inode == group }.keys.min() ?? p
-            return .real(.lower(layer: k, path: first), fsid: fsid, xinoBits: bits)
+            return .real(lowerRef(k, first), fsid: fsid, xinoBits: bits)
         }
         return a.dev == b.dev && canonical(a.ino) == canonical(b.ino)
     }
