@@ -87,6 +87,8 @@ public struct OverlayModel: Sendable {
     var verified: ResolvedOptions?
     /// The lines the last mount logged about its layer filesystems' features (R10, R12, R28).
     var featureLog: [String] = []
+    /// What the mount that succeeded logged (``SecondMountLog``), for a second mount of the same layers.
+    var firstMountLog = SecondMountLog()
     /// The first copy-up of the step being applied that failed, and its errno
     /// (``refusedCopyUp(_:)``); later copy-ups of that step do nothing.
     var failedCopyUp: (errno: ModelErrno, path: RelPath)?
@@ -160,6 +162,7 @@ public struct OverlayModel: Sendable {
         } catch {
             return refused(error.errno, log.map { "overlayfs: " + $0 } + [error.logLine])
         }
+        let beforeLayers = parseLog + log.map { "overlayfs: " + $0 }
         if var p = parsed {
             p.log += log.map { "overlayfs: " + $0 }
             do {
@@ -195,8 +198,9 @@ public struct OverlayModel: Sendable {
         }
         mounted = true
         wasMounted = true
-        return MountObservation(errno: nil, options: shown, kernelLog: allLog(log.map { "overlayfs: " + $0 }) + featureLog + xinoLog,
-                                shown: parsed.map(shownField))
+        let whole = allLog(log.map { "overlayfs: " + $0 }) + featureLog + xinoLog
+        firstMountLog = SecondMountLog(beforeLayers: beforeLayers, whole: whole)
+        return MountObservation(errno: nil, options: shown, kernelLog: whole, shown: parsed.map(shownField))
     }
 
     /// What `fill_super` writes and which options mountinfo then shows (`params.c:ovl_show_options`).
