@@ -152,6 +152,7 @@ public struct OverlayModel: Sendable {
             }
         }
         let parseLog = parsed?.log ?? []
+        var placement: PlacementRefusal?
         func refused(_ errno: ModelErrno, _ lines: [String]) -> MountObservation {
             mounted = false
             return MountObservation(errno: errno, options: nil, kernelLog: parseLog + lines, stage: mountSpec == nil ? nil : "mount")
@@ -172,7 +173,8 @@ public struct OverlayModel: Sendable {
                 mounted = false
                 return MountObservation(errno: error.errno, options: nil, kernelLog: error.log, stage: error.stage)
             }
-            if let why = foreignStack(p) { unpredicted = why }
+            placement = MountGrammar.placementRefusal(p)
+            if placement == nil, let why = foreignStack(p) { unpredicted = why }
             parsed = p
             log = []
         }
@@ -192,6 +194,10 @@ public struct OverlayModel: Sendable {
         }
         let shown = establishMount(log: &log)
         if case .spare = parsed?.work?.place { workMade = false }
+        if let placement {
+            return MountObservation(errno: .ELOOP, options: nil, kernelLog: allLog(log.map { "overlayfs: " + $0 }) + [placement.logLine],
+                                    stage: "mount")
+        }
         if !nestedLowers.isEmpty {
             return MountObservation(errno: .ELOOP, options: nil,
                                     kernelLog: allLog((log + ["overlapping lowerdir path"]).map { "overlayfs: " + $0 }), stage: parsed.map { _ in "mount" })
