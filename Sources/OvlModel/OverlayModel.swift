@@ -133,7 +133,8 @@ public struct OverlayModel: Sendable {
     ///   and stores `X.uuid` on a new upper root), R13 (index=on stores the lower root's origin),
     ///   R7/R88 (a lower layer inside another one is refused with ELOOP by
     ///   `super.c:ovl_check_overlapping_layers` — late in `ovl_fill_super`, after `work/` was made
-    ///   and the upper root got its uuid).
+    ///   and the upper root got its uuid; a `mount:` whose layers lie in each other,
+    ///   ``MountGrammar/placementRefusal(_:)``).
     public mutating func mount() -> MountObservation {
         var log: [String] = []
         var parsed: ParsedMount?
@@ -191,6 +192,11 @@ public struct OverlayModel: Sendable {
             mounted = false
             return MountObservation(errno: refusal.errno, options: nil,
                                     kernelLog: allLog(log.map { "overlayfs: " + $0 } + [refusal.logLine]), stage: parsed.map { _ in "mount" })
+        }
+        if placement == .conflicting {
+            workMade = upper != nil
+            return MountObservation(errno: .ELOOP, options: nil, kernelLog: allLog(log.map { "overlayfs: " + $0 }) + [PlacementRefusal.conflicting.logLine],
+                                    stage: "mount")
         }
         let shown = establishMount(log: &log)
         if case .spare = parsed?.work?.place { workMade = false }

@@ -1,11 +1,13 @@
 /// A mount's layers that lie in each other (R7), as `ovl_fill_super` finds them after the upper
-/// and work dirs were taken and `work/` was made: the same on 6.1, 6.12 and 6.18.
-struct PlacementRefusal: Sendable, Equatable {
-    /// `conflicting` (a lower root that is already a layer's root) or `overlapping` (a lower
-    /// inside a layer).
-    let form: String
+/// and work dirs were taken and `work/` was made: the same on 6.1, 6.12 and 6.18. Both are ELOOP.
+enum PlacementRefusal: String, Sendable, Equatable {
+    /// A lower root that is already a layer's root, found while the lowers are taken
+    /// (`ovl_get_layers`): before the upper root gets its uuid or index origin.
+    case conflicting
+    /// A lower inside a layer, found once every layer is taken (`ovl_check_overlapping_layers`).
+    case overlapping
 
-    var logLine: String { "overlayfs: \(form) lowerdir path" }
+    var logLine: String { "overlayfs: \(rawValue) lowerdir path" }
 }
 
 extension MountGrammar {
@@ -24,11 +26,11 @@ extension MountGrammar {
         if let upper = m.upper?.place { traps.append(upper) }
         if let work = m.work?.place { traps += [work, .inside(work, RelPath(components: ["work"]))] }
         for lower in m.lowers.map(\.place) {
-            if traps.contains(where: { same(lower, $0) }) { return PlacementRefusal(form: "conflicting") }
+            if traps.contains(where: { same(lower, $0) }) { return .conflicting }
             traps.append(lower)
         }
         for lower in m.lowers.map(\.place) where traps.contains(where: { inside(lower, $0) }) {
-            return PlacementRefusal(form: "overlapping")
+            return .overlapping
         }
         return nil
     }
