@@ -188,7 +188,7 @@ public struct OverlayModel: Sendable {
             return MountObservation(errno: .EINVAL, options: nil,
                                     kernelLog: allLog((log + ["empty lowerdir"]).map { "overlayfs: " + $0 }), stage: parsed.map { _ in "mount" })
         }
-        if let verified, let refusal = layerRefusal(verified) {
+        if let verified, let refusal = layerRefusal(verified, lowerCount: parsed?.lowers.count ?? lowers.count) {
             mounted = false
             return MountObservation(errno: refusal.errno, options: nil,
                                     kernelLog: allLog(log.map { "overlayfs: " + $0 } + [refusal.logLine]), stage: parsed.map { _ in "mount" })
