@@ -18,6 +18,8 @@ struct JobRunner {
     let sealed = SealedLayers()
     /// The stage a staged case is in (``Operation/nextStage(options:)``).
     let stage = StageState()
+    /// The kernel log of the step that mounted a second overlay, until the step's outcome is written.
+    let secondLog = SecondMountLines()
 
     /// The job's folder on the filesystem of lower layer `k` (`layer_fs: {lowers: …}` may put
     /// each layer on its own).
@@ -98,7 +100,9 @@ struct JobRunner {
             var stillMounted = true
             for (i, op) in job.scenario.steps.enumerated() where stillMounted {
                 switch exec.run(op) {
-                case .observed(let outcome): writer.write(.step(job: job.index, index: i, outcome))
+                case .observed(let outcome):
+                    writer.write(.step(job: job.index, index: i, outcome))
+                    if let lines = secondLog.take() { writer.write(.secondMountLog(job: job.index, index: i, lines: lines)) }
                 case .harness(let why):
                     exec.fds.closeAll()
                     exec.programs.endAll()
@@ -176,12 +180,13 @@ struct JobRunner {
     }
 
     /// A second overlay of the same layers and options on another mount point, unmounted at once
-    /// (R9); `withWorkdir` false leaves out `workdir=` (R6). Its kernel-log lines are taken here,
-    /// so the job's next mount does not report them.
+    /// (R9); `withWorkdir` false leaves out `workdir=` (R6). Its kernel-log lines are kept for
+    /// the step's record (filtered as the first mount's), so the job's next mount does not report them.
     func mountAgain(_ withWorkdir: Bool) throws {
         let second = mountPoint + "-again"
         try harness("mount_again: mkdir \(second)") { () throws(SysError) in try makeDirs(second) }
-        defer { slice.add(kmsg.drain()) }
+        slice.add(kmsg.drain())
+        defer { secondLog.lines = overlayLog(allPrefixes: spec != nil).map { spec != nil ? symbolic($0) : $0 } }
         if let spec {
             if let refusal = try mountBySpec(spec, target: second, withWorkdir: withWorkdir) {
                 throw SysError(errno: refusal.errno, call: "mount \(refusal.stage)", path: second)
@@ -372,6 +377,16 @@ struct JobRunner {
 }
 
 /// Which stage of a staged case a job is in, and that stage's options (nil: the first stage's).
+/// The kernel log lines of a second mount, kept from the step until its outcome is written.
+final class SecondMountLines {
+    var lines: [String]?
+
+    func take() -> [String]? {
+        defer { lines = nil }
+        return lines
+    }
+}
+
 final class StageState {
     var number = 0
     var options: [MountOption]?

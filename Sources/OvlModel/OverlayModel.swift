@@ -87,6 +87,8 @@ public struct OverlayModel: Sendable {
     var verified: ResolvedOptions?
     /// The lines the last mount logged about its layer filesystems' features (R10, R12, R28).
     var featureLog: [String] = []
+    /// What the mount that succeeded logged (``SecondMountLog``), for a second mount of the same layers.
+    var firstMountLog = SecondMountLog()
     /// The first copy-up of the step being applied that failed, and its errno
     /// (``refusedCopyUp(_:)``); later copy-ups of that step do nothing.
     var failedCopyUp: (errno: ModelErrno, path: RelPath)?
@@ -131,7 +133,8 @@ public struct OverlayModel: Sendable {
     ///   and stores `X.uuid` on a new upper root), R13 (index=on stores the lower root's origin),
     ///   R7/R88 (a lower layer inside another one is refused with ELOOP by
     ///   `super.c:ovl_check_overlapping_layers` — late in `ovl_fill_super`, after `work/` was made
-    ///   and the upper root got its uuid).
+    ///   and the upper root got its uuid; a `mount:` whose layers lie in each other,
+    ///   ``MountGrammar/placementRefusal(_:)``).
     public mutating func mount() -> MountObservation {
         var log: [String] = []
         var parsed: ParsedMount?
@@ -150,6 +153,7 @@ public struct OverlayModel: Sendable {
             }
         }
         let parseLog = parsed?.log ?? []
+        var placement: PlacementRefusal?
         func refused(_ errno: ModelErrno, _ lines: [String]) -> MountObservation {
             mounted = false
             return MountObservation(errno: errno, options: nil, kernelLog: parseLog + lines, stage: mountSpec == nil ? nil : "mount")
@@ -160,6 +164,7 @@ public struct OverlayModel: Sendable {
         } catch {
             return refused(error.errno, log.map { "overlayfs: " + $0 } + [error.logLine])
         }
+        let beforeLayers = parseLog + log.map { "overlayfs: " + $0 }
         if var p = parsed {
             p.log += log.map { "overlayfs: " + $0 }
             do {
@@ -169,7 +174,8 @@ public struct OverlayModel: Sendable {
                 mounted = false
                 return MountObservation(errno: error.errno, options: nil, kernelLog: error.log, stage: error.stage)
             }
-            if let why = foreignStack(p) { unpredicted = why }
+            placement = MountGrammar.placementRefusal(p)
+            if placement == nil, let why = foreignStack(p) { unpredicted = why }
             parsed = p
             log = []
         }
@@ -182,21 +188,31 @@ public struct OverlayModel: Sendable {
             return MountObservation(errno: .EINVAL, options: nil,
                                     kernelLog: allLog((log + ["empty lowerdir"]).map { "overlayfs: " + $0 }), stage: parsed.map { _ in "mount" })
         }
-        if let verified, let refusal = layerRefusal(verified) {
+        if let verified, let refusal = layerRefusal(verified, lowerCount: parsed?.lowers.count ?? lowers.count) {
             mounted = false
             return MountObservation(errno: refusal.errno, options: nil,
                                     kernelLog: allLog(log.map { "overlayfs: " + $0 } + [refusal.logLine]), stage: parsed.map { _ in "mount" })
         }
+        if placement == .conflicting {
+            workMade = upper != nil
+            return MountObservation(errno: .ELOOP, options: nil, kernelLog: allLog(log.map { "overlayfs: " + $0 }) + [PlacementRefusal.conflicting.logLine],
+                                    stage: "mount")
+        }
         let shown = establishMount(log: &log)
         if case .spare = parsed?.work?.place { workMade = false }
+        if let placement {
+            return MountObservation(errno: .ELOOP, options: nil, kernelLog: allLog(log.map { "overlayfs: " + $0 }) + [placement.logLine],
+                                    stage: "mount")
+        }
         if !nestedLowers.isEmpty {
             return MountObservation(errno: .ELOOP, options: nil,
                                     kernelLog: allLog((log + ["overlapping lowerdir path"]).map { "overlayfs: " + $0 }), stage: parsed.map { _ in "mount" })
         }
         mounted = true
         wasMounted = true
-        return MountObservation(errno: nil, options: shown, kernelLog: allLog(log.map { "overlayfs: " + $0 }) + featureLog + xinoLog,
-                                shown: parsed.map(shownField))
+        let whole = allLog(log.map { "overlayfs: " + $0 }) + featureLog + xinoLog
+        firstMountLog = SecondMountLog(beforeLayers: beforeLayers, whole: whole)
+        return MountObservation(errno: nil, options: shown, kernelLog: whole, shown: parsed.map(shownField))
     }
 
     /// What `fill_super` writes and which options mountinfo then shows (`params.c:ovl_show_options`).

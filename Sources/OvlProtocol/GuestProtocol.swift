@@ -41,6 +41,9 @@ public enum GuestRecord: Codable, Sendable, Equatable {
     /// `stat(mountpoint).st_dev` of the overlay after mount number `generation` (0 = the first).
     case overlayDev(job: Int, generation: Int, dev: UInt64)
     case step(job: Int, index: Int, Outcome)
+    /// The `overlayfs:` kernel log lines of step `index`, a second mount (`mount_again`,
+    /// `mount_without_workdir`), written after the step's outcome.
+    case secondMountLog(job: Int, index: Int, lines: [String])
     case snapshot(job: Int, Snapshot)
     /// The layer folders of a case with `fsck:`, dumped before the mount: as given, and again after
     /// the planned repairs (``Job/fsckRepairs``). The host runs the layer checker on them (issue 9);
@@ -71,7 +74,7 @@ extension GuestRecord {
     public var marksProgress: Bool {
         switch self {
         case .boot, .mount, .step, .error, .unsupported, .end, .done: true
-        case .begin, .layerInodes, .overlayDev, .snapshot, .layers, .kernel: false
+        case .begin, .layerInodes, .overlayDev, .snapshot, .layers, .kernel, .secondMountLog: false
         }
     }
 }

@@ -57,6 +57,7 @@ public enum Checker {
                 diffs += compareInodes(step: i, op, subject, expected, got, &inodes)
             }
         }
+        diffs += compareSecondMountLogs(scenario, prediction.secondMountLogs, observed.secondMountLogs)
         diffs += checkInodeAssertions(scenario, observed)
         if let s = observed.snapshot {
             diffs += compareTree(.merged, "merged", predicted.merged, s.merged, &inodes)
@@ -88,6 +89,8 @@ public enum Checker {
     /// trees and layers.
     struct Prediction {
         var mount: MountObservation
+        /// The kernel log lines of each step that mounts a second overlay, by step index.
+        var secondMountLogs: [Int: [String]] = [:]
         /// One outcome per step run; a step that leaves the overlay unmounted (a refused mount
         /// after an offline change) is the last one run.
         var steps: [Outcome]
@@ -109,10 +112,14 @@ public enum Checker {
         var model = OverlayModel(scenario: job.scenario.asMounted, environment: environment)
         let mount = model.mount()
         var steps: [Outcome] = []
+        var secondMountLogs: [Int: [String]] = [:]
         if model.mounted, runSteps {
-            for op in job.scenario.steps where model.mounted { steps.append(model.apply(op)) }
+            for op in job.scenario.steps where model.mounted {
+                if let lines = model.secondMountLog(op) { secondMountLogs[steps.count] = lines }
+                steps.append(model.apply(op))
+            }
         }
-        return Prediction(mount: mount, steps: steps, snapshot: model.snapshot(), upperPaths: model.upperPathsBySerial,
+        return Prediction(mount: mount, secondMountLogs: secondMountLogs, steps: steps, snapshot: model.snapshot(), upperPaths: model.upperPathsBySerial,
                           layers: LayerSet(model: model), unpredicted: model.unpredictedReasons)
     }
 
@@ -170,20 +177,22 @@ public enum Checker {
         return d
     }
 
+    /// The lines of `lines` that no line of `other` matches: a line matches one of the other side
+    /// that holds it or that it holds.
+    static func unmatchedLines(_ lines: [String], in other: [String]) -> [String] {
+        lines.filter { line in !other.contains { $0.contains(line) || line.contains($0) } }
+    }
+
     static func compareMount(_ e: MountObservation, _ o: MountObservation) -> [Difference] {
         var d: [Difference] = []
         if e.errno != o.errno {
             d.append(Difference(step: nil, kind: .mountResult(expected: e.errno, observed: o.errno), subject: "mount", expected: e.errno.map { "\($0)" } ?? "0",
                                 observed: (o.errno.map { "\($0)" } ?? "0") + logSuffix(o.kernelLog)))
         }
-        // A line matches one of the other side that holds it or that it holds.
-        func unmatched(_ lines: [String], in other: [String]) -> [String] {
-            lines.filter { line in !other.contains { $0.contains(line) || line.contains($0) } }
-        }
-        for line in unmatched(e.kernelLog, in: o.kernelLog) {
+        for line in unmatchedLines(e.kernelLog, in: o.kernelLog) {
             d.append(Difference(step: nil, kind: .mountLog, subject: "mount kernel log", expected: line, observed: o.kernelLog.joined(separator: " | ")))
         }
-        for line in unmatched(o.kernelLog, in: e.kernelLog) {
+        for line in unmatchedLines(o.kernelLog, in: e.kernelLog) {
             d.append(Difference(step: nil, kind: .mountLogUnexpected, subject: "mount kernel log", expected: e.kernelLog.joined(separator: " | "),
                                 observed: line))
         }

@@ -26,6 +26,10 @@ public enum DifferenceKind: Sendable, Hashable, Codable, CustomStringConvertible
     case mountLog
     /// The mount logged a line the model does not predict.
     case mountLogUnexpected
+    /// A kernel log line the model predicts for a second mount (`mount_again`, `mount_without_workdir`) is missing.
+    case secondMountLog
+    /// A second mount logged a line the model does not predict.
+    case secondMountLogUnexpected
     /// The mount options mountinfo shows.
     case mountOptions
     /// Where a mount given by `mount:` was refused: which `fsconfig` call, or the mount itself (R3).
@@ -141,6 +145,8 @@ public enum DifferenceKind: Sendable, Hashable, Codable, CustomStringConvertible
         case .mountResult(let e, let o): "mount: \(e.map { "\($0)" } ?? "0") -> \(o.map { "\($0)" } ?? "0")"
         case .mountLog: "mount kernel log"
         case .mountLogUnexpected: "mount kernel log: unpredicted line"
+        case .secondMountLog: "second mount kernel log"
+        case .secondMountLogUnexpected: "second mount kernel log: unpredicted line"
         case .mountOptions: "mount options"
         case .mountRefusedAt: "mount refused at"
         case .mountInfoField: "mountinfo option field"

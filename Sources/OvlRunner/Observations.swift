@@ -7,6 +7,8 @@ public struct Observations: Sendable {
     public var ended = false
     public var mount: MountObservation?
     public var steps: [Int: Outcome] = [:]
+    /// The kernel log lines of each step that mounted a second overlay, by step index.
+    public var secondMountLogs: [Int: [String]] = [:]
     public var snapshot: Snapshot?
     public var error: String?
     /// Why the kernel could not make the job's layers (``GuestRecord/unsupported(job:reason:)``).
@@ -42,6 +44,7 @@ public struct RecordLog: Sendable {
         case .begin(let j): jobs[j, default: Observations()].began = true
         case .mount(let j, let m): jobs[j, default: Observations()].mount = m
         case .step(let j, let i, let o): jobs[j, default: Observations()].steps[i] = o
+        case .secondMountLog(let j, let i, let lines): jobs[j, default: Observations()].secondMountLogs[i] = lines
         case .snapshot(let j, let s): jobs[j, default: Observations()].snapshot = s
         case .layerInodes(let j, let t):
             if jobs[j]?.layerInodes == nil { jobs[j, default: Observations()].layerInodes = t } else { jobs[j]?.laterLayerInodes.append(t) }

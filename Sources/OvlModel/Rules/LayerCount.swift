@@ -6,12 +6,13 @@ extension OverlayModel {
     ///   ``KernelChanges/dataOnlyWithoutMetacopy``. R5: a
     ///   read-only overlay (no upperdir) needs at least two lower layers, data-only layers counted
     ///   (`super.c:ovl_get_lowerstack`: `!upperdir && ctx->nr == 1` → EINVAL, "at least 2
-    ///   lowerdir are needed while upperdir nonexistent").
-    func layerRefusal(_ verified: ResolvedOptions) -> MountRefusal? {
+    ///   lowerdir are needed while upperdir nonexistent"), `lowerCount` being the lowers the mount
+    ///   gives (a `mount:` may give the case's lowers in other folders).
+    func layerRefusal(_ verified: ResolvedOptions, lowerCount: Int) -> MountRefusal? {
         if dataLayerCount > 0, !verified.metacopy, !environment.has(KernelChanges.dataOnlyWithoutMetacopy) {
             return MountRefusal(errno: .EINVAL, message: "lower data-only dirs require metacopy support.")
         }
-        if upper == nil, lowers.count == 1 {
+        if upper == nil, lowerCount == 1 {
             return MountRefusal(errno: .EINVAL, message: "at least 2 lowerdir are needed while upperdir nonexistent")
         }
         return nil

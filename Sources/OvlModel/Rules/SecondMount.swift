@@ -1,3 +1,19 @@
+/// What the job's first mount logged, in the two parts a second mount of the same layers repeats:
+/// the lines before the layers are taken (the parameters' and `ovl_fs_params_verify`'s, or
+/// `ovl_parse_opt`'s before 6.5), and every line of the mount.
+struct SecondMountLog: Sendable {
+    var beforeLayers: [String] = []
+    var whole: [String] = []
+
+    /// `super.c:ovl_report_in_use`: `name` (upperdir, workdir) is locked by another overlay; an
+    /// error that refuses the mount with index=on, a warning without.
+    static func inUse(_ name: String, refused: Bool) -> String {
+        "overlayfs: \(name) is in-use as upperdir/workdir of another mount, "
+            + (refused ? "mount with '-o index=off' to override exclusive upperdir protection."
+                : "accessing files from both mounts will result in undefined behavior.")
+    }
+}
+
 extension OverlayModel {
     /// A second mount of the same upper and work dirs while this overlay is mounted.
     ///
@@ -8,9 +24,7 @@ extension OverlayModel {
     func mountAgain() -> Outcome {
         upper != nil && options.index ? .failed(.EBUSY) : .ok(.none)
     }
-}
 
-extension OverlayModel {
     /// A second mount of the same layers and options without `workdir=`.
     ///
     /// - Rule: R6, `super.c:ovl_fill_super`: an `upperdir` without `workdir` is EINVAL
@@ -18,5 +32,27 @@ extension OverlayModel {
     ///   mount is read-only and needs no workdir.
     func mountWithoutWorkdir() -> Outcome {
         upper != nil ? .failed(.EINVAL) : .ok(.none)
+    }
+
+    /// The kernel log lines of a second mount (`mount_again`, `mount_without_workdir`); nil for
+    /// any other step.
+    ///
+    /// - Rule: R9, R6: the second mount parses and verifies as the first did, so it logs the
+    ///   first mount's lines up to the layers; then `ovl_fill_super` logs "missing 'workdir'"
+    ///   (no workdir), or `ovl_report_in_use` its line for the upper dir (`ovl_get_upper`, EBUSY
+    ///   with index=on) or, only warning, for the upper and the work dir (`ovl_get_workdir`)
+    ///   besides the rest of the first mount's lines.
+    public func secondMountLog(_ op: Operation) -> [String]? {
+        let log = firstMountLog
+        switch op {
+        case .mountWithoutWorkdir:
+            return upper != nil ? log.beforeLayers + ["overlayfs: missing 'workdir'"] : log.whole
+        case .mountAgain:
+            guard upper != nil else { return log.whole }
+            if options.index { return log.beforeLayers + [SecondMountLog.inUse("upperdir", refused: true)] }
+            return log.whole + ["upperdir", "workdir"].map { SecondMountLog.inUse($0, refused: false) }
+        default:
+            return nil
+        }
     }
 }
