@@ -183,7 +183,7 @@ public enum CaseParser {
             try list.append(stepsNode, lowerCount: layers.lowers.count, reader: reader)
         }
         let steps = list.steps, stepLocations = list.locations, inodeChecks = list.inodeChecks
-        if mountSpec != nil, let k = steps.firstIndex(where: { $0 == .mountStacked || $0.name == "offline_lower" }) {
+        if mountSpec != nil, let k = steps.firstIndex(where: { $0 == .mountStacked || $0.kind == .offlineLower }) {
             throw reader.error("\(steps[k].name) mounts with the default option string, which a case with 'mount:' does not use",
                                at: stepLocations[k])
         }

@@ -18,7 +18,8 @@ struct StepParser {
     /// The identity assertion of step `index` (0-based), if it makes one.
     /// - Parameter steps: the steps parsed so far, the current one last.
     func inodeCheck(_ node: YNode, index: Int, steps: [OvlModel.Operation]) throws(CaseError) -> InodeCheck? {
-        guard case let .mapping(mapping) = node, let name = mapping.keys.first?.scalar?.string, name == "stat" || name == "lstat",
+        guard case let .mapping(mapping) = node, let name = mapping.keys.first?.scalar?.string,
+              Self.kinds[name]?.syntax == .path(optional: Self.inodeKeys),
               let args = mapping.values.first, case .mapping = args else { return nil }
         let fields = try reader.fields(args, allowed: ["path"] + Self.inodeKeys)
         for key in Self.inodeKeys {
