@@ -157,9 +157,8 @@ struct JobRunner {
     /// The job's layer folders, where the planned repairs are made.
     var folders: LayerFolders {
         let hasUpper = job.scenario.upper != nil
-        let userxattr = options.contains { $0.key == "userxattr" }
         return LayerFolders(lowers: lowerDirs, upper: hasUpper ? upperDir : nil, work: hasUpper ? workDir : nil,
-                            prefix: XattrPrefix(userxattr: userxattr), dataLayerCount: job.scenario.dataLayerCount)
+                            prefix: XattrPrefix(options: options), dataLayerCount: job.scenario.dataLayerCount)
     }
 
     /// An offline change (R70, R71): unmount, remove `path` from lower layer `layer`, make `node`
@@ -376,7 +375,6 @@ struct JobRunner {
     }
 }
 
-/// Which stage of a staged case a job is in, and that stage's options (nil: the first stage's).
 /// The kernel log lines of a second mount, kept from the step until its outcome is written.
 final class SecondMountLines {
     var lines: [String]?
@@ -387,6 +385,7 @@ final class SecondMountLines {
     }
 }
 
+/// Which stage of a staged case a job is in, and that stage's options (nil: the first stage's).
 final class StageState {
     var number = 0
     var options: [MountOption]?

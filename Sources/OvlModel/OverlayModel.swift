@@ -193,21 +193,18 @@ public struct OverlayModel: Sendable {
             return MountObservation(errno: refusal.errno, options: nil,
                                     kernelLog: allLog(log.map { "overlayfs: " + $0 } + [refusal.logLine]), stage: parsed.map { _ in "mount" })
         }
+        func loop(_ refusal: PlacementRefusal) -> MountObservation {
+            MountObservation(errno: .ELOOP, options: nil, kernelLog: allLog(log.map { "overlayfs: " + $0 } + [refusal.logLine]),
+                             stage: parsed.map { _ in "mount" })
+        }
         if placement == .conflicting {
             workMade = upper != nil
-            return MountObservation(errno: .ELOOP, options: nil, kernelLog: allLog(log.map { "overlayfs: " + $0 }) + [PlacementRefusal.conflicting.logLine],
-                                    stage: "mount")
+            return loop(.conflicting)
         }
         let shown = establishMount(log: &log)
         if case .spare = parsed?.work?.place { workMade = false }
-        if let placement {
-            return MountObservation(errno: .ELOOP, options: nil, kernelLog: allLog(log.map { "overlayfs: " + $0 }) + [placement.logLine],
-                                    stage: "mount")
-        }
-        if !nestedLowers.isEmpty {
-            return MountObservation(errno: .ELOOP, options: nil,
-                                    kernelLog: allLog((log + ["overlapping lowerdir path"]).map { "overlayfs: " + $0 }), stage: parsed.map { _ in "mount" })
-        }
+        // The case's own layers nested in each other (``Scenario/nestedLowers``) are the same refusal.
+        if let refusal = placement ?? (nestedLowers.isEmpty ? nil : .overlapping) { return loop(refusal) }
         mounted = true
         wasMounted = true
         let whole = allLog(log.map { "overlayfs: " + $0 }) + featureLog + xinoLog

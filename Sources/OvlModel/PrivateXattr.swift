@@ -12,6 +12,9 @@ public enum XattrPrefix: String, Codable, Sendable, CustomStringConvertible {
 
     public init(userxattr: Bool) { self = userxattr ? .user : .trusted }
 
+    /// The prefix of a mount given `options`.
+    public init(options: [MountOption]) { self.init(userxattr: options.contains { $0.key == "userxattr" }) }
+
     /// The prefix itself, `trusted.overlay.` or `user.overlay.`.
     public var text: String { rawValue }
 

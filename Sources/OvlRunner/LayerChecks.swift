@@ -11,12 +11,12 @@ enum LayerChecks {
         let scenario = job.scenario
         var out: [FsckStage: FsckObservation] = [:]
         if let check = scenario.fsck, let given = obs.layers[.given] {
-            let run = given.layerSet(prefix: prefix(scenario.mountOptions), dataLayerCount: scenario.dataLayerCount).check(policy: check.policy)
+            let run = given.layerSet(prefix: XattrPrefix(options: scenario.mountOptions), dataLayerCount: scenario.dataLayerCount).check(policy: check.policy)
             if job.fsckRepairs.isEmpty {
                 out[.given] = FsckObservation(found: run.found, left: run.left)
             } else if let repaired = obs.layers[.repaired] {
                 // What the repairs the guest made leave on disk.
-                let left = repaired.layerSet(prefix: prefix(scenario.mountOptions), dataLayerCount: scenario.dataLayerCount)
+                let left = repaired.layerSet(prefix: XattrPrefix(options: scenario.mountOptions), dataLayerCount: scenario.dataLayerCount)
                     .findings(policy: check.policy)
                 out[.given] = FsckObservation(found: run.found, left: left)
             }
@@ -25,16 +25,11 @@ enum LayerChecks {
             // Nothing is mounted: what the check left is what the job leaves.
             if let given = out[.given] { out[.after] = FsckObservation(found: given.left, left: given.left) }
         } else if let snapshot = obs.snapshot {
-            let left = DumpedLayers(snapshot: snapshot).layerSet(prefix: prefix(finalOptions(scenario)), dataLayerCount: scenario.dataLayerCount)
+            let left = DumpedLayers(snapshot: snapshot).layerSet(prefix: XattrPrefix(options: finalOptions(scenario)), dataLayerCount: scenario.dataLayerCount)
                 .findings()
             out[.after] = FsckObservation(found: left, left: left)
         }
         return out
-    }
-
-    /// The private xattr prefix of a mount with `options` (`user.overlay.` with userxattr).
-    static func prefix(_ options: [MountOption]) -> XattrPrefix {
-        XattrPrefix(userxattr: options.contains { $0.key == "userxattr" })
     }
 
     /// The options of the job's last mount: a staged case's last stage's (nil there: the case's

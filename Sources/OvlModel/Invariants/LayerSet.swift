@@ -22,7 +22,7 @@ public struct LayerSet: Codable, Sendable, Equatable {
     /// The layers a scenario starts from.
     public init(scenario: Scenario) {
         self.init(lowers: scenario.lowers, upper: scenario.upper, workdir: scenario.workdir,
-                  prefix: XattrPrefix(userxattr: scenario.mountOptions.contains { $0.key == "userxattr" }),
+                  prefix: XattrPrefix(options: scenario.mountOptions),
                   dataLayerCount: scenario.dataLayerCount)
     }
 
