@@ -25,9 +25,11 @@ let package = Package(
         // Syscall layer: the one place where -1 becomes a typed errno.
         .target(name: "OvlSys", dependencies: ["CLibMount", "CLibAttr", "CLinux"]),
         // Guest executor: runs a scenario's steps on real mounts and records observations.
-        .target(name: "OvlGuest", dependencies: ["OvlModel", "OvlProtocol", "OvlSys", "OvlFsck"]),
-        // Offline layer checker: reads layer folders into `Layer`s, judges them by the model's invariants.
-        .target(name: "OvlFsck", dependencies: ["OvlModel", "OvlSys"]),
+        .target(name: "OvlGuest", dependencies: ["OvlModel", "OvlProtocol", "OvlSys", "OvlLayerDisk"]),
+        // Layer folders on disk: read into the model's `Layer`s, repaired as a plan says; never judged here.
+        .target(name: "OvlLayerDisk", dependencies: ["OvlModel", "OvlSys"]),
+        // Offline layer checker (fsck.overlay): the model's invariants over `OvlLayerDisk`'s folders.
+        .target(name: "OvlFsck", dependencies: ["OvlModel", "OvlSys", "OvlLayerDisk"]),
         // The plan the host sends the guest and the records it sends back, with job telemetry.
         .target(name: "OvlProtocol", dependencies: ["OvlModel"]),
         // VM harness: kernel cache, module build, initramfs, QEMU, the results channel.
@@ -39,15 +41,15 @@ let package = Package(
         .executableTarget(
             name: "ovl-conform",
             dependencies: [
-                "OvlRunner", "OvlGuest", "OvlProtocol", "OvlCase", "OvlFuzz", "OvlFsck",
+                "OvlRunner", "OvlGuest", "OvlProtocol", "OvlCase", "OvlFuzz", "OvlFsck", "OvlLayerDisk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "FsckOverlay", dependencies: ["OvlFsck", "OvlModel", "OvlSys"]),
+        .executableTarget(name: "FsckOverlay", dependencies: ["OvlFsck", "OvlLayerDisk", "OvlModel", "OvlSys"]),
         .testTarget(name: "OvlModelTests", dependencies: ["OvlModel"]),
         .testTarget(name: "OvlCaseTests", dependencies: ["OvlCase"]),
         .testTarget(name: "OvlFuzzTests", dependencies: ["OvlFuzz", "OvlCase", "OvlModel"]),
-        .testTarget(name: "OvlFsckTests", dependencies: ["OvlFsck", "OvlModel", "OvlSys"]),
+        .testTarget(name: "OvlFsckTests", dependencies: ["OvlFsck", "OvlLayerDisk", "OvlModel", "OvlSys"]),
         .testTarget(name: "OvlRunnerTests", dependencies: ["OvlRunner", "OvlCase", "OvlModel", "OvlProtocol", "OvlVM", "OvlFuzz"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

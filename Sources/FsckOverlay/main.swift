@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import OvlFsck
+import OvlLayerDisk
 import OvlModel
 import OvlSys
 

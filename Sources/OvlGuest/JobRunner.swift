@@ -1,4 +1,4 @@
-import OvlFsck
+import OvlLayerDisk
 import OvlModel
 import OvlProtocol
 import OvlSys

@@ -1,5 +1,5 @@
 import OvlModel
-import OvlFsck
+import OvlLayerDisk
 import OvlSys
 import Glibc
 

@@ -11,13 +11,14 @@ public struct Job: Codable, Sendable, Equatable {
     /// Why the job is not run (a `layer_fs:` case whose layers this configuration puts on the
     /// filesystems of an earlier one); nil for a job to run.
     public var skip: String?
-    /// The repairs the case's `fsck:` policy makes on its layers as given, planned on the host from
-    /// the model's layers (``OvlModel/LayerSet/plannedRepairs(policy:)``): the guest makes them and
-    /// dumps the layers again, and the host checks what is left.
+    /// The repairs the case's `fsck:` policy makes on its layers as given, planned by the host
+    /// (``OvlModel/LayerSet/plannedRepairs(policy:)``): the guest makes them and dumps the layers
+    /// again, and the host checks what is left.
     public var fsckRepairs: [PlannedRepair]
-    public init(index: Int, caseID: String, config: FSConfig, scenario: Scenario, skip: String? = nil) {
+    public init(index: Int, caseID: String, config: FSConfig, scenario: Scenario, skip: String? = nil,
+                fsckRepairs: [PlannedRepair]) {
         self.index = index; self.caseID = caseID; self.config = config; self.scenario = scenario; self.skip = skip
-        fsckRepairs = scenario.fsck.map { LayerSet(scenario: scenario).plannedRepairs(policy: $0.policy) } ?? []
+        self.fsckRepairs = fsckRepairs
     }
 }
 

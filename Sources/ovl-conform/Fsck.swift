@@ -1,5 +1,6 @@
 import ArgumentParser
 import OvlFsck
+import OvlLayerDisk
 import OvlModel
 
 /// `ovl-conform fsck`: the offline layer checker. Reads the layer folders while nothing is

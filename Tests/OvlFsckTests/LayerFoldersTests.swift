@@ -1,5 +1,6 @@
 import Glibc
 import OvlFsck
+import OvlLayerDisk
 import OvlModel
 import OvlSys
 import Testing

@@ -27,7 +27,7 @@ public struct DumpedLayers: Codable, Sendable, Equatable {
         self.init(lowers: snapshot.lowers, upper: snapshot.upper, workdir: workdir)
     }
 
-    /// The ``LayerSet`` the checks judge, read as `OvlFsck.LayerReader` reads a folder.
+    /// The ``LayerSet`` the checks judge, read as `OvlLayerDisk.LayerReader` reads a folder.
     public func layerSet(prefix: XattrPrefix, dataLayerCount: Int) -> LayerSet {
         LayerSet(lowers: lowers.map(Layer.init(dump:)), upper: upper.map(Layer.init(dump:)),
                  workdir: workdir.map(Layer.init(dump:)), prefix: prefix, dataLayerCount: dataLayerCount)

@@ -69,7 +69,7 @@ public struct LayerSet: Codable, Sendable, Equatable {
     /// is left among them, then everything (whiteouts and impure marks see the redirects as the
     /// first pass left them: a redirect -y replaced by `opaque=y` makes no merge dir). Each pass
     /// makes at most ``repairRounds`` rounds. `read` gives the layers as they are now, `repair`
-    /// makes a round's repairs; the model's run and the on-disk one (OvlFsck) share this.
+    /// makes a round's repairs; the model's run and the on-disk one (OvlFsck, over OvlLayerDisk) share this.
     public static func run(policy: FixPolicy, read: () throws -> LayerSet,
                            repair: ([Finding]) throws -> Void) rethrows -> (found: [Finding], left: [Finding], repaired: [Finding]) {
         var found: [Finding] = []

@@ -1,5 +1,5 @@
 /// One repair of a finding, where it is made: what the host plans from a case's layers and the
-/// guest makes on disk (`OvlFsck.LayerFolders.apply`), so the executor never runs the checks.
+/// guest makes on disk (`OvlLayerDisk.LayerFolders.apply`), so the executor never runs the checks.
 public struct PlannedRepair: Codable, Sendable, Equatable {
     /// The layer and path of the finding repaired (``Repair/addWhiteout(_:)`` names its own path).
     public var layer: LayerRole

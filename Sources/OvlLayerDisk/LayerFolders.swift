@@ -1,8 +1,9 @@
 import OvlModel
 import OvlSys
 
-/// The folders of one overlay on disk (`lowerdir=…`, `upperdir=…`, `workdir=…`) and the layer
-/// checker over them: read through OvlSys, judged by the model's invariants (``LayerSet``).
+/// The folders of one overlay on disk (`lowerdir=…`, `upperdir=…`, `workdir=…`): read through
+/// OvlSys into the model's ``LayerSet``, and repaired as a plan (``PlannedRepair``) says. No judging
+/// here: the checks are the model's (``LayerSet/check(policy:)``), run by OvlFsck or the host.
 public struct LayerFolders: Sendable, Equatable {
     public var lowers: [String]
     public var upper: String?
@@ -27,7 +28,7 @@ public struct LayerFolders: Sendable, Equatable {
     }
 
     /// The real path of `path` in the folder of `role`.
-    func realPath(_ role: LayerRole, _ path: RelPath) -> String? {
+    public func realPath(_ role: LayerRole, _ path: RelPath) -> String? {
         let root: String?
         switch role {
         case .upper: root = upper
@@ -37,12 +38,7 @@ public struct LayerFolders: Sendable, Equatable {
         return root.map { path.isRoot ? $0 : $0 + "/" + path.description }
     }
 
-    /// Makes the repairs `policy` makes for `findings` on disk (only whiteouts and private xattrs change).
-    public func repair(_ findings: [Finding], policy: FixPolicy = .safe) throws(SysError) {
-        try apply(findings.flatMap { $0.plannedRepairs(under: policy) })
-    }
-
-    /// Makes `repairs` on disk, in order (the guest: the ones the host planned, ``OvlModel/LayerSet/plannedRepairs(policy:)``).
+    /// Makes `repairs` on disk, in order (the guest: the ones the host planned, ``LayerSet/plannedRepairs(policy:)``).
     public func apply(_ repairs: [PlannedRepair]) throws(SysError) {
         for r in repairs {
             guard let real = realPath(r.layer, r.path) else { continue }
@@ -60,39 +56,4 @@ public struct LayerFolders: Sendable, Equatable {
             }
         }
     }
-
-    /// Checks, and under a repairing `policy` repairs, the folders, pass by pass and round by round
-    /// as ``OvlModel/LayerSet/check(policy:)`` does on the model's layers (both are
-    /// ``OvlModel/LayerSet/run(policy:read:repair:)``): what was found, and what is left after.
-    public func check(policy: FixPolicy) throws(SysError) -> FsckReport {
-        do {
-            let r = try LayerSet.run(policy: policy, read: { try read() }, repair: { try repair($0, policy: policy) })
-            return FsckReport(found: r.found, left: r.left, repaired: r.repaired, policy: policy)
-        } catch let e as SysError {
-            throw e
-        } catch {
-            preconditionFailure("only SysError is thrown here: \(error)")
-        }
-    }
-
-    /// ``check(policy:)`` with `--fix` (`-p`) or without (`-n`).
-    public func check(fix: Bool) throws(SysError) -> FsckReport { try check(policy: fix ? .safe : .none) }
-}
-
-/// What one fsck run found and what it left.
-public struct FsckReport: Sendable, Equatable {
-    public var found: [Finding]
-    /// The findings still there after the repairs (all of them under `-n`).
-    public var left: [Finding]
-    /// The findings whose repairs were made, in order.
-    public var repaired: [Finding] = []
-    public var policy: FixPolicy = .none
-
-    public init(found: [Finding], left: [Finding], repaired: [Finding] = [], policy: FixPolicy = .none) {
-        self.found = found; self.left = left; self.repaired = repaired; self.policy = policy
-    }
-
-    /// fsck.overlay's (and fsck(8)'s) exit status: 0 clean, 1 something was changed and nothing
-    /// is left, 4 something is left (even if other things were changed).
-    public var exitCode: Int32 { !left.isEmpty ? 4 : repaired.isEmpty ? 0 : 1 }
 }
