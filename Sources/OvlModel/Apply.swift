@@ -281,7 +281,9 @@ extension OverlayModel {
             }
             var probe = self
             let children = probe.mergedChildren(p, of: r)
-            for (name, type) in names {
+            // In name order: an upper object is numbered on first use (``upperRef(_:)``), so the
+            // labels a report prints do not depend on a dictionary's order.
+            for (name, type) in names.sorted(by: { $0.key < $1.key }) {
                 let child = p.appending(name)
                 if let c = children[name] {
                     out[name] = DirentView(type: type, ino: direntIno(child, c, nativeUpper: native && upper?[child] != nil))

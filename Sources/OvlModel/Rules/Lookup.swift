@@ -341,7 +341,7 @@ extension OverlayModel {
         if dir.inUpper, let u = upper { names.formUnion(u.children(of: path)) }
         for (layer, lp) in dir.lowers { names.formUnion(lowers[layer].children(of: lp)) }
         var out: [String: FileType] = [:]
-        for name in names {
+        for name in names.sorted() {
             let child = path.appending(name)
             var probe = self
             // Only a name readdir looks up gets ovl_lookup's side effects (such as ovl_fix_origin);
