@@ -46,17 +46,18 @@ public enum CaseWriter {
         return out
     }
 
-    /// `stages:` of a staged case: the steps between ``Operation/nextStage(options:)`` steps.
+    /// `stages:` of a staged case: the steps between ``Operation/nextStage(options:)`` steps, each
+    /// stage headed by that step's arguments (the first by the case's own first options).
     static func stagesText(_ scenario: Scenario) -> String {
-        var stages: [(options: [MountOption]?, steps: [Int])] = [(scenario.initialOptions, [])]
+        var stages: [(head: Operation, steps: [Int])] = [(.nextStage(options: scenario.initialOptions), [])]
         for (i, step) in scenario.steps.enumerated() {
-            if case .nextStage(let o) = step { stages.append((o, [])) } else { stages[stages.count - 1].steps.append(i) }
+            if step.kind == .nextStage { stages.append((step, [])) } else { stages[stages.count - 1].steps.append(i) }
         }
         var out = "stages:\n"
         for stage in stages {
             var lead = "  - "
-            if let o = stage.options {
-                out += lead + "options: \(valueText(.options(o)))\n"
+            for arg in stage.head.arguments {
+                out += lead + arg.key + ": " + valueText(arg.value) + "\n"
                 lead = "    "
             }
             out += lead + (stage.steps.isEmpty ? "steps: []\n" : "steps:\n")
@@ -121,20 +122,28 @@ public enum CaseWriter {
     /// `stage` is written as `stage: {options: […]}` (a case writes it as an item of `stages:`).
     /// - Parameter extra: arguments the case adds to the step's own (``inodeArguments(_:_:)``).
     static func stepText(_ op: Operation, adding extra: [StepArgument] = []) -> String {
+        let (step, caller) = parts(op, adding: extra)
+        return caller.map { "{" + step + ", as: " + $0 + "}" } ?? step
+    }
+
+    /// One step as an item of a `parallel` block: always a flow mapping.
+    static func itemText(_ op: Operation) -> String {
+        let (step, caller) = parts(op, adding: [])
+        return "{" + step + (caller.map { ", as: " + $0 } ?? "") + "}"
+    }
+
+    /// The step's `name: arguments` and its caller's `as:` value, if it has one.
+    static func parts(_ op: Operation, adding extra: [StepArgument]) -> (step: String, caller: String?) {
         var args = op.arguments
-        let caller = args.last.flatMap { $0.key == "as" ? $0 : nil }
-        if caller != nil { args.removeLast() }
-        args += extra
-        let step: String
-        if args.isEmpty {
-            step = op.name
-        } else if args.count == 1, args[0].key == op.kind.syntax.bareKey {
-            step = op.name + ": " + valueText(args[0].value)
-        } else {
-            step = op.name + ": " + mappingText(args)
+        var caller: String?
+        if let last = args.last, last.key == "as" {
+            caller = valueText(last.value)
+            args.removeLast()
         }
-        guard let caller else { return step }
-        return "{" + step + ", as: " + valueText(caller.value) + "}"
+        args += extra
+        if args.isEmpty { return (op.name, caller) }
+        if args.count == 1, args[0].key == op.kind.syntax.bareKey { return (op.name + ": " + valueText(args[0].value), caller) }
+        return (op.name + ": " + mappingText(args), caller)
     }
 
     /// The `same_inode_as`/`other_inode_than` key of step `index` (0-based), if the case gives one
@@ -163,10 +172,7 @@ public enum CaseWriter {
         case .keywords(let ws): "[" + ws.joined(separator: ", ") + "]"
         case .names(let ns): "[" + ns.map(quote).joined(separator: ", ") + "]"
         case .entry(let node): entryText(node, isRoot: false)
-        case .steps(let ops):
-            // Each item a one-key mapping; a caller's step is a flow mapping already.
-            "[" + ops.map { if case .asCaller = $0 { stepText($0) } else { "{" + stepText($0) + "}" } }
-                .joined(separator: ", ") + "]"
+        case .steps(let ops): "[" + ops.map(itemText).joined(separator: ", ") + "]"
         case .caller(let c):
             "{uid: \(c.uid), gid: \(c.gid)" + (c.umask == 0 ? "" : ", umask: " + mode(c.umask)) + "}"
         case .options(let o): "[" + o.map(\.description).joined(separator: ", ") + "]"

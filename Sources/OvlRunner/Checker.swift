@@ -304,22 +304,27 @@ public enum Checker {
     static func show(_ s: String?) -> String { s.map { "\"\($0)\"" } ?? "-" }
 
     /// One-line arguments of a step for reports: its ``OvlModel/Operation/arguments`` in order,
-    /// each rendered by ``describe(_:key:)``, the empty ones left out.
+    /// each rendered by ``describe(_:key:labelled:)`` (all but the first labelled), the empty
+    /// ones left out.
     public static func describe(_ op: Operation) -> String {
-        op.arguments.map { describe($0.value, key: $0.key) }.filter { !$0.isEmpty }.joined(separator: " ")
+        op.arguments.enumerated().map { i, a in describe(a.value, key: a.key, labelled: i > 0) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
     }
 
-    /// One argument's value for reports: paths, names and numbers as they are, written data
-    /// quoted, modes in octal, a switch as `+key`/`-key`, flags joined by `|`, a lower layer as
-    /// `lowerN`, a layer entry by its type, the steps of a `parallel` block as `name args | …`,
-    /// stage options as `[a,b]`, a caller in parentheses.
-    static func describe(_ value: ArgumentValue, key: String) -> String {
-        switch value {
+    /// One argument's value for reports. Paths, modes (octal), written data (quoted), keywords
+    /// and flags (joined by `|`) show what they are; a number or a name says which it is
+    /// (`size=3`, `fd=A`) when `labelled`; a switch is `+key`/`-key`, a lower layer `lowerN`, a
+    /// layer entry its type, a `parallel` block's steps `name args | …`, stage options `[a,b]`, a
+    /// caller in parentheses.
+    static func describe(_ value: ArgumentValue, key: String, labelled: Bool) -> String {
+        func label(_ s: String) -> String { labelled ? key + "=" + s : s }
+        return switch value {
         case .path(let p): p.description
         case .text(let s): show(s)
-        case .name(let s), .keyword(let s): s
+        case .name(let s): label(s)
+        case .keyword(let s): s
         case .mode(let m): octal(m)
-        case .integer(let n): "\(n)"
+        case .integer(let n): label("\(n)")
         case .bool(let b): (b ? "+" : "-") + key
         case .lowerLayer(let k): "lower\(k)"
         case .keywords(let words): words.joined(separator: "|")
