@@ -46,8 +46,8 @@ import Yams
 ///
 /// ## Paths
 /// Every entry key and step path must stay inside the layers: no leading `/`, no `..` or `.`
-/// component, no empty component (a trailing `/` is allowed: an entry key drops it, a step path
-/// keeps it and the syscall gets it, so the VFS's terminal-slash rules apply).
+/// component, no empty component (a trailing `/` is allowed: an entry key drops it; a step path
+/// keeps it, drops it or refuses it as ``OvlModel/StepKind/trailingSlash`` says).
 ///
 /// ## Steps
 /// - `stat`, `lstat`, `read`, `readdir`, `readlink`, `unlink`, `rmdir`, `listxattr`, `open_rdwr`:

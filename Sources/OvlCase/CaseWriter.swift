@@ -16,7 +16,7 @@ public enum CaseWriter {
         out += "rules: [\(rules.joined(separator: ", "))]\n"
         if !groups.isEmpty { out += "groups: [\(groups.joined(separator: ", "))]\n" }
         if !scenario.options.isEmpty {
-            out += "options: [\(scenario.options.map(\.description).joined(separator: ", "))]\n"
+            out += "options: \(valueText(.options(scenario.options)))\n"
         }
         if let fs = scenario.layerFS {
             let parts = [fs.lower.map { "lower: \($0)" }, fs.upper.map { "upper: \($0)" },
@@ -42,25 +42,26 @@ public enum CaseWriter {
         }
         if scenario.stageCount > 1 { return out + stagesText(scenario) }
         out += scenario.steps.isEmpty ? "steps: []\n" : "steps:\n"
-        for step in scenario.steps { out += "  - \(stepText(step))\n" }
+        for (i, step) in scenario.steps.enumerated() { out += "  - \(stepText(step, adding: inodeArguments(scenario, i)))\n" }
         return out
     }
 
-    /// `stages:` of a staged case: the steps between ``Operation/nextStage(options:)`` steps.
+    /// `stages:` of a staged case: the steps between ``Operation/nextStage(options:)`` steps, each
+    /// stage headed by that step's arguments (the first by the case's own first options).
     static func stagesText(_ scenario: Scenario) -> String {
-        var stages: [(options: [MountOption]?, steps: [Operation])] = [(scenario.initialOptions, [])]
-        for step in scenario.steps {
-            if case .nextStage(let o) = step { stages.append((o, [])) } else { stages[stages.count - 1].steps.append(step) }
+        var stages: [(head: Operation, steps: [Int])] = [(.nextStage(options: scenario.initialOptions), [])]
+        for (i, step) in scenario.steps.enumerated() {
+            if step.kind == .nextStage { stages.append((step, [])) } else { stages[stages.count - 1].steps.append(i) }
         }
         var out = "stages:\n"
         for stage in stages {
             var lead = "  - "
-            if let o = stage.options {
-                out += lead + "options: [\(o.map(\.description).joined(separator: ", "))]\n"
+            for arg in stage.head.arguments {
+                out += lead + arg.key + ": " + valueText(arg.value) + "\n"
                 lead = "    "
             }
             out += lead + (stage.steps.isEmpty ? "steps: []\n" : "steps:\n")
-            for step in stage.steps { out += "      - \(stepText(step))\n" }
+            for i in stage.steps { out += "      - \(stepText(scenario.steps[i], adding: inodeArguments(scenario, i)))\n" }
         }
         return out
     }
@@ -114,56 +115,72 @@ public enum CaseWriter {
         return "{" + fields.joined(separator: ", ") + "}"
     }
 
-    /// One step in the syntax ``StepParser`` reads.
-    static func stepText(_ op: Operation) -> String {
-        func mode(_ m: UInt32) -> String { "0" + String(m, radix: 8) }
-        switch op {
-        case .stat(let p), .lstat(let p), .read(let p), .readdir(let p), .readlink(let p), .unlink(let p),
-             .rmdir(let p), .listxattr(let p), .openRW(let p), .openTmpfile(let p), .statfs(let p), .exec(let p),
-             .fiemapShared(let p):
-            return "\(op.name): \(quote(p.description))"
-        case .write(let p, let data), .append(let p, let data):
-            return "\(op.name): {path: \(quote(p.description)), data: \(quote(data))}"
-        case .truncate(let p, let size): return "truncate: {path: \(quote(p.description)), size: \(size)}"
-        case .mkdir(let p, let m), .create(let p, let m):
-            return "\(op.name): {path: \(quote(p.description)), mode: \(mode(m))}"
-        case .mknod(let p, .fifo): return "mknod: {path: \(quote(p.description)), type: fifo}"
-        case .mknod(let p, .chardev(let ma, let mi)):
-            return "mknod: {path: \(quote(p.description)), type: chardev, major: \(ma), minor: \(mi)}"
-        case .symlink(let target, let p): return "symlink: {target: \(quote(target)), path: \(quote(p.description))}"
-        case .rename(let from, let to, let flags):
-            let f = flags.isEmpty ? "" : ", flags: [\(flags.map(\.rawValue).joined(separator: ", "))]"
-            return "rename: {old: \(quote(from.description)), new: \(quote(to.description))\(f)}"
-        case .chmod(let p, let m): return "chmod: {path: \(quote(p.description)), mode: \(mode(m))}"
-        case .chown(let p, let uid, let gid): return "chown: {path: \(quote(p.description)), uid: \(uid), gid: \(gid)}"
-        case .utimes(let p, let mtime): return "utimes: {path: \(quote(p.description)), mtime: \(mtime)}"
-        case .setxattr(let p, let name, let value):
-            return "setxattr: {path: \(quote(p.description)), name: \(quote(name)), value: \(quote(value))}"
-        case .getxattr(let p, let name), .removexattr(let p, let name):
-            return "\(op.name): {path: \(quote(p.description)), name: \(quote(name))}"
-        case .chattr(let p, let immutable, let append):
-            return "chattr: {path: \(quote(p.description)), immutable: \(immutable), append: \(append)}"
-        case .link(let from, let to): return "link: {old: \(quote(from.description)), new: \(quote(to.description))}"
-        case .procLocks(let p): return "\(op.name): \(quote(p.description))"
-        case .nameToHandle(let p, let label, let fid):
-            return "\(op.name): {path: \(quote(p.description)), label: \(quote(label))\(fid ? ", flags: [AT_HANDLE_FID]" : "")}"
-        case .openByHandle(let label): return "\(op.name): {label: \(quote(label))}"
-        case .offlineLower(let layer, let p, let node):
-            return "\(op.name): {layer: \(layer), path: \(quote(p.description)), entry: \(entryText(node, isRoot: false))}"
-        case .remount, .nextStage, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches: return op.name
-        case .fsconfigLayers(let keys): return "\(op.name): {keys: [\(keys.map { quote($0.rawValue) }.joined(separator: ", "))]}"
-        case .remountInPlace(let options): return "\(op.name): {options: \(quote(options))}"
-        case .reconfigure(let params): return "\(op.name): {params: [\(params.map(quote).joined(separator: ", "))]}"
-        case .fd(let f): return fdStepText(f)
-        case .parallel(let ops):
-            return "parallel: [" + ops.map { if case .asCaller = $0 { stepText($0) } else { "{" + stepText($0) + "}" } }
-                .joined(separator: ", ") + "]"
-        case .asCaller(let c, let op):
-            // A flow mapping of its own: the step and its `as:` key side by side.
-            let umask = c.umask == 0 ? "" : ", umask: " + mode(c.umask)
-            return "{" + stepText(op) + ", as: {uid: \(c.uid), gid: \(c.gid)\(umask)}}"
+    /// One step in the syntax ``StepParser`` reads, from ``OvlModel/Operation/arguments``: the
+    /// bare name of a step without arguments, `name: value` when the lone argument is the one the
+    /// syntax lets stand alone (``OvlModel/StepSyntax/bareKey``), else `name: {key: value, …}`;
+    /// a step run `as:` a caller is a flow mapping of the step and its `as:` side by side.
+    /// `stage` is written as `stage: {options: […]}` (a case writes it as an item of `stages:`).
+    /// - Parameter extra: arguments the case adds to the step's own (``inodeArguments(_:_:)``).
+    static func stepText(_ op: Operation, adding extra: [StepArgument] = []) -> String {
+        let (step, caller) = parts(op, adding: extra)
+        return caller.map { "{" + step + ", as: " + $0 + "}" } ?? step
+    }
+
+    /// One step as an item of a `parallel` block: always a flow mapping.
+    static func itemText(_ op: Operation) -> String {
+        let (step, caller) = parts(op, adding: [])
+        return "{" + step + (caller.map { ", as: " + $0 } ?? "") + "}"
+    }
+
+    /// The step's `name: arguments` and its caller's `as:` value, if it has one.
+    static func parts(_ op: Operation, adding extra: [StepArgument]) -> (step: String, caller: String?) {
+        var args = op.arguments
+        var caller: String?
+        if let last = args.last, last.key == "as" {
+            caller = valueText(last.value)
+            args.removeLast()
+        }
+        args += extra
+        if args.isEmpty { return (op.name, caller) }
+        if args.count == 1, args[0].key == op.kind.syntax.bareKey { return (op.name + ": " + valueText(args[0].value), caller) }
+        return (op.name + ": " + mappingText(args), caller)
+    }
+
+    /// The `same_inode_as`/`other_inode_than` key of step `index` (0-based), if the case gives one
+    /// (``OvlModel/StepKind/inodeKeys``; steps are numbered across stages from 1).
+    static func inodeArguments(_ scenario: Scenario, _ index: Int) -> [StepArgument] {
+        scenario.inodeChecks.filter { $0.step == index }.map {
+            StepArgument($0.same ? "same_inode_as" : "other_inode_than", .integer(Int64($0.other + 1)))
         }
     }
+
+    /// A flow mapping of arguments, in their order.
+    static func mappingText(_ args: [StepArgument]) -> String {
+        "{" + args.map { $0.key + ": " + valueText($0.value) }.joined(separator: ", ") + "}"
+    }
+
+    /// One argument's value in the syntax ``StepParser`` reads.
+    static func valueText(_ value: ArgumentValue) -> String {
+        switch value {
+        case .path(let p): quote(p.description)
+        case .text(let s), .name(let s): quote(s)
+        case .mode(let m): mode(m)
+        case .integer(let n): "\(n)"
+        case .bool(let b): "\(b)"
+        case .lowerLayer(let k): "\(k)"
+        case .keyword(let w): w
+        case .keywords(let ws): "[" + ws.joined(separator: ", ") + "]"
+        case .names(let ns): "[" + ns.map(quote).joined(separator: ", ") + "]"
+        case .entry(let node): entryText(node, isRoot: false)
+        case .steps(let ops): "[" + ops.map(itemText).joined(separator: ", ") + "]"
+        case .caller(let c):
+            "{uid: \(c.uid), gid: \(c.gid)" + (c.umask == 0 ? "" : ", umask: " + mode(c.umask)) + "}"
+        case .options(let o): "[" + o.map(\.description).joined(separator: ", ") + "]"
+        }
+    }
+
+    /// Permission bits in octal with a leading `0`.
+    static func mode(_ m: UInt32) -> String { "0" + String(m, radix: 8) }
 
     /// A YAML double-quoted scalar: `\`, `"` and control characters escaped.
     static func quote(_ s: String) -> String {
@@ -180,23 +197,5 @@ public enum CaseWriter {
             }
         }
         return out + "\""
-    }
-}
-
-
-extension CaseWriter {
-    /// One fd step in the syntax ``StepKind/syntax`` gives it.
-    static func fdStepText(_ op: FdOperation) -> String {
-        switch op {
-        case .open(let p, let flags, let fd):
-            return "open: {path: \(quote(p.description)), flags: [\(flags.map(\.rawValue).joined(separator: ", "))], fd: \(quote(fd))}"
-        case .read(let fd), .fstat(let fd), .fsync(let fd), .close(let fd), .readdir(let fd):
-            return "\(op.name): \(quote(fd))"
-        case .pread(let fd, let offset, let size): return "fd_pread: {fd: \(quote(fd)), offset: \(offset), size: \(size)}"
-        case .write(let fd, let data): return "fd_write: {fd: \(quote(fd)), data: \(quote(data))}"
-        case .lseek(let fd, let offset, let whence): return "fd_lseek: {fd: \(quote(fd)), offset: \(offset), whence: \(whence.rawValue)}"
-        case .mmapRead(let fd, let size): return "fd_mmap_read: {fd: \(quote(fd)), size: \(size)}"
-        case .fchmod(let fd, let mode): return "fd_fchmod: {fd: \(quote(fd)), mode: 0\(String(mode, radix: 8))}"
-        }
     }
 }

@@ -72,7 +72,7 @@ struct StepParser {
     /// The operation of `kind` from its arguments, read as ``StepKind/syntax`` says (the one
     /// switch from a step's name to its operation).
     private func build(_ kind: StepKind, _ step: Step) throws(CaseError) -> OvlModel.Operation {
-        let a = try step.arguments(kind.syntax)
+        let a = try step.arguments(kind)
         switch kind {
         case .stat: return .stat(try a.path())
         case .lstat: return .lstat(try a.path())
@@ -192,15 +192,27 @@ private struct Arguments {
     let anchor: YNode
     let scalar: YNode?
     let fields: Fields?
+    /// What a terminal `/` on a path becomes (``StepKind/trailingSlash``).
+    let slash: TrailingSlash
 
     func need(_ key: String) throws(CaseError) -> YNode {
         guard let fields else { throw reader.error("step '\(name)' needs '\(key)'", at: anchor) }
         return try fields.required(key, missing: "step '\(name)' needs '\(key)'")
     }
 
+    /// The path under `key` (or the scalar that stands for `path`), its terminal `/` kept,
+    /// dropped or refused as the step's ``StepKind/trailingSlash`` says.
     func path(_ key: String = "path") throws(CaseError) -> RelPath {
-        if let scalar, key == "path" { return try reader.path(scalar) }
-        return try reader.path(try need(key))
+        let node: YNode
+        if let scalar, key == "path" { node = scalar } else { node = try need(key) }
+        let path = try reader.path(node)
+        guard path.trailingSlash else { return path }
+        switch slash {
+        case .kept: return path
+        case .dropped: return path.withoutTrailingSlash
+        case .refused:
+            throw reader.error("step '\(name)' takes no trailing '/' on '\(key)' (the model does not answer a terminal slash there)", at: node)
+        }
     }
 
     func fd() throws(CaseError) -> String {
@@ -274,25 +286,22 @@ private struct Step {
         return fields
     }
 
-    /// The arguments as `syntax` writes them: a scalar path or fd name where it allows one.
-    func arguments(_ syntax: StepSyntax) throws(CaseError) -> Arguments {
+    /// The arguments as `kind`'s syntax writes them: a scalar path or fd name where it allows one.
+    func arguments(_ kind: StepKind) throws(CaseError) -> Arguments {
+        let syntax = kind.syntax
+        func make(_ scalar: YNode?, _ fields: Fields?) -> Arguments {
+            Arguments(reader: reader, name: name, anchor: anchor, scalar: scalar, fields: fields, slash: kind.trailingSlash)
+        }
         var scalar: YNode?
         if let args, case .scalar = args, !reader.isNull(args) { scalar = args }
         switch syntax {
         case .none, .steps, .stage:
             if syntax == .none { try expectNoArguments() }
-            return Arguments(reader: reader, name: name, anchor: anchor, scalar: nil, fields: nil)
-        case .path(let optional):
-            if scalar != nil { return Arguments(reader: reader, name: name, anchor: anchor, scalar: scalar, fields: nil) }
-            return Arguments(reader: reader, name: name, anchor: anchor, scalar: nil, fields: try fields(required: ["path"], optional: optional))
-        case .pathMode:
-            if scalar != nil { return Arguments(reader: reader, name: name, anchor: anchor, scalar: scalar, fields: nil) }
-            return Arguments(reader: reader, name: name, anchor: anchor, scalar: nil, fields: try fields(required: ["path"], optional: ["mode"]))
-        case .fdName:
-            if scalar != nil { return Arguments(reader: reader, name: name, anchor: anchor, scalar: scalar, fields: nil) }
-            return Arguments(reader: reader, name: name, anchor: anchor, scalar: nil, fields: try fields(required: ["fd"], optional: []))
-        case let .mapping(required, optional):
-            return Arguments(reader: reader, name: name, anchor: anchor, scalar: nil, fields: try fields(required: required, optional: optional))
+            return make(nil, nil)
+        case .path, .pathMode, .fdName, .mapping:
+            if syntax.bareKey != nil, scalar != nil { return make(scalar, nil) }
+            let keys = syntax.keys
+            return make(nil, try fields(required: keys.required, optional: keys.optional))
         }
     }
 }

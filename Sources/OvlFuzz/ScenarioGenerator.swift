@@ -260,18 +260,6 @@ extension ScenarioGenerator {
     }
 }
 
-extension Operation {
-    /// The path a step may bring into existence, so later steps can name it.
-    var createdPath: RelPath? {
-        switch self {
-        case .write(let p, _), .mkdir(let p, _), .create(let p, _), .mknod(let p, _), .symlink(_, let p): p
-        case .rename(_, let to, _), .link(_, let to): to
-        case .asCaller(_, let op): op.createdPath
-        default: nil
-        }
-    }
-}
-
 extension RelPath {
     /// The proper ancestors, nearest first, without the root.
     var ancestors: [RelPath] {

@@ -75,36 +75,7 @@ extension Scenario {
     public var exercisedRules: [String] {
         var rules = Set<Int>()
         for op in steps {
-            switch op {
-            case .stat, .lstat: rules.insert(23)
-            case .read, .readlink: rules.insert(22)
-            case .readdir: rules.insert(25)
-            case .write, .append, .openRW, .truncate, .chmod, .chown, .utimes, .setxattr, .removexattr: rules.insert(38)
-            case .getxattr, .listxattr: rules.insert(91)
-            case .mkdir, .create, .mknod, .symlink: rules.insert(35)
-            case .unlink: rules.insert(33)
-            case .rmdir: rules.insert(34)
-            case .rename: rules.formUnion([47, 53])
-            case .remount, .dropCaches: rules.insert(50)
-            case .nextStage: rules.formUnion([22, 30, 50])
-            case .remountInPlace, .reconfigure: rules.insert(20)
-            case .mountAgain: rules.insert(9)
-            case .mountStacked: rules.insert(21)
-            case .mountWithoutWorkdir: rules.insert(6)
-            case .fsconfigLayers: rules.insert(3)
-            case .link: rules.insert(61)
-            case .nameToHandle, .openByHandle: rules.insert(66)
-            case .procLocks: rules.insert(60)
-            case .offlineLower: rules.insert(71)
-            case .openTmpfile: rules.insert(87)
-            case .statfs: rules.insert(19)
-            case .fiemapShared: rules.insert(44)
-            case .chattr: rules.insert(92)
-            case .fd: rules.insert(72)
-            case .parallel: rules.insert(38)
-            case .exec: rules.insert(76)
-            case .asCaller: rules.insert(90)
-            }
+            if case .asCaller = op { rules.insert(90) } else { rules.formUnion(op.kind.rules) }
         }
         return rules.sorted().map { "R\($0)" }
     }

@@ -82,18 +82,3 @@ extension Set where Element == OpenFlag {
     /// (write access or O_TRUNC).
     public var copiesUp: Bool { writes || contains(.trunc) }
 }
-
-extension FdOperation {
-    /// One-line arguments for reports.
-    public var argumentSummary: String {
-        switch self {
-        case .open(let p, let flags, let fd): "\(p) \(flags.map(\.rawValue).joined(separator: "|")) as \(fd)"
-        case .read(let fd), .fstat(let fd), .fsync(let fd), .close(let fd), .readdir(let fd): fd
-        case .pread(let fd, let offset, let size): "\(fd) @\(offset) +\(size)"
-        case .write(let fd, let data): "\(fd) \(data.debugDescription)"
-        case .lseek(let fd, let offset, let whence): "\(fd) \(offset) \(whence.rawValue)"
-        case .mmapRead(let fd, let size): "\(fd) \(size)"
-        case .fchmod(let fd, let mode): "\(fd) 0\(String(mode, radix: 8))"
-        }
-    }
-}

@@ -16,6 +16,17 @@ public enum StepSyntax: Sendable, Equatable {
     case stage
 }
 
+/// What a terminal `/` on a step's path becomes (``StepKind/trailingSlash``).
+public enum TrailingSlash: Sendable {
+    /// The syscall gets the path as written, and the model answers as `fs/namei.c` does
+    /// (R84: ENOTDIR for a non-directory, EISDIR for `O_CREAT`, …).
+    case kept
+    /// The path names a lower layer's entry, whose key drops it as a key of `layers:` does.
+    case dropped
+    /// The parser refuses it: the model does not answer a terminal slash on this step.
+    case refused
+}
+
 /// The step vocabulary: one entry per step a case can name (issue 16 item 3). The parser, the
 /// case writer, the reports, the fuzz generator, the permission checks and the model's apply read
 /// these entries instead of switching over names.
@@ -149,6 +160,18 @@ public enum StepKind: String, CaseIterable, Sendable {
         }
     }
 
+    /// What a terminal `/` on the step's paths becomes (R84); the parser reads it.
+    public var trailingSlash: TrailingSlash {
+        switch self {
+        case .stat, .lstat, .read, .write, .append, .openRW, .truncate, .readdir, .mkdir, .create, .mknod, .unlink,
+             .rmdir, .symlink, .readlink, .openTmpfile, .statfs, .fiemapShared, .chattr, .rename, .chmod, .chown,
+             .utimes, .setxattr, .getxattr, .removexattr, .listxattr:
+            .kept
+        case .offlineLower: .dropped
+        default: .refused
+        }
+    }
+
     /// The step unmounts and mounts the overlay again (after which it may stay unmounted).
     public var remounts: Bool {
         switch self {
@@ -238,10 +261,19 @@ extension StepKind {
     /// The step table as Markdown: `ovl-conform list --steps` prints it, README holds it.
     public static func markdown() -> String {
         func mark(_ b: Bool) -> String { b ? "yes" : "" }
-        var lines = ["| step | arguments | syscall | follows final symlink | modifies | in `parallel` | `as:` |",
-                     "| --- | --- | --- | --- | --- | --- | --- |"]
+        func slash(_ k: StepKind) -> String {
+            let keys = k.syntax.keys
+            guard (keys.required + keys.optional).contains(where: { ["path", "old"].contains($0) }) else { return "" }
+            return switch k.trailingSlash {
+            case .kept: "kept"
+            case .dropped: "dropped"
+            case .refused: "refused"
+            }
+        }
+        var lines = ["| step | arguments | syscall | follows final symlink | modifies | in `parallel` | `as:` | trailing `/` |",
+                     "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for k in allCases {
-            lines.append("| `\(k.name)` | \(k.argumentsText) | \(k.summary) | \(mark(k.followsFinalSymlink)) | \(mark(k.modifies)) | \(mark(k.runsInParallel)) | \(mark(k.runsAsCaller)) |")
+            lines.append("| `\(k.name)` | \(k.argumentsText) | \(k.summary) | \(mark(k.followsFinalSymlink)) | \(mark(k.modifies)) | \(mark(k.runsInParallel)) | \(mark(k.runsAsCaller)) | \(slash(k)) |")
         }
         return lines.joined(separator: "\n")
     }

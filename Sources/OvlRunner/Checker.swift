@@ -303,36 +303,36 @@ public enum Checker {
     static func octal(_ v: UInt32?) -> String { v.map { "0" + String($0, radix: 8) } ?? "-" }
     static func show(_ s: String?) -> String { s.map { "\"\($0)\"" } ?? "-" }
 
-    /// One-line arguments of a step for reports.
+    /// One-line arguments of a step for reports: its ``OvlModel/Operation/arguments`` in order,
+    /// each rendered by ``describe(_:key:labelled:)`` (all but the first labelled), the empty
+    /// ones left out.
     public static func describe(_ op: Operation) -> String {
-        switch op {
-        case .stat(let p), .lstat(let p), .read(let p), .procLocks(let p), .openRW(let p), .readdir(let p), .unlink(let p), .rmdir(let p),
-             .readlink(let p), .listxattr(let p), .openTmpfile(let p), .statfs(let p), .exec(let p),
-             .fiemapShared(let p):
-            return p.description
-        case .write(let p, let data), .append(let p, let data): return "\(p) \(show(data))"
-        case .truncate(let p, let size): return "\(p) \(size)"
-        case .mkdir(let p, let mode), .create(let p, let mode), .chmod(let p, let mode): return "\(p) \(octal(mode))"
-        case .mknod(let p, let kind): return "\(p) \(kind)"
-        case .symlink(let target, let p): return "\(target) \(p)"
-        case .rename(let a, let b, let flags): return "\(a) \(b)" + (flags.isEmpty ? "" : " " + flags.map(\.rawValue).joined(separator: "|"))
-        case .chown(let p, let u, let g): return "\(p) \(u):\(g)"
-        case .utimes(let p, let t): return "\(p) \(t)"
-        case .chattr(let p, let i, let a): return "\(p)" + (i ? " +i" : " -i") + (a ? " +a" : " -a")
-        case .setxattr(let p, let n, let v): return "\(p) \(n)=\(show(v))"
-        case .getxattr(let p, let n), .removexattr(let p, let n): return "\(p) \(n)"
-        case .link(let a, let b): return "\(a) \(b)"
-        case .offlineLower(let k, let p, let node): return "lower\(k):\(p) := \(render(EntryView(type: node.kind.fileType)))"
-        case .nameToHandle(let p, let label, let fid): return "\(p) as \(label)" + (fid ? " AT_HANDLE_FID" : "")
-        case .openByHandle(let label): return label
-        case .fd(let f): return f.argumentSummary
-        case .parallel(let ops): return ops.map { $0.name + " " + describe($0) }.joined(separator: " | ")
-        case .remount, .mountAgain, .mountStacked, .mountWithoutWorkdir, .dropCaches: return ""
-        case .nextStage(let options): return options.map { "[" + $0.map(\.description).joined(separator: ",") + "]" } ?? "(the case's options)"
-        case .fsconfigLayers(let keys): return keys.map(\.rawValue).joined(separator: " ")
-        case .remountInPlace(let options): return options
-        case .reconfigure(let params): return params.joined(separator: " ")
-        case .asCaller(let caller, let op): return describe(op) + " (\(caller))"
+        op.arguments.enumerated().map { i, a in describe(a.value, key: a.key, labelled: i > 0) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// One argument's value for reports. Paths, modes (octal), written data (quoted), keywords
+    /// and flags (joined by `|`) show what they are; a number or a name says which it is
+    /// (`size=3`, `fd=A`) when `labelled`; a switch is `+key`/`-key`, a lower layer `lowerN`, a
+    /// layer entry its type, a `parallel` block's steps `name args | …`, stage options `[a,b]`, a
+    /// caller in parentheses.
+    static func describe(_ value: ArgumentValue, key: String, labelled: Bool) -> String {
+        func label(_ s: String) -> String { labelled ? key + "=" + s : s }
+        return switch value {
+        case .path(let p): p.description
+        case .text(let s): show(s)
+        case .name(let s): label(s)
+        case .keyword(let s): s
+        case .mode(let m): octal(m)
+        case .integer(let n): label("\(n)")
+        case .bool(let b): (b ? "+" : "-") + key
+        case .lowerLayer(let k): "lower\(k)"
+        case .keywords(let words): words.joined(separator: "|")
+        case .names(let names): names.joined(separator: " ")
+        case .entry(let node): render(EntryView(type: node.kind.fileType))
+        case .steps(let ops): ops.map { $0.name + " " + describe($0) }.joined(separator: " | ")
+        case .caller(let c): "(\(c))"
+        case .options(let o): "[" + o.map(\.description).joined(separator: ",") + "]"
         }
     }
 
