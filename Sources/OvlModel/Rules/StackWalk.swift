@@ -1,6 +1,6 @@
 /// What a walk down a stack of layers follows and what it refuses: the mount's resolved options
 /// on its kernel (``init(options:environment:)``), or the layer checker's reading (``fsck(prefix:)``).
-struct WalkPolicy: Sendable, Equatable {
+struct WalkPolicy: Sendable {
     /// The private xattr namespace the layers are read in.
     var prefix: XattrPrefix
     /// `redirect_dir=` as the mount resolved it: nofollow reads a redirect but refuses to follow it (R51).
@@ -9,23 +9,16 @@ struct WalkPolicy: Sendable, Equatable {
     /// A redirect value `namei.c:ovl_check_redirect` refuses fails the lookup with EINVAL; when
     /// false it is read as no redirect (the checker reports and removes it, R50).
     var refusesBadRedirect = true
+    /// The kernel whose rules apply.
+    var environment: Environment
+
     /// ``KernelChanges/consistentRedirectRejection`` (6.16).
-    var rejectsEarly: Bool
+    var rejectsEarly: Bool { environment.has(KernelChanges.consistentRedirectRejection) }
     /// ``KernelChanges/dataOnlyWithoutMetacopy``.
-    var dataOnlyReadsRedirects: Bool
-    /// ``KernelChanges/xwhiteouts`` (6.7).
-    var xwhiteouts: Bool
-    /// ``KernelChanges/metacopyHeader`` (6.6).
-    var metacopyHeader: Bool
+    var dataOnlyReadsRedirects: Bool { environment.has(KernelChanges.dataOnlyWithoutMetacopy) }
+}
 
-    init(prefix: XattrPrefix, redirect: RedirectMode, metacopy: Bool, environment: Environment) {
-        self.prefix = prefix; self.redirect = redirect; self.metacopy = metacopy
-        rejectsEarly = environment.has(KernelChanges.consistentRedirectRejection)
-        dataOnlyReadsRedirects = environment.has(KernelChanges.dataOnlyWithoutMetacopy)
-        xwhiteouts = environment.has(KernelChanges.xwhiteouts)
-        metacopyHeader = environment.has(KernelChanges.metacopyHeader)
-    }
-
+extension WalkPolicy {
     /// The mount's walk.
     init(options: ResolvedOptions, environment: Environment) {
         self.init(prefix: options.xattrPrefix, redirect: options.redirect, metacopy: options.metacopy, environment: environment)
@@ -36,16 +29,16 @@ struct WalkPolicy: Sendable, Equatable {
     /// redirect followed (`redirect_dir=follow`), metacopy files read — and a malformed redirect
     /// as none (its redirect check reports it).
     static func fsck(prefix: XattrPrefix) -> WalkPolicy {
-        var p = WalkPolicy(prefix: prefix, redirect: .follow, metacopy: true, environment: Environment(defaults: .debian, samefs: true))
-        p.refusesBadRedirect = false
-        return p
+        WalkPolicy(prefix: prefix, redirect: .follow, metacopy: true, refusesBadRedirect: false,
+                   environment: Environment(defaults: .debian, samefs: true))
     }
 
     /// R30: a 0:0 character device, or an xwhiteout — an empty regular file carrying `X.whiteout`
     /// — in any layer, the upper included (`util.c:ovl_path_is_whiteout`); before 6.7 only the
     /// device (``KernelChanges/xwhiteouts``).
     func isWhiteout(_ node: Node) -> Bool {
-        node.kind == .whiteout || (xwhiteouts && node.kind == .file(data: "") && node.xattrs[prefix[.whiteout]] != nil)
+        node.kind == .whiteout || (node.kind == .file(data: "") && node.xattrs[prefix[.whiteout]] != nil
+                                   && environment.has(KernelChanges.xwhiteouts))
     }
 
     /// True when `node` is a regular file marked `X.metacopy` (its data lives in a lower file).
@@ -61,7 +54,7 @@ struct WalkPolicy: Sendable, Equatable {
     /// are only read to verify a verity digest. Before 6.6 any value marks a metacopy file
     /// (``KernelChanges/metacopyHeader``).
     func metacopyXattrTooSmall(_ node: Node) -> Bool {
-        guard metacopyHeader, case .file = node.kind, let value = node.xattrs[prefix[.metacopy]] else { return false }
+        guard environment.has(KernelChanges.metacopyHeader), case .file = node.kind, let value = node.xattrs[prefix[.metacopy]] else { return false }
         return (1..<4).contains(OverlayModel.xattrBytes(value).count)
     }
 }
