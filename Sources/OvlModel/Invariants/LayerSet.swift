@@ -124,24 +124,20 @@ public struct LayerSet: Codable, Sendable, Equatable {
         return out
     }
 
-    /// The merged view's resolutions (for the metacopy check), path by path, as `namei.c:ovl_lookup` finds them with
-    /// redirects followed (the checker cannot know the mount options, so it assumes the mode
-    /// that reads the most: `redirect_dir=follow`). Paths a lookup cannot reach are absent.
+    /// The merged view's resolutions (for the metacopy check), path by path, as the walk of the
+    /// whole stack (``walk(from:)``) finds them. Paths a lookup cannot reach are absent.
     func mergedResolutions() -> [RelPath: Resolution] {
-        var model = OverlayModel(scenario: Scenario(lowers: lowers.isEmpty ? [Layer()] : lowers, upper: upper, options: [], steps: []),
-                                 environment: Environment(defaults: .debian, samefs: true))
-        model.options.redirect = .follow
-        model.options.userxattr = prefix == .user
-        var out: [RelPath: Resolution] = [.root: model.rootResolution]
+        guard let walk = walk(from: .upper) else { return [:] }
+        var out: [RelPath: Resolution] = [.root: walk.root]
         var queue: [RelPath] = [.root]
         while let path = queue.popLast() {
             guard let dir = out[path], dir.node.kind.isDir else { continue }
             var names = Set<String>()
-            if dir.inUpper, let u = upper { names.formUnion(u.children(of: path)) }
-            for (layer, lp) in dir.lowers { names.formUnion(model.lowers[layer].children(of: lp)) }
+            if dir.inUpper, let upper { names.formUnion(upper.children(of: path)) }
+            for (layer, lp) in dir.lowers { names.formUnion(lowers[layer].children(of: lp)) }
             for name in names {
                 let child = path.appending(name)
-                if let r = model.resolveChild(parent: dir, name: name, path: child).resolution {
+                if let r = walk.child(parent: dir, name: name, path: child, top: dir.inUpper ? upper?[child] : nil).resolution {
                     out[child] = r
                     queue.append(child)
                 }

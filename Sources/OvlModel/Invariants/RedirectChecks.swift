@@ -11,9 +11,10 @@ extension LayerSet {
     ///
     /// - invalidRedirect (R50): a value lookup refuses (`namei.c:ovl_check_redirect`: empty, a
     ///   relative value holding `/`, an absolute one with an empty component), a redirect in the
-    ///   lowest layer, or one whose target (looked up from the layer below, ``lookup(_:from:)``)
-    ///   is missing or no directory. `-p` removes it; `-y` also makes the directory opaque (R32)
-    ///   when a directory of its own name is below, so it merges with no lower it was not meant for.
+    ///   lowest layer, or one whose target (what the walk below the directory's own layer meets
+    ///   through it, ``redirectLead(_:value:in:)``) is missing or no directory. `-p` removes it;
+    ///   `-y` also makes the directory opaque (R32) when a directory of its own name is below, so
+    ///   it merges with no lower it was not meant for.
     /// - duplicateRedirect (R49, R70): a valid redirect whose target an earlier one (in scan order)
     ///   already leads to, or whose target path holds a plain (not opaque, not redirected)
     ///   directory in the redirect's own layer, which merges the same lower. Which one is right is
@@ -43,7 +44,7 @@ extension LayerSet {
                 default: start = 0
                 }
                 guard start < namespaceLowerCount else { invalid("in the lowest layer, nothing below to redirect to"); continue }
-                guard let found = lookup(target, from: start) else { invalid("no lower has \(target)"); continue }
+                guard let found = redirectLead(path, value: value, in: role) else { invalid("no lower has \(target)"); continue }
                 guard found.node.kind.isDir else {
                     invalid("lower\(found.layer):\(found.path) is \(found.node.kind == .whiteout ? "a whiteout" : "not a directory")")
                     continue

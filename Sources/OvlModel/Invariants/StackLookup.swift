@@ -1,13 +1,9 @@
-/// fsck.overlay's lookup through a stack of layers, as the kernel's `namei.c:ovl_lookup` walks
-/// it, with redirects and opaque directories honoured **in every layer** (a lower may be a former
-/// upper): what the whiteout, redirect and impure checks ask of the layers below an object.
-///
-/// In each layer the path is looked up as it stands; when the layer does not hold it, its
-/// nearest existing ancestor there decides what the layers below see: a non-directory (a
-/// whiteout too) or an opaque directory ends the search, a directory with a redirect rewrites
-/// the path (a relative redirect names a sibling of that ancestor, an absolute one a path from
-/// the root), a plain directory passes the question to the next ancestor. The layer root decides
-/// nothing. The lowest layer ends the search.
+/// The layer checker's questions to the mount's own walk (``StackWalk``, `namei.c:ovl_lookup`),
+/// read as fsck.overlay reads a stack (``WalkPolicy/fsck(prefix:)``): an object of a layer is
+/// judged by walking the stack below it with its layer on top, so the redirects, opaque
+/// directories and whiteouts of **every** layer — a lower may be a former upper — are followed
+/// exactly as a mount of that stack follows them: a relative redirect inside the parent's
+/// directories of the layers below (themselves perhaps redirected), an absolute one from the root.
 extension LayerSet {
     /// The lowers that are part of the namespace (data-only layers are not, R83).
     var namespaceLowerCount: Int { max(0, lowers.count - dataLayerCount) }
@@ -19,61 +15,43 @@ extension LayerSet {
         var node: Node
     }
 
-    /// The first object at `path` in the lowers below the object at `path` of `role` (fsck.overlay's
-    /// `ovl_lookup_lower`): the object's own layer only decides, through `path`'s ancestors, where
-    /// (and whether) the search goes on.
-    func lookupBelow(_ path: RelPath, in role: LayerRole) -> Found? {
-        var current = path
-        switch ancestorVerdict(path, in: self[role]) {
-        case .stop: return nil
-        case .redirect(let p): current = p
-        case .goOn: break
-        }
-        let start: Int
+    /// The walk of the stack `role`'s layer tops: that layer read as the upper, the lowers below
+    /// it as its lowers; nil for the workdir.
+    func walk(from role: LayerRole) -> StackWalk? {
+        let first: Int
         switch role {
-        case .upper: start = 0
-        case .lower(let i): start = i + 1
+        case .upper: first = 0
+        case .lower(let i): first = i + 1
         case .workdir: return nil
         }
-        return lookup(current, from: start)
+        return StackWalk(upper: self[role], lowers: lowers, firstLower: first, dataLayerCount: dataLayerCount,
+                         policy: .fsck(prefix: prefix))
     }
 
-    /// The first object at `path` in lowers `start...` (fsck.overlay's `ovl_lookup`).
-    func lookup(_ path: RelPath, from start: Int) -> Found? {
-        var current = path
-        var i = start
-        while i < namespaceLowerCount {
-            if let node = lowers[i][current] { return Found(layer: i, path: current, node: node) }
-            if i == namespaceLowerCount - 1 { return nil }
-            switch ancestorVerdict(current, in: lowers[i]) {
-            case .stop: return nil
-            case .redirect(let p): current = p
-            case .goOn: break
-            }
-            i += 1
-        }
-        return nil
+    /// The first object at `path`'s name in the layers below `role`'s layer (fsck.overlay's
+    /// `ovl_lookup_lower`), as if that layer held nothing there: its ancestors in every layer,
+    /// `role`'s included, decide where (and whether) the search goes.
+    func lookupBelow(_ path: RelPath, in role: LayerRole) -> Found? {
+        firstMet(path, in: role, top: nil)
     }
 
-    enum AncestorVerdict { case goOn, stop, redirect(RelPath) }
-
-    /// What the nearest existing ancestors of `path` in `layer` say about the layers below.
-    func ancestorVerdict(_ path: RelPath, in layer: Layer?) -> AncestorVerdict {
-        guard let layer else { return .goOn }
-        var ancestor = path.parent
-        while let a = ancestor, !a.isRoot {
-            defer { ancestor = a.parent }
-            guard let node = layer[a] else { continue }
-            if !node.kind.isDir || node.xattrs[prefix[.opaque]] == "y" { return .stop }
-            if let target = redirectTarget(of: a, node) {
-                return .redirect(RelPath(components: target.components + path.components.dropFirst(a.components.count)))
-            }
-        }
-        return .goOn
+    /// The first object directory `path` of `role` leads to through its redirect `value` — read
+    /// as a mount that follows it does, the directory's own opaque mark aside — or nil.
+    func redirectLead(_ path: RelPath, value: String, in role: LayerRole) -> Found? {
+        firstMet(path, in: role, top: Node(kind: .dir, xattrs: [prefix[.redirect]: value]))
     }
 
-    /// The root-relative path a directory's `X.redirect` names (relative: a sibling; absolute:
-    /// from the root); nil without a redirect or for one lookup refuses (R50).
+    /// The first lower object the walk meets at `path` (a whiteout, a non-directory it passes
+    /// over, a refused one too), when `role`'s layer holds `top` there.
+    func firstMet(_ path: RelPath, in role: LayerRole, top: Node?) -> Found? {
+        guard let walk = walk(from: role), let parentPath = path.parent, let parent = walk.resolve(parentPath),
+              let (layer, at) = walk.child(parent: parent, name: path.name, path: path, top: top).firstMet,
+              let node = lowers[layer][at] else { return nil }
+        return Found(layer: layer, path: at, node: node)
+    }
+
+    /// The root-relative path a directory's `X.redirect` names in its own layer (relative: a
+    /// sibling; absolute: from the root); nil without a redirect or for one lookup refuses (R50).
     func redirectTarget(of path: RelPath, _ node: Node) -> RelPath? {
         guard node.kind.isDir, let value = node.xattrs[prefix[.redirect]], Self.redirectProblem(value) == nil else { return nil }
         if value.hasPrefix("/") {

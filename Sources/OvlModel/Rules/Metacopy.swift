@@ -1,10 +1,6 @@
 extension OverlayModel {
-    /// True when `node` is a regular file marked `X.metacopy` (its data lives in a lower file).
-    /// Kernel: `util.c:ovl_check_metacopy_xattr`.
-    func isMetacopy(_ node: Node) -> Bool {
-        guard case .file = node.kind else { return false }
-        return node.xattrs[prefix[.metacopy]] != nil
-    }
+    /// True when `node` is a regular file marked `X.metacopy` (``WalkPolicy/isMetacopy(_:)``).
+    func isMetacopy(_ node: Node) -> Bool { WalkPolicy(options: options, environment: environment).isMetacopy(node) }
 
     /// What a metadata-only copy-up writes for a regular file (R77): the upper file is sized like
     /// the lower but holds no data (a hole, read on disk as zeros) and gets `X.metacopy`
@@ -90,14 +86,7 @@ extension OverlayModel {
 }
 
 extension OverlayModel {
-    /// R83: the data file of a metacopy file whose data was not found in the normal layers: its
-    /// absolute `X.redirect` looked up in each data-only layer in order
-    /// (`namei.c:ovl_lookup_data_layers`; a relative redirect finds nothing there).
-    func dataLayerFile(_ metacopy: Node) -> (layer: Int, path: RelPath)? {
-        guard dataLayerCount > 0, isMetacopy(metacopy), let r = metacopy.xattrs[prefix[.redirect]], r.hasPrefix("/"),
-              let path = RelPath(parsing: String(r.dropFirst())) else { return nil }
-        for layer in lowers.indices.suffix(dataLayerCount) where lowers[layer][path] != nil { return (layer, path) }
-        return nil
-    }
+    /// R83 (``StackWalk/dataLayerFile(_:)``).
+    func dataLayerFile(_ metacopy: Node) -> (layer: Int, path: RelPath)? { walk.dataLayerFile(metacopy) }
 }
 
