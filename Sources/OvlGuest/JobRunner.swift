@@ -90,6 +90,8 @@ struct JobRunner {
         defer { try? sealed.unseal() }
         try recordLayerInodes()
         clock.enter(\.mount)
+        try mountHolder()
+        defer { if spec?.holder != nil { try? Mount.unmount(holderPoint) } }
         let mounted = try mount()
         var merged: TreeView = [:]
         if mounted {
@@ -197,6 +199,19 @@ struct JobRunner {
             : optionString.split(separator: ",").filter { !$0.hasPrefix("workdir=") }.joined(separator: ",")
         try Mount.mount(type: "overlay", source: "overlay", target: second, options: options)
         try Mount.unmount(second)
+    }
+
+    var holderPoint: String { mountPoint + "-holder" }
+
+    /// Mounts the case's holder (``MountSpec/holder``), another overlay whose upperdir and workdir
+    /// are then in use while the job mounts (R9). It is the harness's setup, not an observation.
+    /// - Throws: ``HarnessFault`` when the kernel refuses it.
+    func mountHolder() throws {
+        guard let holder = spec?.holderSpec else { return }
+        try harness("holder: mkdir \(holderPoint)") { () throws(SysError) in try makeDirs(holderPoint) }
+        if let refusal = try mountBySpec(holder, target: holderPoint) {
+            throw HarnessFault("holder: mount \(refusal.stage): errno \(refusal.errno)")
+        }
     }
 
     /// Two read-only overlays stacked on the job's one (R21): each mount's result, `0` or its

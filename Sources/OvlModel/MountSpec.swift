@@ -21,11 +21,21 @@ public struct MountSpec: Codable, Sendable, Equatable {
     /// The parameters, `key=value` or a flag, with placeholders (``expand(_:dataLayerCount:hasUpper:options:)``);
     /// nil: `lowerdir={lowers}`, `upperdir={u:e}`, `workdir={w:e}`, then the case's options.
     public var params: [String]?
+    /// The parameters (placeholders as in ``params``) of another overlay the guest mounts through
+    /// the same API before the job's mount and unmounts after it: its upperdir and workdir are
+    /// then in use (`super.c:ovl_inuse_trylock`) while the job mounts (R9). Nil: none.
+    public var holder: [String]?
 
     public init(api: MountAPI = .mount2, lowerNames: [String], upperName: String = "u", workName: String = "w",
-                spareNames: [String] = [], generated: Int = 0, params: [String]? = nil) {
+                spareNames: [String] = [], generated: Int = 0, params: [String]? = nil, holder: [String]? = nil) {
         self.api = api; self.lowerNames = lowerNames; self.upperName = upperName; self.workName = workName
-        self.spareNames = spareNames; self.generated = generated; self.params = params
+        self.spareNames = spareNames; self.generated = generated; self.params = params; self.holder = holder
+    }
+
+    /// The holder's mount (``holder``) as a spec of its own, or nil.
+    public var holderSpec: MountSpec? {
+        holder.map { MountSpec(api: api, lowerNames: lowerNames, upperName: upperName, workName: workName,
+                               spareNames: spareNames, generated: generated, params: $0) }
     }
 
     /// The default name of lower layer `k`: `l<k>`, a generated one `g<k>`.

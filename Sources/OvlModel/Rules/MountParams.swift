@@ -36,6 +36,21 @@ extension OverlayModel {
         return node.kind.isDir ? .dir(.inside(place, inner)) : .notDir
     }
 
+    /// The folders the case's holder (``MountSpec/holder``) keeps in use while the job mounts:
+    /// its last `upperdir=` and `workdir=`, unescaped as `ovl_mount_dir` does; a value that does
+    /// not resolve holds nothing (the guest's holder mount then fails: a harness error).
+    var heldPlaces: [LayerPlace] {
+        guard let holder = mountSpec?.holderSpec else { return [] }
+        let dirs = symbolicDirs
+        let params = holder.expand(lowers: dirs.lowers, upper: dirs.upper, work: dirs.work, spare: dirs.spare,
+                                   dataLayerCount: dataLayerCount, hasUpper: upper != nil, options: given)
+        return ["upperdir=", "workdir="].compactMap { key in
+            guard let value = params.last(where: { $0.hasPrefix(key) })?.dropFirst(key.count),
+                  case .dir(let place) = lookupPath(MountGrammar.unescape(String(value))) else { return nil }
+            return place
+        }
+    }
+
     /// The mount's parameters through the grammar of the kernel line (``MountGrammar``), up to
     /// the options `ovl_fs_params_verify` takes.
     func parseMountParams(_ spec: MountSpec) -> Result<ParsedMount, GrammarRefusal> {

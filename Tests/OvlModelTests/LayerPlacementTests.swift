@@ -1,0 +1,71 @@
+import OvlModel
+import Testing
+
+/// A model of lower `l0` holding `d/g` and `f`, an upper holding `d`, spare folders `x` and `y`,
+/// and another overlay (`holder`) mounted first.
+private func model(holder: [String], params: [String]? = nil, index: Bool,
+                   kernel: KernelVersion = KernelVersion(6, 12, 118)) -> OverlayModel {
+    var e = Environment(defaults: .debian, samefs: true, fs: FSConfig(lower: "ext4", upper: "ext4"))
+    e.kernel = kernel
+    var l = Layer()
+    l.entries[RelPath(parsing: "f") ?? .root] = Node(kind: .file(data: "x"))
+    l.entries[RelPath(parsing: "d") ?? .root] = Node(kind: .dir)
+    l.entries[RelPath(parsing: "d/g") ?? .root] = Node(kind: .file(data: "y"))
+    var u = Layer()
+    u.entries[RelPath(parsing: "d") ?? .root] = Node(kind: .dir)
+    let spec = MountSpec(lowerNames: ["l0"], spareNames: ["x", "y"], params: params, holder: holder)
+    let options = [MountOption(key: "index", value: index ? "on" : "off")]
+    return OverlayModel(scenario: Scenario(lowers: [l], upper: u, options: options, steps: [], mountSpec: spec), environment: e)
+}
+
+private let holdsLower = ["lowerdir={s0}", "upperdir={l0}", "workdir={s1}", "index=off", "uuid=off"]
+private func inUse(_ name: String, refused: Bool) -> String {
+    "overlayfs: \(name) is in-use as upperdir/workdir of another mount, "
+        + (refused ? "mount with '-o index=off' to override exclusive upperdir protection."
+            : "accessing files from both mounts will result in undefined behavior.")
+}
+
+@Suite struct LayerPlacementTests {
+    /// R9, `ovl_get_layers`: a held lower root is EBUSY with index=on, after `work/` was made,
+    /// on 6.1 and 6.12 alike; with index=off the mount goes on and its log has the warning.
+    @Test func heldLowerRoot() {
+        for kernel in [KernelVersion(6, 12, 118), KernelVersion(6, 1, 192)] {
+            var on = model(holder: holdsLower, index: true, kernel: kernel)
+            let refused = on.mount()
+            #expect(refused.errno == .EBUSY)
+            #expect(refused.kernelLog.last == inUse("lowerdir", refused: true))
+            #expect(on.snapshot().work != nil)
+            var off = model(holder: holdsLower, index: false, kernel: kernel)
+            let mounted = off.mount()
+            #expect(mounted.errno == nil)
+            #expect(mounted.kernelLog.contains(inUse("lowerdir", refused: false)))
+        }
+    }
+
+    /// R9, `ovl_check_layer`: a lower inside a held folder is EBUSY late, after the upper root
+    /// got its index origin.
+    @Test func lowerInsideHeldFolder() {
+        var m = model(holder: holdsLower, params: ["lowerdir={l0}/d", "upperdir={u}", "workdir={w}", "index=on"], index: true)
+        let o = m.mount()
+        #expect(o.errno == .EBUSY && o.kernelLog.last == inUse("lowerdir", refused: true))
+        #expect(m.snapshot().upper?[.root]?.xattrs["trusted.overlay.origin"] != nil)
+    }
+
+    /// R9: a held workdir (`ovl_get_workdir`) and a held upper root (`ovl_get_upper`) refuse the
+    /// mount before it makes anything; the `work/` there is the holder's.
+    @Test func heldWorkAndUpper() {
+        var work = model(holder: ["lowerdir={s0}", "upperdir={u}/d", "workdir={w}", "index=off", "uuid=off"], index: true)
+        let w = work.mount()
+        #expect(w.errno == .EBUSY && w.kernelLog.last == inUse("workdir", refused: true))
+        #expect(work.snapshot().upper?[.root]?.xattrs.isEmpty == true)
+        var upper = model(holder: ["lowerdir={s0}", "upperdir={u}", "workdir={w}", "index=off", "uuid=off"], index: true)
+        #expect(upper.mount().kernelLog.last == inUse("upperdir", refused: true))
+    }
+
+    /// R7 stays as it was: a lower inside the upper meets the upper's trap before any use check.
+    @Test func trapsComeFirst() {
+        var m = model(holder: holdsLower, params: ["lowerdir={u}/d", "upperdir={u}", "workdir={w}"], index: true)
+        let o = m.mount()
+        #expect(o.errno == .ELOOP && o.kernelLog.last == "overlayfs: overlapping lowerdir path")
+    }
+}
