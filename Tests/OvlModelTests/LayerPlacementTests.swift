@@ -48,7 +48,7 @@ private func inUse(_ name: String, refused: Bool) -> String {
         var m = model(holder: holdsLower, params: ["lowerdir={l0}/d", "upperdir={u}", "workdir={w}", "index=on"], index: true)
         let o = m.mount()
         #expect(o.errno == .EBUSY && o.kernelLog.last == inUse("lowerdir", refused: true))
-        #expect(m.snapshot().upper?[.root]?.xattrs["trusted.overlay.origin"] != nil)
+        #expect(m.snapshot().upper?[.root]?.xattrs?["trusted.overlay.origin"] != nil)
     }
 
     /// R9: a held workdir (`ovl_get_workdir`) and a held upper root (`ovl_get_upper`) refuse the
@@ -57,7 +57,8 @@ private func inUse(_ name: String, refused: Bool) -> String {
         var work = model(holder: ["lowerdir={s0}", "upperdir={u}/d", "workdir={w}", "index=off", "uuid=off"], index: true)
         let w = work.mount()
         #expect(w.errno == .EBUSY && w.kernelLog.last == inUse("workdir", refused: true))
-        #expect(work.snapshot().upper?[.root]?.xattrs.isEmpty == true)
+        #expect(work.snapshot().upper?[.root]?.xattrs?["trusted.overlay.uuid"] == nil)
+        #expect(work.snapshot().work != nil)
         var upper = model(holder: ["lowerdir={s0}", "upperdir={u}", "workdir={w}", "index=off", "uuid=off"], index: true)
         #expect(upper.mount().kernelLog.last == inUse("upperdir", refused: true))
     }
