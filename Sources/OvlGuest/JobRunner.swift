@@ -215,9 +215,11 @@ struct JobRunner {
     }
 
     /// Two read-only overlays stacked on the job's one (R21): each mount's result, `0` or its
-    /// errno; whatever mounted is unmounted again, the innermost first.
+    /// errno; whatever mounted is unmounted again, the innermost first. Their kernel-log lines are
+    /// kept for the step's record, as a second mount's.
     func mountStacked() throws -> [String] {
-        defer { slice.add(kmsg.drain()) }
+        slice.add(kmsg.drain())
+        defer { secondLog.lines = overlayLog() }
         var results: [String] = []
         var mounted: [String] = []
         defer { for m in mounted.reversed() { try? Mount.unmount(m) } }
