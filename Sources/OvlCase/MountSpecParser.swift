@@ -5,10 +5,11 @@ extension CaseParser {
     /// how the mount reaches the kernel. `generated_lowers: N` appends N empty lower layers
     /// (`g<k>`, named relative to the lowers' folder); `params` replaces the default parameters
     /// (placeholders: ``OvlModel/MountSpec/expand(lowers:upper:work:spare:dataLayerCount:hasUpper:options:)``);
-    /// `holder` gives the parameters of another overlay mounted first (``OvlModel/MountSpec/holder``).
+    /// `holder` gives the parameters of another overlay mounted first (``OvlModel/MountSpec/holder``);
+    /// `bind: {x: w}` bind-mounts a layer folder on spare folder `x` (``OvlModel/MountSpec/binds``).
     static func parseMountSpec(_ node: YNode, lowers: inout [Layer], dataLayers: Int, nested: [NestedLayer],
                                layerFS: LayerFSOverride?, reader: NodeReader) throws(CaseError) -> MountSpec {
-        let fields = try reader.fields(node, allowed: ["api", "lower_names", "upper_name", "work_name", "spare", "generated_lowers", "params", "holder"])
+        let fields = try reader.fields(node, allowed: ["api", "lower_names", "upper_name", "work_name", "spare", "generated_lowers", "params", "holder", "bind"])
         var api = MountAPI.mount2
         if let n = fields["api"] {
             let text = try reader.text(n)
@@ -41,6 +42,20 @@ extension CaseParser {
         if let n = fields["spare"] { for item in try reader.sequence(n) { spare.append(try folderName(item, reader: reader)) } }
         let all = names + [upperName, workName] + spare
         if Set(all).count != all.count { throw reader.error("the layer, work and spare folder names must all differ", at: node) }
+        var binds: [Int: String] = [:]
+        if let n = fields["bind"] {
+            let sources = MountSpec.bindSources(lowers: names.count)
+            for (key, value) in try reader.mapping(n) {
+                let name = try reader.text(key), source = try reader.text(value)
+                guard let k = spare.firstIndex(of: name) else {
+                    throw reader.error("'\(name)' is no spare folder; a bind mount goes on one of: \(spare.joined(separator: ", "))", at: key)
+                }
+                guard sources.contains(source) else {
+                    throw reader.error("unknown folder '\(source)' to bind; expected one of: \(sources.joined(separator: ", "))", at: value)
+                }
+                binds[k] = source
+            }
+        }
         let known = MountSpec.placeholders(lowers: names.count, spare: spare.count)
         let params = try fields["params"].map { (n) throws(CaseError) in try parameters(n, known: known, reader: reader) }
         let holder = try fields["holder"].map { (n) throws(CaseError) in try parameters(n, known: known, reader: reader) }
@@ -48,7 +63,7 @@ extension CaseParser {
             throw reader.error("a holder holds its upperdir and workdir: give it 'upperdir=' and 'workdir='", at: n)
         }
         return MountSpec(api: api, lowerNames: names, upperName: upperName, workName: workName, spareNames: spare,
-                         generated: generated, params: params, holder: holder)
+                         generated: generated, params: params, holder: holder, binds: binds)
     }
 
     /// A list of mount parameters, each placeholder one of `known`.

@@ -74,6 +74,8 @@ struct JobRunner {
             try LayerBuilder.build(upper, at: upperDir)
             if let w = job.scenario.workdir { try LayerBuilder.build(w, at: workDir) }
         }
+        let binds = try bindSpares()
+        defer { for dir in binds.reversed() { try? Mount.unmount(dir) } }
         if job.scenario.fsck != nil {
             // The host checks the layers as given and plans the repairs; the guest makes them.
             clock.enter(\.fsck)
@@ -202,6 +204,25 @@ struct JobRunner {
     }
 
     var holderPoint: String { mountPoint + "-holder" }
+
+    /// Bind-mounts the layer folders `mount: {bind: …}` names on their spare folders (setup, not
+    /// an observation). - Returns: the spare folders now mounted on.
+    func bindSpares() throws -> [String] {
+        var done: [String] = []
+        for (k, source) in (spec?.binds ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let from = switch source {
+            case "u": upperDir
+            case "w": workDir
+            default: lowerDirs[Int(source.dropFirst()) ?? 0]
+            }
+            do { try Mount.bind(from, on: spareDirs[k]) } catch {
+                for dir in done.reversed() { try? Mount.unmount(dir) }
+                throw HarnessFault("bind \(from) on \(spareDirs[k]): \(error)")
+            }
+            done.append(spareDirs[k])
+        }
+        return done
+    }
 
     /// Mounts the case's holder (``MountSpec/holder``), another overlay whose upperdir and workdir
     /// are then in use while the job mounts (R9). It is the harness's setup, not an observation.

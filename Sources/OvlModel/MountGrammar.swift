@@ -4,13 +4,18 @@ public enum LayerPlace: Sendable, Equatable {
     case lower(Int), upper, work, spare(Int)
     /// A directory inside one of the above (`{u}/d`).
     indirect case inside(LayerPlace, RelPath)
+    /// The same directory reached through a bind mount on a spare folder (``MountSpec/binds``).
+    indirect case bound(LayerPlace)
 
-    /// True for places on the upper layer's filesystem (spare directories sit with the lowers).
-    var onUpperFS: Bool {
+    /// The mount a place is reached through: the bind mount for a bound place, else the upper
+    /// filesystem's for the upper and work folders and the lowers' for the lowers and spare
+    /// folders, one mount when `samefs`.
+    func mount(samefs: Bool) -> String {
         switch self {
-        case .upper, .work: true
-        case .lower, .spare: false
-        case .inside(let p, _): p.onUpperFS
+        case .upper, .work: "upper"
+        case .lower, .spare: samefs ? "upper" : "lower"
+        case .inside(let p, _): p.mount(samefs: samefs)
+        case .bound(let p): "bind of \(p)"
         }
     }
 }

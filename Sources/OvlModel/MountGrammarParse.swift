@@ -198,7 +198,7 @@ extension MountGrammar {
                 m.work = (workGiven, try place(workGiven))
             }
             guard let upper = m.upper?.place, let work = m.work?.place else { return }
-            if upper.onUpperFS != work.onUpperFS && !samefs { throw refuse("workdir and upperdir must reside under the same mount") }
+            if upper.mount(samefs: samefs) != work.mount(samefs: samefs) { throw refuse("workdir and upperdir must reside under the same mount") }
             if nested(upper, work) { throw refuse("workdir and upperdir must be separate subtrees") }
         }
         if legacy {
@@ -229,12 +229,9 @@ extension MountGrammar {
         return out
     }
 
-    /// True when `a` and `b` are the same directory or one lies inside the other.
+    /// True when `a` and `b` are the same directory or one lies inside the other, whatever mount
+    /// reaches them (`super.c:ovl_workdir_ok` compares dentries).
     static func nested(_ a: LayerPlace, _ b: LayerPlace) -> Bool {
-        func split(_ p: LayerPlace) -> (LayerPlace, [String]) {
-            if case .inside(let base, let path) = p { let (r, c) = split(base); return (r, c + path.components) }
-            return (p, [])
-        }
         let (ra, ca) = split(a), (rb, cb) = split(b)
         guard ra == rb else { return false }
         return ca.starts(with: cb) || cb.starts(with: ca)

@@ -25,17 +25,25 @@ public struct MountSpec: Codable, Sendable, Equatable {
     /// the same API before the job's mount and unmounts after it: its upperdir and workdir are
     /// then in use (`super.c:ovl_inuse_trylock`) while the job mounts (R9). Nil: none.
     public var holder: [String]?
+    /// Spare folders the guest bind-mounts a layer folder on (spare index → `u`, `w` or `lK`),
+    /// so that the folder is reached through another mount of the same filesystem.
+    public var binds: [Int: String]
 
     public init(api: MountAPI = .mount2, lowerNames: [String], upperName: String = "u", workName: String = "w",
-                spareNames: [String] = [], generated: Int = 0, params: [String]? = nil, holder: [String]? = nil) {
+                spareNames: [String] = [], generated: Int = 0, params: [String]? = nil, holder: [String]? = nil,
+                binds: [Int: String] = [:]) {
         self.api = api; self.lowerNames = lowerNames; self.upperName = upperName; self.workName = workName
         self.spareNames = spareNames; self.generated = generated; self.params = params; self.holder = holder
+        self.binds = binds
     }
+
+    /// The folders a spare folder may be a bind mount of: `u`, `w`, `l0`…
+    public static func bindSources(lowers: Int) -> [String] { ["u", "w"] + (0..<lowers).map { "l\($0)" } }
 
     /// The holder's mount (``holder``) as a spec of its own, or nil.
     public var holderSpec: MountSpec? {
         holder.map { MountSpec(api: api, lowerNames: lowerNames, upperName: upperName, workName: workName,
-                               spareNames: spareNames, generated: generated, params: $0) }
+                               spareNames: spareNames, generated: generated, params: $0, binds: binds) }
     }
 
     /// The default name of lower layer `k`: `l<k>`, a generated one `g<k>`.

@@ -94,10 +94,14 @@ extension MountGrammar {
         return check
     }
 
-    /// A place as the folder it starts from and the names below it.
-    private static func split(_ p: LayerPlace) -> (LayerPlace, [String]) {
-        if case .inside(let base, let path) = p { let (r, c) = split(base); return (r, c + path.components) }
-        return (p, [])
+    /// A place as the folder it starts from and the names below it, through any bind mount: the
+    /// traps and the in-use mark are on the inode (`ovl_get_trap_inode`, `ovl_is_inuse`), not the mount.
+    static func split(_ p: LayerPlace) -> (LayerPlace, [String]) {
+        switch p {
+        case .inside(let base, let path): let (r, c) = split(base); return (r, c + path.components)
+        case .bound(let base): return split(base)
+        default: return (p, [])
+        }
     }
 
     static func same(_ a: LayerPlace, _ b: LayerPlace) -> Bool { split(a) == split(b) }

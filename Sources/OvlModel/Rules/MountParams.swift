@@ -8,7 +8,8 @@ extension OverlayModel {
 
     /// What `kern_path` finds at `path`: the lowers and spare folders sit in one folder, the
     /// upper and work folders in the upper filesystem's (the same one when `samefs`); a relative
-    /// path starts in the lowers' folder (the mount's working directory, R3).
+    /// path starts in the lowers' folder (the mount's working directory, R3). A spare folder with
+    /// a bind mount on it (``MountSpec/binds``) is the bound folder reached through that mount.
     func lookupPath(_ path: String) -> PathLookup {
         guard let spec = mountSpec else { return .missing }
         var rest = Substring(path)
@@ -18,12 +19,21 @@ extension OverlayModel {
         let parts = rest.split(separator: "/").map(String.init).filter { $0 != "." }
         guard let first = parts.first, !parts.contains("..") else { return .missing }
         let inner = RelPath(components: Array(parts.dropFirst()))
-        let place: LayerPlace
-        let layer: Layer
+        var place: LayerPlace
+        var layer: Layer
         if let k = spec.lowerNames.firstIndex(of: first) {
             place = .lower(k); layer = lowers[k]
         } else if let k = spec.spareNames.firstIndex(of: first) {
             place = .spare(k); layer = Layer()
+            if let source = spec.binds[k] {
+                switch source {
+                case "u": if let u = upper { place = .bound(.upper); layer = u } else { return .missing }
+                case "w": if upper != nil { place = .bound(.work); layer = workdirLayer ?? Layer() } else { return .missing }
+                default:
+                    guard let n = Int(source.dropFirst()), lowers.indices.contains(n) else { return .missing }
+                    place = .bound(.lower(n)); layer = lowers[n]
+                }
+            }
         } else if first == spec.upperName, upper != nil, absolute || environment.samefs, let u = upper {
             place = .upper; layer = u
         } else if first == spec.workName, upper != nil, absolute || environment.samefs {
