@@ -1,11 +1,11 @@
 import OvlModel
 import Testing
 
-/// A model of lower `l0` holding `d/g` and `f`, an upper holding `d`, spare folders `x` and `y`,
-/// and another overlay (`holder`) mounted first.
-private func model(holder: [String], params: [String]? = nil, index: Bool,
-                   kernel: KernelVersion = KernelVersion(6, 12, 118)) -> OverlayModel {
-    var e = Environment(defaults: .debian, samefs: true, fs: FSConfig(lower: "ext4", upper: "ext4"))
+/// A model of lower `l0` holding `d/g` and `f`, an upper holding `d`, spare folders `x` and `y`
+/// (with bind mounts of layer folders as `binds` says), and another overlay (`holder`) mounted first.
+private func model(holder: [String]? = nil, params: [String]? = nil, index: Bool = false, binds: [Int: String] = [:],
+                   kernel: KernelVersion = KernelVersion(6, 12, 118), samefs: Bool = true) -> OverlayModel {
+    var e = Environment(defaults: .debian, samefs: samefs, fs: FSConfig(lower: "ext4", upper: samefs ? "ext4" : "xfs"))
     e.kernel = kernel
     var l = Layer()
     l.entries[RelPath(parsing: "f") ?? .root] = Node(kind: .file(data: "x"))
@@ -13,7 +13,7 @@ private func model(holder: [String], params: [String]? = nil, index: Bool,
     l.entries[RelPath(parsing: "d/g") ?? .root] = Node(kind: .file(data: "y"))
     var u = Layer()
     u.entries[RelPath(parsing: "d") ?? .root] = Node(kind: .dir)
-    let spec = MountSpec(lowerNames: ["l0"], spareNames: ["x", "y"], params: params, holder: holder)
+    let spec = MountSpec(lowerNames: ["l0"], spareNames: ["x", "y"], params: params, holder: holder, binds: binds)
     let options = [MountOption(key: "index", value: index ? "on" : "off")]
     return OverlayModel(scenario: Scenario(lowers: [l], upper: u, options: options, steps: [], mountSpec: spec), environment: e)
 }
@@ -68,5 +68,20 @@ private func inUse(_ name: String, refused: Bool) -> String {
         var m = model(holder: holdsLower, params: ["lowerdir={u}/d", "upperdir={u}", "workdir={w}"], index: true)
         let o = m.mount()
         #expect(o.errno == .ELOOP && o.kernelLog.last == "overlayfs: overlapping lowerdir path")
+    }
+
+    /// R6, `ovl_get_workdir`: a bind mount is another mount, samefs or not; R7: the traps are on
+    /// the inode, so the bound upper as a lower is conflicting and a folder in it overlapping.
+    @Test func bindMounts() {
+        for samefs in [true, false] {
+            var work = model(params: ["lowerdir={l0}", "upperdir={u}", "workdir={s0}"], binds: [0: "w"], samefs: samefs)
+            #expect(work.mount().kernelLog == ["overlayfs: workdir and upperdir must reside under the same mount"])
+            var upper = model(params: ["lowerdir={l0}", "upperdir={s0}", "workdir={w}"], binds: [0: "u"], samefs: samefs)
+            #expect(upper.mount().errno == .EINVAL)
+        }
+        var same = model(params: ["lowerdir={s0}", "upperdir={u}", "workdir={w}"], binds: [0: "u"])
+        #expect(same.mount().kernelLog.last == "overlayfs: conflicting lowerdir path")
+        var inside = model(params: ["lowerdir={s0}/d", "upperdir={u}", "workdir={w}"], binds: [0: "u"])
+        #expect(inside.mount().kernelLog.last == "overlayfs: overlapping lowerdir path")
     }
 }
