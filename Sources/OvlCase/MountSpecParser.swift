@@ -56,9 +56,14 @@ extension CaseParser {
                 binds[k] = source
             }
         }
-        let known = MountSpec.placeholders(lowers: names.count, spare: spare.count)
+        if fields["holder"] != nil, all.contains(MountSpec.holderName) {
+            throw reader.error("with a holder, '\(MountSpec.holderName)' names its mount point: no layer or spare folder may be named so", at: node)
+        }
+        let known = MountSpec.placeholders(lowers: names.count, spare: spare.count, holder: fields["holder"] != nil)
         let params = try fields["params"].map { (n) throws(CaseError) in try parameters(n, known: known, reader: reader) }
-        let holder = try fields["holder"].map { (n) throws(CaseError) in try parameters(n, known: known, reader: reader) }
+        let holder = try fields["holder"].map { (n) throws(CaseError) in
+            try parameters(n, known: known.subtracting(["{h}", "{h:e}"]), reader: reader)
+        }
         if let n = fields["holder"], holder?.contains(where: { $0.hasPrefix("upperdir=") }) != true {
             throw reader.error("a holder holds its upperdir and workdir: give it 'upperdir=' and 'workdir='", at: n)
         }

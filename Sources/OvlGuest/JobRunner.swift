@@ -203,7 +203,8 @@ struct JobRunner {
         try Mount.unmount(second)
     }
 
-    var holderPoint: String { mountPoint + "-holder" }
+    /// The holder's mount point (`{h}`), in the lowers' folder so that its paths read `$DIR/holder`.
+    var holderPoint: String { "\(base(0))/\(MountSpec.holderName)" }
 
     /// Bind-mounts the layer folders `mount: {bind: …}` names on their spare folders (setup, not
     /// an observation). - Returns: the spare folders now mounted on.
@@ -375,7 +376,7 @@ struct JobRunner {
     /// - Returns: nil when mounted, else where and with which errno the kernel refused.
     /// - Throws: ``HarnessFault`` when the working directory cannot be set.
     func mountBySpec(_ spec: MountSpec, target: String? = nil, withWorkdir: Bool = true) throws -> (stage: String, errno: Int32)? {
-        let params = spec.expand(lowers: lowerDirs, upper: upperDir, work: workDir, spare: spareDirs,
+        let params = spec.expand(lowers: lowerDirs, upper: upperDir, work: workDir, spare: spareDirs, holder: holderPoint,
                                  dataLayerCount: job.scenario.dataLayerCount, hasUpper: job.scenario.upper != nil,
                                  options: job.scenario.options).filter { withWorkdir || !$0.hasPrefix("workdir=") }
         let mountPoint = target ?? self.mountPoint

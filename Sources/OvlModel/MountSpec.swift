@@ -40,6 +40,9 @@ public struct MountSpec: Codable, Sendable, Equatable {
     /// The folders a spare folder may be a bind mount of: `u`, `w`, `l0`…
     public static func bindSources(lowers: Int) -> [String] { ["u", "w"] + (0..<lowers).map { "l\($0)" } }
 
+    /// The folder the holder overlay is mounted on, in the lowers' folder (`{h}`).
+    public static let holderName = "holder"
+
     /// The holder's mount (``holder``) as a spec of its own, or nil.
     public var holderSpec: MountSpec? {
         holder.map { MountSpec(api: api, lowerNames: lowerNames, upperName: upperName, workName: workName,
@@ -64,13 +67,13 @@ public struct MountSpec: Codable, Sendable, Equatable {
     /// With generated layers every lower appears by its bare name (relative to the mount's working
     /// directory, the lowers' folder, so that 500 of them fit in the one page `mount(2)` copies).
     ///
-    /// Placeholders: `{lK}`, `{u}`, `{w}`, `{sK}` (spare K) a path as it is; `{lK:e}`, `{u:e}`,
-    /// `{w:e}`, `{sK:e}` escaped (``escape(_:)``); `{lowers}` the default `lowerdir=` value (the
+    /// Placeholders: `{lK}`, `{u}`, `{w}`, `{sK}` (spare K), `{h}` (the holder's mount) a path as
+    /// it is; `{lK:e}`, `{u:e}`, `{w:e}`, `{sK:e}`, `{h:e}` escaped (``escape(_:)``); `{lowers}` the default `lowerdir=` value (the
     /// regular lowers escaped and joined by `:`, each data layer after `::`); a parameter with
     /// `{each}` / `{each:e}` is repeated for each regular lower, with `{data}` / `{data:e}` for
     /// each data layer.
-    public func expand(lowers: [String], upper: String, work: String, spare: [String], dataLayerCount: Int,
-                       hasUpper: Bool, options: [MountOption]) -> [String] {
+    public func expand(lowers: [String], upper: String, work: String, spare: [String], holder: String = "",
+                       dataLayerCount: Int, hasUpper: Bool, options: [MountOption]) -> [String] {
         let shown = generated > 0 ? lowerNames : lowers
         let regular = Array(shown.prefix(shown.count - dataLayerCount))
         let data = Array(shown.suffix(dataLayerCount))
@@ -88,7 +91,7 @@ public struct MountSpec: Codable, Sendable, Equatable {
                 continue
             }
             var s = p.replacing("{lowers}", with: lowersValue)
-            for (name, path) in [("u", upper), ("w", work)] + shown.enumerated().map({ ("l\($0.offset)", $0.element) })
+            for (name, path) in [("u", upper), ("w", work), ("h", holder)] + shown.enumerated().map({ ("l\($0.offset)", $0.element) })
                 + spare.enumerated().map({ ("s\($0.offset)", $0.element) }) {
                 s = s.replacing("{\(name):e}", with: Self.escape(path)).replacing("{\(name)}", with: path)
             }
@@ -98,8 +101,9 @@ public struct MountSpec: Codable, Sendable, Equatable {
     }
 
     /// The placeholders a parameter may hold, for `validate` (``expand`` leaves others as written).
-    public static func placeholders(lowers: Int, spare: Int) -> Set<String> {
+    public static func placeholders(lowers: Int, spare: Int, holder: Bool = false) -> Set<String> {
         var names: Set<String> = ["{lowers}", "{each}", "{each:e}", "{data}", "{data:e}", "{u}", "{u:e}", "{w}", "{w:e}"]
+        if holder { names.formUnion(["{h}", "{h:e}"]) }
         for k in 0..<lowers { names.formUnion(["{l\(k)}", "{l\(k):e}"]) }
         for k in 0..<spare { names.formUnion(["{s\(k)}", "{s\(k):e}"]) }
         return names

@@ -1,9 +1,10 @@
 extension OverlayModel {
     /// The model's paths of the job's folders (``MountGrammar/dirToken`` for the job's folder).
-    var symbolicDirs: (lowers: [String], upper: String, work: String, spare: [String]) {
+    var symbolicDirs: (lowers: [String], upper: String, work: String, spare: [String], holder: String) {
         let d = MountGrammar.dirToken + "/"
         let spec = mountSpec ?? MountSpec(lowerNames: lowers.indices.map { MountSpec.defaultLowerName($0, generated: false) })
-        return (spec.lowerNames.map { d + $0 }, d + spec.upperName, d + spec.workName, spec.spareNames.map { d + $0 })
+        return (spec.lowerNames.map { d + $0 }, d + spec.upperName, d + spec.workName, spec.spareNames.map { d + $0 },
+                d + MountSpec.holderName)
     }
 
     /// What `kern_path` finds at `path`: the lowers and spare folders sit in one folder, the
@@ -34,6 +35,8 @@ extension OverlayModel {
                     place = .bound(.lower(n)); layer = lowers[n]
                 }
             }
+        } else if first == MountSpec.holderName, spec.holder != nil, let seen = holderLayer {
+            place = .holder; layer = seen
         } else if first == spec.upperName, upper != nil, absolute || environment.samefs, let u = upper {
             place = .upper; layer = u
         } else if first == spec.workName, upper != nil, absolute || environment.samefs {
@@ -52,7 +55,7 @@ extension OverlayModel {
     var heldPlaces: [LayerPlace] {
         guard let holder = mountSpec?.holderSpec else { return [] }
         let dirs = symbolicDirs
-        let params = holder.expand(lowers: dirs.lowers, upper: dirs.upper, work: dirs.work, spare: dirs.spare,
+        let params = holder.expand(lowers: dirs.lowers, upper: dirs.upper, work: dirs.work, spare: dirs.spare, holder: dirs.holder,
                                    dataLayerCount: dataLayerCount, hasUpper: upper != nil, options: given)
         return ["upperdir=", "workdir="].compactMap { key in
             guard let value = params.last(where: { $0.hasPrefix(key) })?.dropFirst(key.count),
@@ -61,11 +64,23 @@ extension OverlayModel {
         }
     }
 
+    /// What the model sees in the holder's mount: its upperdir's folder when that is a whole
+    /// layer or spare folder (the holder's lowers are left out), else nothing (nil).
+    var holderLayer: Layer? {
+        guard let upperPlace = heldPlaces.first else { return nil }
+        switch upperPlace {
+        case .lower(let k): return lowers[k]
+        case .upper: return upper
+        case .spare: return Layer()
+        default: return nil
+        }
+    }
+
     /// The mount's parameters through the grammar of the kernel line (``MountGrammar``), up to
     /// the options `ovl_fs_params_verify` takes.
     func parseMountParams(_ spec: MountSpec) -> Result<ParsedMount, GrammarRefusal> {
         let dirs = symbolicDirs
-        let params = spec.expand(lowers: dirs.lowers, upper: dirs.upper, work: dirs.work, spare: dirs.spare,
+        let params = spec.expand(lowers: dirs.lowers, upper: dirs.upper, work: dirs.work, spare: dirs.spare, holder: dirs.holder,
                                  dataLayerCount: dataLayerCount, hasUpper: upper != nil, options: given)
         do {
             var parsed = try MountGrammar.parse(params, api: spec.api, environment: environment, resolve: lookupPath)
