@@ -344,8 +344,12 @@ struct JobRunner {
         return try shownOptions()
     }
 
+    /// umount + mount with the same options; the mount's kernel-log lines are kept for the step's
+    /// record, as a second mount's.
     func remount() throws -> [String] {
         try Mount.unmount(mountPoint)
+        slice.add(kmsg.drain())
+        defer { secondLog.lines = overlayLog(allPrefixes: spec != nil).map { spec != nil ? symbolic($0) : $0 } }
         if let spec {
             if let refusal = try mountBySpec(spec) { throw SysError(errno: refusal.errno, call: "mount \(refusal.stage)", path: mountPoint) }
             return try shownOptions()

@@ -35,7 +35,7 @@ extension OverlayModel {
     }
 
     /// The kernel log lines of a second mount (`mount_again`, `mount_without_workdir`,
-    /// `mount_stacked`); nil for any other step.
+    /// `mount_stacked`, `remount`); nil for any other step.
     ///
     /// - Rule: R9, R6: the second mount parses and verifies as the first did, so it logs the
     ///   first mount's lines up to the layers; then `ovl_fill_super` logs "missing 'workdir'"
@@ -51,6 +51,10 @@ extension OverlayModel {
         switch op {
         case .mountStacked:
             return environment.defaults.xinoDefault == .off ? ["overlayfs: maximum fs stacking depth exceeded"] : nil
+        case .remount:
+            // The same layers and options log what the first mount did (`ovl_fill_super` again);
+            // not predicted once a volatile mount (R17), an offline change or a stage changed them.
+            return options.volatile || offlineChanges > 0 || formerUppers > 0 ? nil : log.whole
         case .mountWithoutWorkdir:
             return upper != nil ? log.beforeLayers + ["overlayfs: missing 'workdir'"] : log.whole
         case .mountAgain:
