@@ -1,13 +1,15 @@
 import OvlModel
 
 extension CaseParser {
-    /// `mount: {api, lower_names, upper_name, work_name, spare, generated_lowers, params}` (R3):
+    /// `mount: {api, lower_names, upper_name, work_name, spare, generated_lowers, params, holder}` (R3):
     /// how the mount reaches the kernel. `generated_lowers: N` appends N empty lower layers
     /// (`g<k>`, named relative to the lowers' folder); `params` replaces the default parameters
-    /// (placeholders: ``OvlModel/MountSpec/expand(lowers:upper:work:spare:dataLayerCount:hasUpper:options:)``).
+    /// (placeholders: ``OvlModel/MountSpec/expand(lowers:upper:work:spare:dataLayerCount:hasUpper:options:)``);
+    /// `holder` gives the parameters of another overlay mounted first (``OvlModel/MountSpec/holder``);
+    /// `bind: {x: w}` bind-mounts a layer folder on spare folder `x` (``OvlModel/MountSpec/binds``).
     static func parseMountSpec(_ node: YNode, lowers: inout [Layer], dataLayers: Int, nested: [NestedLayer],
                                layerFS: LayerFSOverride?, reader: NodeReader) throws(CaseError) -> MountSpec {
-        let fields = try reader.fields(node, allowed: ["api", "lower_names", "upper_name", "work_name", "spare", "generated_lowers", "params"])
+        let fields = try reader.fields(node, allowed: ["api", "lower_names", "upper_name", "work_name", "spare", "generated_lowers", "params", "holder", "bind"])
         var api = MountAPI.mount2
         if let n = fields["api"] {
             let text = try reader.text(n)
@@ -40,26 +42,52 @@ extension CaseParser {
         if let n = fields["spare"] { for item in try reader.sequence(n) { spare.append(try folderName(item, reader: reader)) } }
         let all = names + [upperName, workName] + spare
         if Set(all).count != all.count { throw reader.error("the layer, work and spare folder names must all differ", at: node) }
-        var params: [String]?
-        if let n = fields["params"] {
-            let known = MountSpec.placeholders(lowers: names.count, spare: spare.count)
-            params = []
-            for item in try reader.sequence(n) {
-                let text = try reader.text(item)
-                var rest = Substring(text)
-                while let open = rest.firstIndex(of: "{") {
-                    guard let close = rest[open...].firstIndex(of: "}") else { break }
-                    let ph = String(rest[open...close])
-                    guard known.contains(ph) else {
-                        throw reader.error("unknown placeholder '\(ph)'; expected one of: \(known.sorted().joined(separator: " "))", at: item)
-                    }
-                    rest = rest[rest.index(after: close)...]
+        var binds: [Int: String] = [:]
+        if let n = fields["bind"] {
+            let sources = MountSpec.bindSources(lowers: names.count)
+            for (key, value) in try reader.mapping(n) {
+                let name = try reader.text(key), source = try reader.text(value)
+                guard let k = spare.firstIndex(of: name) else {
+                    throw reader.error("'\(name)' is no spare folder; a bind mount goes on one of: \(spare.joined(separator: ", "))", at: key)
                 }
-                params?.append(text)
+                guard sources.contains(source) else {
+                    throw reader.error("unknown folder '\(source)' to bind; expected one of: \(sources.joined(separator: ", "))", at: value)
+                }
+                binds[k] = source
             }
         }
+        if fields["holder"] != nil, all.contains(MountSpec.holderName) {
+            throw reader.error("with a holder, '\(MountSpec.holderName)' names its mount point: no layer or spare folder may be named so", at: node)
+        }
+        let known = MountSpec.placeholders(lowers: names.count, spare: spare.count, holder: fields["holder"] != nil)
+        let params = try fields["params"].map { (n) throws(CaseError) in try parameters(n, known: known, reader: reader) }
+        let holder = try fields["holder"].map { (n) throws(CaseError) in
+            try parameters(n, known: known.subtracting(["{h}", "{h:e}"]), reader: reader)
+        }
+        if let n = fields["holder"], holder?.contains(where: { $0.hasPrefix("upperdir=") }) != true {
+            throw reader.error("a holder holds its upperdir and workdir: give it 'upperdir=' and 'workdir='", at: n)
+        }
         return MountSpec(api: api, lowerNames: names, upperName: upperName, workName: workName, spareNames: spare,
-                         generated: generated, params: params)
+                         generated: generated, params: params, holder: holder, binds: binds)
+    }
+
+    /// A list of mount parameters, each placeholder one of `known`.
+    static func parameters(_ node: YNode, known: Set<String>, reader: NodeReader) throws(CaseError) -> [String] {
+        var params: [String] = []
+        for item in try reader.sequence(node) {
+            let text = try reader.text(item)
+            var rest = Substring(text)
+            while let open = rest.firstIndex(of: "{") {
+                guard let close = rest[open...].firstIndex(of: "}") else { break }
+                let ph = String(rest[open...close])
+                guard known.contains(ph) else {
+                    throw reader.error("unknown placeholder '\(ph)'; expected one of: \(known.sorted().joined(separator: " "))", at: item)
+                }
+                rest = rest[rest.index(after: close)...]
+            }
+            params.append(text)
+        }
+        return params
     }
 
     /// A folder name: not empty, no `/`, not `.` or `..`.

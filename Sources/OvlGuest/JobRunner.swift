@@ -74,6 +74,8 @@ struct JobRunner {
             try LayerBuilder.build(upper, at: upperDir)
             if let w = job.scenario.workdir { try LayerBuilder.build(w, at: workDir) }
         }
+        let binds = try bindSpares()
+        defer { for dir in binds.reversed() { try? Mount.unmount(dir) } }
         if job.scenario.fsck != nil {
             // The host checks the layers as given and plans the repairs; the guest makes them.
             clock.enter(\.fsck)
@@ -90,6 +92,8 @@ struct JobRunner {
         defer { try? sealed.unseal() }
         try recordLayerInodes()
         clock.enter(\.mount)
+        try mountHolder()
+        defer { if spec?.holder != nil { try? Mount.unmount(holderPoint) } }
         let mounted = try mount()
         var merged: TreeView = [:]
         if mounted {
@@ -199,10 +203,45 @@ struct JobRunner {
         try Mount.unmount(second)
     }
 
+    /// The holder's mount point (`{h}`), in the lowers' folder so that its paths read `$DIR/holder`.
+    var holderPoint: String { "\(base(0))/\(MountSpec.holderName)" }
+
+    /// Bind-mounts the layer folders `mount: {bind: …}` names on their spare folders (setup, not
+    /// an observation). - Returns: the spare folders now mounted on.
+    func bindSpares() throws -> [String] {
+        var done: [String] = []
+        for (k, source) in (spec?.binds ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let from = switch source {
+            case "u": upperDir
+            case "w": workDir
+            default: lowerDirs[Int(source.dropFirst()) ?? 0]
+            }
+            do { try Mount.bind(from, on: spareDirs[k]) } catch {
+                for dir in done.reversed() { try? Mount.unmount(dir) }
+                throw HarnessFault("bind \(from) on \(spareDirs[k]): \(error)")
+            }
+            done.append(spareDirs[k])
+        }
+        return done
+    }
+
+    /// Mounts the case's holder (``MountSpec/holder``), another overlay whose upperdir and workdir
+    /// are then in use while the job mounts (R9). It is the harness's setup, not an observation.
+    /// - Throws: ``HarnessFault`` when the kernel refuses it.
+    func mountHolder() throws {
+        guard let holder = spec?.holderSpec else { return }
+        try harness("holder: mkdir \(holderPoint)") { () throws(SysError) in try makeDirs(holderPoint) }
+        if let refusal = try mountBySpec(holder, target: holderPoint) {
+            throw HarnessFault("holder: mount \(refusal.stage): errno \(refusal.errno)")
+        }
+    }
+
     /// Two read-only overlays stacked on the job's one (R21): each mount's result, `0` or its
-    /// errno; whatever mounted is unmounted again, the innermost first.
+    /// errno; whatever mounted is unmounted again, the innermost first. Their kernel-log lines are
+    /// kept for the step's record, as a second mount's.
     func mountStacked() throws -> [String] {
-        defer { slice.add(kmsg.drain()) }
+        slice.add(kmsg.drain())
+        defer { secondLog.lines = overlayLog() }
         var results: [String] = []
         var mounted: [String] = []
         defer { for m in mounted.reversed() { try? Mount.unmount(m) } }
@@ -305,8 +344,12 @@ struct JobRunner {
         return try shownOptions()
     }
 
+    /// umount + mount with the same options; the mount's kernel-log lines are kept for the step's
+    /// record, as a second mount's.
     func remount() throws -> [String] {
         try Mount.unmount(mountPoint)
+        slice.add(kmsg.drain())
+        defer { secondLog.lines = overlayLog(allPrefixes: spec != nil).map { spec != nil ? symbolic($0) : $0 } }
         if let spec {
             if let refusal = try mountBySpec(spec) { throw SysError(errno: refusal.errno, call: "mount \(refusal.stage)", path: mountPoint) }
             return try shownOptions()
@@ -337,7 +380,7 @@ struct JobRunner {
     /// - Returns: nil when mounted, else where and with which errno the kernel refused.
     /// - Throws: ``HarnessFault`` when the working directory cannot be set.
     func mountBySpec(_ spec: MountSpec, target: String? = nil, withWorkdir: Bool = true) throws -> (stage: String, errno: Int32)? {
-        let params = spec.expand(lowers: lowerDirs, upper: upperDir, work: workDir, spare: spareDirs,
+        let params = spec.expand(lowers: lowerDirs, upper: upperDir, work: workDir, spare: spareDirs, holder: holderPoint,
                                  dataLayerCount: job.scenario.dataLayerCount, hasUpper: job.scenario.upper != nil,
                                  options: job.scenario.options).filter { withWorkdir || !$0.hasPrefix("workdir=") }
         let mountPoint = target ?? self.mountPoint

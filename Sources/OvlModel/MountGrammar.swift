@@ -4,13 +4,32 @@ public enum LayerPlace: Sendable, Equatable {
     case lower(Int), upper, work, spare(Int)
     /// A directory inside one of the above (`{u}/d`).
     indirect case inside(LayerPlace, RelPath)
+    /// The same directory reached through a bind mount on a spare folder (``MountSpec/binds``).
+    indirect case bound(LayerPlace)
+    /// The root of the holder overlay's mount (``MountSpec/holder``, `{h}`).
+    case holder
 
-    /// True for places on the upper layer's filesystem (spare directories sit with the lowers).
-    var onUpperFS: Bool {
+    /// True for a folder inside an overlay's mount: its dentries have `d_real`
+    /// (`DCACHE_OP_REAL`, `super.c:ovl_dentry_operations`). The root alone is left out: the model
+    /// does not say whether the root dentry has it.
+    var insideOverlay: Bool {
         switch self {
-        case .upper, .work: true
-        case .lower, .spare: false
-        case .inside(let p, _): p.onUpperFS
+        case .inside(.holder, _): true
+        case .inside(let p, _), .bound(let p): p.insideOverlay
+        case .upper, .work, .lower, .spare, .holder: false
+        }
+    }
+
+    /// The mount a place is reached through: the bind mount for a bound place, else the upper
+    /// filesystem's for the upper and work folders and the lowers' for the lowers and spare
+    /// folders, one mount when `samefs`.
+    func mount(samefs: Bool) -> String {
+        switch self {
+        case .upper, .work: "upper"
+        case .lower, .spare: samefs ? "upper" : "lower"
+        case .inside(let p, _): p.mount(samefs: samefs)
+        case .bound(let p): "bind of \(p)"
+        case .holder: "holder"
         }
     }
 }

@@ -109,6 +109,8 @@ extension MountGrammar {
             case "upperdir", "workdir":
                 // ovl_parse_layer → ovl_mount_dir: unescaped; the later key replaces the earlier (ovl_add_layer).
                 let place = try dir(unescape(v), shown: v)
+                // params.c:ovl_mount_dir_check: an upper or work dir on an overlay (DCACHE_OP_REAL).
+                if place.insideOverlay { throw refuse(inval: "filesystem on \(v) not supported as upperdir") }
                 if key == "upperdir" { m.upper = (v, place) } else { m.work = (v, place) }
             case "default_permissions": m.defaultPermissions = true
             case "fsync":
@@ -194,11 +196,16 @@ extension MountGrammar {
             let workGiven = legacy ? m.workString : m.work?.given
             guard let workGiven else { throw refuse("missing 'workdir'") }
             if legacy {
-                m.upper = (upperGiven, try place(upperGiven))
-                m.work = (workGiven, try place(workGiven))
+                // super.c:ovl_mount_dir (ovl_get_upper, then ovl_get_workdir): no upper or work dir
+                // on an overlay (DCACHE_OP_REAL).
+                for (given, isUpper) in [(upperGiven, true), (workGiven, false)] {
+                    let p = try place(given)
+                    if p.insideOverlay { throw refuse("filesystem on '\(unescape(given))' not supported as upperdir") }
+                    if isUpper { m.upper = (given, p) } else { m.work = (given, p) }
+                }
             }
             guard let upper = m.upper?.place, let work = m.work?.place else { return }
-            if upper.onUpperFS != work.onUpperFS && !samefs { throw refuse("workdir and upperdir must reside under the same mount") }
+            if upper.mount(samefs: samefs) != work.mount(samefs: samefs) { throw refuse("workdir and upperdir must reside under the same mount") }
             if nested(upper, work) { throw refuse("workdir and upperdir must be separate subtrees") }
         }
         if legacy {
@@ -229,12 +236,9 @@ extension MountGrammar {
         return out
     }
 
-    /// True when `a` and `b` are the same directory or one lies inside the other.
+    /// True when `a` and `b` are the same directory or one lies inside the other, whatever mount
+    /// reaches them (`super.c:ovl_workdir_ok` compares dentries).
     static func nested(_ a: LayerPlace, _ b: LayerPlace) -> Bool {
-        func split(_ p: LayerPlace) -> (LayerPlace, [String]) {
-            if case .inside(let base, let path) = p { let (r, c) = split(base); return (r, c + path.components) }
-            return (p, [])
-        }
         let (ra, ca) = split(a), (rb, cb) = split(b)
         guard ra == rb else { return false }
         return ca.starts(with: cb) || cb.starts(with: ca)

@@ -21,11 +21,32 @@ public struct MountSpec: Codable, Sendable, Equatable {
     /// The parameters, `key=value` or a flag, with placeholders (``expand(_:dataLayerCount:hasUpper:options:)``);
     /// nil: `lowerdir={lowers}`, `upperdir={u:e}`, `workdir={w:e}`, then the case's options.
     public var params: [String]?
+    /// The parameters (placeholders as in ``params``) of another overlay the guest mounts through
+    /// the same API before the job's mount and unmounts after it: its upperdir and workdir are
+    /// then in use (`super.c:ovl_inuse_trylock`) while the job mounts (R9). Nil: none.
+    public var holder: [String]?
+    /// Spare folders the guest bind-mounts a layer folder on (spare index → `u`, `w` or `lK`),
+    /// so that the folder is reached through another mount of the same filesystem.
+    public var binds: [Int: String]
 
     public init(api: MountAPI = .mount2, lowerNames: [String], upperName: String = "u", workName: String = "w",
-                spareNames: [String] = [], generated: Int = 0, params: [String]? = nil) {
+                spareNames: [String] = [], generated: Int = 0, params: [String]? = nil, holder: [String]? = nil,
+                binds: [Int: String] = [:]) {
         self.api = api; self.lowerNames = lowerNames; self.upperName = upperName; self.workName = workName
-        self.spareNames = spareNames; self.generated = generated; self.params = params
+        self.spareNames = spareNames; self.generated = generated; self.params = params; self.holder = holder
+        self.binds = binds
+    }
+
+    /// The folders a spare folder may be a bind mount of: `u`, `w`, `l0`…
+    public static func bindSources(lowers: Int) -> [String] { ["u", "w"] + (0..<lowers).map { "l\($0)" } }
+
+    /// The folder the holder overlay is mounted on, in the lowers' folder (`{h}`).
+    public static let holderName = "holder"
+
+    /// The holder's mount (``holder``) as a spec of its own, or nil.
+    public var holderSpec: MountSpec? {
+        holder.map { MountSpec(api: api, lowerNames: lowerNames, upperName: upperName, workName: workName,
+                               spareNames: spareNames, generated: generated, params: $0, binds: binds) }
     }
 
     /// The default name of lower layer `k`: `l<k>`, a generated one `g<k>`.
@@ -46,13 +67,13 @@ public struct MountSpec: Codable, Sendable, Equatable {
     /// With generated layers every lower appears by its bare name (relative to the mount's working
     /// directory, the lowers' folder, so that 500 of them fit in the one page `mount(2)` copies).
     ///
-    /// Placeholders: `{lK}`, `{u}`, `{w}`, `{sK}` (spare K) a path as it is; `{lK:e}`, `{u:e}`,
-    /// `{w:e}`, `{sK:e}` escaped (``escape(_:)``); `{lowers}` the default `lowerdir=` value (the
+    /// Placeholders: `{lK}`, `{u}`, `{w}`, `{sK}` (spare K), `{h}` (the holder's mount) a path as
+    /// it is; `{lK:e}`, `{u:e}`, `{w:e}`, `{sK:e}`, `{h:e}` escaped (``escape(_:)``); `{lowers}` the default `lowerdir=` value (the
     /// regular lowers escaped and joined by `:`, each data layer after `::`); a parameter with
     /// `{each}` / `{each:e}` is repeated for each regular lower, with `{data}` / `{data:e}` for
     /// each data layer.
-    public func expand(lowers: [String], upper: String, work: String, spare: [String], dataLayerCount: Int,
-                       hasUpper: Bool, options: [MountOption]) -> [String] {
+    public func expand(lowers: [String], upper: String, work: String, spare: [String], holder: String = "",
+                       dataLayerCount: Int, hasUpper: Bool, options: [MountOption]) -> [String] {
         let shown = generated > 0 ? lowerNames : lowers
         let regular = Array(shown.prefix(shown.count - dataLayerCount))
         let data = Array(shown.suffix(dataLayerCount))
@@ -70,7 +91,7 @@ public struct MountSpec: Codable, Sendable, Equatable {
                 continue
             }
             var s = p.replacing("{lowers}", with: lowersValue)
-            for (name, path) in [("u", upper), ("w", work)] + shown.enumerated().map({ ("l\($0.offset)", $0.element) })
+            for (name, path) in [("u", upper), ("w", work), ("h", holder)] + shown.enumerated().map({ ("l\($0.offset)", $0.element) })
                 + spare.enumerated().map({ ("s\($0.offset)", $0.element) }) {
                 s = s.replacing("{\(name):e}", with: Self.escape(path)).replacing("{\(name)}", with: path)
             }
@@ -80,8 +101,9 @@ public struct MountSpec: Codable, Sendable, Equatable {
     }
 
     /// The placeholders a parameter may hold, for `validate` (``expand`` leaves others as written).
-    public static func placeholders(lowers: Int, spare: Int) -> Set<String> {
+    public static func placeholders(lowers: Int, spare: Int, holder: Bool = false) -> Set<String> {
         var names: Set<String> = ["{lowers}", "{each}", "{each:e}", "{data}", "{data:e}", "{u}", "{u:e}", "{w}", "{w:e}"]
+        if holder { names.formUnion(["{h}", "{h:e}"]) }
         for k in 0..<lowers { names.formUnion(["{l\(k)}", "{l\(k):e}"]) }
         for k in 0..<spare { names.formUnion(["{s\(k)}", "{s\(k):e}"]) }
         return names

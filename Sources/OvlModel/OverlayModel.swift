@@ -133,8 +133,8 @@ public struct OverlayModel: Sendable {
     ///   and stores `X.uuid` on a new upper root), R13 (index=on stores the lower root's origin),
     ///   R7/R88 (a lower layer inside another one is refused with ELOOP by
     ///   `super.c:ovl_check_overlapping_layers` — late in `ovl_fill_super`, after `work/` was made
-    ///   and the upper root got its uuid; a `mount:` whose layers lie in each other,
-    ///   ``MountGrammar/placementRefusal(_:)``).
+    ///   and the upper root got its uuid; a `mount:` whose layers lie in each other or in the
+    ///   folders another overlay holds, ``MountGrammar/placement(_:inUse:index:)``).
     public mutating func mount() -> MountObservation {
         var log: [String] = []
         var parsed: ParsedMount?
@@ -153,7 +153,7 @@ public struct OverlayModel: Sendable {
             }
         }
         let parseLog = parsed?.log ?? []
-        var placement: PlacementRefusal?
+        var placement = PlacementCheck()
         func refused(_ errno: ModelErrno, _ lines: [String]) -> MountObservation {
             mounted = false
             return MountObservation(errno: errno, options: nil, kernelLog: parseLog + lines, stage: mountSpec == nil ? nil : "mount")
@@ -174,8 +174,8 @@ public struct OverlayModel: Sendable {
                 mounted = false
                 return MountObservation(errno: error.errno, options: nil, kernelLog: error.log, stage: error.stage)
             }
-            placement = MountGrammar.placementRefusal(p)
-            if placement == nil, let why = foreignStack(p) { unpredicted = why }
+            placement = MountGrammar.placement(p, inUse: heldPlaces, index: verified?.index ?? false)
+            if placement.refusal == nil, let why = foreignStack(p) { unpredicted = why }
             parsed = p
             log = []
         }
@@ -193,21 +193,23 @@ public struct OverlayModel: Sendable {
             return MountObservation(errno: refusal.errno, options: nil,
                                     kernelLog: allLog(log.map { "overlayfs: " + $0 } + [refusal.logLine]), stage: parsed.map { _ in "mount" })
         }
-        func loop(_ refusal: PlacementRefusal) -> MountObservation {
-            MountObservation(errno: .ELOOP, options: nil, kernelLog: allLog(log.map { "overlayfs: " + $0 } + [refusal.logLine]),
+        func misplaced(_ refusal: PlacementRefusal) -> MountObservation {
+            MountObservation(errno: refusal.errno, options: nil,
+                             kernelLog: allLog(log.map { "overlayfs: " + $0 } + placement.warnings + [refusal.logLine]),
                              stage: parsed.map { _ in "mount" })
         }
-        if placement == .conflicting {
-            workMade = upper != nil
-            return loop(.conflicting)
+        if let refusal = placement.refusal, refusal.stage != .overlapping {
+            // A holder whose workdir is the job's made `work/` there (`ovl_make_workdir`) itself.
+            workMade = (refusal.stage == .lowers && upper != nil) || heldPlaces.contains(.work)
+            return misplaced(refusal)
         }
         let shown = establishMount(log: &log)
         if case .spare = parsed?.work?.place { workMade = false }
         // The case's own layers nested in each other (``Scenario/nestedLowers``) are the same refusal.
-        if let refusal = placement ?? (nestedLowers.isEmpty ? nil : .overlapping) { return loop(refusal) }
+        if let refusal = placement.refusal ?? (nestedLowers.isEmpty ? nil : .overlapping) { return misplaced(refusal) }
         mounted = true
         wasMounted = true
-        let whole = allLog(log.map { "overlayfs: " + $0 }) + featureLog + xinoLog
+        let whole = allLog(log.map { "overlayfs: " + $0 }) + featureLog + xinoLog + placement.warnings
         firstMountLog = SecondMountLog(beforeLayers: beforeLayers, whole: whole)
         return MountObservation(errno: nil, options: shown, kernelLog: whole, shown: parsed.map(shownField))
     }

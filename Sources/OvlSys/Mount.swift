@@ -54,6 +54,11 @@ public enum Mount {
         return found
     }
 
+    /// `mount(2)` with `MS_BIND`: `source` seen again at `target`, through a new mount.
+    public static func bind(_ source: String, on target: String) throws(SysError) {
+        _ = try sys("mount MS_BIND", target) { Glibc.mount(source, target, nil, UInt(MS_BIND), nil) }
+    }
+
     /// `umount2(target, 0)`.
     public static func unmount(_ target: String) throws(SysError) {
         try sys("umount", target) { umount2(target, 0) }

@@ -81,4 +81,18 @@ private func renderM(_ yaml: String) -> String { render(yaml, file: "m.yaml") }
         let yaml = "description: d\nrules: [R3]\nmount: {params: [\"lowerdir={l7}\"]}\n" + lower
         #expect(throws: CaseError.self) { try CaseParser.parse(yaml: yaml, file: "m.yaml") }
     }
+
+    /// R9, R6: `holder:` takes parameters as `params:` does and must hold an upperdir; `bind:`
+    /// names a spare folder and a layer folder.
+    @Test func holderAndBind() throws {
+        let yaml = "description: d\nrules: [R9]\nmount: {spare: [x, y], bind: {y: w}, holder: [\"lowerdir={s0}\", \"upperdir={l0}\", \"workdir={s1}\"]}\n" + lower
+        let spec = try CaseParser.parse(yaml: yaml, file: "m.yaml").scenario.mountSpec
+        #expect(spec?.holder == ["lowerdir={s0}", "upperdir={l0}", "workdir={s1}"])
+        #expect(spec?.binds == [1: "w"])
+        #expect(spec?.holderSpec?.params == spec?.holder)
+        for bad in ["holder: [\"lowerdir={s0}\"]", "bind: {z: w}", "bind: {x: q}", "holder: [\"upperdir={s9}\"]"] {
+            let text = "description: d\nrules: [R9]\nmount: {spare: [x], \(bad)}\n" + lower
+            #expect(throws: CaseError.self) { try CaseParser.parse(yaml: text, file: "m.yaml") }
+        }
+    }
 }

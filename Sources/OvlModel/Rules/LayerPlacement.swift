@@ -1,51 +1,117 @@
-/// A mount's layers that lie in each other (R7), as `ovl_fill_super` finds them after the upper
-/// and work dirs were taken and `work/` was made: the same on 6.1, 6.12 and 6.18. Both are ELOOP.
-enum PlacementRefusal: String, Sendable, Equatable {
-    /// A lower root that is already a layer's root, found while the lowers are taken
-    /// (`ovl_get_layers`): before the upper root gets its uuid or index origin.
-    case conflicting
-    /// A lower inside a layer, found once every layer is taken (`ovl_check_overlapping_layers`).
+/// Where in `super.c:ovl_fill_super` a placement check refuses a mount: the same order on 6.1,
+/// 6.12 and 6.18.
+enum PlacementStage: Sendable, Equatable {
+    /// `ovl_get_upper`: nothing made yet.
+    case upper
+    /// `ovl_get_workdir`, before `ovl_make_workdir` makes `work/`.
+    case workdir
+    /// `ovl_get_layers`: after `work/` was made, before the upper root gets its uuid or index origin.
+    case lowers
+    /// `ovl_check_overlapping_layers`: once every layer is taken, after the uuid and the index.
     case overlapping
+}
 
-    var logLine: String { "overlayfs: \(rawValue) lowerdir path" }
+/// A mount refused because of where its layers lie (R7, R9).
+struct PlacementRefusal: Sendable, Equatable {
+    var errno: ModelErrno
+    var logLine: String
+    var stage: PlacementStage
+
+    /// A lower root that is already a layer's root (`ovl_setup_trap` in `ovl_get_layers`).
+    static let conflicting = PlacementRefusal(errno: .ELOOP, logLine: "overlayfs: conflicting lowerdir path", stage: .lowers)
+    /// A lower inside a layer (`ovl_check_layer` meets a trap among its ancestors).
+    static let overlapping = PlacementRefusal(errno: .ELOOP, logLine: "overlayfs: overlapping lowerdir path", stage: .overlapping)
+}
+
+/// What the placement checks of one mount log and whether they refuse it.
+struct PlacementCheck: Sendable, Equatable {
+    /// `ovl_report_in_use`'s warnings (index=off), in order.
+    var warnings: [String] = []
+    var refusal: PlacementRefusal?
 }
 
 extension MountGrammar {
-    /// Where the parsed layers refuse the mount with ELOOP, or nil.
+    /// The placement checks of `ovl_fill_super` on the parsed layers, with `inUse` the
+    /// directories another live overlay holds as its upperdir and workdir
+    /// (`util.c:ovl_inuse_trylock`; ``MountSpec/holder``) and `index` the mount's index option.
     ///
-    /// - Rule: R7. `super.c:ovl_setup_trap` gives each layer root a trap inode: the upper root
+    /// - Rule: R7, `super.c:ovl_setup_trap` gives each layer root a trap inode: the upper root
     ///   (`ovl_get_upper`), the workdir and its `work/` (`ovl_get_workdir`), then each lower root
     ///   in order (`ovl_get_layers`), where a root that already has one — the upper, the workdir,
     ///   an earlier lower — is ELOOP "conflicting lowerdir path". Then
-    ///   `ovl_check_overlapping_layers` → `ovl_check_layer` walks each lower's ancestors: one that
-    ///   is a trap (the upper, the workdir, any lower) is ELOOP "overlapping lowerdir path". The
-    ///   upper's and the workdir's ancestors are only checked for another overlay's use, so an
-    ///   upper inside a lower mounts.
-    static func placementRefusal(_ m: ParsedMount) -> PlacementRefusal? {
+    ///   `ovl_check_overlapping_layers` → `ovl_check_layer` walks the ancestors of the upper, of
+    ///   the workdir and of each lower, the nearest first: for a lower, one that is a trap is ELOOP
+    ///   "overlapping lowerdir path"; the upper's and the workdir's are checked for another
+    ///   overlay's use only, so an upper inside a lower mounts.
+    /// - Rule: R9, `super.c:ovl_report_in_use`: an upper root (`ovl_get_upper`), a workdir
+    ///   (`ovl_get_workdir`), a lower root (`ovl_get_layers`, after its trap) or an ancestor of any
+    ///   of them (`ovl_check_layer`) that another overlay holds is EBUSY "<name> is in-use as
+    ///   upperdir/workdir of another mount…" with index=on; with index=off the same line is a
+    ///   warning and the checks go on. The same on 6.1.192, 6.12.118 and 6.18.44.
+    static func placement(_ m: ParsedMount, inUse: [LayerPlace] = [], index: Bool = false) -> PlacementCheck {
+        var check = PlacementCheck()
+        /// True when the report refuses the mount.
+        func report(_ name: String, _ stage: PlacementStage) -> Bool {
+            if index {
+                check.refusal = PlacementRefusal(errno: .EBUSY, logLine: SecondMountLog.inUse(name, refused: true), stage: stage)
+                return true
+            }
+            check.warnings.append(SecondMountLog.inUse(name, refused: false))
+            return false
+        }
+        func held(_ p: LayerPlace) -> Bool { inUse.contains { same(p, $0) } }
         var traps: [LayerPlace] = []
-        if let upper = m.upper?.place { traps.append(upper) }
-        if let work = m.work?.place { traps += [work, .inside(work, RelPath(components: ["work"]))] }
+        /// `ovl_check_layer`: true when it refuses the mount.
+        func walk(_ p: LayerPlace, _ name: String, lower: Bool) -> Bool {
+            for a in ancestors(p) {
+                if lower && traps.contains(where: { same(a, $0) }) {
+                    check.refusal = .overlapping
+                    return true
+                }
+                if held(a), report(name, .overlapping) { return true }
+            }
+            return false
+        }
+        if let upper = m.upper?.place {
+            traps.append(upper)
+            if held(upper), report("upperdir", .upper) { return check }
+        }
+        if let work = m.work?.place {
+            if held(work), report("workdir", .workdir) { return check }
+            traps += [work, .inside(work, RelPath(components: ["work"]))]
+        }
         for lower in m.lowers.map(\.place) {
-            if traps.contains(where: { same(lower, $0) }) { return .conflicting }
+            if traps.contains(where: { same(lower, $0) }) {
+                check.refusal = .conflicting
+                return check
+            }
+            if held(lower), report("lowerdir", .lowers) { return check }
             traps.append(lower)
         }
-        for lower in m.lowers.map(\.place) where traps.contains(where: { inside(lower, $0) }) {
-            return .overlapping
-        }
-        return nil
+        if let upper = m.upper?.place, walk(upper, "upperdir", lower: false) { return check }
+        if let work = m.work?.place, walk(work, "workdir", lower: false) { return check }
+        for lower in m.lowers.map(\.place) where walk(lower, "lowerdir", lower: true) { return check }
+        return check
     }
 
-    /// A place as the folder it starts from and the names below it.
-    private static func split(_ p: LayerPlace) -> (LayerPlace, [String]) {
-        if case .inside(let base, let path) = p { let (r, c) = split(base); return (r, c + path.components) }
-        return (p, [])
+    /// A place as the folder it starts from and the names below it, through any bind mount: the
+    /// traps and the in-use mark are on the inode (`ovl_get_trap_inode`, `ovl_is_inuse`), not the mount.
+    static func split(_ p: LayerPlace) -> (LayerPlace, [String]) {
+        switch p {
+        case .inside(let base, let path): let (r, c) = split(base); return (r, c + path.components)
+        case .bound(let base): return split(base)
+        default: return (p, [])
+        }
     }
 
     static func same(_ a: LayerPlace, _ b: LayerPlace) -> Bool { split(a) == split(b) }
 
-    /// True when `a` lies strictly inside `b`.
-    static func inside(_ a: LayerPlace, _ b: LayerPlace) -> Bool {
-        let (ra, ca) = split(a), (rb, cb) = split(b)
-        return ra == rb && ca.count > cb.count && ca.starts(with: cb)
+    /// The folders `p` lies in, the nearest first, down to the folder it starts from (the ones
+    /// above that hold no layer).
+    static func ancestors(_ p: LayerPlace) -> [LayerPlace] {
+        let (root, names) = split(p)
+        return (0..<names.count).reversed().map { k in
+            k == 0 ? root : .inside(root, RelPath(components: Array(names.prefix(k))))
+        }
     }
 }

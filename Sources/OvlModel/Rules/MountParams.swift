@@ -1,14 +1,16 @@
 extension OverlayModel {
     /// The model's paths of the job's folders (``MountGrammar/dirToken`` for the job's folder).
-    var symbolicDirs: (lowers: [String], upper: String, work: String, spare: [String]) {
+    var symbolicDirs: (lowers: [String], upper: String, work: String, spare: [String], holder: String) {
         let d = MountGrammar.dirToken + "/"
         let spec = mountSpec ?? MountSpec(lowerNames: lowers.indices.map { MountSpec.defaultLowerName($0, generated: false) })
-        return (spec.lowerNames.map { d + $0 }, d + spec.upperName, d + spec.workName, spec.spareNames.map { d + $0 })
+        return (spec.lowerNames.map { d + $0 }, d + spec.upperName, d + spec.workName, spec.spareNames.map { d + $0 },
+                d + MountSpec.holderName)
     }
 
     /// What `kern_path` finds at `path`: the lowers and spare folders sit in one folder, the
     /// upper and work folders in the upper filesystem's (the same one when `samefs`); a relative
-    /// path starts in the lowers' folder (the mount's working directory, R3).
+    /// path starts in the lowers' folder (the mount's working directory, R3). A spare folder with
+    /// a bind mount on it (``MountSpec/binds``) is the bound folder reached through that mount.
     func lookupPath(_ path: String) -> PathLookup {
         guard let spec = mountSpec else { return .missing }
         var rest = Substring(path)
@@ -18,12 +20,23 @@ extension OverlayModel {
         let parts = rest.split(separator: "/").map(String.init).filter { $0 != "." }
         guard let first = parts.first, !parts.contains("..") else { return .missing }
         let inner = RelPath(components: Array(parts.dropFirst()))
-        let place: LayerPlace
-        let layer: Layer
+        var place: LayerPlace
+        var layer: Layer
         if let k = spec.lowerNames.firstIndex(of: first) {
             place = .lower(k); layer = lowers[k]
         } else if let k = spec.spareNames.firstIndex(of: first) {
             place = .spare(k); layer = Layer()
+            if let source = spec.binds[k] {
+                switch source {
+                case "u": if let u = upper { place = .bound(.upper); layer = u } else { return .missing }
+                case "w": if upper != nil { place = .bound(.work); layer = workdirLayer ?? Layer() } else { return .missing }
+                default:
+                    guard let n = Int(source.dropFirst()), lowers.indices.contains(n) else { return .missing }
+                    place = .bound(.lower(n)); layer = lowers[n]
+                }
+            }
+        } else if first == MountSpec.holderName, spec.holder != nil, let seen = holderLayer {
+            place = .holder; layer = seen
         } else if first == spec.upperName, upper != nil, absolute || environment.samefs, let u = upper {
             place = .upper; layer = u
         } else if first == spec.workName, upper != nil, absolute || environment.samefs {
@@ -36,11 +49,38 @@ extension OverlayModel {
         return node.kind.isDir ? .dir(.inside(place, inner)) : .notDir
     }
 
+    /// The folders the case's holder (``MountSpec/holder``) keeps in use while the job mounts:
+    /// its last `upperdir=` and `workdir=`, unescaped as `ovl_mount_dir` does; a value that does
+    /// not resolve holds nothing (the guest's holder mount then fails: a harness error).
+    var heldPlaces: [LayerPlace] {
+        guard let holder = mountSpec?.holderSpec else { return [] }
+        let dirs = symbolicDirs
+        let params = holder.expand(lowers: dirs.lowers, upper: dirs.upper, work: dirs.work, spare: dirs.spare, holder: dirs.holder,
+                                   dataLayerCount: dataLayerCount, hasUpper: upper != nil, options: given)
+        return ["upperdir=", "workdir="].compactMap { key in
+            guard let value = params.last(where: { $0.hasPrefix(key) })?.dropFirst(key.count),
+                  case .dir(let place) = lookupPath(MountGrammar.unescape(String(value))) else { return nil }
+            return place
+        }
+    }
+
+    /// What the model sees in the holder's mount: its upperdir's folder when that is a whole
+    /// layer or spare folder (the holder's lowers are left out), else nothing (nil).
+    var holderLayer: Layer? {
+        guard let upperPlace = heldPlaces.first else { return nil }
+        switch upperPlace {
+        case .lower(let k): return lowers[k]
+        case .upper: return upper
+        case .spare: return Layer()
+        default: return nil
+        }
+    }
+
     /// The mount's parameters through the grammar of the kernel line (``MountGrammar``), up to
     /// the options `ovl_fs_params_verify` takes.
     func parseMountParams(_ spec: MountSpec) -> Result<ParsedMount, GrammarRefusal> {
         let dirs = symbolicDirs
-        let params = spec.expand(lowers: dirs.lowers, upper: dirs.upper, work: dirs.work, spare: dirs.spare,
+        let params = spec.expand(lowers: dirs.lowers, upper: dirs.upper, work: dirs.work, spare: dirs.spare, holder: dirs.holder,
                                  dataLayerCount: dataLayerCount, hasUpper: upper != nil, options: given)
         do {
             var parsed = try MountGrammar.parse(params, api: spec.api, environment: environment, resolve: lookupPath)

@@ -34,17 +34,27 @@ extension OverlayModel {
         upper != nil ? .failed(.EINVAL) : .ok(.none)
     }
 
-    /// The kernel log lines of a second mount (`mount_again`, `mount_without_workdir`); nil for
-    /// any other step.
+    /// The kernel log lines of a second mount (`mount_again`, `mount_without_workdir`,
+    /// `mount_stacked`, `remount`); nil for any other step.
     ///
     /// - Rule: R9, R6: the second mount parses and verifies as the first did, so it logs the
     ///   first mount's lines up to the layers; then `ovl_fill_super` logs "missing 'workdir'"
     ///   (no workdir), or `ovl_report_in_use` its line for the upper dir (`ovl_get_upper`, EBUSY
     ///   with index=on) or, only warning, for the upper and the work dir (`ovl_get_workdir`)
     ///   besides the rest of the first mount's lines.
+    /// - Rule: R21, `super.c:ovl_get_lowerstack`: of the two read-only overlays `mount_stacked`
+    ///   puts on this one, the first logs nothing (no upper: no index, uuid or file-handle
+    ///   checks) and the second "maximum fs stacking depth exceeded". With the module's xino
+    ///   default on auto the first may log its xino bits (`ovl_get_layers`): not predicted then.
     public func secondMountLog(_ op: Operation) -> [String]? {
         let log = firstMountLog
         switch op {
+        case .mountStacked:
+            return environment.defaults.xinoDefault == .off ? ["overlayfs: maximum fs stacking depth exceeded"] : nil
+        case .remount:
+            // The same layers and options log what the first mount did (`ovl_fill_super` again);
+            // not predicted once a volatile mount (R17), an offline change or a stage changed them.
+            return options.volatile || offlineChanges > 0 || formerUppers > 0 ? nil : log.whole
         case .mountWithoutWorkdir:
             return upper != nil ? log.beforeLayers + ["overlayfs: missing 'workdir'"] : log.whole
         case .mountAgain:
