@@ -6,6 +6,10 @@ public struct Resolution: Sendable, Equatable {
     public var lowers: [(layer: Int, path: RelPath)]
     /// The topmost object: its metadata is what the merged view shows (R23).
     public var node: Node
+    /// R83: the absolute redirect whose data file the deferred lookup looks for in the data-only
+    /// layers (`namei.c:ovl_lookup`'s `oip.lowerdata_redirect`: the last redirect read on the way,
+    /// whichever lower metacopy file carried it); nil when the data was not deferred.
+    public var lowerdataRedirect: String? = nil
 
     public static func == (a: Resolution, b: Resolution) -> Bool {
         a.inUpper == b.inUpper && a.node == b.node

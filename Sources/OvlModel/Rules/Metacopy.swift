@@ -85,8 +85,3 @@ extension OverlayModel {
     }
 }
 
-extension OverlayModel {
-    /// R83 (``StackWalk/dataLayerFile(_:)``).
-    func dataLayerFile(_ metacopy: Node) -> (layer: Int, path: RelPath)? { walk.dataLayerFile(metacopy) }
-}
-

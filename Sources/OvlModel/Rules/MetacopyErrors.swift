@@ -10,9 +10,6 @@ extension OverlayModel {
         WalkPolicy(options: options, environment: environment).metacopyXattrTooSmall(node)
     }
 
-    /// R83 (``StackWalk/defersDataLookup(_:)``).
-    func defersDataLookup(_ lowerMetacopy: Node) -> Bool { walk.defersDataLookup(lowerMetacopy) }
-
     /// The errno with which opening or copying up the data of `r` fails, or nil
     /// (`namei.c:ovl_verify_lowerdata`, called by `file.c:ovl_open` and
     /// `copy_up.c:ovl_copy_up_flags`):
@@ -21,7 +18,7 @@ extension OverlayModel {
     /// - R82 with verity=on or require: the digest check of ``verityRefusal(_:)``.
     func dataRefusal(_ r: Resolution) -> ModelErrno? {
         guard isMetacopy(r.node) else { return nil }
-        if let last = r.lowers.last, let l = lowers[last.layer][last.path], isMetacopy(l), defersDataLookup(l) {
+        if r.lowerdataRedirect != nil, let last = r.lowers.last, let l = lowers[last.layer][last.path], isMetacopy(l) {
             return .ENOENT
         }
         return options.verity == .off ? nil : verityRefusal(r)

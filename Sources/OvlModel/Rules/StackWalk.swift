@@ -132,6 +132,8 @@ struct StackWalk {
         /// A redirect was read on the way (`d.redirect`), and whether the last one was absolute.
         var redirect = false
         var absoluteRedirect = false
+        /// The last redirect read (`d.redirect`: kept when a later object has none).
+        var redirectValue: String?
         /// The first lower object met at the name itself (``ChildLookup/firstMet``).
         var firstMet: (layer: Int, path: RelPath)?
 
@@ -139,6 +141,7 @@ struct StackWalk {
         /// asked for; an absolute one also resumes a search an opaque ancestor stopped.
         mutating func readRedirect(_ r: String, post: [String] = [], relative: (String) -> LayerName) {
             redirect = true
+            redirectValue = r
             absoluteRedirect = r.hasPrefix("/")
             if absoluteRedirect {
                 stop = false
@@ -271,22 +274,26 @@ struct StackWalk {
             }
         }
         let needData = d.metacopy || (upperMetacopy && found.isEmpty)
-        if refusesNext, !(needData && found.last.flatMap({ lowers[$0.layer][$0.path] }).map(defersDataLookup) == true) {
+        // R83 "Defer lookup of lowerdata in data-only layers to first access" (`namei.c:ovl_lookup`):
+        // the last file met is a metacopy one, a lower is in the stack, and the last redirect
+        // check read an absolute redirect — on that file or on a metacopy file above it, which
+        // the stack does not keep (only the topmost lower metacopy file is).
+        let deferred = d.metacopy && !found.isEmpty && dataLayerCount > 0 && d.absoluteRedirect ? d.redirectValue : nil
+        if refusesNext, !(needData && deferred != nil) {
             return ChildLookup(refusal: .EPERM, firstMet: d.firstMet)
         }
         guard var node = top else { return ChildLookup(firstMet: d.firstMet) }
         if needData {
-            // R81/R83: no data below the metacopy file: EIO, unless the data lookup is deferred
-            // to the data-only layers (`namei.c:ovl_lookup`).
-            guard let lowerMeta = found.last.flatMap({ lowers[$0.layer][$0.path] }), defersDataLookup(lowerMeta) else {
-                return ChildLookup(refusal: .EIO, firstMet: d.firstMet)
-            }
-            if let (layer, dataPath) = dataLayerFile(lowerMeta), let data = lowers[layer][dataPath], case .file = data.kind {
+            // R81/R83: no data below the metacopy file: EIO, unless the data lookup is deferred.
+            guard let deferred else { return ChildLookup(refusal: .EIO, firstMet: d.firstMet) }
+            if let (layer, dataPath) = dataLayerFile(redirect: deferred), let data = lowers[layer][dataPath], case .file = data.kind {
                 node.takeMetacopyData(from: data)
                 found.append((layer, dataPath))
             }
         }
-        return ChildLookup(resolution: Resolution(inUpper: inUpper, lowers: found, node: node), firstMet: d.firstMet)
+        var resolution = Resolution(inUpper: inUpper, lowers: found, node: node)
+        resolution.lowerdataRedirect = needData ? deferred : nil
+        return ChildLookup(resolution: resolution, firstMet: d.firstMet)
     }
 
     /// `ovl_lookup_layer`: looks `d.name` up in lower `layer`, whose directory of the parent is
@@ -360,20 +367,9 @@ struct StackWalk {
         return .success(node)
     }
 
-    /// R83: a lower metacopy file with no data below it in the normal layers is still found when
-    /// its absolute redirect may name a file of a data-only layer: that lookup waits for the first
-    /// open or copy-up (`namei.c:ovl_lookup`: "Defer lookup of lowerdata in data-only layers").
-    func defersDataLookup(_ lowerMetacopy: Node) -> Bool {
-        dataLayerCount > 0 && policy.isMetacopy(lowerMetacopy)
-            && lowerMetacopy.xattrs[prefix[.redirect]]?.hasPrefix("/") == true
-    }
-
-    /// R83: the data file of a metacopy file whose data was not found in the normal layers: its
-    /// absolute `X.redirect` looked up in each data-only layer in order
-    /// (`namei.c:ovl_lookup_data_layers`; a relative redirect finds nothing there).
-    func dataLayerFile(_ metacopy: Node) -> (layer: Int, path: RelPath)? {
-        guard dataLayerCount > 0, policy.isMetacopy(metacopy), let r = metacopy.xattrs[prefix[.redirect]], r.hasPrefix("/"),
-              let path = RelPath(parsing: String(r.dropFirst())) else { return nil }
+    /// The data-only layer file an absolute `redirect` names (`namei.c:ovl_lookup_data_layers`).
+    func dataLayerFile(redirect r: String) -> (layer: Int, path: RelPath)? {
+        guard dataLayerCount > 0, r.hasPrefix("/"), let path = RelPath(parsing: String(r.dropFirst())) else { return nil }
         for layer in lowers.indices.suffix(dataLayerCount) where lowers[layer][path] != nil { return (layer, path) }
         return nil
     }

@@ -30,6 +30,9 @@ extension OverlayModel {
         unionNlink = [:]
         handles = [:]
         wasMounted = false
+        // The stage's workdir is a fresh folder: `work/` is there only once its mount makes it (a
+        // mount refused before `ovl_make_workdir` leaves none).
+        workMade = false
         // Every lower object is now known by the layers' inode numbers the guest records again
         // after the stage (as after an offline change), under its new layer number.
         offlineChanges += 1
