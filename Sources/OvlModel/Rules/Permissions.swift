@@ -71,7 +71,12 @@ extension OverlayModel {
                 if node.xattrs["system.posix_acl_access"] != nil { unpredicted = "an ACL under a caller (as:)" }
                 if case .symlink = node.kind { unpredicted = "a symlink on a caller's (as:) path"; return nil }
                 guard node.kind.isDir else { return nil }
-                if !callerMay(node, .exec) { return .EACCES }
+                if !callerMay(node, .exec) {
+                    // The walk looked `dir` up before `may_lookup` refused to search it, so its
+                    // `ovl_lookup` side effects (`namei.c:ovl_fix_origin`) happened.
+                    _ = lookup(dir)
+                    return .EACCES
+                }
                 dir = dir.appending(name)
             }
             // do_linkat resolves the old name completely before it walks to the new one.
