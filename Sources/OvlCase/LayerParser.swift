@@ -13,9 +13,10 @@ struct LayerParser {
     /// Parses `layers:` into the lowers (top first, data-only layers last), the upper (nil for
     /// `upper: none`), the lowers given as `@N/path` (directory `path` of lower layer N:
     /// overlapping layers), the workdir's contents (`index/…`, `work/…`; nil when not given) and
-    /// how many data-only layers `data:` listed.
+    /// how many data-only layers `data:` listed, and where the upper lies when given as `@N/path`
+    /// (directory `path` of lower layer N, which then holds the upper's contents).
     func parseLayers(_ node: YNode) throws(CaseError) -> (lowers: [Layer], upper: Layer?, nested: [NestedLayer], workdir: Layer?,
-                                                         dataLayers: Int) {
+                                                         dataLayers: Int, upperSpot: LayerSpot?) {
         let fields = try reader.fields(node, allowed: ["lower", "upper", "workdir", "data"])
         let lowerNode = try fields.required("lower")
         let items = try reader.sequence(lowerNode)
@@ -53,9 +54,21 @@ struct LayerParser {
             }
         }
         var upper: Layer? = Layer()
+        var upperSpot: LayerSpot?
         if let upperNode = fields["upper"] {
             if case let .scalar(scalar) = upperNode, scalar.string == "none" {
                 upper = nil
+            } else if case let .scalar(scalar) = upperNode, scalar.string.hasPrefix("@") {
+                let text = String(scalar.string.dropFirst())
+                let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let host = Int(parts[0]), lowers.indices.contains(host), host < lowers.count - dataLayers,
+                      !references.contains(where: { $0.index == host }),
+                      let path = RelPath(parsing: parts[1])?.withoutTrailingSlash, !path.isRoot,
+                      lowers[host][path]?.kind == .dir else {
+                    throw reader.error("'@\(text)' should name a dir of a listed lower layer, like '@0/sub'", at: upperNode)
+                }
+                upper = lowers[host].subtree(at: path)
+                upperSpot = LayerSpot(host: host, path: path)
             } else if case .mapping = upperNode {
                 upper = try parseLayer(upperNode)
                 try refuseVerity(upper, in: upperNode, layer: "the upper layer")
@@ -71,7 +84,10 @@ struct LayerParser {
         if let w = fields["workdir"], upper == nil {
             throw reader.error("a workdir needs an upper layer", at: w)
         }
-        return (lowers, upper, nested, workdir, dataLayers)
+        if upperSpot != nil, !nested.isEmpty, let n = fields["upper"] {
+            throw reader.error("an upper inside a lower ('@N/dir') goes with no lower inside another", at: n)
+        }
+        return (lowers, upper, nested, workdir, dataLayers, upperSpot)
     }
 
     /// `verity: true` belongs to lower and data layers: overlayfs never gives an upper file

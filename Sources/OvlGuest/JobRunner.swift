@@ -38,7 +38,11 @@ struct JobRunner {
     var upperDir: String { upperDir(ofStage: stage.number) }
     /// A staged case (which has no `mount:`) gives each stage a workdir of its own.
     var workDir: String { stage.number == 0 ? "\(upperBase)/\(spec?.workName ?? "w")" : "\(upperBase)/w\(stage.number)" }
-    func upperDir(ofStage n: Int) -> String { n == 0 ? "\(upperBase)/\(spec?.upperName ?? "u")" : "\(upperBase)/u\(n)" }
+    /// The upper of stage `n`; an upper inside a lower (``Scenario/upperInLower``) is that lower's folder.
+    func upperDir(ofStage n: Int) -> String {
+        if n == 0, let at = job.scenario.upperInLower { return "\(base(at.host))/\(lowerName(at.host))/\(at.path)" }
+        return n == 0 ? "\(upperBase)/\(spec?.upperName ?? "u")" : "\(upperBase)/u\(n)"
+    }
     /// Folders next to the lowers that are no layer (`mount: {spare: …}`).
     var spareDirs: [String] { (spec?.spareNames ?? []).map { "\(base(0))/\($0)" } }
     var spec: MountSpec? { job.scenario.mountSpec }
@@ -69,9 +73,12 @@ struct JobRunner {
             try LayerBuilder.build(layer, at: dir)
         }
         if let upper = job.scenario.upper {
-            try Files.mkdir(upperDir, mode: 0o755)
             try Files.mkdir(workDir, mode: 0o755)
-            try LayerBuilder.build(upper, at: upperDir)
+            // An upper inside a lower was built with that lower.
+            if job.scenario.upperInLower == nil {
+                try Files.mkdir(upperDir, mode: 0o755)
+                try LayerBuilder.build(upper, at: upperDir)
+            }
             if let w = job.scenario.workdir { try LayerBuilder.build(w, at: workDir) }
         }
         let binds = try bindSpares()

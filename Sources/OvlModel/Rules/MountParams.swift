@@ -3,7 +3,8 @@ extension OverlayModel {
     var symbolicDirs: (lowers: [String], upper: String, work: String, spare: [String], holder: String) {
         let d = MountGrammar.dirToken + "/"
         let spec = mountSpec ?? MountSpec(lowerNames: lowers.indices.map { MountSpec.defaultLowerName($0, generated: false) })
-        return (spec.lowerNames.map { d + $0 }, d + spec.upperName, d + spec.workName, spec.spareNames.map { d + $0 },
+        let upperDir = upperInLower.map { d + spec.lowerNames[$0.host] + "/" + $0.path.description } ?? d + spec.upperName
+        return (spec.lowerNames.map { d + $0 }, upperDir, d + spec.workName, spec.spareNames.map { d + $0 },
                 d + MountSpec.holderName)
     }
 
@@ -37,7 +38,7 @@ extension OverlayModel {
             }
         } else if first == MountSpec.holderName, spec.holder != nil, let seen = holderLayer {
             place = .holder; layer = seen
-        } else if first == spec.upperName, upper != nil, absolute || environment.samefs, let u = upper {
+        } else if first == spec.upperName, upperInLower == nil, absolute || environment.samefs, let u = upper {
             place = .upper; layer = u
         } else if first == spec.workName, upper != nil, absolute || environment.samefs {
             place = .work; layer = workdirLayer ?? Layer()
@@ -102,7 +103,8 @@ extension OverlayModel {
         // A workdir elsewhere (a spare folder) is followed: `work/` is made there, not in the case's.
         let workElsewhere: Bool
         if case .spare = parsed.work?.place { workElsewhere = true } else { workElsewhere = false }
-        if (parsed.upper?.place).map({ $0 == .upper }) != (upper != nil ? true : nil)
+        let casesUpper = upperInLower.map { LayerPlace.inside(.lower($0.host), $0.path) } ?? .upper
+        if (parsed.upper?.place).map({ $0 == casesUpper }) != (upper != nil ? true : nil)
             || (upper != nil && parsed.work?.place != .work && !workElsewhere) {
             return "the mount's upper or work directory is not the case's"
         }
