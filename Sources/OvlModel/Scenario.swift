@@ -32,6 +32,9 @@ public struct Scenario: Codable, Sendable, Equatable {
     /// `host` (`upper: "@0/d"`, R7: an upper inside a lower mounts; its root is a trap, so a
     /// lookup that meets it through the lower is ELOOP); nil: the upper's own folder.
     public var upperInLower: LayerSpot?
+    /// The workdir when it is directory `path` of lower layer `host` (`workdir: "@0/e"`, R7: it
+    /// mounts, `work/` is made there, and the workdir and `work/` are traps); nil: its own folder.
+    public var workInLower: LayerSpot?
 
     /// The options of the first mount.
     public var mountOptions: [MountOption] { initialOptions ?? options }
