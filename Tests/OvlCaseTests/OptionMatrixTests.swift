@@ -70,6 +70,8 @@ private func renderM(_ yaml: String) -> String { render(yaml, file: "m.yaml") }
             "m.yaml:6:10: error: '@0/a/f' should name a dir of a listed lower layer"))
         #expect(renderM("description: d\nrules: [R7]\nlayer_fs: {upper: ramfs}\nlayers:\n  lower:\n    - a/f: x\n  upper: \"@0/a\"\n")
             .contains("may not give 'layer_fs' or 'fsck'"))
+        let w = try CaseParser.parse(yaml: "description: d\nrules: [R7]\nlayers:\n  lower:\n    - e: {type: dir}\n  workdir: \"@0/e\"\n", file: "n.yaml")
+        #expect(w.scenario.workInLower == LayerSpot(host: 0, path: RelPath(components: ["e"])))
     }
 
     @Test func aReferenceMustNameADirOfAnotherLayer() {
