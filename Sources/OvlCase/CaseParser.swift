@@ -174,7 +174,7 @@ public enum CaseParser {
         if let stagesNode = fields["stages"] {
             let refusal = fields["steps"] != nil ? "lists its steps in each stage, not in 'steps'"
                 : layers.upper == nil ? "needs an upper layer (each stage's upper is the next one's top lower)"
-                : !layers.nested.isEmpty ? "may not hold a layer inside another (\"@N/dir\")"
+                : !layers.nested.isEmpty || layers.upperSpot != nil || layers.workSpot != nil ? "may not hold a layer inside another (\"@N/dir\")"
                 : fields["layer_fs"] != nil ? "may not give 'layer_fs' (the layers' filesystems shift with the stages)"
                 : fields["fsck"] != nil ? "may not give 'fsck'"
                 : mountSpec != nil ? "may not give 'mount:' or a matrix 'api' axis (each later stage mounts with the default option string)" : nil
@@ -196,6 +196,11 @@ public enum CaseParser {
                                 inodeChecks: inodeChecks, nestedLowers: layers.nested, fsck: fsck, workdir: layers.workdir,
                                 dataLayerCount: layers.dataLayers, layerFS: layerFS, mountSpec: mountSpec)
         scenario.initialOptions = list.initialOptions
+        scenario.upperInLower = layers.upperSpot
+        scenario.workInLower = layers.workSpot
+        if layers.upperSpot != nil || layers.workSpot != nil, let node = fields["layer_fs"] ?? fields["fsck"] {
+            throw reader.error("a case whose upper or workdir lies inside a lower (\"@N/dir\") may not give 'layer_fs' or 'fsck'", at: node)
+        }
         // A mounted case may prepare only the workdir entries the model says a mount removes (R8, R14).
         if scenario.checksOnly, fsck?.fix == true, fsck?.mount == true, let stepsNode = fields["steps"], !steps.isEmpty {
             throw reader.error("fsck -\(fsck?.policy.rawValue ?? "p") leaves damage on these layers (fsck.overlay's exit 4), so the case is only checked, never mounted: it takes no steps", at: stepsNode)

@@ -13,9 +13,10 @@ struct LayerParser {
     /// Parses `layers:` into the lowers (top first, data-only layers last), the upper (nil for
     /// `upper: none`), the lowers given as `@N/path` (directory `path` of lower layer N:
     /// overlapping layers), the workdir's contents (`index/…`, `work/…`; nil when not given) and
-    /// how many data-only layers `data:` listed.
+    /// how many data-only layers `data:` listed, and where the upper lies when given as `@N/path`
+    /// (directory `path` of lower layer N, which then holds the upper's contents).
     func parseLayers(_ node: YNode) throws(CaseError) -> (lowers: [Layer], upper: Layer?, nested: [NestedLayer], workdir: Layer?,
-                                                         dataLayers: Int) {
+                                                         dataLayers: Int, upperSpot: LayerSpot?, workSpot: LayerSpot?) {
         let fields = try reader.fields(node, allowed: ["lower", "upper", "workdir", "data"])
         let lowerNode = try fields.required("lower")
         let items = try reader.sequence(lowerNode)
@@ -53,9 +54,14 @@ struct LayerParser {
             }
         }
         var upper: Layer? = Layer()
+        var upperSpot: LayerSpot?
         if let upperNode = fields["upper"] {
             if case let .scalar(scalar) = upperNode, scalar.string == "none" {
                 upper = nil
+            } else if case let .scalar(scalar) = upperNode, scalar.string.hasPrefix("@") {
+                let spot = try spotInLower(scalar.string, lowers: lowers, dataLayers: dataLayers, at: upperNode)
+                upper = lowers[spot.host].subtree(at: spot.path)
+                upperSpot = spot
             } else if case .mapping = upperNode {
                 upper = try parseLayer(upperNode)
                 try refuseVerity(upper, in: upperNode, layer: "the upper layer")
@@ -63,7 +69,13 @@ struct LayerParser {
                 throw reader.error("expected a mapping or 'none', found \(reader.kindName(upperNode))", at: upperNode)
             }
         }
+        var workSpot: LayerSpot?
         let workdir = try fields["workdir"].map { (n) throws(CaseError) in
+            if case let .scalar(scalar) = n, scalar.string.hasPrefix("@") {
+                let spot = try spotInLower(scalar.string, lowers: lowers, dataLayers: dataLayers, at: n)
+                workSpot = spot
+                return lowers[spot.host].subtree(at: spot.path)
+            }
             let w = try parseLayer(n)
             try refuseVerity(w, in: n, layer: "the workdir")
             return w
@@ -71,7 +83,21 @@ struct LayerParser {
         if let w = fields["workdir"], upper == nil {
             throw reader.error("a workdir needs an upper layer", at: w)
         }
-        return (lowers, upper, nested, workdir, dataLayers)
+        if upperSpot != nil || workSpot != nil, !nested.isEmpty, let n = fields["upper"] ?? fields["workdir"] {
+            throw reader.error("an upper or workdir inside a lower ('@N/dir') goes with no lower inside another", at: n)
+        }
+        return (lowers, upper, nested, workdir, dataLayers, upperSpot, workSpot)
+    }
+
+    /// `@N/path`: directory `path` of listed lower layer N (not a data-only layer).
+    private func spotInLower(_ text: String, lowers: [Layer], dataLayers: Int, at node: YNode) throws(CaseError) -> LayerSpot {
+        let parts = text.dropFirst().split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let host = Int(parts[0]), host >= 0, host < lowers.count - dataLayers,
+              let path = RelPath(parsing: parts[1])?.withoutTrailingSlash, !path.isRoot,
+              lowers[host][path]?.kind == .dir else {
+            throw reader.error("'\(text)' should name a dir of a listed lower layer, like '@0/sub'", at: node)
+        }
+        return LayerSpot(host: host, path: path)
     }
 
     /// `verity: true` belongs to lower and data layers: overlayfs never gives an upper file

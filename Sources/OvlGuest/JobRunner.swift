@@ -37,8 +37,15 @@ struct JobRunner {
     func lowerName(_ i: Int) -> String { spec?.lowerNames[i] ?? "l\(i)" }
     var upperDir: String { upperDir(ofStage: stage.number) }
     /// A staged case (which has no `mount:`) gives each stage a workdir of its own.
-    var workDir: String { stage.number == 0 ? "\(upperBase)/\(spec?.workName ?? "w")" : "\(upperBase)/w\(stage.number)" }
-    func upperDir(ofStage n: Int) -> String { n == 0 ? "\(upperBase)/\(spec?.upperName ?? "u")" : "\(upperBase)/u\(n)" }
+    var workDir: String {
+        if stage.number == 0, let at = job.scenario.workInLower { return "\(base(at.host))/\(lowerName(at.host))/\(at.path)" }
+        return stage.number == 0 ? "\(upperBase)/\(spec?.workName ?? "w")" : "\(upperBase)/w\(stage.number)"
+    }
+    /// The upper of stage `n`; an upper inside a lower (``Scenario/upperInLower``) is that lower's folder.
+    func upperDir(ofStage n: Int) -> String {
+        if n == 0, let at = job.scenario.upperInLower { return "\(base(at.host))/\(lowerName(at.host))/\(at.path)" }
+        return n == 0 ? "\(upperBase)/\(spec?.upperName ?? "u")" : "\(upperBase)/u\(n)"
+    }
     /// Folders next to the lowers that are no layer (`mount: {spare: …}`).
     var spareDirs: [String] { (spec?.spareNames ?? []).map { "\(base(0))/\($0)" } }
     var spec: MountSpec? { job.scenario.mountSpec }
@@ -69,10 +76,12 @@ struct JobRunner {
             try LayerBuilder.build(layer, at: dir)
         }
         if let upper = job.scenario.upper {
-            try Files.mkdir(upperDir, mode: 0o755)
-            try Files.mkdir(workDir, mode: 0o755)
-            try LayerBuilder.build(upper, at: upperDir)
-            if let w = job.scenario.workdir { try LayerBuilder.build(w, at: workDir) }
+            // An upper or workdir inside a lower was built with that lower.
+            let ownUpper = job.scenario.upperInLower == nil, ownWork = job.scenario.workInLower == nil
+            if ownUpper { try Files.mkdir(upperDir, mode: 0o755) }
+            if ownWork { try Files.mkdir(workDir, mode: 0o755) }
+            if ownUpper { try LayerBuilder.build(upper, at: upperDir) }
+            if ownWork, let w = job.scenario.workdir { try LayerBuilder.build(w, at: workDir) }
         }
         let binds = try bindSpares()
         defer { for dir in binds.reversed() { try? Mount.unmount(dir) } }

@@ -81,6 +81,10 @@ public struct OverlayModel: Sendable {
     let workdirLayer: Layer?
     /// Lower layers that lie inside another lower (R7/R88).
     let nestedLowers: [NestedLayer]
+    /// Where the upper lies when it is a directory of a lower (``Scenario/upperInLower``).
+    let upperInLower: LayerSpot?
+    /// Where the workdir lies when it is a directory of a lower (``Scenario/workInLower``).
+    let workInLower: LayerSpot?
     /// True once `fill_super` made `workdir/work` (a mount it then refuses leaves it behind).
     var workMade = false
     /// The options as `ovl_fs_params_verify` leaves them, before `fill_super` adjusts uuid.
@@ -105,6 +109,8 @@ public struct OverlayModel: Sendable {
         self.caseOptions = scenario.options
         self.nextInode = (scenario.upper?.entries.values.compactMap(\.inode).max() ?? 0) + 1
         self.nestedLowers = scenario.nestedLowers
+        self.upperInLower = scenario.upperInLower
+        self.workInLower = scenario.workInLower
         self.mountSpec = scenario.mountSpec
         self.workdirLayer = scenario.workdir
         // Without an upper every layer of a job sits on the lowers' filesystem: samefs (R54),

@@ -71,7 +71,7 @@ extension OverlayModel {
             if v.type == .file || v.type == .dir, k >= formerUppers, let built = lowers[k][path]?.mtime { v.atime = built }
             out[path] = v
         }
-        return out
+        return withFoldersInside(k, out)
     }
 
     /// The on-disk view of one layer (every xattr, whiteouts as 0:0 devices).

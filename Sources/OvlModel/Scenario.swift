@@ -28,6 +28,13 @@ public struct Scenario: Codable, Sendable, Equatable {
     /// The first mount's options when a staged case gives its first stage options of its own
     /// (``Operation/nextStage(options:)``); nil: ``options``.
     public var initialOptions: [MountOption]?
+    /// The upper layer when it is not a folder of its own but directory `path` of lower layer
+    /// `host` (`upper: "@0/d"`, R7: an upper inside a lower mounts; its root is a trap, so a
+    /// lookup that meets it through the lower is ELOOP); nil: the upper's own folder.
+    public var upperInLower: LayerSpot?
+    /// The workdir when it is directory `path` of lower layer `host` (`workdir: "@0/e"`, R7: it
+    /// mounts, `work/` is made there, and the workdir and `work/` are traps); nil: its own folder.
+    public var workInLower: LayerSpot?
 
     /// The options of the first mount.
     public var mountOptions: [MountOption] { initialOptions ?? options }
@@ -42,6 +49,13 @@ public struct Scenario: Codable, Sendable, Equatable {
         self.inodeChecks = inodeChecks; self.nestedLowers = nestedLowers; self.fsck = fsck; self.workdir = workdir
         self.dataLayerCount = dataLayerCount; self.layerFS = layerFS; self.mountSpec = mountSpec
     }
+}
+
+/// Directory `path` of lower layer `host`.
+public struct LayerSpot: Codable, Sendable, Equatable {
+    public var host: Int
+    public var path: RelPath
+    public init(host: Int, path: RelPath) { self.host = host; self.path = path }
 }
 
 /// Lower layer `layer` is directory `path` of lower layer `host`.

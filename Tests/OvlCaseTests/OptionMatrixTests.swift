@@ -61,6 +61,19 @@ private func renderM(_ yaml: String) -> String { render(yaml, file: "m.yaml") }
         #expect(c.scenario.lowers[1].entries.keys.map(\.description).sorted() == ["b", "b/f"])
     }
 
+    /// R7: `upper: "@N/dir"` is an upper inside a lower; it holds that folder's contents.
+    @Test func anUpperInsideALower() throws {
+        let c = try CaseParser.parse(yaml: "description: d\nrules: [R7]\nlayers:\n  lower:\n    - a/b/f: x\n  upper: \"@0/a\"\n", file: "n.yaml")
+        #expect(c.scenario.upperInLower == LayerSpot(host: 0, path: RelPath(components: ["a"])))
+        #expect(c.scenario.upper?.entries.keys.map(\.description).sorted() == ["b", "b/f"])
+        #expect(renderM("description: d\nrules: [R7]\nlayers:\n  lower:\n    - a/f: x\n  upper: \"@0/a/f\"\n").hasPrefix(
+            "m.yaml:6:10: error: '@0/a/f' should name a dir of a listed lower layer"))
+        #expect(renderM("description: d\nrules: [R7]\nlayer_fs: {upper: ramfs}\nlayers:\n  lower:\n    - a/f: x\n  upper: \"@0/a\"\n")
+            .contains("may not give 'layer_fs' or 'fsck'"))
+        let w = try CaseParser.parse(yaml: "description: d\nrules: [R7]\nlayers:\n  lower:\n    - e: {type: dir}\n  workdir: \"@0/e\"\n", file: "n.yaml")
+        #expect(w.scenario.workInLower == LayerSpot(host: 0, path: RelPath(components: ["e"])))
+    }
+
     @Test func aReferenceMustNameADirOfAnotherLayer() {
         #expect(renderM("description: d\nrules: [R7]\nlayers:\n  lower:\n    - a/f: x\n    - \"@0/a/f\"\n").hasPrefix(
             "m.yaml:6:7: error: '@0/a/f' should name a dir of another listed lower layer"))

@@ -60,6 +60,7 @@ extension OverlayModel {
     var walk: StackWalk {
         StackWalk(upper: upper, lowers: lowers, dataLayerCount: dataLayerCount,
                   policy: WalkPolicy(options: options, environment: environment),
+                  traps: lowerTraps,
                   refusesMerge: options.nfsExport ? { [self] in originRefusesMerge($0, $1, $2) } : nil)
     }
 

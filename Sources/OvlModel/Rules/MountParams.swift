@@ -3,7 +3,8 @@ extension OverlayModel {
     var symbolicDirs: (lowers: [String], upper: String, work: String, spare: [String], holder: String) {
         let d = MountGrammar.dirToken + "/"
         let spec = mountSpec ?? MountSpec(lowerNames: lowers.indices.map { MountSpec.defaultLowerName($0, generated: false) })
-        return (spec.lowerNames.map { d + $0 }, d + spec.upperName, d + spec.workName, spec.spareNames.map { d + $0 },
+        func inLower(_ at: LayerSpot) -> String { d + spec.lowerNames[at.host] + "/" + at.path.description }
+        return (spec.lowerNames.map { d + $0 }, upperInLower.map(inLower) ?? d + spec.upperName, workInLower.map(inLower) ?? d + spec.workName, spec.spareNames.map { d + $0 },
                 d + MountSpec.holderName)
     }
 
@@ -37,9 +38,9 @@ extension OverlayModel {
             }
         } else if first == MountSpec.holderName, spec.holder != nil, let seen = holderLayer {
             place = .holder; layer = seen
-        } else if first == spec.upperName, upper != nil, absolute || environment.samefs, let u = upper {
+        } else if first == spec.upperName, upperInLower == nil, absolute || environment.samefs, let u = upper {
             place = .upper; layer = u
-        } else if first == spec.workName, upper != nil, absolute || environment.samefs {
+        } else if first == spec.workName, workInLower == nil, upper != nil, absolute || environment.samefs {
             place = .work; layer = workdirLayer ?? Layer()
         } else {
             return .missing
@@ -102,8 +103,10 @@ extension OverlayModel {
         // A workdir elsewhere (a spare folder) is followed: `work/` is made there, not in the case's.
         let workElsewhere: Bool
         if case .spare = parsed.work?.place { workElsewhere = true } else { workElsewhere = false }
-        if (parsed.upper?.place).map({ $0 == .upper }) != (upper != nil ? true : nil)
-            || (upper != nil && parsed.work?.place != .work && !workElsewhere) {
+        let casesUpper = upperInLower.map { LayerPlace.inside(.lower($0.host), $0.path) } ?? .upper
+        let casesWork = workInLower.map { LayerPlace.inside(.lower($0.host), $0.path) } ?? .work
+        if (parsed.upper?.place).map({ $0 == casesUpper }) != (upper != nil ? true : nil)
+            || (upper != nil && parsed.work?.place != casesWork && !workElsewhere) {
             return "the mount's upper or work directory is not the case's"
         }
         return nil

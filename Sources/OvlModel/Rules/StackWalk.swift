@@ -73,6 +73,9 @@ struct StackWalk {
     /// How many of ``lowers`` (the last ones) are data-only layers (R83).
     var dataLayerCount: Int
     var policy: WalkPolicy
+    /// Lower directories that are another layer's root (``OverlayModel/lowerTraps``): a lookup
+    /// that reaches one is ELOOP (`namei.c:ovl_lookup_single` → `ovl_lookup_trap_inode`, R7).
+    var traps: [(layer: Int, path: RelPath)] = []
     /// R70: true when an upper directory must not merge the lower directory at (layer, path)
     /// (`namei.c:ovl_verify_origin`); nil when the mount verifies no origin.
     var refusesMerge: ((Node, Int, RelPath) -> Bool)?
@@ -351,6 +354,7 @@ struct StackWalk {
             d.stop = !d.metacopy
             if !d.metacopy || d.last { return .success(node) }
         } else {
+            if traps.contains(where: { $0.layer == layer && $0.path == path }) { return .failure(.ELOOP) }
             if lastElement { d.isDir = true }
             if d.last { return .success(node) }
             if node.xattrs[prefix[.opaque]] == "y" {
