@@ -30,9 +30,10 @@ extension OverlayModel {
         unionNlink = [:]
         handles = [:]
         wasMounted = false
-        // The stage's workdir is a fresh folder: `work/` is there only once its mount makes it (a
-        // mount refused before `ovl_make_workdir` leaves none).
+        // The stage's workdir is a fresh folder: `work/` (or `index/`) and the spare whiteout there
+        // exist only once its mount makes them (a mount refused before `ovl_make_workdir` leaves none).
         workMade = false
+        spareWhiteoutInWork = false
         // Every lower object is now known by the layers' inode numbers the guest records again
         // after the stage (as after an offline change), under its new layer number.
         offlineChanges += 1
