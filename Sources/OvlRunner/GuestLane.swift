@@ -21,6 +21,10 @@ struct GuestLane: Sendable {
         /// Version entries the judge predicts the other way round (`run --flip-change`).
         var flipped: Set<String>
         var reporter: ProgressReporter
+        /// Boots of a Debian kernel that may die before the agent starts and be made again (a TCG
+        /// guest has oopsed in `apparmor_init` on a loaded machine); a kernel that never gets there
+        /// is still a setup error once these are spent.
+        var earlyDeathRetries = 2
     }
 
     var setup: Setup
@@ -48,6 +52,7 @@ struct GuestLane: Sendable {
         var outcome = Outcome()
         var remaining = jobs
         var boot = 0
+        var retriesLeft = setup.host || setup.kernelTree ? 0 : setup.earlyDeathRetries
         while !remaining.isEmpty {
             boot += 1
             let bootDir = directory + "/boot\(boot)"
@@ -87,7 +92,11 @@ struct GuestLane: Sendable {
             outcome.kernel = outcome.kernel ?? bootLog.kernel
             let console = (try? String(contentsOfFile: bootDir + "/console.log", encoding: .utf8)) ?? ""
             if bootLog.defaults == nil {
-                throw BootFailure.diagnose(console: console, end: end, bootDir: bootDir, kernelTree: setup.kernelTree, host: setup.host)
+                let failure = BootFailure.diagnose(console: console, end: end, bootDir: bootDir, kernelTree: setup.kernelTree, host: setup.host)
+                guard retriesLeft > 0, failure.kind == .setup, end != .timedOut else { throw failure }
+                retriesLeft -= 1
+                setup.reporter.note("boot \(boot) died before the agent started; booting again (\(bootDir)/console.log)")
+                continue
             }
             if bootLog.done { break }
             // The guest died or stalled in the job it had begun but not ended.
