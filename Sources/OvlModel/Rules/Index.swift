@@ -139,6 +139,8 @@ extension OverlayModel {
         }
         if let e = nameTaken(new) { return .failed(e) }
         if source.node.kind.isDir { return .failed(.EPERM) }
+        // `dir.c:ovl_link` → `ovl_copy_up` verifies the data first (R83).
+        if let e = dataRefusal(source) { return .failed(e) }
         copyUp(old, metadataOnly: true)
         copyUp(parent)
         // R80, `dir.c:ovl_link` → `ovl_set_link_redirect`: a metacopy source gets an absolute redirect.

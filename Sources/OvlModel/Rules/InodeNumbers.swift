@@ -63,13 +63,18 @@ extension OverlayModel {
             return (lowerRef(l.layer, l.path), fsid(ofLayer: l.layer))
         }
         if !r.node.kind.isDir, let origin = r.node.origin, !isStale(origin) { return (origin, fsid(of: origin)) }
-        // A metacopy upper found its data file by name: that lower is in its stack, which is all
-        // `inode.c:ovl_getattr` asks of OVL_TYPE_ORIGIN (R57, R78).
-        if !r.node.kind.isDir, let u = upper?[path], isMetacopy(u), let l = r.lowers.first,
-           !options.nfsExport, lowerLinkCount(l.layer, l.path) == 1 {
-            return (lowerRef(l.layer, l.path), fsid(ofLayer: l.layer))
-        }
+        if let l = dataLowerByName(path, r) { return (lowerRef(l.layer, l.path), fsid(ofLayer: l.layer)) }
         return (upperRef(path), 0)
+    }
+
+    /// The data file a metacopy upper without a usable origin found by name, when it counts as the
+    /// upper's origin: it is in the stack, and `inode.c:ovl_hash_bylower` hashes the inode by it
+    /// (`OVL_CONST_INO`, read as OVL_TYPE_ORIGIN by `ovl_getattr` and `dir.c:ovl_rename`) unless it
+    /// is hardlinked or nfs_export wants an index (R57, R78).
+    func dataLowerByName(_ path: RelPath, _ r: Resolution) -> (layer: Int, path: RelPath)? {
+        guard r.inUpper, !r.node.kind.isDir, let u = upper?[path], isMetacopy(u), let l = r.lowers.first,
+              !options.nfsExport, lowerLinkCount(l.layer, l.path) == 1 else { return nil }
+        return l
     }
 
     /// st_ino and st_dev of the overlay object at `path` (R54–R56, `inode.c:ovl_map_dev_ino`).

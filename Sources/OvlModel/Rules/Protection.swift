@@ -9,6 +9,8 @@ extension OverlayModel {
         switch follow(path) {
         case .failure(let e): return .failed(e)
         case .success(let (p, r)):
+            // `inode.c:ovl_fileattr_set` → `ovl_copy_up` verifies the data first (R83).
+            if let e = dataRefusal(r) { return .failed(e) }
             copyUp(p)
             let value = (append ? "a" : "") + (immutable ? "i" : "")
             setPrivateXattr(p, .protattr, value.isEmpty ? nil : value)

@@ -74,8 +74,11 @@ extension OverlayModel {
         // With RENAME_EXCHANGE the target is copied up the same way (`dir.c:ovl_rename` calls
         // `ovl_copy_up(new)`, flags 0, so `copy_up.c:ovl_need_meta_copy_up` allows metacopy).
         let dstIsFile = exchange && target.map { !$0.node.kind.isDir } == true
+        // Every `ovl_copy_up` verifies the data first, an upper metacopy file's too (R83).
+        if let e = dataRefusal(src) { return .failed(e) }
         copyUp(from, metadataOnly: !srcIsDir)
         copyUp(toParent)
+        if exchange, let t = target, let e = dataRefusal(t) { return .failed(e) }
         if exchange { copyUp(to, metadataOnly: dstIsFile) }
         if fromParent != toParent {
             // ovl_type_origin, evaluated after the copy-up: a lower file that was just copied up
@@ -159,9 +162,15 @@ extension OverlayModel {
         return "/" + parts.reversed().joined(separator: "/")
     }
 
-    /// `ovl_type_origin`: the object is in the upper layer and was copied up from (or merges) a lower.
+    /// `ovl_type_origin`: the object is in the upper layer and was copied up from (or merges) a
+    /// lower, or is a metacopy file that found its data file by name (``dataLowerByName(_:_:)``).
     func hasOrigin(_ path: RelPath) -> Bool {
-        upper?[path]?.xattrs[prefix[.origin]] != nil
+        guard let u = upper?[path] else { return false }
+        if u.xattrs[prefix[.origin]] != nil { return true }
+        guard isMetacopy(u) else { return false }
+        var probe = self
+        guard case .success(let r) = probe.lookup(path) else { return false }
+        return dataLowerByName(path, r) != nil
     }
 
     /// `ovl_dentry_is_opaque` of an upper directory.

@@ -31,6 +31,8 @@ extension OverlayModel {
             }
             if let e = userXattrRefused(r.node, name: name, write: true) { return .failed(e) }
             if setOnIndexedInode(r, realXattrName(name), value) { return .ok(.none) }
+            // `xattrs.c:ovl_xattr_set` copies up (verifying the data first, R83) only what is not upper.
+            if !r.inUpper, let e = dataRefusal(r) { return .failed(e) }
             copyUp(path, metadataOnly: true)
             setXattr(path, realXattrName(name), value)
             return .ok(.none)
@@ -77,6 +79,7 @@ extension OverlayModel {
             if !r.inUpper, !lowerFilesystem.xattrs { return .failed(.EOPNOTSUPP) }
             guard r.node.xattrs[real] != nil else { return .failed(.ENODATA) }
             if setOnIndexedInode(r, real, nil) { return .ok(.none) }
+            if !r.inUpper, let e = dataRefusal(r) { return .failed(e) }
             copyUp(path, metadataOnly: true)
             setXattr(path, real, nil)
             return .ok(.none)
