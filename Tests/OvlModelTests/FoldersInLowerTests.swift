@@ -1,4 +1,4 @@
-import OvlModel
+@testable import OvlModel
 import Testing
 
 /// Lower `l0` holding `f`, `d/g` and an empty `e`, with the upper being its folder `d`
