@@ -114,9 +114,10 @@ public struct OverlayModel: Sendable {
         self.mountSpec = scenario.mountSpec
         self.workdirLayer = scenario.workdir
         // Without an upper every layer of a job sits on the lowers' filesystem: samefs (R54),
-        // unless `layer_fs: {lowers: …}` spreads them.
+        // unless `layer_fs: {lowers: …}` spreads them. So do an upper and a workdir that both lie
+        // inside lowers (``Scenario/upperInLower``, ``Scenario/workInLower``).
         let lowersOnly = environment.fs.map { FSConfig(lower: $0.lower, upper: $0.lower, layers: $0.layers) }
-        var env = scenario.upper == nil
+        var env = scenario.upper == nil || (scenario.upperInLower != nil && scenario.workInLower != nil)
             ? { var e = environment; e.samefs = lowersOnly?.samefs ?? true; e.fs = lowersOnly; return e }()
             : environment
         // Each packed image is a filesystem of its own (``LayerFilesystem/image``): lowers on two
@@ -199,20 +200,22 @@ public struct OverlayModel: Sendable {
             return MountObservation(errno: refusal.errno, options: nil,
                                     kernelLog: allLog(log.map { "overlayfs: " + $0 } + [refusal.logLine]), stage: parsed.map { _ in "mount" })
         }
-        func misplaced(_ refusal: PlacementRefusal) -> MountObservation {
+        func misplaced(_ refusal: PlacementRefusal, features: [String]) -> MountObservation {
             MountObservation(errno: refusal.errno, options: nil,
-                             kernelLog: allLog(log.map { "overlayfs: " + $0 } + placement.warnings + [refusal.logLine]),
+                             kernelLog: allLog(log.map { "overlayfs: " + $0 } + features + placement.warnings + [refusal.logLine]),
                              stage: parsed.map { _ in "mount" })
         }
         if let refusal = placement.refusal, refusal.stage != .overlapping {
             // A holder whose workdir is the job's made `work/` there (`ovl_make_workdir`) itself.
             workMade = (refusal.stage == .lowers && upper != nil) || heldPlaces.contains(.work)
-            return misplaced(refusal)
+            return misplaced(refusal, features: featureLog(before: refusal.stage))
         }
         let shown = establishMount(log: &log)
         if case .spare = parsed?.work?.place { workMade = false }
         // The case's own layers nested in each other (``Scenario/nestedLowers``) are the same refusal.
-        if let refusal = placement.refusal ?? (nestedLowers.isEmpty ? nil : .overlapping) { return misplaced(refusal) }
+        if let refusal = placement.refusal ?? (nestedLowers.isEmpty ? nil : .overlapping) {
+            return misplaced(refusal, features: featureLog + xinoLog)
+        }
         mounted = true
         wasMounted = true
         let whole = allLog(log.map { "overlayfs: " + $0 }) + featureLog + xinoLog + placement.warnings

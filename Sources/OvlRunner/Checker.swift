@@ -75,7 +75,7 @@ public enum Checker {
                                         observed: s.workMode.map(octal) ?? "no work/ dir"))
             }
             for (i, (pl, ol)) in zip(predicted.lowers, s.lowers).enumerated() {
-                diffs += compareTree(.lower, "lower\(i)", pl, ol, &inodes)
+                diffs += compareTree(.lower, "lower\(i)", pl, withPlaceholderNames(ol, as: pl), &inodes)
             }
             if let pi = predicted.index { diffs += compareIndex(pi, s.index ?? [:]) }
         } else if observed.error == nil {

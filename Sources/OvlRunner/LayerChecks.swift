@@ -24,10 +24,27 @@ enum LayerChecks {
         if scenario.checksOnly {
             // Nothing is mounted: what the check left is what the job leaves.
             if let given = out[.given] { out[.after] = FsckObservation(found: given.left, left: given.left) }
-        } else if let snapshot = obs.snapshot {
+        } else if var snapshot = obs.snapshot {
+            if let at = scenario.workInLower, snapshot.lowers.indices.contains(at.host) {
+                snapshot.lowers[at.host] = spareWhiteoutsNamed(snapshot.lowers[at.host], in: at.path)
+            }
             let left = DumpedLayers(snapshot: snapshot).layerSet(prefix: XattrPrefix(options: finalOptions(scenario)), dataLayerCount: scenario.dataLayerCount)
                 .findings()
             out[.after] = FsckObservation(found: left, left: left)
+        }
+        return out
+    }
+
+    /// A lower's dump with the spare whiteouts (`#<hex>`, `dir.c:ovl_whiteout`) of the workdir it
+    /// holds at `workdir` named as the model names them (``OvlModel/XattrPattern/tempName``,
+    /// ``OvlModel/OverlayModel/workdirFolders``): the checker finds them in the lower as it finds
+    /// any whiteout there, and a finding is keyed by its path.
+    static func spareWhiteoutsNamed(_ tree: TreeView, in workdir: RelPath) -> TreeView {
+        var out = tree
+        for (path, v) in tree where path.components.count == workdir.components.count + 2 && path.hasPrefix(workdir)
+            && ["work", "index"].contains(path.components[workdir.components.count]) && path.components.last?.hasPrefix("#") == true {
+            out[path] = nil
+            out[RelPath(components: path.components.dropLast() + [XattrPattern.tempName])] = v
         }
         return out
     }

@@ -1,9 +1,9 @@
-import OvlModel
+@testable import OvlModel
 import Testing
 
 /// Lower `l0` holding `f`, `d/g` and an empty `e`, with the upper being its folder `d`
 /// (``Scenario/upperInLower``), or with its own upper and `e` the workdir (``Scenario/workInLower``).
-private func upperInside(samefs: Bool = true, workdir: Bool = false) -> OverlayModel {
+private func upperInside(samefs: Bool = true, workdir: Bool = false, options: [MountOption] = []) -> OverlayModel {
     var e = Environment(defaults: .debian, samefs: samefs, fs: FSConfig(lower: "ext4", upper: samefs ? "ext4" : "xfs"))
     e.kernel = KernelVersion(6, 12, 118)
     var l = Layer()
@@ -12,7 +12,7 @@ private func upperInside(samefs: Bool = true, workdir: Bool = false) -> OverlayM
     l.entries[d] = Node(kind: .dir)
     l.entries[RelPath(components: ["d", "g"])] = Node(kind: .file(data: "y"))
     l.entries[RelPath(components: ["e"])] = Node(kind: .dir)
-    var s = Scenario(lowers: [l], upper: workdir ? Layer() : l.subtree(at: d), options: [], steps: [], mountSpec: MountSpec(lowerNames: ["l0"]))
+    var s = Scenario(lowers: [l], upper: workdir ? Layer() : l.subtree(at: d), options: options, steps: [], mountSpec: MountSpec(lowerNames: ["l0"]))
     if workdir {
         s.workInLower = LayerSpot(host: 0, path: RelPath(components: ["e"]))
         s.workdir = Layer()
@@ -67,5 +67,23 @@ private func upperInside(samefs: Bool = true, workdir: Bool = false) -> OverlayM
         let lower = m.snapshot().lowers[0]
         #expect(lower[RelPath(components: ["e", "work"])]?.perm == 0)
         #expect(lower[RelPath(components: ["e"])]?.nlink == 3)
+    }
+
+    /// R62: with index=on `ovl_get_indexdir` makes `index/` in a workdir inside a lower (mode 0,
+    /// `X.upper` the upper root's handle) next to `work/`; `index/` is a trap too. With
+    /// nfs_export a copy-up's index entry shows in the lower under a placeholder name.
+    @Test func indexInsideALower() {
+        var m = upperInside(workdir: true, options: [MountOption(key: "index", value: "on"), MountOption(key: "nfs_export", value: "on")])
+        #expect(m.mount().errno == nil)
+        #expect(m.lowerTraps.map(\.path.description) == ["e", "e/work", "e/index"])
+        #expect(m.apply(.append(RelPath(components: ["f"]), data: "+")) == .ok(.none))
+        let lower = m.snapshot().lowers[0]
+        let index = RelPath(components: ["e", "index"])
+        #expect(lower[index]?.perm == 0)
+        #expect(lower[index]?.xattrs == ["trusted.overlay.upper": XattrPattern.fileHandle])
+        #expect(lower[RelPath(components: ["e"])]?.nlink == 4)
+        let entries = lower.keys.filter { $0.parent == index }
+        #expect(entries.count == 1)
+        #expect(entries.first.flatMap { lower[$0]?.data } == "x+")
     }
 }

@@ -84,4 +84,23 @@ private func inUse(_ name: String, refused: Bool) -> String {
         var inside = model(params: ["lowerdir={s0}/d", "upperdir={u}", "workdir={w}"], binds: [0: "u"])
         #expect(inside.mount().kernelLog.last == "overlayfs: overlapping lowerdir path")
     }
+
+    /// R7, R10: `ovl_make_workdir` logs a ramfs upper's missing features before `ovl_get_layers`
+    /// ("conflicting") or `ovl_check_overlapping_layers` ("overlapping") refuses the mount.
+    @Test func featureLinesBeforeARefusal() {
+        var e = Environment(defaults: .debian, samefs: false, fs: FSConfig(lower: "ext4", upper: "ramfs"))
+        e.kernel = KernelVersion(6, 12, 118)
+        var l = Layer()
+        l.entries[RelPath(parsing: "d") ?? .root] = Node(kind: .dir)
+        for (params, refusal) in [(["lowerdir={l0}:{l0}", "upperdir={u}", "workdir={w}"], "overlayfs: conflicting lowerdir path"),
+                                  (["lowerdir={l0}/d:{l0}", "upperdir={u}", "workdir={w}"], "overlayfs: overlapping lowerdir path")] {
+            let spec = MountSpec(lowerNames: ["l0"], params: params)
+            var m = OverlayModel(scenario: Scenario(lowers: [l], upper: Layer(), options: [], steps: [], mountSpec: spec), environment: e)
+            let o = m.mount()
+            #expect(o.errno == .ELOOP)
+            #expect(o.kernelLog.last == refusal)
+            #expect(o.kernelLog.contains("overlayfs: upper fs does not support RENAME_WHITEOUT."))
+            #expect(o.kernelLog.contains("overlayfs: failed to set xattr on upper"))
+        }
+    }
 }

@@ -28,7 +28,7 @@ public struct LayerSet: Codable, Sendable, Equatable {
 
     /// The layers a model holds now: what it predicts the kernel leaves behind.
     public init(model: OverlayModel) {
-        self.init(lowers: model.lowers, upper: model.upper, prefix: model.prefix, dataLayerCount: model.dataLayerCount)
+        self.init(lowers: model.lowersOnDisk, upper: model.upper, prefix: model.prefix, dataLayerCount: model.dataLayerCount)
     }
 
     /// The layer for `role`.

@@ -115,3 +115,20 @@ extension MountGrammar {
         }
     }
 }
+
+extension OverlayModel {
+    /// The feature lines (``probeLayerFeatures()``) the kernel logs before a placement check at
+    /// `stage` refuses the mount: none before `ovl_make_workdir` (`ovl_get_upper`, and
+    /// `ovl_get_workdir`'s in-use check); from `ovl_get_layers` on, the upper fs's (`ovl_make_workdir`)
+    /// and the lower dirs' (`ovl_get_lowerstack` → `ovl_lower_dir`, for every lower before
+    /// `ovl_get_layers` takes the first one). The same order in `super.c:ovl_fill_super` on 6.1,
+    /// 6.12 and 6.18 (`ovl_get_fsid`'s uuid line is given too, though the kernel logs it only when
+    /// the refused lower comes after that fs's first layer). A refusal in
+    /// `ovl_check_overlapping_layers` comes after the whole mount's lines (``featureLog``, ``xinoLog``).
+    func featureLog(before stage: PlacementStage) -> [String] {
+        guard stage == .lowers else { return [] }
+        var probe = self
+        if let verified { probe.options = verified }
+        return probe.probeLayerFeatures()
+    }
+}
