@@ -13,7 +13,7 @@ final class SealedLayers {
 
     /// Seals every lower folder of `job` whose filesystem asks for it: remounts its filesystem
     /// read-only, packs the folder with the filesystem's mkfs and mounts the image over it, or
-    /// mounts a read-only overlay of the folder alone over it.
+    /// mounts a read-only overlay of the folder (over an empty folder) over it.
     /// - Throws: ``HarnessFault`` when mkfs fails; ``SysError`` when the kernel refuses a mount
     ///   (ENODEV: the kernel lacks the filesystem, which ``GuestAgent/unsupported(_:_:)`` reports).
     func seal(_ job: Job, dirs: [String]) throws {
@@ -37,7 +37,11 @@ final class SealedLayers {
                 try Mount.mount(type: fs.driver, source: image, target: dir, options: "loop", readOnly: true)
                 imageMounts.append(dir)
             case .overlay:
-                try Mount.mount(type: fs.driver, source: "overlay", target: dir, options: "lowerdir=\(dir)", readOnly: true)
+                // Without an upper overlayfs wants two lowers ("at least 2 lowerdir are needed while
+                // upperdir nonexistent"): the folder over an empty one next to it.
+                let empty = dir + ".empty"
+                if (try? Files.stat(empty)) == nil { try Files.mkdir(empty, mode: 0o755) }
+                try Mount.mount(type: fs.driver, source: "overlay", target: dir, options: "lowerdir=\(dir):\(empty)", readOnly: true)
                 imageMounts.append(dir)
             }
         }

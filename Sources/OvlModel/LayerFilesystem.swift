@@ -77,8 +77,9 @@ public struct LayerFilesystem: Sendable, Equatable {
         case remountReadOnly
         /// The layer's folder is packed into an image, which is mounted read-only over the folder.
         case image(Packer)
-        /// A read-only overlay of the folder alone (`lowerdir=<folder>`, no upper) is mounted over
-        /// it: the job's overlay nests on one overlay per lower layer ("Nesting overlayfs" in
+        /// A read-only overlay of the folder over an empty folder (`lowerdir=<folder>:<empty>`, no
+        /// upper: overlayfs wants two lowers then) is mounted over it: the job's overlay nests on
+        /// one overlay per lower layer ("Nesting overlayfs" in
         /// `Documentation/filesystems/overlayfs.rst`; composefs does the same over erofs).
         case overlay
 
@@ -143,7 +144,7 @@ public struct LayerFilesystem: Sendable, Equatable {
         LayerFilesystem(name: "squashfs", driver: "squashfs", dType: true, xattrs: true, renameWhiteout: false,
                         decodesHandles: true, ino32Handles: true, nullUUID: true, sealing: .image(.mksquashfs),
                         listingNeedsXattrs: true, symlinkNlinkOne: true),
-        // A read-only overlay of each lower folder alone, the folders on the ext4 disk (vm/init binds
+        // A read-only overlay of each lower folder over an empty one, the folders on the ext4 disk (vm/init binds
         // /mnt/ext4/.overlay on /mnt/overlay), so ext4's own answers (FS_EXTENT_FL in
         // FS_IOC_GETFLAGS: `inode.c:ovl_fileattr_get` asks the real inode) pass through. Seen from
         // the job's overlay: no handle decoding (`util.c:ovl_can_decode_fh`: the inner overlay's
