@@ -64,11 +64,12 @@ extension ScenarioGenerator {
 
     /// `layer_fs:` puts the upper (and work dir) or the lowers on ramfs or on ext4 without d_type
     /// (R10, R12, R28), or the lowers on a read-only filesystem (erofs, squashfs, a read-only ext4
-    /// or xfs); a layer on a filesystem without xattrs loses its xattrs (ramfs cannot hold them,
+    /// or xfs; not an overlay lower, whose folder's whiteouts and private xattrs the inner
+    /// overlay acts on); a layer on a filesystem without xattrs loses its xattrs (ramfs cannot hold them,
     /// so the layer builder could not make them).
     func putOnSpecialFS(_ s: inout Scenario, using rng: inout SeededRandom) {
         var choices = [LayerFSOverride(lower: "ext4-nodtype"), LayerFSOverride(lower: "ramfs")]
-            + LayerFilesystem.readOnly.map { LayerFSOverride(lower: $0) }
+            + LayerFilesystem.readOnly.filter { $0 != "overlay" }.map { LayerFSOverride(lower: $0) }
         if s.upper != nil { choices += [LayerFSOverride(upper: "ext4-nodtype"), LayerFSOverride(upper: "ramfs")] }
         let override = choices.randomElement(using: &rng)!
         s.layerFS = override

@@ -62,8 +62,8 @@ public struct LayerFilesystem: Sendable, Equatable {
     public var stampsExchangedDir = true
     /// A short-form attr fork in the inode's literal area keeps small xattrs out of st_blocks (xfs).
     public var inlineXattrFork = false
-    /// For an image filesystem (``Sealing/image(_:)``), the lower layer whose image this is:
-    /// every packed layer is a superblock of its own, with a UUID of its own.
+    /// For a filesystem sealed one layer at a time (``Sealing/image(_:)``, ``Sealing/overlay``),
+    /// the lower layer whose superblock this is: every sealed layer is a superblock of its own.
     public var image: Int?
     /// What tells one superblock from another: the name, and the layer for an image.
     public var identity: String { image.map { "\(name)#\($0)" } ?? name }
@@ -77,6 +77,19 @@ public struct LayerFilesystem: Sendable, Equatable {
         case remountReadOnly
         /// The layer's folder is packed into an image, which is mounted read-only over the folder.
         case image(Packer)
+        /// A read-only overlay of the folder over an empty folder (`lowerdir=<folder>:<empty>`, no
+        /// upper: overlayfs wants two lowers then) is mounted over it: the job's overlay nests on
+        /// one overlay per lower layer ("Nesting overlayfs" in
+        /// `Documentation/filesystems/overlayfs.rst`; composefs does the same over erofs).
+        case overlay
+
+        /// Each layer gets a superblock of its own (an image, an overlay), not the filesystem's.
+        public var perLayer: Bool {
+            switch self {
+            case .remountReadOnly: false
+            case .image, .overlay: true
+            }
+        }
     }
 
     /// The program that packs a folder into an image.
@@ -131,6 +144,17 @@ public struct LayerFilesystem: Sendable, Equatable {
         LayerFilesystem(name: "squashfs", driver: "squashfs", dType: true, xattrs: true, renameWhiteout: false,
                         decodesHandles: true, ino32Handles: true, nullUUID: true, sealing: .image(.mksquashfs),
                         listingNeedsXattrs: true, symlinkNlinkOne: true),
+        // A read-only overlay of each lower folder over an empty one, the folders on the ext4 disk (vm/init binds
+        // /mnt/ext4/.overlay on /mnt/overlay), so ext4's own answers (FS_EXTENT_FL in
+        // FS_IOC_GETFLAGS: `inode.c:ovl_fileattr_get` asks the real inode) pass through. Seen from
+        // the job's overlay: no handle decoding (`util.c:ovl_can_decode_fh`: the inner overlay's
+        // `s_export_op` has no `fh_to_dentry` without nfs_export — `ovl_export_fid_operations`
+        // from 6.6, none before), a null `s_uuid` (`super.c:ovl_fill_super` sets one only for an
+        // overlay with an upper), d_type as ext4 gives it, no fs-verity (an overlay sb has no
+        // `s_vop`), and `s_stack_depth` 1, so the job's overlay has depth 2 (R21).
+        LayerFilesystem(name: "overlay", driver: "overlay", dType: true, xattrs: true, renameWhiteout: false,
+                        decodesHandles: false, ino32Handles: false, nullUUID: true, sealing: .overlay,
+                        reportsExtentFlag: true, stampsExchangedDir: false),
     ]
 
     /// The filesystems `layer_fs:` may name (beyond the configurations' ext4 and xfs); the
@@ -138,8 +162,10 @@ public struct LayerFilesystem: Sendable, Equatable {
     public static let special = ["ramfs", "ext4-nodtype"] + readOnly
 
     /// The filesystems `layer_fs: {lowers: […]}` may give a lower layer: the fully featured ones,
-    /// so that only their identities (fsid, UUID) differ between layers, and the read-only ones.
-    public static let perLayer = ["ext4", "xfs", "ext4-twin"] + readOnly
+    /// so that only their identities (fsid, UUID) differ between layers, and the read-only ones
+    /// that decode file handles (the model takes handle features from lower layer 0's fs:
+    /// ``OverlayModel/lowerFilesystem``), so not `overlay`: that one only as `lower:`.
+    public static let perLayer = ["ext4", "xfs", "ext4-twin"] + readOnly.filter { named($0).decodesHandles }
 
     /// The read-only lower filesystems (``sealing``).
     public static var readOnly: [String] { all.filter { $0.sealing != nil }.map(\.name) }

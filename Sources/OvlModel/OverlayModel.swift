@@ -81,6 +81,9 @@ public struct OverlayModel: Sendable {
     let workdirLayer: Layer?
     /// Lower layers that lie inside another lower (R7/R88).
     let nestedLowers: [NestedLayer]
+    /// Why the model cannot follow what an overlay lower shows of its folder
+    /// (``Layer/seenThroughOverlay(escapes:)``), if it cannot.
+    let overlayLowerSurprise: String?
     /// Where the upper lies when it is a directory of a lower (``Scenario/upperInLower``).
     let upperInLower: LayerSpot?
     /// Where the workdir lies when it is a directory of a lower (``Scenario/workInLower``).
@@ -128,6 +131,19 @@ public struct OverlayModel: Sendable {
             env.samefs = Set(lowerFS.map(\.identity) + upperFS).count == 1
         }
         self.environment = env
+        // A lower on an overlay is seen through it (``LayerFilesystem/Sealing/overlay``).
+        var surprise: String?
+        for (k, fs) in lowerFS.enumerated() where fs.sealing == .overlay {
+            let seen = scenario.lowers[k].seenThroughOverlay(escapes: env.has(KernelChanges.escapedXattrs))
+            lowers[k] = seen.layer
+            surprise = surprise ?? seen.unpredicted
+            // A folder inside the layer is inside its overlay: not that overlay's root, and no upper.
+            if scenario.nestedLowers.contains(where: { $0.host == k }) || scenario.upperInLower?.host == k
+                || scenario.workInLower?.host == k {
+                surprise = surprise ?? "a layer, upper or workdir inside an overlay lower"
+            }
+        }
+        self.overlayLowerSurprise = surprise
         self.options = (try? ResolvedOptions.resolve(scenario.mountOptions, defaults: environment.defaults,
                                                      kernel: environment.kernel ?? .reference, flipped: environment.flipped))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,
@@ -143,6 +159,7 @@ public struct OverlayModel: Sendable {
     ///   and the upper root got its uuid; a `mount:` whose layers lie in each other or in the
     ///   folders another overlay holds, ``MountGrammar/placement(_:inUse:index:)``).
     public mutating func mount() -> MountObservation {
+        if let why = overlayLowerSurprise { unpredicted = why }
         var log: [String] = []
         var parsed: ParsedMount?
         var options = given

@@ -71,6 +71,9 @@ extension OverlayModel {
             if v.type == .file || v.type == .dir, k >= formerUppers, let built = lowers[k][path]?.mtime { v.atime = built }
             out[path] = v
         }
+        // An overlay lower's root is merged with the empty folder below it, and `inode.c:ovl_getattr`
+        // gives a merged dir st_nlink 1 (``LayerFilesystem/Sealing/overlay``).
+        if lowerFilesystem(k).sealing == .overlay { out[.root]?.nlink = 1 }
         return withFoldersInside(k, out)
     }
 

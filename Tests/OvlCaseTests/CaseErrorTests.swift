@@ -19,7 +19,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         let c = try CaseParser.parse(yaml: head + "layer_fs: {upper: ramfs}\n" + lower, file: "c.yaml")
         #expect(c.scenario.layerFS == LayerFSOverride(upper: "ramfs"))
         #expect(render(head + "layer_fs: {upper: tmpfs}\n" + lower) == """
-        c.yaml:3:19: error: unknown filesystem 'tmpfs' for the upper layer; expected one of: ramfs, ext4-nodtype, ext4-ro, xfs-ro, erofs, squashfs
+        c.yaml:3:19: error: unknown filesystem 'tmpfs' for the upper layer; expected one of: ramfs, ext4-nodtype, ext4-ro, xfs-ro, erofs, squashfs, overlay
         layer_fs: {upper: tmpfs}
                           ^
         """)
@@ -34,6 +34,10 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         """)
         let ro = try CaseParser.parse(yaml: head + "layer_fs: {lower: squashfs}\n" + lower, file: "c.yaml")
         #expect(ro.scenario.layerFS == LayerFSOverride(lower: "squashfs"))
+        let nested = try CaseParser.parse(yaml: head + "layer_fs: {lower: overlay}\n" + lower, file: "c.yaml")
+        #expect(nested.scenario.layerFS == LayerFSOverride(lower: "overlay"))
+        #expect(render(head + "layer_fs: {upper: overlay}\n" + lower)
+            .contains("overlay is read-only while the overlay is mounted: it holds lower layers only"))
     }
 
     @Test func layerFSLowersKey() throws {
@@ -49,6 +53,9 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
             .contains("layer_fs 'lowers' names 1 filesystem(s), but the case has 2 lower layer(s); give one per layer"))
         #expect(render(head + "layer_fs: {lower: ramfs, lowers: [ext4, xfs]}\n" + two)
             .contains("layer_fs gives both 'lower' (every lower layer) and 'lowers' (each one); give one"))
+        // An overlay lower decodes no handles, which the model takes from lower layer 0's fs: `lower:` only.
+        #expect(render(head + "layer_fs: {lowers: [ext4, overlay]}\n" + two)
+            .contains("unknown filesystem 'overlay' for a lower layer in 'lowers'"))
         #expect(render(head + "layer_fs: {lowers: [ext4, ext4-twin]}\nlayers:\n  lower:\n    - a/b: x\n    - \"@0/a\"\n")
             .contains("lower layer 1 is inside layer 0 (\"@0/…\"), so it is on ext4, not ext4-twin"))
     }

@@ -52,14 +52,14 @@ struct LayerFsids: Sendable, Equatable {
 }
 
 extension OverlayModel {
-    /// The filesystem of lower layer `k`; on an image filesystem, the image of `k` (or of the layer
-    /// it is nested in).
+    /// The filesystem of lower layer `k`; on a filesystem sealed per layer (an image, an overlay),
+    /// the superblock of `k` (or of the layer it is nested in).
     func lowerFilesystem(_ k: Int) -> LayerFilesystem { Self.lowerFilesystem(k, environment.filesystems, nested: nestedLowers) }
 
     /// ``lowerFilesystem(_:)`` for the layers of `config`, with `nested` layers.
     static func lowerFilesystem(_ k: Int, _ config: FSConfig, nested: [NestedLayer]) -> LayerFilesystem {
         var fs = LayerFilesystem.named(config.lower(k))
-        if case .image = fs.sealing { fs.image = nested.first { $0.layer == k }?.host ?? k }
+        if fs.sealing?.perLayer == true { fs.image = nested.first { $0.layer == k }?.host ?? k }
         return fs
     }
 

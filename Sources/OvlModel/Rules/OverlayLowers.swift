@@ -1,0 +1,51 @@
+/// A lower layer that is itself an overlay (``LayerFilesystem/Sealing/overlay``): the job's
+/// overlay reads the layer's folder through a read-only overlay of that folder alone, which shows
+/// it with its own rules.
+extension Layer {
+    /// This layer, as built in its folder, seen through a one-layer read-only overlay of the folder.
+    ///
+    /// - Rule: R30, R91. Whiteouts in the folder's root are gone: `super.c:ovl_get_root` marks the
+    ///   root `OVL_WHITEOUTS`, so `readdir.c:ovl_dir_open` reads it merged and drops them, and
+    ///   `namei.c:ovl_lookup_single` finds nothing for one (so they hide nothing below the layer
+    ///   either). The inner overlay's private xattrs (`trusted.overlay.*`, its default prefix) are
+    ///   its own: from 6.7 (``KernelChanges/escapedXattrs``) `xattrs.c:ovl_own_xattr_get` and
+    ///   `ovl_listxattr` show an escaped `trusted.overlay.overlay.X` as `trusted.overlay.X`, so the
+    ///   job's overlay reads markers written escaped (whiteouts, opaque dirs, redirects); before
+    ///   6.7 `super.c:ovl_own_xattr_get` refuses every `trusted.overlay.*` name (EOPNOTSUPP) and
+    ///   `inode.c:ovl_listxattr` hides them all. Other xattrs (`user.overlay.*` too) pass through.
+    /// - Parameter escapes: the kernel unescapes `trusted.overlay.overlay.*`.
+    /// - Returns: the layer, and why the model cannot follow it: a whiteout below the root (a
+    ///   one-layer dir is read as the real dir, `readdir.c:ovl_dir_open` `is_real`, so readdir
+    ///   lists a name lookup does not find), or an unescaped `trusted.overlay.*` xattr (the inner
+    ///   overlay acts on it itself).
+    func seenThroughOverlay(escapes: Bool) -> (layer: Layer, unpredicted: String?) {
+        let prefix = XattrPrefix.trusted.rawValue
+        var why: String?
+        func seen(_ xattrs: [String: String], at path: RelPath) -> [String: String] {
+            var out: [String: String] = [:]
+            for (name, value) in xattrs {
+                guard name.hasPrefix(prefix) else { out[name] = value; continue }
+                let rest = name.dropFirst(prefix.count)
+                if rest.hasPrefix("overlay.") {
+                    if escapes { out[prefix + rest.dropFirst("overlay.".count)] = value }
+                } else {
+                    why = why ?? "\(name) on \(path) in a folder under an overlay lower: the inner overlay acts on it itself"
+                }
+            }
+            return out
+        }
+        var out = self
+        out.root.xattrs = seen(root.xattrs, at: .root)
+        for (path, node) in entries {
+            if node.kind == .whiteout {
+                out.entries[path] = nil
+                if path.parent?.isRoot != true {
+                    why = why ?? "whiteout \(path) below the root of a folder under an overlay lower: its dir is read as the real one, which lists it, while lookup finds nothing"
+                }
+                continue
+            }
+            out.entries[path]?.xattrs = seen(node.xattrs, at: path)
+        }
+        return (out, why)
+    }
+}
