@@ -183,7 +183,8 @@ public enum CaseParser {
             try list.append(stepsNode, lowerCount: layers.lowers.count, reader: reader)
         }
         let steps = list.steps, stepLocations = list.locations, inodeChecks = list.inodeChecks
-        if mountSpec != nil, let k = steps.firstIndex(where: { $0 == .mountStacked || $0.kind == .offlineLower }) {
+        // `mount_stacked` needs only the job's mount point and lower 0's folder: fine over a holder of lower 0.
+        if let mountSpec, let k = steps.firstIndex(where: { ($0 == .mountStacked && !mountSpec.holdsLowerZero) || $0.kind == .offlineLower }) {
             throw reader.error("\(steps[k].name) mounts with the default option string, which a case with 'mount:' does not use",
                                at: stepLocations[k])
         }

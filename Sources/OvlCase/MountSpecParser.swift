@@ -5,7 +5,8 @@ extension CaseParser {
     /// how the mount reaches the kernel. `generated_lowers: N` appends N empty lower layers
     /// (`g<k>`, named relative to the lowers' folder); `params` replaces the default parameters
     /// (placeholders: ``OvlModel/MountSpec/expand(lowers:upper:work:spare:dataLayerCount:hasUpper:options:)``);
-    /// `holder` gives the parameters of another overlay mounted first (``OvlModel/MountSpec/holder``);
+    /// `holder` gives the parameters of another overlay mounted first (``OvlModel/MountSpec/holder``):
+    /// one with an upperdir, or lower 0 read-only for the job's `{h}` (``OvlModel/MountSpec/holdsLowerZero``);
     /// `bind: {x: w}` bind-mounts a layer folder on spare folder `x` (``OvlModel/MountSpec/binds``).
     static func parseMountSpec(_ node: YNode, lowers: inout [Layer], dataLayers: Int, nested: [NestedLayer],
                                layerFS: LayerFSOverride?, reader: NodeReader) throws(CaseError) -> MountSpec {
@@ -64,11 +65,13 @@ extension CaseParser {
         let holder = try fields["holder"].map { (n) throws(CaseError) in
             try parameters(n, known: known.subtracting(["{h}", "{h:e}"]), reader: reader)
         }
-        if let n = fields["holder"], holder?.contains(where: { $0.hasPrefix("upperdir=") }) != true {
-            throw reader.error("a holder holds its upperdir and workdir: give it 'upperdir=' and 'workdir='", at: n)
+        let spec = MountSpec(api: api, lowerNames: names, upperName: upperName, workName: workName, spareNames: spare,
+                             generated: generated, params: params, holder: holder, binds: binds)
+        if let n = fields["holder"], holder?.contains(where: { $0.hasPrefix("upperdir=") }) != true, !spec.holdsLowerZero {
+            throw reader.error("a holder holds its upperdir and workdir (give it 'upperdir=' and 'workdir='), or is lower 0 read-only: "
+                               + "'lowerdir={l0}:{sK}' alone (an empty spare folder), the job's 'lowerdir=' starting with '{h}'", at: n)
         }
-        return MountSpec(api: api, lowerNames: names, upperName: upperName, workName: workName, spareNames: spare,
-                         generated: generated, params: params, holder: holder, binds: binds)
+        return spec
     }
 
     /// A list of mount parameters, each placeholder one of `known`.

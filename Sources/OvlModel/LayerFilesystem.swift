@@ -108,11 +108,14 @@ public struct LayerFilesystem: Sendable, Equatable {
         }
     }
 
+    /// ext4, as the configurations' disk is made.
+    static let ext4 = LayerFilesystem(name: "ext4", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
+                                      decodesHandles: true, ino32Handles: true, nullUUID: false, verity: true,
+                                      reportsExtentFlag: true, stampsExchangedDir: false)
+
     /// The filesystems a configuration or a case may name.
     public static let all: [LayerFilesystem] = [
-        LayerFilesystem(name: "ext4", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
-                        decodesHandles: true, ino32Handles: true, nullUUID: false, verity: true,
-                        reportsExtentFlag: true, stampsExchangedDir: false),
+        ext4,
         LayerFilesystem(name: "xfs", driver: "xfs", dType: true, xattrs: true, renameWhiteout: true,
                         decodesHandles: true, ino32Handles: false, nullUUID: false, reflinks: true,
                         refusesExtentFlag: true, renameOntoNonEmptyDir: .EEXIST, resetsEntryOnRefusedRename: false,
@@ -152,10 +155,22 @@ public struct LayerFilesystem: Sendable, Equatable {
         // from 6.6, none before), a null `s_uuid` (`super.c:ovl_fill_super` sets one only for an
         // overlay with an upper), d_type as ext4 gives it, no fs-verity (an overlay sb has no
         // `s_vop`), and `s_stack_depth` 1, so the job's overlay has depth 2 (R21).
-        LayerFilesystem(name: "overlay", driver: "overlay", dType: true, xattrs: true, renameWhiteout: false,
-                        decodesHandles: false, ino32Handles: false, nullUUID: true, sealing: .overlay,
-                        reportsExtentFlag: true, stampsExchangedDir: false),
+        overlay(over: ext4, name: "overlay"),
     ]
+
+    /// A read-only overlay of a folder on `base` (over an empty folder), seen as a lower: what
+    /// ``all``'s `overlay` is over ext4, and a holder overlay (``MountSpec/holder``) over the
+    /// configuration's ext4 or xfs. d_type and FS_EXTENT_FL are the base's (the inner overlay asks
+    /// the real inode); handles, UUID and fs-verity are the overlay's own (none).
+    static func overlay(over base: LayerFilesystem, name: String) -> LayerFilesystem {
+        LayerFilesystem(name: name, driver: "overlay", dType: base.dType, xattrs: true, renameWhiteout: false,
+                        decodesHandles: false, ino32Handles: false, nullUUID: true, sealing: .overlay,
+                        reportsExtentFlag: base.reportsExtentFlag, stampsExchangedDir: false)
+    }
+
+    /// The name the model gives a holder overlay over a folder on `base` (``overlay(over:name:)``):
+    /// `overlay` over ext4, `overlay-<base>` over another fs.
+    public static func overlayName(over base: String) -> String { base == "ext4" ? "overlay" : "overlay-" + base }
 
     /// The filesystems `layer_fs:` may name (beyond the configurations' ext4 and xfs); the
     /// read-only ones (``sealing``) only for lowers.
@@ -172,8 +187,9 @@ public struct LayerFilesystem: Sendable, Equatable {
 
     /// The filesystem called `name`; an unknown name is taken as a fully featured one.
     public static func named(_ name: String) -> LayerFilesystem {
-        all.first { $0.name == name }
-            ?? LayerFilesystem(name: name, driver: name, dType: true, xattrs: true, renameWhiteout: true,
+        if let fs = all.first(where: { $0.name == name }) { return fs }
+        if name.hasPrefix("overlay-") { return overlay(over: named(String(name.dropFirst("overlay-".count))), name: name) }
+        return LayerFilesystem(name: name, driver: name, dType: true, xattrs: true, renameWhiteout: true,
                                decodesHandles: true, ino32Handles: false, nullUUID: false)
     }
 }

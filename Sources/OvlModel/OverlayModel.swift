@@ -84,6 +84,8 @@ public struct OverlayModel: Sendable {
     /// Why the model cannot follow what an overlay lower shows of its folder
     /// (``Layer/seenThroughOverlay(escapes:)``), if it cannot.
     let overlayLowerSurprise: String?
+    /// The job's lower 0 is a holder overlay of lower 0's folder (``MountSpec/holdsLowerZero``).
+    let holdsLowerZero: Bool
     /// Where the upper lies when it is a directory of a lower (``Scenario/upperInLower``).
     let upperInLower: LayerSpot?
     /// Where the workdir lies when it is a directory of a lower (``Scenario/workInLower``).
@@ -123,6 +125,14 @@ public struct OverlayModel: Sendable {
         var env = scenario.upper == nil || (scenario.upperInLower != nil && scenario.workInLower != nil)
             ? { var e = environment; e.samefs = lowersOnly?.samefs ?? true; e.fs = lowersOnly; return e }()
             : environment
+        // A holder overlay of lower 0 given as the job's first lower is an overlay lower (R21, R92).
+        let holdsLowerZero = scenario.mountSpec?.holdsLowerZero == true
+        var surprise: String?
+        if holdsLowerZero {
+            if let held = Self.holderFilesystems(env.filesystems, lowers: scenario.lowers.count) { env.fs = held }
+            else { surprise = "a holder overlay over a lower that layer_fs: puts elsewhere" }
+        }
+        self.holdsLowerZero = holdsLowerZero
         // Each packed image is a filesystem of its own (``LayerFilesystem/image``): lowers on two
         // images, or on one under an upper, are on more than one fs (R54, `super.c:ovl_get_layers`).
         let lowerFS = scenario.lowers.indices.map { Self.lowerFilesystem($0, env.filesystems, nested: scenario.nestedLowers) }
@@ -132,11 +142,14 @@ public struct OverlayModel: Sendable {
         }
         self.environment = env
         // A lower on an overlay is seen through it (``LayerFilesystem/Sealing/overlay``).
-        var surprise: String?
         for (k, fs) in lowerFS.enumerated() where fs.sealing == .overlay {
             let seen = scenario.lowers[k].seenThroughOverlay(escapes: env.has(KernelChanges.escapedXattrs))
             lowers[k] = seen.layer
             surprise = surprise ?? seen.unpredicted
+            // The guest dumps a holder's folder itself, not through the holder.
+            if holdsLowerZero, seen.layer != scenario.lowers[k] {
+                surprise = surprise ?? "the holder overlay hides part of lower 0's folder (a root whiteout, a private xattr), which its dump shows"
+            }
             // A folder inside the layer is inside its overlay: not that overlay's root, and no upper.
             if scenario.nestedLowers.contains(where: { $0.host == k }) || scenario.upperInLower?.host == k
                 || scenario.workInLower?.host == k {

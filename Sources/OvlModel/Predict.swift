@@ -73,7 +73,8 @@ extension OverlayModel {
         }
         // An overlay lower's root is merged with the empty folder below it, and `inode.c:ovl_getattr`
         // gives a merged dir st_nlink 1 (``LayerFilesystem/Sealing/overlay``).
-        if lowerFilesystem(k).sealing == .overlay { out[.root]?.nlink = 1 }
+        // A holder's folder is dumped as it is (``MountSpec/holdsLowerZero``).
+        if lowerFilesystem(k).sealing == .overlay, !(holdsLowerZero && k == 0) { out[.root]?.nlink = 1 }
         return withFoldersInside(k, out)
     }
 

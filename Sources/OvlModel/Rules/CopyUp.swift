@@ -58,7 +58,7 @@ extension OverlayModel {
                 return
             }
         }
-        if !upperLacksXattrs { node.xattrs[prefix[.origin]] = originValue }
+        if !upperLacksXattrs { node.xattrs[prefix[.origin]] = originValue(layer: r.lowers.first?.layer ?? 0) }
         node.origin = r.lowers.first.map { lowerRef($0.layer, $0.path) }
         if metadataOnly, metadataOnlyCopyUp(node, digest: digest) { node = metacopyNode(node, digest: digest) }
         upper?[path] = node

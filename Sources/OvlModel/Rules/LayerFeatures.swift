@@ -100,9 +100,11 @@ extension OverlayModel {
     /// The `X.origin` value a copy-up (or `namei.c:ovl_fix_origin`) stores for an object of a
     /// lower layer: a file handle, or the empty "null fh" when the lower fs cannot decode handles
     /// and index is off (`copy_up.c:ovl_get_origin_fh`: "store a 'null' fh, so we can use the
-    /// overlay.origin xattr to distinguish between a copy up and a pure upper inode").
-    var originValue: String {
-        !options.index && !lowerFilesystem.decodesHandles ? "" : XattrPattern.fileHandle
+    /// overlay.origin xattr to distinguish between a copy up and a pure upper inode"). The
+    /// question is asked of the origin's own superblock (`origin->d_sb`), so lower layer `k`'s fs:
+    /// over a holder of lower 0 (``MountSpec/holdsLowerZero``) an object of lower 1 gets a handle.
+    func originValue(layer k: Int) -> String {
+        !options.index && !lowerFilesystem(k).decodesHandles ? "" : XattrPattern.fileHandle
     }
 
     /// Forgets the in-memory origins that no `X.origin` handle backs: after an overlay inode is

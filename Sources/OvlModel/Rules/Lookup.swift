@@ -41,7 +41,7 @@ extension OverlayModel {
             let step = walk.child(parent: current, name: name, path: child, top: current.inUpper ? upper?[child] : nil)
             if let next = step.resolution, next.inUpper, next.node.kind.isDir, !next.lowers.isEmpty,
                !upperLacksXattrs, upper?[child]?.xattrs[prefix[.origin]] == nil {
-                setPrivateXattr(child, .origin, originValue)
+                setPrivateXattr(child, .origin, originValue(layer: next.lowers.first?.layer ?? 0))
                 let origin = next.lowers.first.map { lowerRef($0.layer, $0.path) }
                 upper?[child]?.origin = origin
                 markImpure(walked)

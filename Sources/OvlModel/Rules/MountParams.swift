@@ -65,9 +65,11 @@ extension OverlayModel {
         }
     }
 
-    /// What the model sees in the holder's mount: its upperdir's folder when that is a whole
-    /// layer or spare folder (the holder's lowers are left out), else nothing (nil).
+    /// What the model sees in the holder's mount: lower 0 as it shows it when it holds lower 0
+    /// (``MountSpec/holdsLowerZero``), else its upperdir's folder when that is a whole layer or
+    /// spare folder (the holder's lowers are left out), else nothing (nil).
     var holderLayer: Layer? {
+        if holdsLowerZero { return lowers[0] }
         guard let upperPlace = heldPlaces.first else { return nil }
         switch upperPlace {
         case .lower(let k): return lowers[k]
@@ -95,7 +97,8 @@ extension OverlayModel {
     /// Why the layers a mount's parameters give are not the case's (the model follows the case's
     /// layers only), or nil.
     func foreignStack(_ parsed: ParsedMount) -> String? {
-        let expected = lowers.indices.map { LayerPlace.lower($0) }
+        // A holder of lower 0 stands for it (``MountSpec/holdsLowerZero``).
+        let expected = lowers.indices.map { $0 == 0 && holdsLowerZero ? LayerPlace.holder : .lower($0) }
         let data = lowers.indices.map { $0 >= lowers.count - dataLayerCount }
         if parsed.lowers.map(\.place) != expected || parsed.lowers.map(\.data) != data {
             return "the mount's lower layers are not the case's lowers in order"

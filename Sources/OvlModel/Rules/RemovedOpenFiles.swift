@@ -65,7 +65,7 @@ extension OverlayModel {
         var node = gone.node
         node.inode = nil
         node.xattrs = upperLacksXattrs ? [:] : copiedXattrs(node.xattrs)
-        if !upperLacksXattrs { node.xattrs[prefix[.origin]] = originValue }
+        if !upperLacksXattrs { node.xattrs[prefix[.origin]] = originValue(layer: l.layer) }
         node.origin = lowerRef(l.layer, l.path)
         node.perm = Self.chmodBits(mode, of: node, by: nil)
         upper?[file.path] = node
