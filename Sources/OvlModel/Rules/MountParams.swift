@@ -101,6 +101,9 @@ extension OverlayModel {
         let expected = lowers.indices.map { $0 == 0 && holdsLowerZero ? LayerPlace.holder : .lower($0) }
         let data = lowers.indices.map { $0 >= lowers.count - dataLayerCount }
         if parsed.lowers.map(\.place) != expected || parsed.lowers.map(\.data) != data {
+            if !holdsLowerZero, parsed.lowers.contains(where: { $0.place == .holder }) {
+                return "a lower is the holder overlay, which has an upper: a writable overlay as a lower is not modelled (only a holder of lower 0 alone, 'lowerdir={l0}:{sK}')"
+            }
             return "the mount's lower layers are not the case's lowers in order"
         }
         // A workdir elsewhere (a spare folder) is followed: `work/` is made there, not in the case's.
