@@ -108,4 +108,19 @@ private func renderM(_ yaml: String) -> String { render(yaml, file: "m.yaml") }
             #expect(throws: CaseError.self) { try CaseParser.parse(yaml: text, file: "m.yaml") }
         }
     }
+
+    /// R21, R3: a holder without upper must be lower 0 over an empty spare folder, the job's
+    /// `lowerdir=` starting with `{h}`; `mount_stacked` is then allowed.
+    @Test func holderOfLowerZero() throws {
+        let job = "params: [\"lowerdir={h}\", \"upperdir={u}\", \"workdir={w}\"]"
+        let yaml = "description: d\nrules: [R21]\nmount: {spare: [e], holder: [\"lowerdir={l0}:{s0:e}\"], \(job)}\n" + lower + "steps: [mount_stacked]\n"
+        #expect(try CaseParser.parse(yaml: yaml, file: "m.yaml").scenario.mountSpec?.holdsLowerZero == true)
+        for bad in ["holder: [\"lowerdir={l0}:{s0}\"], params: [\"lowerdir={l0}\"]",
+                    "holder: [\"lowerdir={l0}:{s0}\", \"xino=on\"], \(job)",
+                    "holder: [\"lowerdir={s0}:{l0}\"], \(job)",
+                    "bind: {e: w}, holder: [\"lowerdir={l0}:{s0}\"], \(job)"] {
+            let text = "description: d\nrules: [R9]\nmount: {spare: [e], \(bad)}\n" + lower
+            #expect(throws: CaseError.self) { try CaseParser.parse(yaml: text, file: "m.yaml") }
+        }
+    }
 }

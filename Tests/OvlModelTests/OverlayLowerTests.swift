@@ -22,7 +22,7 @@ import Testing
         let m = model(two)
         #expect(m.layerFsids.fsid == [1, 2])
         #expect(m.lowerFilesystem(0).nullUUID && !m.lowerFilesystem(0).decodesHandles)
-        #expect(m.originValue == "")
+        #expect(m.originValue(layer: 0) == "")
         #expect(m.stackDepth == 2)
         #expect(m.mountStacked() == .ok(.names(["EINVAL"])))
     }

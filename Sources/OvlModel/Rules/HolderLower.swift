@@ -9,9 +9,8 @@ extension MountSpec {
     public var holdsLowerZero: Bool {
         guard let holder, holder.count == 1, let value = holder[0].split(separator: "=", maxSplits: 1).last,
               holder[0].hasPrefix("lowerdir=") else { return false }
-        let parts = value.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         let spare = spareNames.indices.filter { binds[$0] == nil }.flatMap { ["{s\($0)}", "{s\($0):e}"] }
-        guard parts.count == 2, ["{l0}", "{l0:e}"].contains(parts[0]), spare.contains(parts[1]) else { return false }
+        guard ["{l0}", "{l0:e}"].contains(where: { l0 in spare.contains { value == l0 + ":" + $0 } }) else { return false }
         guard let lowerdir = params?.last(where: { $0.hasPrefix("lowerdir=") })?.dropFirst("lowerdir=".count) else { return false }
         return ["{h}", "{h:e}"].contains { lowerdir == $0 || lowerdir.hasPrefix($0 + ":") }
     }
