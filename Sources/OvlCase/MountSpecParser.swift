@@ -6,7 +6,7 @@ extension CaseParser {
     /// (`g<k>`, named relative to the lowers' folder); `params` replaces the default parameters
     /// (placeholders: ``OvlModel/MountSpec/expand(lowers:upper:work:spare:dataLayerCount:hasUpper:options:)``);
     /// `holder` gives the parameters of another overlay mounted first (``OvlModel/MountSpec/holder``):
-    /// one with an upperdir, or lower 0 read-only for the job's `{h}` (``OvlModel/MountSpec/holdsLowerZero``);
+    /// one with an upperdir, or one that holds lower 0 for the job's `{h}` (``OvlModel/MountSpec/heldLowerZero``);
     /// `bind: {x: w}` bind-mounts a layer folder on spare folder `x` (``OvlModel/MountSpec/binds``).
     static func parseMountSpec(_ node: YNode, lowers: inout [Layer], dataLayers: Int, nested: [NestedLayer],
                                layerFS: LayerFSOverride?, reader: NodeReader) throws(CaseError) -> MountSpec {

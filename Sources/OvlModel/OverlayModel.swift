@@ -86,6 +86,9 @@ public struct OverlayModel: Sendable {
     let overlayLowerSurprise: String?
     /// The job's lower 0 is a holder overlay of lower 0's folder (``MountSpec/holdsLowerZero``).
     let holdsLowerZero: Bool
+    /// Lower 0's folder as dumped when a holder holds it (``heldFolder(_:held:environment:)``):
+    /// ``lowers``[0] is what the job sees of it through the holder.
+    let heldFolder: Layer?
     /// Where the upper lies when it is a directory of a lower (``Scenario/upperInLower``).
     let upperInLower: LayerSpot?
     /// Where the workdir lies when it is a directory of a lower (``Scenario/workInLower``).
@@ -126,13 +129,16 @@ public struct OverlayModel: Sendable {
             ? { var e = environment; e.samefs = lowersOnly?.samefs ?? true; e.fs = lowersOnly; return e }()
             : environment
         // A holder overlay of lower 0 given as the job's first lower is an overlay lower (R21, R92).
-        let holdsLowerZero = scenario.mountSpec?.holdsLowerZero == true
+        let held = scenario.mountSpec?.heldLowerZero
+        let holdsLowerZero = held != nil
         var surprise: String?
-        if holdsLowerZero {
-            if let held = Self.holderFilesystems(env.filesystems, lowers: scenario.lowers.count) { env.fs = held }
+        if let held {
+            if let fs = Self.holderFilesystems(env.filesystems, lowers: scenario.lowers.count) { env.fs = fs }
             else { surprise = "a holder overlay over a lower that layer_fs: puts elsewhere" }
+            surprise = surprise ?? Self.heldLowerZeroSurprise(held, environment: env)
         }
         self.holdsLowerZero = holdsLowerZero
+        self.heldFolder = held.map { Self.heldFolder(scenario.lowers[0], held: $0, environment: env) }
         // Each packed image is a filesystem of its own (``LayerFilesystem/image``): lowers on two
         // images, or on one under an upper, are on more than one fs (R54, `super.c:ovl_get_layers`).
         let lowerFS = scenario.lowers.indices.map { Self.lowerFilesystem($0, env.filesystems, nested: scenario.nestedLowers) }
@@ -143,13 +149,9 @@ public struct OverlayModel: Sendable {
         self.environment = env
         // A lower on an overlay is seen through it (``LayerFilesystem/Sealing/overlay``).
         for (k, fs) in lowerFS.enumerated() where fs.sealing == .overlay {
-            let seen = scenario.lowers[k].seenThroughOverlay(escapes: env.has(KernelChanges.escapedXattrs))
+            let seen = scenario.lowers[k].seenThroughOverlay(escapes: env.has(KernelChanges.escapedXattrs), asUpper: k == 0 && held == .upper)
             lowers[k] = seen.layer
             surprise = surprise ?? seen.unpredicted
-            // The guest dumps a holder's folder itself, not through the holder.
-            if holdsLowerZero, seen.layer != scenario.lowers[k] {
-                surprise = surprise ?? "the holder overlay hides part of lower 0's folder (a root whiteout, a private xattr), which its dump shows"
-            }
             // A folder inside the layer is inside its overlay: not that overlay's root, and no upper.
             if scenario.nestedLowers.contains(where: { $0.host == k }) || scenario.upperInLower?.host == k
                 || scenario.workInLower?.host == k {

@@ -57,7 +57,9 @@ extension OverlayModel {
     /// The on-disk view of lower layer `k`: the overlay never changes it, inode numbers and
     /// hardlink counts included.
     func lowerView(_ k: Int) -> TreeView {
-        var out = layerView(lowers[k])
+        // A holder's folder is dumped as it is on disk, not as the job sees it (``heldFolder``).
+        let folder = k == 0 ? heldFolder ?? lowers[0] : lowers[k]
+        var out = layerView(folder)
         for (path, var v) in out {
             if xattrListingRefused(layer: k, path) { v.errno = .EOPNOTSUPP; v.xattrs = [:] }
             v.ino = .real(lowerRef(k, path), fsid: 0, xinoBits: 0)
@@ -68,12 +70,12 @@ extension OverlayModel {
             // gives one) stays. Directories too: overlay reads a lower dir through a file on that
             // private mount (readdir.c:ovl_dir_open → ovl_path_open), and the harness reads the
             // layers O_NOATIME. A former upper's atimes are the kernel's, not the builder's.
-            if v.type == .file || v.type == .dir, k >= formerUppers, let built = lowers[k][path]?.mtime { v.atime = built }
+            if v.type == .file || v.type == .dir, k >= formerUppers, let built = folder[path]?.mtime { v.atime = built }
             out[path] = v
         }
         // An overlay lower's root is merged with the empty folder below it, and `inode.c:ovl_getattr`
         // gives a merged dir st_nlink 1 (``LayerFilesystem/Sealing/overlay``).
-        // A holder's folder is dumped as it is (``MountSpec/holdsLowerZero``).
+        // A holder's folder is dumped as it is.
         if lowerFilesystem(k).sealing == .overlay, !(holdsLowerZero && k == 0) { out[.root]?.nlink = 1 }
         return withFoldersInside(k, out)
     }

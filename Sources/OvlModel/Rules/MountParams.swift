@@ -102,7 +102,7 @@ extension OverlayModel {
         let data = lowers.indices.map { $0 >= lowers.count - dataLayerCount }
         if parsed.lowers.map(\.place) != expected || parsed.lowers.map(\.data) != data {
             if !holdsLowerZero, parsed.lowers.contains(where: { $0.place == .holder }) {
-                return "a lower is the holder overlay, which has an upper: a writable overlay as a lower is not modelled (only a holder of lower 0 alone, 'lowerdir={l0}:{sK}')"
+                return "a lower is the holder overlay, which does not hold lower 0 in a modelled form: only 'lowerdir={l0}:{sK}' alone, or 'lowerdir={sA}', 'upperdir={l0}', 'workdir={sB}' (empty spare folders), given as the job's first lower"
             }
             return "the mount's lower layers are not the case's lowers in order"
         }

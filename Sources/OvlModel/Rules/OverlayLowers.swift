@@ -13,19 +13,30 @@ extension Layer {
     ///   job's overlay reads markers written escaped (whiteouts, opaque dirs, redirects); before
     ///   6.7 `super.c:ovl_own_xattr_get` refuses every `trusted.overlay.*` name (EOPNOTSUPP) and
     ///   `inode.c:ovl_listxattr` hides them all. Other xattrs (`user.overlay.*` too) pass through.
-    /// - Parameter escapes: the kernel unescapes `trusted.overlay.overlay.*`.
+    ///   A folder that is the inner overlay's upper over an empty lower (a writable holder,
+    ///   ``MountSpec/HeldLowerZero/upper``) is shown by the same rules: its root is merged with
+    ///   that lower (`super.c:ovl_get_root` sets `OVL_WHITEOUTS`), a dir below it is upper-only and
+    ///   read as the real dir (`inode.c:ovl_get_inode` sets `OVL_WHITEOUTS` only for a dir with
+    ///   upper and lower, more lowers or an origin). An opaque marker `trusted.overlay.opaque=y`
+    ///   on a dir there is the inner overlay's and only hides the empty lower
+    ///   (`namei.c:ovl_lookup_single` stops at it; `ovl_get_root` does not read it), so it is gone
+    ///   without a trace.
+    /// - Parameters:
+    ///   - escapes: the kernel unescapes `trusted.overlay.overlay.*`.
+    ///   - asUpper: the folder is the inner overlay's upper over an empty lower.
     /// - Returns: the layer, and why the model cannot follow it: a whiteout below the root (a
     ///   one-layer dir is read as the real dir, `readdir.c:ovl_dir_open` `is_real`, so readdir
     ///   lists a name lookup does not find), or an unescaped `trusted.overlay.*` xattr (the inner
     ///   overlay acts on it itself).
-    func seenThroughOverlay(escapes: Bool) -> (layer: Layer, unpredicted: String?) {
+    func seenThroughOverlay(escapes: Bool, asUpper: Bool = false) -> (layer: Layer, unpredicted: String?) {
         let prefix = XattrPrefix.trusted.rawValue
         var why: String?
-        func seen(_ xattrs: [String: String], at path: RelPath) -> [String: String] {
+        func seen(_ xattrs: [String: String], at path: RelPath, dir: Bool) -> [String: String] {
             var out: [String: String] = [:]
             for (name, value) in xattrs {
                 guard name.hasPrefix(prefix) else { out[name] = value; continue }
                 let rest = name.dropFirst(prefix.count)
+                if asUpper, dir, rest == OvlXattr.opaque.rawValue, value == "y" { continue }
                 if rest.hasPrefix("overlay.") {
                     if escapes { out[prefix + rest.dropFirst("overlay.".count)] = value }
                 } else {
@@ -35,7 +46,7 @@ extension Layer {
             return out
         }
         var out = self
-        out.root.xattrs = seen(root.xattrs, at: .root)
+        out.root.xattrs = seen(root.xattrs, at: .root, dir: true)
         for (path, node) in entries {
             if node.kind == .whiteout {
                 out.entries[path] = nil
@@ -44,7 +55,7 @@ extension Layer {
                 }
                 continue
             }
-            out.entries[path]?.xattrs = seen(node.xattrs, at: path)
+            out.entries[path]?.xattrs = seen(node.xattrs, at: path, dir: node.kind.isDir)
         }
         return (out, why)
     }
