@@ -14,7 +14,8 @@ struct LayerParser {
     /// `upper: none`), the lowers given as `@N/path` (directory `path` of lower layer N:
     /// overlapping layers), the workdir's contents (`index/…`, `work/…`; nil when not given) and
     /// how many data-only layers `data:` listed, and where the upper lies when given as `@N/path`
-    /// (directory `path` of lower layer N, which then holds the upper's contents).
+    /// (directory `path` of lower layer N, which then holds the upper's contents); likewise the
+    /// workdir, whose contents leave out an upper at or inside its folder.
     func parseLayers(_ node: YNode) throws(CaseError) -> (lowers: [Layer], upper: Layer?, nested: [NestedLayer], workdir: Layer?,
                                                          dataLayers: Int, upperSpot: LayerSpot?, workSpot: LayerSpot?) {
         let fields = try reader.fields(node, allowed: ["lower", "upper", "workdir", "data"])
@@ -74,7 +75,14 @@ struct LayerParser {
             if case let .scalar(scalar) = n, scalar.string.hasPrefix("@") {
                 let spot = try spotInLower(scalar.string, lowers: lowers, dataLayers: dataLayers, at: n)
                 workSpot = spot
-                return lowers[spot.host].subtree(at: spot.path)
+                var w = lowers[spot.host].subtree(at: spot.path)
+                // An upper at or inside the workdir's folder is the upper's contents, not the
+                // workdir's: `ovl_workdir_ok` refuses that mount before anything is made (R6).
+                if let u = upperSpot, u.host == spot.host, u.path.hasPrefix(spot.path) {
+                    let inner = RelPath(components: Array(u.path.components.dropFirst(spot.path.components.count)))
+                    w.entries = w.entries.filter { !$0.key.hasPrefix(inner) }
+                }
+                return w
             }
             let w = try parseLayer(n)
             try refuseVerity(w, in: n, layer: "the workdir")

@@ -240,7 +240,7 @@ public struct OverlayModel: Sendable {
         if let refusal = placement.refusal, refusal.stage != .overlapping {
             // A holder whose workdir is the job's made `work/` there (`ovl_make_workdir`) itself.
             workMade = (refusal.stage == .lowers && upper != nil) || heldPlaces.contains(.work)
-            return misplaced(refusal, features: featureLog(before: refusal.stage))
+            return misplaced(refusal, features: featureLog(before: refusal, taking: parsed?.lowers ?? []))
         }
         let shown = establishMount(log: &log)
         if case .spare = parsed?.work?.place { workMade = false }

@@ -74,6 +74,18 @@ private func renderM(_ yaml: String) -> String { render(yaml, file: "m.yaml") }
         #expect(w.scenario.workInLower == LayerSpot(host: 0, path: RelPath(components: ["e"])))
     }
 
+    /// R6: an upper at or inside the workdir's folder is the upper's, not workdir contents
+    /// (which would be unpredictable); its other entries stay the workdir's.
+    @Test func anUpperInsideTheWorkdir() throws {
+        let c = try CaseParser.parse(yaml: "description: d\nrules: [R7]\nlayers:\n  lower:\n    - a/u/g: x\n  upper: \"@0/a/u\"\n  workdir: \"@0/a\"\n", file: "n.yaml")
+        #expect(c.scenario.workdir?.entries.isEmpty == true)
+        #expect(c.scenario.upper?.entries.keys.map(\.description) == ["g"])
+        let same = try CaseParser.parse(yaml: "description: d\nrules: [R7]\nlayers:\n  lower:\n    - a/g: x\n  upper: \"@0/a\"\n  workdir: \"@0/a\"\n", file: "n.yaml")
+        #expect(same.scenario.workdir?.entries.isEmpty == true)
+        #expect(renderM("description: d\nrules: [R7]\nlayers:\n  lower:\n    - a/u/g: x\n      a/h: y\n  upper: \"@0/a/u\"\n  workdir: \"@0/a\"\n")
+            .contains("only work/… and index/#… entries are predicted"))
+    }
+
     @Test func aReferenceMustNameADirOfAnotherLayer() {
         #expect(renderM("description: d\nrules: [R7]\nlayers:\n  lower:\n    - a/f: x\n    - \"@0/a/f\"\n").hasPrefix(
             "m.yaml:6:7: error: '@0/a/f' should name a dir of another listed lower layer"))

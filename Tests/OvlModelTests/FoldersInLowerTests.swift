@@ -86,4 +86,18 @@ private func upperInside(samefs: Bool = true, workdir: Bool = false, options: [M
         #expect(entries.count == 1)
         #expect(entries.first.flatMap { lower[$0]?.data } == "x+")
     }
+
+    /// R17: a volatile mount makes `work/incompat/volatile/dirty` in a workdir inside a lower
+    /// (each mode 0); a second mount with index=off gets past the in-use warnings and is
+    /// refused by that dir (`ovl_workdir_cleanup_recurse`).
+    @Test func volatileWorkdirInsideALower() {
+        var m = upperInside(workdir: true, options: [MountOption(key: "volatile", value: nil)])
+        #expect(m.mount().errno == nil)
+        let lower = m.snapshot().lowers[0]
+        #expect(lower[RelPath(components: ["e", "work"])]?.nlink == 3)
+        #expect(lower[RelPath(components: ["e", "work", "incompat", "volatile"])]?.perm == 0)
+        #expect(lower[RelPath(components: ["e", "work", "incompat", "volatile", "dirty"])]?.data == "")
+        #expect(m.apply(.mountAgain) == .failed(.EINVAL))
+        #expect(m.secondMountLog(.mountAgain)?.last == "overlayfs: overlay with incompat feature 'volatile' cannot be mounted")
+    }
 }

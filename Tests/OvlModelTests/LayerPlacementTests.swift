@@ -103,4 +103,42 @@ private func inUse(_ name: String, refused: Bool) -> String {
             #expect(o.kernelLog.contains("overlayfs: failed to set xattr on upper"))
         }
     }
+
+    /// R12, `ovl_get_layers`: `ovl_get_fsid` runs for each lower before its trap, so the twin
+    /// UUID's line is logged when the twin comes before the conflicting lower, never after it.
+    @Test func uuidLineOnlyForALowerTakenBefore() {
+        var e = Environment(defaults: .debian, samefs: false, fs: FSConfig(lower: "ext4", upper: "ext4", layers: ["ext4", "ext4-twin"]))
+        e.kernel = KernelVersion(6, 12, 118)
+        var l = Layer()
+        l.entries[RelPath(components: ["f"])] = Node(kind: .file(data: "x"))
+        let uuidLine = "/l1', falling back to xino=off,index=off,nfs_export=off."
+        for (lowerdir, logged) in [("lowerdir={l0}:{l1}:{l0}", true), ("lowerdir={l0}:{l0}:{l1}", false)] {
+            let spec = MountSpec(lowerNames: ["l0", "l1"], params: [lowerdir, "upperdir={u}", "workdir={w}", "index=on"])
+            var m = OverlayModel(scenario: Scenario(lowers: [l, Layer()], upper: Layer(), options: [], steps: [], mountSpec: spec), environment: e)
+            let o = m.mount()
+            #expect(o.errno == .ELOOP)
+            #expect(o.kernelLog.last == "overlayfs: conflicting lowerdir path")
+            #expect(o.kernelLog.contains(uuidLine) == logged)
+        }
+    }
+
+    /// R6, `ovl_workdir_ok`: an upper inside the workdir (both folders of a lower) is refused
+    /// before anything is made.
+    @Test func upperInsideTheWorkdir() {
+        var e = Environment(defaults: .debian, samefs: true, fs: FSConfig(lower: "ext4", upper: "ext4"))
+        e.kernel = KernelVersion(6, 1, 192)
+        var l = Layer()
+        l.entries[RelPath(components: ["a", "u", "g"])] = Node(kind: .file(data: "y"))
+        l.entries[RelPath(components: ["a", "u"])] = Node(kind: .dir)
+        l.entries[RelPath(components: ["a"])] = Node(kind: .dir)
+        var s = Scenario(lowers: [l], upper: l.subtree(at: RelPath(components: ["a", "u"])), options: [], steps: [], mountSpec: MountSpec(lowerNames: ["l0"]))
+        s.upperInLower = LayerSpot(host: 0, path: RelPath(components: ["a", "u"]))
+        s.workInLower = LayerSpot(host: 0, path: RelPath(components: ["a"]))
+        s.workdir = Layer()
+        var m = OverlayModel(scenario: s, environment: e)
+        let o = m.mount()
+        #expect(o.errno == .EINVAL)
+        #expect(o.kernelLog.last == "overlayfs: workdir and upperdir must be separate subtrees")
+        #expect(m.snapshot().lowers[0].keys.sorted().map(\.description) == [".", "a", "a/u", "a/u/g"])
+    }
 }

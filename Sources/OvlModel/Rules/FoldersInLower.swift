@@ -51,7 +51,10 @@ extension OverlayModel {
     }
 
     /// What the mount made in a workdir, by path inside it: `work/` (mode 0, R8;
-    /// `super.c:ovl_workdir_create`) with its spare whiteout (`dir.c:ovl_whiteout`) and, with
+    /// `super.c:ovl_workdir_create`) with its spare whiteout (`dir.c:ovl_whiteout`), a volatile
+    /// mount's `work/incompat/volatile/dirty` (R17: `ovl_make_workdir` → `ovl_create_volatile_dirty`,
+    /// each made by `ovl_create_real` with mode 0, an empty file last; the same on 6.1.192 and
+    /// 6.12.118) and, with
     /// index=on, `index/` (mode 0, `ovl_get_indexdir`: `ovl_workdir_create(…, persist)`, then
     /// `ovl_verify_upper` stores the upper root's handle as `X.upper`) with its entries (R62;
     /// ``indexView``). Names the kernel makes up (a handle in hex, `#<hex>`) are placeholders:
@@ -65,6 +68,13 @@ extension OverlayModel {
             w.nlink = nil
             w.mtime = nil
             out[work.appending(XattrPattern.tempName)] = w
+        }
+        if options.volatile {
+            let incompat = work.appending("incompat"), volatile = incompat.appending("volatile")
+            out[work]?.nlink = 3
+            out[incompat] = EntryView(type: .dir, perm: 0, uid: 0, gid: 0, nlink: 3, xattrs: [:])
+            out[volatile] = EntryView(type: .dir, perm: 0, uid: 0, gid: 0, nlink: 2, xattrs: [:])
+            out[volatile.appending("dirty")] = EntryView(type: .file, perm: 0, uid: 0, gid: 0, data: "", nlink: 1, xattrs: [:])
         }
         guard let entries = indexView else { return out }
         let index = RelPath(components: ["index"])

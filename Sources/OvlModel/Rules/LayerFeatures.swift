@@ -34,6 +34,12 @@ extension OverlayModel {
     /// - Returns: the kernel-log lines, each as the checker must find it in a line of the log
     ///   (a lower's warning names its path, so only the text after the path is given).
     mutating func probeLayerFeatures() -> [String] {
+        probeDirFeatures() + uuidFallback()
+    }
+
+    /// ``probeLayerFeatures()`` up to `ovl_get_layers`: `ovl_make_workdir`'s and `ovl_lower_dir`'s
+    /// lines, without `ovl_get_fsid`'s.
+    mutating func probeDirFeatures() -> [String] {
         var log: [String] = []
         if upper != nil {
             let fs = upperFilesystem
@@ -94,7 +100,7 @@ extension OverlayModel {
                 log.append("does not support file handles, falling back to xino=off.")
             }
         }
-        return log + uuidFallback()
+        return log
     }
 
     /// The `X.origin` value a copy-up (or `namei.c:ovl_fix_origin`) stores for an object of a

@@ -64,9 +64,14 @@ extension OverlayModel {
     }
 
     /// The fsids of this mount's lower layers (with the options as they stand).
-    var layerFsids: LayerFsids {
-        LayerFsids.assign(upper: upper != nil ? upperFilesystem : nil, lowers: lowers.indices.map(lowerFilesystem),
-                          dataLayers: dataLayerCount, nfsExport: options.nfsExport,
+    var layerFsids: LayerFsids { fsids(lowers.indices.map(lowerFilesystem), dataLayers: dataLayerCount) }
+
+    /// ``LayerFsids/assign(upper:lowers:dataLayers:nfsExport:offlineChangesAllowed:)`` for lower
+    /// layers on `filesystems` (the last `dataLayers` of them data-only), with this mount's upper
+    /// and options as they stand.
+    func fsids(_ filesystems: [LayerFilesystem], dataLayers: Int) -> LayerFsids {
+        LayerFsids.assign(upper: upper != nil ? upperFilesystem : nil, lowers: filesystems,
+                          dataLayers: dataLayers, nfsExport: options.nfsExport,
                           offlineChangesAllowed: !options.index && !options.metacopy && options.redirect != .on
                                                    && options.xino != .on)
     }
@@ -92,13 +97,16 @@ extension OverlayModel {
     /// - Returns: the log line, as the checker finds it in the kernel's (from the layer's name on).
     mutating func uuidFallback() -> [String] {
         guard let k = layerFsids.refusedLayer else { return [] }
+        return uuidFallback(rootName: rootName(.lower(k)))
+    }
+
+    /// ``uuidFallback()`` for a refused layer whose root dentry's name is `rootName`
+    /// (``rootName(_:)``): `%pd2` prints "<parent>/<layer>".
+    mutating func uuidFallback(rootName: String) -> [String] {
         var warn = false
         if options.xino == .auto { options.xino = .off; warn = true }
         if options.index || options.nfsExport { options.index = false; options.nfsExport = false; warn = true }
         guard warn else { return [] }
-        // `%pd2` of the layer's root dentry: "<parent>/<layer>", or "/" for an image mounted there.
-        let name = nestedLowers.first { $0.layer == k }.map { $0.path.description.split(separator: "/").last.map(String.init) ?? "" }
-            ?? (lowerFilesystem(k).image != nil ? "" : "l\(k)")
-        return ["/\(name)', falling back to xino=\(options.xino.rawValue),index=off,nfs_export=off."]
+        return ["/\(rootName)', falling back to xino=\(options.xino.rawValue),index=off,nfs_export=off."]
     }
 }

@@ -16,9 +16,13 @@ struct PlacementRefusal: Sendable, Equatable {
     var errno: ModelErrno
     var logLine: String
     var stage: PlacementStage
+    /// At stage ``PlacementStage/lowers``: the index of the lower `ovl_get_layers` was taking.
+    var layer: Int?
 
-    /// A lower root that is already a layer's root (`ovl_setup_trap` in `ovl_get_layers`).
-    static let conflicting = PlacementRefusal(errno: .ELOOP, logLine: "overlayfs: conflicting lowerdir path", stage: .lowers)
+    /// Lower `k`'s root is already a layer's root (`ovl_setup_trap` in `ovl_get_layers`).
+    static func conflicting(_ k: Int) -> PlacementRefusal {
+        PlacementRefusal(errno: .ELOOP, logLine: "overlayfs: conflicting lowerdir path", stage: .lowers, layer: k)
+    }
     /// A lower inside a layer (`ovl_check_layer` meets a trap among its ancestors).
     static let overlapping = PlacementRefusal(errno: .ELOOP, logLine: "overlayfs: overlapping lowerdir path", stage: .overlapping)
 }
@@ -51,9 +55,9 @@ extension MountGrammar {
     static func placement(_ m: ParsedMount, inUse: [LayerPlace] = [], index: Bool = false) -> PlacementCheck {
         var check = PlacementCheck()
         /// True when the report refuses the mount.
-        func report(_ name: String, _ stage: PlacementStage) -> Bool {
+        func report(_ name: String, _ stage: PlacementStage, layer: Int? = nil) -> Bool {
             if index {
-                check.refusal = PlacementRefusal(errno: .EBUSY, logLine: SecondMountLog.inUse(name, refused: true), stage: stage)
+                check.refusal = PlacementRefusal(errno: .EBUSY, logLine: SecondMountLog.inUse(name, refused: true), stage: stage, layer: layer)
                 return true
             }
             check.warnings.append(SecondMountLog.inUse(name, refused: false))
@@ -80,12 +84,12 @@ extension MountGrammar {
             if held(work), report("workdir", .workdir) { return check }
             traps += [work, .inside(work, RelPath(components: ["work"]))]
         }
-        for lower in m.lowers.map(\.place) {
+        for (k, lower) in m.lowers.map(\.place).enumerated() {
             if traps.contains(where: { same(lower, $0) }) {
-                check.refusal = .conflicting
+                check.refusal = .conflicting(k)
                 return check
             }
-            if held(lower), report("lowerdir", .lowers) { return check }
+            if held(lower), report("lowerdir", .lowers, layer: k) { return check }
             traps.append(lower)
         }
         if let upper = m.upper?.place, walk(upper, "upperdir", lower: false) { return check }
@@ -117,18 +121,56 @@ extension MountGrammar {
 }
 
 extension OverlayModel {
-    /// The feature lines (``probeLayerFeatures()``) the kernel logs before a placement check at
-    /// `stage` refuses the mount: none before `ovl_make_workdir` (`ovl_get_upper`, and
-    /// `ovl_get_workdir`'s in-use check); from `ovl_get_layers` on, the upper fs's (`ovl_make_workdir`)
-    /// and the lower dirs' (`ovl_get_lowerstack` → `ovl_lower_dir`, for every lower before
-    /// `ovl_get_layers` takes the first one). The same order in `super.c:ovl_fill_super` on 6.1,
-    /// 6.12 and 6.18 (`ovl_get_fsid`'s uuid line is given too, though the kernel logs it only when
-    /// the refused lower comes after that fs's first layer). A refusal in
+    /// The feature lines (``probeLayerFeatures()``) the kernel logs before `refusal`, a placement
+    /// check of a mount taking the lowers at `taken`: none before `ovl_make_workdir`
+    /// (`ovl_get_upper`, and `ovl_get_workdir`'s in-use check); from `ovl_get_layers` on, the
+    /// upper fs's (`ovl_make_workdir`) and the lower dirs' (`ovl_get_lowerstack` →
+    /// `ovl_lower_dir`, for every lower before `ovl_get_layers` takes the first one), then
+    /// `ovl_get_fsid`'s uuid line only if it refused a lower taken up to the refused one:
+    /// `ovl_get_layers` asks each lower's fsid before it sets up its trap and checks its use, so a
+    /// lower refused as "conflicting" or in use (R7, R9, R12) logs the line of an earlier lower on a
+    /// filesystem with a null or duplicate uuid, never that of a later one. The same order in
+    /// `super.c:ovl_fill_super` / `ovl_get_layers` on 6.1.192, 6.12.118 and 6.18.44. A refusal in
     /// `ovl_check_overlapping_layers` comes after the whole mount's lines (``featureLog``, ``xinoLog``).
-    func featureLog(before stage: PlacementStage) -> [String] {
-        guard stage == .lowers else { return [] }
+    func featureLog(before refusal: PlacementRefusal, taking taken: [(place: LayerPlace, data: Bool)]) -> [String] {
+        guard refusal.stage == .lowers, let r = refusal.layer else { return [] }
         var probe = self
         if let verified { probe.options = verified }
-        return probe.probeLayerFeatures()
+        let lines = probe.probeDirFeatures()
+        let asked = taken.prefix(r + 1)
+        let fsids = probe.fsids(asked.map { lowerFilesystem(at: $0.place) }, dataLayers: asked.filter(\.data).count)
+        guard let k = fsids.refusedLayer else { return lines }
+        return lines + probe.uuidFallback(rootName: rootName(asked[k].place))
+    }
+
+    /// The filesystem of a folder the mount takes as a lower (``MountGrammar/lookupPath``'s
+    /// places): a lower's own, the upper fs for the upper and work folders, lower 0's for the
+    /// spare folders next to it (the job's folder on that fs) and for the holder of lower 0; a bind
+    /// mount shows its source's superblock. A writable holder (an overlay with an upper, whose own
+    /// uuid the model does not know) is taken as an overlay over lower 0's fs.
+    func lowerFilesystem(at place: LayerPlace) -> LayerFilesystem {
+        switch place {
+        case .lower(let k): lowerFilesystem(k)
+        case .inside(let p, _), .bound(let p): lowerFilesystem(at: p)
+        case .upper, .work: upperFilesystem
+        case .spare: LayerFilesystem.named(environment.filesystems.lower(0))
+        case .holder: holdsLowerZero ? lowerFilesystem(0) : .overlay(over: lowerFilesystem(0), name: "holder")
+        }
+    }
+
+    /// The name of the root dentry of a folder taken as a lower, as `%pd2` ends it: the folder's
+    /// own name, or "" for the root of an image or of the holder overlay (it prints as "/").
+    func rootName(_ place: LayerPlace) -> String {
+        let spec = mountSpec ?? MountSpec(lowerNames: lowers.indices.map { MountSpec.defaultLowerName($0, generated: false) })
+        switch place {
+        case .lower(let k):
+            return nestedLowers.first { $0.layer == k }.map { $0.path.name } ?? (lowerFilesystem(k).image != nil ? "" : spec.lowerNames[k])
+        case .inside(_, let path): return path.name
+        case .bound(let p): return rootName(p)
+        case .upper: return upperInLower.map(\.path.name) ?? spec.upperName
+        case .work: return workInLower.map(\.path.name) ?? spec.workName
+        case .spare(let k): return spec.spareNames[k]
+        case .holder: return ""
+        }
     }
 }

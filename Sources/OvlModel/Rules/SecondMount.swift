@@ -21,8 +21,14 @@ extension OverlayModel {
     ///   the upper dir (and then the work dir) the live mount holds, and `ovl_report_in_use`
     ///   refuses the mount with EBUSY when index=on, or only warns with index=off. A read-only
     ///   overlay locks nothing, so a second one mounts.
+    /// - Rule: R17: past the warnings, `ovl_make_workdir` → `ovl_workdir_create` empties the
+    ///   live mount's `work/` and meets a volatile mount's `work/incompat/volatile`
+    ///   (`readdir.c:ovl_workdir_cleanup_recurse`): EINVAL, nothing removed. The same on 6.1.192
+    ///   and 6.12.118.
     func mountAgain() -> Outcome {
-        upper != nil && options.index ? .failed(.EBUSY) : .ok(.none)
+        guard upper != nil else { return .ok(.none) }
+        if options.index { return .failed(.EBUSY) }
+        return options.volatile ? .failed(.EINVAL) : .ok(.none)
     }
 
     /// A second mount of the same layers and options without `workdir=`.
@@ -41,7 +47,9 @@ extension OverlayModel {
     ///   first mount's lines up to the layers; then `ovl_fill_super` logs "missing 'workdir'"
     ///   (no workdir), or `ovl_report_in_use` its line for the upper dir (`ovl_get_upper`, EBUSY
     ///   with index=on) or, only warning, for the upper and the work dir (`ovl_get_workdir`)
-    ///   besides the rest of the first mount's lines.
+    ///   besides the rest of the first mount's lines — after a volatile mount only those two
+    ///   warnings and `ovl_workdir_cleanup_recurse`'s "overlay with incompat feature 'volatile'
+    ///   cannot be mounted" (``mountAgain()``).
     /// - Rule: R21, `super.c:ovl_get_lowerstack`: of the two read-only overlays `mount_stacked`
     ///   puts on this one, the first logs nothing (no upper: no index, uuid or file-handle
     ///   checks) and the second "maximum fs stacking depth exceeded". With the module's xino
@@ -60,6 +68,10 @@ extension OverlayModel {
         case .mountAgain:
             guard upper != nil else { return log.whole }
             if options.index { return log.beforeLayers + [SecondMountLog.inUse("upperdir", refused: true)] }
+            if options.volatile {
+                return log.beforeLayers + ["upperdir", "workdir"].map { SecondMountLog.inUse($0, refused: false) }
+                    + ["overlayfs: overlay with incompat feature 'volatile' cannot be mounted"]
+            }
             return log.whole + ["upperdir", "workdir"].map { SecondMountLog.inUse($0, refused: false) }
         default:
             return nil
