@@ -19,7 +19,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         let c = try CaseParser.parse(yaml: head + "layer_fs: {upper: ramfs}\n" + lower, file: "c.yaml")
         #expect(c.scenario.layerFS == LayerFSOverride(upper: "ramfs"))
         #expect(render(head + "layer_fs: {upper: tmpfs}\n" + lower) == """
-        c.yaml:3:19: error: unknown filesystem 'tmpfs' for the upper layer; expected one of: ramfs, ext4-nodtype, ext4-ro, xfs-ro, erofs, squashfs, overlay
+        c.yaml:3:19: error: unknown filesystem 'tmpfs' for the upper layer; expected one of: ramfs, ext4-nodtype, ext4-ro, xfs-ro, erofs, squashfs, overlay, overlay-xfs
         layer_fs: {upper: tmpfs}
                           ^
         """)
