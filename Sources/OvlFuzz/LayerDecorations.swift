@@ -69,7 +69,7 @@ extension ScenarioGenerator {
     /// so the layer builder could not make them).
     func putOnSpecialFS(_ s: inout Scenario, using rng: inout SeededRandom) {
         var choices = [LayerFSOverride(lower: "ext4-nodtype"), LayerFSOverride(lower: "ramfs")]
-            + LayerFilesystem.readOnly.filter { $0 != "overlay" }.map { LayerFSOverride(lower: $0) }
+            + LayerFilesystem.readOnly.filter { LayerFilesystem.named($0).driver != "overlay" }.map { LayerFSOverride(lower: $0) }
         if s.upper != nil { choices += [LayerFSOverride(upper: "ext4-nodtype"), LayerFSOverride(upper: "ramfs")] }
         let override = choices.randomElement(using: &rng)!
         s.layerFS = override

@@ -113,13 +113,16 @@ public struct LayerFilesystem: Sendable, Equatable {
                                       decodesHandles: true, ino32Handles: true, nullUUID: false, verity: true,
                                       reportsExtentFlag: true, stampsExchangedDir: false)
 
+    /// xfs, as the configurations' disk is made (`mkfs.xfs` defaults: reflink=1).
+    static let xfs = LayerFilesystem(name: "xfs", driver: "xfs", dType: true, xattrs: true, renameWhiteout: true,
+                                     decodesHandles: true, ino32Handles: false, nullUUID: false, reflinks: true,
+                                     refusesExtentFlag: true, renameOntoNonEmptyDir: .EEXIST, resetsEntryOnRefusedRename: false,
+                                     inlineXattrFork: true)
+
     /// The filesystems a configuration or a case may name.
     public static let all: [LayerFilesystem] = [
         ext4,
-        LayerFilesystem(name: "xfs", driver: "xfs", dType: true, xattrs: true, renameWhiteout: true,
-                        decodesHandles: true, ino32Handles: false, nullUUID: false, reflinks: true,
-                        refusesExtentFlag: true, renameOntoNonEmptyDir: .EEXIST, resetsEntryOnRefusedRename: false,
-                        inlineXattrFork: true),
+        xfs,
         // fs/ramfs/inode.c: no xattr handlers, simple_rename, no s_export_op, ramfs_tmpfile.
         LayerFilesystem(name: "ramfs", driver: "ramfs", dType: true, xattrs: false, renameWhiteout: false,
                         decodesHandles: false, ino32Handles: false, nullUUID: true),
@@ -156,6 +159,9 @@ public struct LayerFilesystem: Sendable, Equatable {
         // overlay with an upper), d_type as ext4 gives it, no fs-verity (an overlay sb has no
         // `s_vop`), and `s_stack_depth` 1, so the job's overlay has depth 2 (R21).
         overlay(over: ext4, name: "overlay"),
+        // The same over folders on the xfs disk (vm/init binds /mnt/xfs/.overlay on
+        // /mnt/overlay-xfs): xfs's answers pass through instead (no FS_EXTENT_FL).
+        overlay(over: xfs, name: overlayName(over: "xfs")),
     ]
 
     /// A read-only overlay of a folder on `base` (over an empty folder), seen as a lower: what
@@ -176,11 +182,10 @@ public struct LayerFilesystem: Sendable, Equatable {
     /// read-only ones (``sealing``) only for lowers.
     public static let special = ["ramfs", "ext4-nodtype"] + readOnly
 
-    /// The filesystems `layer_fs: {lowers: […]}` may give a lower layer: the fully featured ones,
-    /// so that only their identities (fsid, UUID) differ between layers, and the read-only ones
-    /// that decode file handles (the model takes handle features from lower layer 0's fs:
-    /// ``OverlayModel/lowerFilesystem``), so not `overlay`: that one only as `lower:`.
-    public static let perLayer = ["ext4", "xfs", "ext4-twin"] + readOnly.filter { named($0).decodesHandles }
+    /// The filesystems `layer_fs: {lowers: […]}` may give a lower layer: the fully featured ones
+    /// and the read-only ones (overlays too: the model asks each layer's own fs about file handles,
+    /// d_type, xattrs and FS_EXTENT_FL, as `super.c:ovl_lower_dir` does, ``OverlayModel/lowerFilesystem(_:)``).
+    public static let perLayer = ["ext4", "xfs", "ext4-twin"] + readOnly
 
     /// The read-only lower filesystems (``sealing``).
     public static var readOnly: [String] { all.filter { $0.sealing != nil }.map(\.name) }

@@ -95,8 +95,6 @@ public struct Environment: Codable, Sendable, Equatable {
     /// decides. When ``fs`` names none, an unnamed one: its table defaults decide nothing
     /// fs-specific (timestamps it decides are not predicted, errnos as on ext4).
     public var upperLayerFS: LayerFilesystem { LayerFilesystem.named(fs?.upper ?? "") }
-    /// The filesystem holding the lower layers, likewise.
-    public var lowerLayerFS: LayerFilesystem { LayerFilesystem.named(fs?.lower ?? "") }
 
     /// The filesystems in force (``fs`` or its default).
     public var filesystems: FSConfig {

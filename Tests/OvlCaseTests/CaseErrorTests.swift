@@ -19,7 +19,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         let c = try CaseParser.parse(yaml: head + "layer_fs: {upper: ramfs}\n" + lower, file: "c.yaml")
         #expect(c.scenario.layerFS == LayerFSOverride(upper: "ramfs"))
         #expect(render(head + "layer_fs: {upper: tmpfs}\n" + lower) == """
-        c.yaml:3:19: error: unknown filesystem 'tmpfs' for the upper layer; expected one of: ramfs, ext4-nodtype, ext4-ro, xfs-ro, erofs, squashfs, overlay
+        c.yaml:3:19: error: unknown filesystem 'tmpfs' for the upper layer; expected one of: ramfs, ext4-nodtype, ext4-ro, xfs-ro, erofs, squashfs, overlay, overlay-xfs
         layer_fs: {upper: tmpfs}
                           ^
         """)
@@ -45,7 +45,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         let c = try CaseParser.parse(yaml: head + "layer_fs: {lowers: [ext4, ext4-twin]}\n" + two, file: "c.yaml")
         #expect(c.scenario.layerFS == LayerFSOverride(lowers: ["ext4", "ext4-twin"]))
         #expect(render(head + "layer_fs: {lowers: [ext4, ramfs]}\n" + two) == """
-        c.yaml:3:27: error: unknown filesystem 'ramfs' for a lower layer in 'lowers'; expected one of: ext4, xfs, ext4-twin, ext4-ro, xfs-ro, erofs, squashfs
+        c.yaml:3:27: error: unknown filesystem 'ramfs' for a lower layer in 'lowers'; expected one of: ext4, xfs, ext4-twin, ext4-ro, xfs-ro, erofs, squashfs, overlay, overlay-xfs
         layer_fs: {lowers: [ext4, ramfs]}
                                   ^
         """)
@@ -53,9 +53,9 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
             .contains("layer_fs 'lowers' names 1 filesystem(s), but the case has 2 lower layer(s); give one per layer"))
         #expect(render(head + "layer_fs: {lower: ramfs, lowers: [ext4, xfs]}\n" + two)
             .contains("layer_fs gives both 'lower' (every lower layer) and 'lowers' (each one); give one"))
-        // An overlay lower decodes no handles, which the model takes from lower layer 0's fs: `lower:` only.
-        #expect(render(head + "layer_fs: {lowers: [ext4, overlay]}\n" + two)
-            .contains("unknown filesystem 'overlay' for a lower layer in 'lowers'"))
+        // The model asks each layer's fs about handles: an overlay may sit among other lowers.
+        let mixed = try CaseParser.parse(yaml: head + "layer_fs: {lowers: [ext4, overlay-xfs]}\n" + two, file: "c.yaml")
+        #expect(mixed.scenario.layerFS == LayerFSOverride(lowers: ["ext4", "overlay-xfs"]))
         #expect(render(head + "layer_fs: {lowers: [ext4, ext4-twin]}\nlayers:\n  lower:\n    - a/b: x\n    - \"@0/a\"\n")
             .contains("lower layer 1 is inside layer 0 (\"@0/…\"), so it is on ext4, not ext4-twin"))
     }

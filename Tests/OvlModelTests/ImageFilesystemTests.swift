@@ -5,19 +5,10 @@ import Testing
 /// superblock of its own, and squashfs without xattrs refuses listings.
 @Suite struct ImageFilesystemTests {
     private func model(_ lowers: [Layer], lower: String) -> OverlayModel {
-        let fs = FSConfig(lower: lower, upper: "ext4")
-        var m = OverlayModel(scenario: Scenario(lowers: lowers, upper: Layer(), options: [], steps: []),
-                             environment: Environment(defaults: .debian, samefs: false, fs: fs))
-        _ = m.mount()
-        return m
+        LayerFixture.mounted(lowers, fs: FSConfig(lower: lower, upper: "ext4"))
     }
 
-    private func layer(_ entries: [String: Node]) -> Layer {
-        var l = Layer()
-        for (p, n) in entries { l.entries[RelPath(parsing: p)!] = n }
-        l.addMissingParents()
-        return l
-    }
+    private func layer(_ entries: [String: Node]) -> Layer { LayerFixture.layer(entries) }
 
     @Test func eachImageIsItsOwnFilesystem() {
         let two = [layer(["a": Node(kind: .file(data: "x"))]), layer(["b": Node(kind: .file(data: "y"))])]

@@ -4,18 +4,10 @@ import Testing
 /// Lowers that are themselves read-only overlays of their folders (`layer_fs: {lower: overlay}`).
 @Suite struct OverlayLowerTests {
     private func model(_ lowers: [Layer], kernel: KernelVersion? = nil) -> OverlayModel {
-        let env = Environment(defaults: .debian, samefs: false, fs: FSConfig(lower: "overlay", upper: "ext4"), kernel: kernel)
-        var m = OverlayModel(scenario: Scenario(lowers: lowers, upper: Layer(), options: [], steps: []), environment: env)
-        _ = m.mount()
-        return m
+        LayerFixture.mounted(lowers, fs: FSConfig(lower: "overlay", upper: "ext4"), kernel: kernel)
     }
 
-    private func layer(_ entries: [String: Node]) -> Layer {
-        var l = Layer()
-        for (p, n) in entries { l.entries[RelPath(parsing: p)!] = n }
-        l.addMissingParents()
-        return l
-    }
+    private func layer(_ entries: [String: Node]) -> Layer { LayerFixture.layer(entries) }
 
     @Test func eachOverlayLowerIsItsOwnFilesystemWithoutHandles() {
         let two = [layer(["a": Node(kind: .file(data: "x"))]), layer(["b": Node(kind: .file(data: "y"))])]
@@ -53,5 +45,46 @@ import Testing
         let opaque = layer(["o": Node(kind: .dir, xattrs: ["trusted.overlay.opaque": "y"])])
         #expect(opaque.seenThroughOverlay(escapes: true).unpredicted != nil)
         #expect(model([opaque]).unpredicted != nil)
+    }
+
+    @Test func anOverlayLowerOverXfsPassesXfsAnswersThrough() {
+        let f = [layer(["f": Node(kind: .file(data: "x"))])]
+        let fs = LayerFilesystem.named("overlay-xfs")
+        #expect(LayerFilesystem.all.contains(fs) && LayerFilesystem.readOnly.contains("overlay-xfs"))
+        #expect(fs.driver == "overlay" && !fs.decodesHandles && fs.nullUUID && fs.dType && !fs.reflinks && !fs.verity)
+        // FS_EXTENT_FL is ext4's (`inode.c:ovl_fileattr_get` asks the real inode): chattr onto an xfs
+        // upper works over an overlay of an xfs folder and is EOPNOTSUPP over one of an ext4 folder.
+        var overXfs = LayerFixture.mounted(f, fs: FSConfig(lower: "overlay-xfs", upper: "xfs"))
+        #expect(overXfs.chattr(RelPath(parsing: "f")!, immutable: false, append: true) == .ok(.none))
+        var overExt4 = LayerFixture.mounted(f, fs: FSConfig(lower: "overlay", upper: "xfs"))
+        #expect(overExt4.chattr(RelPath(parsing: "f")!, immutable: false, append: true) == .failed(.EOPNOTSUPP))
+        #expect(overXfs.stackDepth == 2 && overXfs.layerFsids.fsid == [1] && overXfs.originValue(layer: 0) == "")
+        // No reflink from an overlay lower into the xfs upper: not the same superblock.
+        #expect(!overXfs.copyUpClones)
+    }
+
+    @Test func mixedLowersAskEachLayersOwnFilesystem() {
+        let two = [layer(["a": Node(kind: .file(data: "x"))]), layer(["b": Node(kind: .file(data: "y"))])]
+        let index = [MountOption(key: "index", value: "on")]
+        for (names, fsids) in [(["ext4", "overlay"], [0, 1]), (["overlay", "ext4"], [1, 0]), (["erofs", "overlay"], [1, 2])] {
+            let m = LayerFixture.mounted(two, fs: FSConfig(lower: names[0], upper: "ext4", layers: names), options: index)
+            // `super.c:ovl_lower_dir` asks every lower: one overlay among them turns index off.
+            #expect(m.lowersLackFileHandles && m.layersLackFileHandles && !m.options.index)
+            #expect(m.featureLog.contains { $0.hasSuffix("does not support file handles, falling back to index=off,nfs_export=off.") })
+            #expect(m.layerFsids.fsid == fsids && m.stackDepth == 2)
+            // `copy_up.c:ovl_get_origin_fh` asks the origin's own sb: a handle from ext4 or erofs.
+            for k in 0..<2 {
+                #expect(m.originValue(layer: k) == (names[k] == "overlay" ? "" : XattrPattern.fileHandle))
+            }
+        }
+        // xino=auto falls back for the overlay's missing handles; xino=on counts 2 fs (upper's with ext4, the overlay).
+        let fs = FSConfig(lower: "ext4", upper: "ext4", layers: ["ext4", "overlay"])
+        #expect(LayerFixture.mounted(two, fs: fs, options: [MountOption(key: "xino", value: "auto")]).xinoBits == 0)
+        #expect(LayerFixture.mounted(two, fs: fs, options: [MountOption(key: "xino", value: "on")]).xinoBits == 2)
+        // Each object answers FS_IOC_GETFLAGS from its own layer's fs: ext4 under overlay, xfs under overlay-xfs.
+        let mixed = FSConfig(lower: "overlay-xfs", upper: "xfs", layers: ["overlay-xfs", "overlay"])
+        var m = LayerFixture.mounted(two, fs: mixed)
+        #expect(m.chattr(RelPath(parsing: "a")!, immutable: false, append: true) == .ok(.none))
+        #expect(m.chattr(RelPath(parsing: "b")!, immutable: false, append: true) == .failed(.EOPNOTSUPP))
     }
 }

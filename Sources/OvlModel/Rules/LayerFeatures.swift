@@ -3,9 +3,14 @@
 extension OverlayModel {
     /// The filesystem of the upper layer and work dir.
     var upperFilesystem: LayerFilesystem { LayerFilesystem.named(environment.filesystems.upper) }
-    /// The filesystem of the lower layers' features: `layer_fs: {lowers: …}` gives a layer only
-    /// another fully featured fs (``LayerFilesystem/perLayer``), so lower layer 0's.
-    var lowerFilesystem: LayerFilesystem { LayerFilesystem.named(environment.filesystems.lower) }
+    /// Some lower layer (a data layer too) is on a filesystem that cannot decode file handles: the
+    /// kernel asks each layer's own superblock (`super.c:ovl_lower_dir` → `util.c:ovl_can_decode_fh`
+    /// for every lowerdir), so one overlay among ext4 lowers (`layer_fs: {lowers: [ext4, overlay]}`) is enough.
+    var lowersLackFileHandles: Bool { lowers.indices.contains { !lowerFilesystem($0).decodesHandles } }
+
+    /// The filesystem of the real lower object the overlay object `r` shows (its topmost lower),
+    /// which answers what the overlay hands on to it (xattrs, FS_IOC_GETFLAGS).
+    func topLowerFilesystem(_ r: Resolution) -> LayerFilesystem { lowerFilesystem(r.lowers.first?.layer ?? 0) }
 
     /// `ofs->noxattr`: the upper fs refused `X.opaque` on `work/` (`super.c:ovl_make_workdir`);
     /// from then on `util.c:ovl_check_setxattr` writes no private xattr and returns the caller's
@@ -18,7 +23,7 @@ extension OverlayModel {
     /// `ofs->nofh`: some layer cannot decode file handles (`super.c:ovl_lower_dir`,
     /// `ovl_make_workdir`): `ovl_fill_super` then installs no export operations at all.
     var layersLackFileHandles: Bool {
-        !lowerFilesystem.decodesHandles || (upper != nil && !upperFilesystem.decodesHandles)
+        lowersLackFileHandles || (upper != nil && !upperFilesystem.decodesHandles)
     }
 
     /// The probes `fill_super` runs on the layer filesystems, and the option fallbacks they force.
@@ -26,8 +31,9 @@ extension OverlayModel {
     /// - Rule: R10 (`super.c:ovl_make_workdir`: d_type, tmpfile, RENAME_WHITEOUT and xattr probes in
     ///   the work dir — a local upper only warns; without xattrs redirect_dir falls back to nofollow,
     ///   metacopy, index and uuid to off/null, xino=auto to off; an upper without file handles
-    ///   forces index off, and nfs_export then needs index). R12 (`super.c:ovl_lower_dir`: a lower
-    ///   fs without file handles turns index and nfs_export off, and xino=auto off with an upper).
+    ///   forces index off, and nfs_export then needs index). R12 (`super.c:ovl_lower_dir`, once per
+    ///   lower layer: the first lower fs without file handles turns index and nfs_export off, and
+    ///   xino=auto off with an upper; the later ones find nothing left to turn off).
     ///   R16 (xino=auto). Then `ovl_get_fsid`'s UUID check (``uuidFallback()``); the lower fs's null
     ///   uuid never adds a line there: by then `ovl_lower_dir` has already turned off everything
     ///   that warning would.
@@ -89,7 +95,7 @@ extension OverlayModel {
                 log.append("overlayfs: NFS export requires \"index=on\", falling back to nfs_export=off.")
             }
         }
-        if !lowerFilesystem.decodesHandles {
+        if lowersLackFileHandles {
             if options.nfsExport || (options.index && upper != nil) {
                 options.index = false
                 options.nfsExport = false
@@ -203,10 +209,9 @@ extension OverlayModel {
     /// that fs's DT_UNKNOWN, and a whiteout of such a lower is not recognised (only DT_CHR is, in
     /// `ovl_cache_entry_new`): it is listed unless readdir looks names up for d_ino (xino).
     func lowerUnknownTypes(_ path: RelPath, of dir: Resolution, _ listed: [String: FileType]) -> [String: FileType] {
-        guard !lowerFilesystem.dType else { return listed }
         var out = listed
         let merged = !readsReal(path, dir)
-        for (k, (layer, lp)) in dir.lowers.enumerated() {
+        for (k, (layer, lp)) in dir.lowers.enumerated() where !lowerFilesystem(layer).dType {
             for name in lowers[layer].children(of: lp) {
                 if dir.inUpper, upper?[path.appending(name)] != nil { continue }
                 if dir.lowers.prefix(k).contains(where: { lowers[$0.layer][$0.path.appending(name)] != nil }) { continue }

@@ -17,7 +17,7 @@ extension OverlayModel {
             // FS_IOC_GETFLAGS read the flags of the real inode, the lower one before this
             // copy-up: ext4 reports FS_EXTENT_FL, which xfs_fileattr_set refuses with EOPNOTSUPP —
             // after overlayfs stored X.protattr and protected its inode (seen on 6.12).
-            if !r.inUpper, environment.lowerLayerFS.reportsExtentFlag, environment.upperLayerFS.refusesExtentFlag { return .failed(.EOPNOTSUPP) }
+            if !r.inUpper, topLowerFilesystem(r).reportsExtentFlag, environment.upperLayerFS.refusesExtentFlag { return .failed(.EOPNOTSUPP) }
             return .ok(.none)
         }
     }

@@ -60,7 +60,7 @@ extension OverlayModel {
             if let e = userXattrRefused(r.node, name: name, write: false) { return .failed(e) }
             // The real inode answers (`xattrs.c:ovl_xattr_get` → `vfs_getxattr`): on a lower fs
             // with no xattr handlers (ramfs) that is EOPNOTSUPP (`fs/xattr.c:__vfs_getxattr`).
-            if !r.inUpper, !lowerFilesystem.xattrs { return .failed(.EOPNOTSUPP) }
+            if !r.inUpper, !topLowerFilesystem(r).xattrs { return .failed(.EOPNOTSUPP) }
             guard let v = r.node.xattrs[realXattrName(name)] else { return .failed(.ENODATA) }
             if let e = XattrPattern.readError(name: name, value: v) { return .failed(e) }
             return .ok(.text(v))
@@ -76,7 +76,7 @@ extension OverlayModel {
             let real = realXattrName(name)
             // `xattrs.c:ovl_xattr_set` asks the lower for the name first (`vfs_getxattr`): on a
             // lower fs without xattr handlers that is EOPNOTSUPP, and nothing is copied up.
-            if !r.inUpper, !lowerFilesystem.xattrs { return .failed(.EOPNOTSUPP) }
+            if !r.inUpper, !topLowerFilesystem(r).xattrs { return .failed(.EOPNOTSUPP) }
             guard r.node.xattrs[real] != nil else { return .failed(.ENODATA) }
             if setOnIndexedInode(r, real, nil) { return .ok(.none) }
             if !r.inUpper, let e = dataRefusal(r) { return .failed(e) }
