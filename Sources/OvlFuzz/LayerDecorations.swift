@@ -64,17 +64,20 @@ extension ScenarioGenerator {
 
     /// `layer_fs:` puts the upper (and work dir) or the lowers on ramfs or on ext4 without d_type
     /// (R10, R12, R28), or the lowers on a read-only filesystem (erofs, squashfs, a read-only ext4
-    /// or xfs; not an overlay lower, whose folder's whiteouts and private xattrs the inner
-    /// overlay acts on); a layer on a filesystem without xattrs loses its xattrs (ramfs cannot hold them,
-    /// so the layer builder could not make them).
+    /// or xfs, an overlay of each lower's folder); a layer on a filesystem without xattrs loses its
+    /// xattrs (ramfs cannot hold them, so the layer builder could not make them), and the folders
+    /// under overlay lowers are written as a nested layer is (``Layer/escapedForNesting()``).
     func putOnSpecialFS(_ s: inout Scenario, using rng: inout SeededRandom) {
         var choices = [LayerFSOverride(lower: "ext4-nodtype"), LayerFSOverride(lower: "ramfs")]
-            + LayerFilesystem.readOnly.filter { LayerFilesystem.named($0).driver != "overlay" }.map { LayerFSOverride(lower: $0) }
+            + LayerFilesystem.readOnly.map { LayerFSOverride(lower: $0) }
         if s.upper != nil { choices += [LayerFSOverride(upper: "ext4-nodtype"), LayerFSOverride(upper: "ramfs")] }
         let override = choices.randomElement(using: &rng)!
         s.layerFS = override
         if let lower = override.lower, !LayerFilesystem.named(lower).xattrs {
             s.lowers = s.lowers.map { $0.withoutXattrs() }
+        }
+        if override.lower.map({ LayerFilesystem.named($0).sealing == .overlay }) == true {
+            s.lowers = s.lowers.map { $0.escapedForNesting() }
         }
         if let upper = override.upper, !LayerFilesystem.named(upper).xattrs {
             s.upper = s.upper?.withoutXattrs()
@@ -89,6 +92,33 @@ extension Layer {
         entries[path] == nil
             && !entries.keys.contains { $0 != path && $0.hasPrefix(path) }
             && !path.ancestors.contains { a in entries[a].map { !$0.kind.isDir } ?? false }
+    }
+
+    /// The layer as a folder meant to sit under an overlay lower is written (R91, 6.7+ escaping):
+    /// each `trusted.overlay.X` becomes `trusted.overlay.overlay.X`, which the inner overlay shows
+    /// as `trusted.overlay.X` (`xattrs.c:ovl_own_xattr_get`), and each whiteout below the root
+    /// becomes an xwhiteout (an empty file with the escaped `X.whiteout`, its parent's escaped
+    /// `X.opaque` "x", `namei.c:ovl_path_is_whiteout`), since the inner overlay reads a
+    /// one-layer dir as the real one and lists a char-device whiteout lookup does not find.
+    func escapedForNesting() -> Layer {
+        let trusted = XattrPrefix.trusted
+        func escaped(_ xattrs: [String: String]) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: xattrs.map { name, value in
+                (name.hasPrefix(trusted.rawValue) ? trusted.escaped + name.dropFirst(trusted.rawValue.count) : name, value)
+            })
+        }
+        var out = self
+        out.root.xattrs = escaped(root.xattrs)
+        for (path, node) in entries {
+            out.entries[path]?.xattrs = escaped(node.xattrs)
+            guard node.kind == .whiteout, let parent = path.parent, !parent.isRoot else { continue }
+            out.entries[path] = Node(kind: .file(data: ""), perm: 0o644, xattrs: [trusted.escaped + OvlXattr.whiteout.rawValue: ""])
+        }
+        for (path, node) in entries where node.kind == .whiteout {
+            guard let parent = path.parent, !parent.isRoot else { continue }
+            out.entries[parent]?.xattrs[trusted.escaped + OvlXattr.opaque.rawValue] = "x"
+        }
+        return out
     }
 
     /// The same layer with no xattrs on any node.
