@@ -64,8 +64,9 @@ extension OverlayModel {
         if (srcMovesLower || dstMovesLower) && options.redirect != .on { return .failed(.EXDEV) }
         // dir.c:ovl_rename checks a directory target that is not ovl_pure_upper itself
         // (ovl_check_empty_dir): merged, or upper only with an origin (OVL_WHITEOUTS) — lower
-        // entries count, upper whiteouts do not (R34).
-        if !exchange, let t = target, t.node.kind.isDir, !isPureUpperDir(to, t), !entriesBlockingRemoval(to, of: t).isEmpty {
+        // entries count, upper whiteouts do not (R34) unless the upper has no d_type (R28).
+        if !exchange, let t = target, t.node.kind.isDir, !isPureUpperDir(to, t),
+           !entriesBlockingRemoval(to, of: t).isEmpty || unknownTypeBlocksRmdir(to) {
             return .failed(.ENOTEMPTY)
         }
         let leaveWhiteout = !exchange && lowerPositive(from)
@@ -164,9 +165,11 @@ extension OverlayModel {
 
     /// `ovl_type_origin`: the object is in the upper layer and was copied up from (or merges) a
     /// lower, or is a metacopy file that found its data file by name (``dataLowerByName(_:_:)``).
+    /// A non-dir whose `X.origin` is the null fh has a lower only until its inode is evicted
+    /// (``dropUnbackedOrigins()``; `namei.c:ovl_check_origin_fh` finds none for it).
     func hasOrigin(_ path: RelPath) -> Bool {
         guard let u = upper?[path] else { return false }
-        if u.xattrs[prefix[.origin]] != nil { return true }
+        if let fh = u.xattrs[prefix[.origin]] { return !(fh.isEmpty && !u.kind.isDir && u.origin == nil) }
         guard isMetacopy(u) else { return false }
         var probe = self
         guard case .success(let r) = probe.lookup(path) else { return false }
