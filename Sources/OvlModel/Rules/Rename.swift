@@ -202,10 +202,13 @@ extension Layer {
 extension OverlayModel {
     /// True when two resolved non-directories are one overlay inode: names of one upper inode, or,
     /// with index=on or without an upper ("won't be copied up"), not yet copied-up names of one
-    /// lower hardlinked inode, which overlayfs hashes by the lower inode (`inode.c:ovl_hash_bylower`, R61).
+    /// lower hardlinked inode, which overlayfs hashes by the lower inode (`inode.c:ovl_hash_bylower`, R61);
+    /// a name not yet copied up of an indexed lower inode is the index's upper inode
+    /// (`namei.c:ovl_lookup` takes the index as its upper), the same as its copied-up names.
     func sameOverlayInode(_ a: Resolution, _ b: Resolution) -> Bool {
         guard !a.node.kind.isDir, !b.node.kind.isDir else { return false }
-        if a.inUpper, b.inUpper { return a.node.inode != nil && a.node.inode == b.node.inode }
+        func upperInode(_ r: Resolution) -> Node? { r.inUpper ? r.node : indexKey(ofAlias: r).flatMap { index[$0] } }
+        if let ua = upperInode(a), let ub = upperInode(b) { return ua.inode != nil && ua.inode == ub.inode }
         guard options.index || upper == nil, !a.inUpper, !b.inUpper, let la = a.lowers.first, let lb = b.lowers.first,
               la.layer == lb.layer, let group = lowers[la.layer][la.path]?.inode else { return false }
         return lowers[lb.layer][lb.path]?.inode == group
