@@ -122,7 +122,7 @@ extension OverlayModel {
     /// `link(2)` through the overlay: copies `old` up (R38) and links the new name to its upper
     /// inode; an indexed inode's union nlink grows and `X.nlink` follows (R63).
     /// Kernel: `dir.c:ovl_link`, `ovl_create_or_link` (sets `X.impure` on the new parent when the
-    /// inode has an origin).
+    /// source is `ovl_type_origin`, ``hasOrigin(_:)``).
     mutating func link(_ old: RelPath, _ new: RelPath) -> Outcome {
         let source: Resolution
         switch lookup(old) {
@@ -153,7 +153,7 @@ extension OverlayModel {
         guard let node = upper?[old], let serial = node.inode else { return .failed(.EIO) }
         if unionNlink[serial] != nil { unionNlink[serial]? += 1 }
         upper?[new] = node
-        if node.origin != nil { markImpure(parent) }
+        if hasOrigin(old) { markImpure(parent) }
         touchDir(parent)
         setNlinkXattr(serial)
         return .ok(.none)

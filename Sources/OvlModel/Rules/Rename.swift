@@ -163,12 +163,14 @@ extension OverlayModel {
         return "/" + parts.reversed().joined(separator: "/")
     }
 
-    /// `ovl_type_origin`: the object is in the upper layer and was copied up from (or merges) a
-    /// lower, or is a metacopy file that found its data file by name (``dataLowerByName(_:_:)``).
+    /// `ovl_type_origin` (`util.c:ovl_path_type`, `OVL_CONST_INO`): the object is in the upper layer and was
+    /// copied up from (or merges) a lower, or is a metacopy file that found its data file by name (``dataLowerByName(_:_:)``).
     /// A non-dir whose `X.origin` is the null fh has a lower only until its inode is evicted
     /// (``dropUnbackedOrigins()``; `namei.c:ovl_check_origin_fh` finds none for it).
     func hasOrigin(_ path: RelPath) -> Bool {
         guard let u = upper?[path] else { return false }
+        // A copy-up's inode keeps its lower while it lives, X.origin or not (R10, R57).
+        if !u.kind.isDir, u.origin != nil { return true }
         if let fh = u.xattrs[prefix[.origin]] { return !(fh.isEmpty && !u.kind.isDir && u.origin == nil) }
         guard isMetacopy(u) else { return false }
         var probe = self
