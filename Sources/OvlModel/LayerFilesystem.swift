@@ -62,6 +62,10 @@ public struct LayerFilesystem: Sendable, Equatable {
     public var stampsExchangedDir = true
     /// A short-form attr fork in the inode's literal area keeps small xattrs out of st_blocks (xfs).
     public var inlineXattrFork = false
+    /// getdents returns `.` and `..` before the other names. ext4 lists a dir in hash order
+    /// (`fs/ext4/dir.c:ext4_readdir` → `ext4_dx_readdir` for every one-block dir, `is_dx_dir`), so
+    /// with a per-fs hash seed a name may come first.
+    public var listsDotsFirst = true
     /// For a filesystem sealed one layer at a time (``Sealing/image(_:)``, ``Sealing/overlay``),
     /// the lower layer whose superblock this is: every sealed layer is a superblock of its own.
     public var image: Int?
@@ -111,7 +115,7 @@ public struct LayerFilesystem: Sendable, Equatable {
     /// ext4, as the configurations' disk is made.
     static let ext4 = LayerFilesystem(name: "ext4", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
                                       decodesHandles: true, ino32Handles: true, nullUUID: false, verity: true,
-                                      reportsExtentFlag: true, stampsExchangedDir: false)
+                                      reportsExtentFlag: true, stampsExchangedDir: false, listsDotsFirst: false)
 
     /// xfs, as the configurations' disk is made (`mkfs.xfs` defaults: reflink=1).
     static let xfs = LayerFilesystem(name: "xfs", driver: "xfs", dType: true, xattrs: true, renameWhiteout: true,
@@ -129,15 +133,15 @@ public struct LayerFilesystem: Sendable, Equatable {
         // `mkfs.ext4 -O ^filetype` (vm/make-images.sh): everything ext4 has but d_type.
         LayerFilesystem(name: "ext4-nodtype", driver: "ext4", dType: false, xattrs: true, renameWhiteout: true,
                         decodesHandles: true, ino32Handles: true, nullUUID: false, reportsExtentFlag: true,
-                        stampsExchangedDir: false),
+                        stampsExchangedDir: false, listsDotsFirst: false),
         // A small ext4 made with the UUID of the ext4 disk (vm/make-images.sh, `mkfs.ext4 -U`).
         LayerFilesystem(name: "ext4-twin", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
                         decodesHandles: true, ino32Handles: true, nullUUID: false, twinOf: "ext4", verity: true,
-                        reportsExtentFlag: true, stampsExchangedDir: false),
+                        reportsExtentFlag: true, stampsExchangedDir: false, listsDotsFirst: false),
         // Small filesystems of their own (vm/make-images.sh), read-only while the overlay is mounted.
         LayerFilesystem(name: "ext4-ro", driver: "ext4", dType: true, xattrs: true, renameWhiteout: true,
                         decodesHandles: true, ino32Handles: true, nullUUID: false, sealing: .remountReadOnly,
-                        reportsExtentFlag: true, stampsExchangedDir: false),
+                        reportsExtentFlag: true, stampsExchangedDir: false, listsDotsFirst: false),
         LayerFilesystem(name: "xfs-ro", driver: "xfs", dType: true, xattrs: true, renameWhiteout: true,
                         decodesHandles: true, ino32Handles: false, nullUUID: false, sealing: .remountReadOnly,
                         reflinks: true, refusesExtentFlag: true, renameOntoNonEmptyDir: .EEXIST,
@@ -171,7 +175,8 @@ public struct LayerFilesystem: Sendable, Equatable {
     static func overlay(over base: LayerFilesystem, name: String) -> LayerFilesystem {
         LayerFilesystem(name: name, driver: "overlay", dType: base.dType, xattrs: true, renameWhiteout: false,
                         decodesHandles: false, ino32Handles: false, nullUUID: true, sealing: .overlay,
-                        reportsExtentFlag: base.reportsExtentFlag, stampsExchangedDir: false)
+                        reportsExtentFlag: base.reportsExtentFlag, stampsExchangedDir: false,
+                        listsDotsFirst: base.listsDotsFirst)
     }
 
     /// The name the model gives a holder overlay over a folder on `base` (``overlay(over:name:)``):

@@ -85,8 +85,11 @@ extension OverlayModel {
     /// except on a samefs mount in a merged directory whose upper is impure: there
     /// `readdir.c:ovl_iterate` looks up every upper entry for its d_ino (`ovl_calc_d_ino`,
     /// `ovl_cache_update`). The refusal marks the entry stale (`is_whiteout`) and ends that
-    /// getdents64 call; as `.` and `..` were already returned, the call succeeds, and the next one
-    /// skips the stale entry: the name silently disappears from the listing (seen on 6.12).
+    /// getdents64 call; when `.` and `..` were already returned the call succeeds, and the next one
+    /// skips the stale entry: the name silently disappears from the listing (seen on 6.12). The
+    /// cache lists the lowest layer's names first, in its fs's order: on ext4 (hash order,
+    /// ``LayerFilesystem/listsDotsFirst``) a failing name the lowest layer has may come first, and
+    /// the model does not predict it.
     /// Whether the directory is impure is decided before the entries are looked up
     /// (`ovl_cache_entry_new`).
     ///
@@ -128,7 +131,14 @@ extension OverlayModel {
             case .failure:
                 // A name whose lookup fails is listed as its real entry unless readdir looked it
                 // up: `ovl_cache_update` then marks it stale and getdents skips it (R81: a
-                // metacopy file without data is listed without xino, "native d_ino will do").
+                // metacopy file without data is listed without xino, "native d_ino will do") —
+                // unless it is the first entry of the cache, which lists the lowest layer's names
+                // first, in that layer's order (`ovl_dir_read_merged`, `ovl_fill_lowest`): then
+                // getdents fails with the lookup's errno.
+                if looksUp, dir.lowers.count + (dir.inUpper ? 1 : 0) > 1, let lowest = dir.lowers.last,
+                   lowers[lowest.layer][lowest.path.appending(name)] != nil, !lowerFilesystem(lowest.layer).listsDotsFirst {
+                    unpredicted = unpredicted ?? "readdir of \(path) looks up \(name), which fails; whether getdents skips it or fails depends on where the hash order of the lowest layer's fs puts it"
+                }
                 guard !looksUp, let real = upper?[child] ?? topmostLower(name, of: dir)?.node else { continue }
                 out[name] = real.kind.fileType
             }
