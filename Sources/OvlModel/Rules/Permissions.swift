@@ -104,8 +104,10 @@ extension OverlayModel {
     mutating func callerRefusal(_ op: Operation) -> ModelErrno? {
         guard let c = caller else { return nil }
         // The VFS looks every name up before it checks the caller's permissions on it, so
-        // `ovl_lookup`'s side effects (`namei.c:ovl_fix_origin`) happen even when the step is refused.
-        for p in op.paths { _ = lookup(p) }
+        // `ovl_lookup`'s side effects (`namei.c:ovl_fix_origin`) happen even when the step is refused;
+        // a name not found ends the step, so a later one is never looked up (`do_renameat2`:
+        // "source must exist" before the new name's lookup; `do_linkat` resolves the old name first).
+        for p in op.paths { if case .failure = lookup(p) { break } }
         switch op {
         case .read(let p), .append(let p, _), .openRW(let p), .truncate(let p, _), .readdir(let p):
             guard case .success(let (_, r)) = follow(p) else { return nil }
