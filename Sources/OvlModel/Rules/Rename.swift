@@ -65,7 +65,8 @@ extension OverlayModel {
         // dir.c:ovl_rename checks a directory target that is not ovl_pure_upper itself
         // (ovl_check_empty_dir): merged, or upper only with an origin (OVL_WHITEOUTS) — lower
         // entries count, upper whiteouts do not (R34).
-        if !exchange, let t = target, t.node.kind.isDir, !isPureUpperDir(to, t), !entriesBlockingRemoval(to, of: t).isEmpty {
+        if !exchange, let t = target, t.node.kind.isDir, !isPureUpperDir(to, t),
+           !entriesBlockingRemoval(to, of: t).isEmpty || listedWhiteoutBlocksRemoval(to, of: t) {
             return .failed(.ENOTEMPTY)
         }
         let leaveWhiteout = !exchange && lowerPositive(from)
