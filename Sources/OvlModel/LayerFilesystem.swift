@@ -185,7 +185,7 @@ public struct LayerFilesystem: Sendable, Equatable {
     /// The filesystems `layer_fs: {lowers: […]}` may give a lower layer: the fully featured ones
     /// and the read-only ones (overlays too: the model asks each layer's own fs about file handles,
     /// d_type, xattrs and FS_EXTENT_FL, as `super.c:ovl_lower_dir` does, ``OverlayModel/lowerFilesystem(_:)``).
-    public static let perLayer = ["ext4", "xfs", "ext4-twin"] + readOnly
+    public static let perLayer = ["ext4", "xfs", "ext4-twin", "ext4-nodtype"] + readOnly
 
     /// The read-only lower filesystems (``sealing``).
     public static var readOnly: [String] { all.filter { $0.sealing != nil }.map(\.name) }

@@ -45,7 +45,7 @@ private let lower = "layers:\n  lower:\n    - a: x\n"
         let c = try CaseParser.parse(yaml: head + "layer_fs: {lowers: [ext4, ext4-twin]}\n" + two, file: "c.yaml")
         #expect(c.scenario.layerFS == LayerFSOverride(lowers: ["ext4", "ext4-twin"]))
         #expect(render(head + "layer_fs: {lowers: [ext4, ramfs]}\n" + two) == """
-        c.yaml:3:27: error: unknown filesystem 'ramfs' for a lower layer in 'lowers'; expected one of: ext4, xfs, ext4-twin, ext4-ro, xfs-ro, erofs, squashfs, overlay, overlay-xfs
+        c.yaml:3:27: error: unknown filesystem 'ramfs' for a lower layer in 'lowers'; expected one of: ext4, xfs, ext4-twin, ext4-nodtype, ext4-ro, xfs-ro, erofs, squashfs, overlay, overlay-xfs
         layer_fs: {lowers: [ext4, ramfs]}
                                   ^
         """)

@@ -111,7 +111,7 @@ import Testing
         var nested = 0, escaped = 0, xwhiteouts = 0
         for i in 0..<1500 {
             let s = g.scenario(seed: 5, index: i)
-            guard s.layerFS?.lower == "overlay" else { continue }
+            guard let fs = s.layerFS?.lower, LayerFilesystem.named(fs).sealing == .overlay else { continue }
             nested += 1
             for lower in s.lowers {
                 #expect(!lower.entries.contains { $0.value.kind == .whiteout && $0.key.parent?.isRoot == false }, "scenario \(i)")

@@ -96,6 +96,20 @@ struct InodeTests {
         #expect(e["a"]?.ino == .real(.lower(layer: 0, path: p("a")), fsid: 0, xinoBits: 0))
     }
 
+    @Test("R61: with index a copied-up name renamed onto a not copied-up name of the same lower inode is a no-op (vfs_rename: source == target)")
+    func renameOntoIndexedAlias() {
+        var m = model(ext4, options: [MountOption(key: "index", value: "on")])
+        #expect(m.apply(.chmod(p("a"), mode: 0o600)) == .ok(.none))
+        #expect(m.upper?[p("b")] == nil)
+        #expect(m.apply(.rename(p("a"), to: p("b"), flags: [])) == .ok(.none))
+        #expect(m.upper?[p("a")] != nil && m.upper?[p("b")] == nil)
+        #expect(stat(&m, "b")?.nlink == 2)
+        var split = model(ext4)
+        #expect(split.apply(.chmod(p("a"), mode: 0o600)) == .ok(.none))
+        #expect(split.apply(.rename(p("a"), to: p("b"), flags: [])) == .ok(.none))
+        #expect(split.upper?[p("b")] != nil)
+    }
+
     @Test("R64: without index a hardlink breaks: upper ino, nlink 1, no origin; the other name stays")
     func brokenHardlink() {
         var m = model(ext4)

@@ -90,6 +90,32 @@ struct LayerFeaturesTests {
         #expect(m.apply(.rmdir(path("d"))) == .failed(.ENOTEMPTY))
     }
 
+    @Test("R28: without d_type a rename onto a merged dir whose upper holds a whiteout is ENOTEMPTY, as rmdir is")
+    func noDTypeRenameTarget() {
+        var (m, _) = mounted([layer(["d/f": "x", "s/g": "y"])], upper: "ext4-nodtype", options: ["redirect_dir=on"])
+        #expect(m.apply(.unlink(path("d/f"))) == .ok(.none))
+        #expect(m.apply(.mkdir(path("e"), mode: 0o755)) == .ok(.none))
+        #expect(m.apply(.rename(path("e"), to: path("d"), flags: [])) == .failed(.ENOTEMPTY))
+        #expect(m.apply(.rename(path("s"), to: path("d"), flags: [])) == .failed(.ENOTEMPTY))
+        var (typed, _) = mounted([layer(["d/f": "x"])], options: ["redirect_dir=on"])
+        #expect(typed.apply(.unlink(path("d/f"))) == .ok(.none))
+        #expect(typed.apply(.mkdir(path("e"), mode: 0o755)) == .ok(.none))
+        #expect(typed.apply(.rename(path("e"), to: path("d"), flags: [])) == .ok(.none))
+    }
+
+    @Test("R45, R57: a copy-up from a lower without handles keeps its lower until evicted; only then a rename marks no parent impure")
+    func nullOriginRenameAfterEviction() {
+        var (m, _) = mounted([layer(["f": "1", "g": "2", "d/k": "k", "e/k": "k"])], lower: "ramfs")
+        #expect(m.apply(.chmod(path("f"), mode: 0o600)) == .ok(.none))
+        #expect(m.apply(.chmod(path("g"), mode: 0o600)) == .ok(.none))
+        #expect(m.upper?[path("g")]?.xattrs["trusted.overlay.origin"] == "")
+        #expect(m.apply(.rename(path("f"), to: path("d/f"), flags: [])) == .ok(.none))
+        #expect(m.upper?[path("d")]?.xattrs["trusted.overlay.impure"] == "y")
+        #expect(m.apply(.dropCaches) == .ok(.none))
+        #expect(m.apply(.rename(path("g"), to: path("e/g"), flags: [])) == .ok(.none))
+        #expect(m.upper?[path("e")]?.xattrs["trusted.overlay.impure"] == nil)
+    }
+
     @Test("R28: with xino readdir looks the names up and drops the whiteouts, and the upper's names are DT_UNKNOWN")
     func noDTypeXino() {
         var (m, _) = mounted([layer(["d/f": "x", "d/g": "y"])], upper: "ext4-nodtype", options: ["xino=on"])

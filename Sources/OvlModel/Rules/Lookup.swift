@@ -161,7 +161,9 @@ extension OverlayModel {
     /// R31: whether getdents still lists `name`, whose lookup found a whiteout: it does when the
     /// topmost entry of that name is an xwhiteout that readdir does not look up — it looks up a
     /// regular file only when the layer holding it has met an `opaque=x` dir and a lower of this
-    /// very dir is one (`readdir.c:ovl_dir_read_merged`, `in_xwhiteouts_dir`, `check_xwhiteout`).
+    /// very dir is one (`readdir.c:ovl_dir_read_merged`, `in_xwhiteouts_dir`, `check_xwhiteout`),
+    /// and never in a dir read as the real one (`ovl_iterate` with `od->is_real`: a dir of one
+    /// lower without origin, `inode.c:ovl_get_inode` sets no `OVL_WHITEOUTS` for an `opaque=x`).
     mutating func listsXwhiteout(_ name: String, in path: RelPath, of dir: Resolution) -> Bool {
         let child = path.appending(name)
         var top: (layer: Int?, node: Node)?
@@ -173,6 +175,7 @@ extension OverlayModel {
             }
         }
         guard let (layer, node) = top, node.kind != .whiteout, isWhiteout(node) else { return false }
+        if readsReal(path, dir) { return true }
         let dirMarked = dir.lowers.contains { $0.layer < lowers.count - 1 && lowers[$0.layer][$0.path]?.xattrs[prefix[.opaque]] == "x" }
         let checked = layer.map { xwhiteoutLayers.contains($0) } ?? false
         return !(checked && dirMarked)

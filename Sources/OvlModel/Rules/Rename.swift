@@ -64,9 +64,10 @@ extension OverlayModel {
         if (srcMovesLower || dstMovesLower) && options.redirect != .on { return .failed(.EXDEV) }
         // dir.c:ovl_rename checks a directory target that is not ovl_pure_upper itself
         // (ovl_check_empty_dir): merged, or upper only with an origin (OVL_WHITEOUTS) — lower
-        // entries count, upper whiteouts do not (R34).
+        // entries count, upper whiteouts do not (R34) unless the upper has no d_type (R28), and a
+        // whiteout an overlay lower lists does (R30, R91).
         if !exchange, let t = target, t.node.kind.isDir, !isPureUpperDir(to, t),
-           !entriesBlockingRemoval(to, of: t).isEmpty || listedWhiteoutBlocksRemoval(to, of: t) {
+           !entriesBlockingRemoval(to, of: t).isEmpty || unknownTypeBlocksRmdir(to) || listedWhiteoutBlocksRemoval(to, of: t) {
             return .failed(.ENOTEMPTY)
         }
         let leaveWhiteout = !exchange && lowerPositive(from)
@@ -165,9 +166,11 @@ extension OverlayModel {
 
     /// `ovl_type_origin`: the object is in the upper layer and was copied up from (or merges) a
     /// lower, or is a metacopy file that found its data file by name (``dataLowerByName(_:_:)``).
+    /// A non-dir whose `X.origin` is the null fh has a lower only until its inode is evicted
+    /// (``dropUnbackedOrigins()``; `namei.c:ovl_check_origin_fh` finds none for it).
     func hasOrigin(_ path: RelPath) -> Bool {
         guard let u = upper?[path] else { return false }
-        if u.xattrs[prefix[.origin]] != nil { return true }
+        if let fh = u.xattrs[prefix[.origin]] { return !(fh.isEmpty && !u.kind.isDir && u.origin == nil) }
         guard isMetacopy(u) else { return false }
         var probe = self
         guard case .success(let r) = probe.lookup(path) else { return false }
@@ -200,10 +203,13 @@ extension Layer {
 extension OverlayModel {
     /// True when two resolved non-directories are one overlay inode: names of one upper inode, or,
     /// with index=on or without an upper ("won't be copied up"), not yet copied-up names of one
-    /// lower hardlinked inode, which overlayfs hashes by the lower inode (`inode.c:ovl_hash_bylower`, R61).
+    /// lower hardlinked inode, which overlayfs hashes by the lower inode (`inode.c:ovl_hash_bylower`, R61);
+    /// a name not yet copied up of an indexed lower inode is the index's upper inode
+    /// (`namei.c:ovl_lookup` takes the index as its upper), the same as its copied-up names.
     func sameOverlayInode(_ a: Resolution, _ b: Resolution) -> Bool {
         guard !a.node.kind.isDir, !b.node.kind.isDir else { return false }
-        if a.inUpper, b.inUpper { return a.node.inode != nil && a.node.inode == b.node.inode }
+        func upperInode(_ r: Resolution) -> Node? { r.inUpper ? r.node : indexKey(ofAlias: r).flatMap { index[$0] } }
+        if let ua = upperInode(a), let ub = upperInode(b) { return ua.inode != nil && ua.inode == ub.inode }
         guard options.index || upper == nil, !a.inUpper, !b.inUpper, let la = a.lowers.first, let lb = b.lowers.first,
               la.layer == lb.layer, let group = lowers[la.layer][la.path]?.inode else { return false }
         return lowers[lb.layer][lb.path]?.inode == group
