@@ -72,7 +72,14 @@ enum StateDump {
         var queue: [RelPath] = [.root]
         while let path = queue.popLast() {
             let real = path.isRoot ? root : root + "/" + path.description
-            let st = try Files.stat(real)
+            let st: FileStat
+            do {
+                st = try Files.stat(real)
+            } catch where !path.isRoot && error.errno == ENOENT {
+                // A name readdir lists that lookup does not find: a whiteout below the root of an
+                // overlay lower's folder (`Layer.seenThroughOverlay`) has no inode to record.
+                continue
+            }
             out[path] = field(st)
             if fileType(st.format) == .dir {
                 for e in try Files.readdir(real, noatime: true) { queue.append(path.appending(e.name)) }

@@ -285,7 +285,15 @@ extension OverlayModel {
             // labels a report prints do not depend on a dictionary's order.
             for (name, type) in names.sorted(by: { $0.key < $1.key }) {
                 let child = p.appending(name)
-                if let c = children[name] {
+                if let w = listedWhiteout(name, in: p, of: r) {
+                    // A whiteout an overlay lower lists (R30, R91): d_ino is its real ino as the inner
+                    // overlay gives it (`ovl_cache_entry_new` keeps it as `real_ino`); with xino bits
+                    // `readdir.c:ovl_iterate_real` remaps it with the layer's fsid, and
+                    // `ovl_cache_update` with the fsid of the lower its lookup found (`ovl_layer_lower`).
+                    let found = readsReal(p, r) ? w.layer : children[name]?.lowers.first?.layer ?? w.layer
+                    out[name] = DirentView(type: type, ino: .real(lowerRef(w.layer, w.path), fsid: xinoBits > 0 ? fsid(ofLayer: found) : 0,
+                                                                  xinoBits: xinoBits))
+                } else if let c = children[name] {
                     out[name] = DirentView(type: type, ino: direntIno(child, c, nativeUpper: native && upper?[child] != nil))
                 } else if upper?[child] != nil, case .failure(let e) = probe.lookup(child), e != .ENOENT {
                     // A name lookup refuses (R51, R81) is listed with the upper's real ino

@@ -82,8 +82,11 @@ public struct OverlayModel: Sendable {
     /// Lower layers that lie inside another lower (R7/R88).
     let nestedLowers: [NestedLayer]
     /// Why the model cannot follow what an overlay lower shows of its folder
-    /// (``Layer/seenThroughOverlay(escapes:)``), if it cannot.
+    /// (``Layer/seenThroughOverlay(escapes:asUpper:)``), if it cannot.
     let overlayLowerSurprise: String?
+    /// Per lower layer, the whiteouts below the root of its folder that its overlay lists but
+    /// does not look up (``Layer/seenThroughOverlay(escapes:asUpper:)``).
+    let listedWhiteouts: [Int: Set<RelPath>]
     /// The job's lower 0 is a holder overlay of lower 0's folder (``MountSpec/holdsLowerZero``).
     let holdsLowerZero: Bool
     /// Lower 0's folder as dumped when a holder holds it (``heldFolder(_:held:environment:)``):
@@ -148,9 +151,11 @@ public struct OverlayModel: Sendable {
         }
         self.environment = env
         // A lower on an overlay is seen through it (``LayerFilesystem/Sealing/overlay``).
+        var listed: [Int: Set<RelPath>] = [:]
         for (k, fs) in lowerFS.enumerated() where fs.sealing == .overlay {
             let seen = scenario.lowers[k].seenThroughOverlay(escapes: env.has(KernelChanges.escapedXattrs), asUpper: k == 0 && held == .upper)
             lowers[k] = seen.layer
+            if !seen.listedWhiteouts.isEmpty { listed[k] = seen.listedWhiteouts }
             surprise = surprise ?? seen.unpredicted
             // A folder inside the layer is inside its overlay: not that overlay's root, and no upper.
             if scenario.nestedLowers.contains(where: { $0.host == k }) || scenario.upperInLower?.host == k
@@ -159,6 +164,7 @@ public struct OverlayModel: Sendable {
             }
         }
         self.overlayLowerSurprise = surprise
+        self.listedWhiteouts = listed
         self.options = (try? ResolvedOptions.resolve(scenario.mountOptions, defaults: environment.defaults,
                                                      kernel: environment.kernel ?? .reference, flipped: environment.flipped))
             ?? ResolvedOptions(redirect: .nofollow, index: false, nfsExport: false, xino: .off, metacopy: false,

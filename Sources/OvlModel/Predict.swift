@@ -77,6 +77,8 @@ extension OverlayModel {
         // gives a merged dir st_nlink 1 (``LayerFilesystem/Sealing/overlay``).
         // A holder's folder is dumped as it is.
         if lowerFilesystem(k).sealing == .overlay, !(holdsLowerZero && k == 0) { out[.root]?.nlink = 1 }
+        // A whiteout below its root is listed, but its lookup fails (``listedWhiteouts``).
+        for path in listedWhiteouts[k] ?? [] where !(holdsLowerZero && k == 0) { out[path] = EntryView(type: .chardev, errno: .ENOENT) }
         return withFoldersInside(k, out)
     }
 

@@ -95,8 +95,15 @@ import Testing
         #expect(dump[RelPath(parsing: "o")!]?.xattrs?[opaque] == "y")
         // A read-only holder acts on an unescaped opaque marker of its top lower itself.
         #expect(model(holder: ["lowerdir={l0}:{s0}"], params: job, lowerFS: "ext4", zero: zero).unpredicted != nil)
-        // A whiteout below the root: the upper-only dir is read as the real one.
-        #expect(model(holder: writable, params: job, lowerFS: "ext4", zero: ["d/w": Node(kind: .whiteout)]).unpredicted != nil)
+        // A whiteout below the root (R30, R91): the holder reads its upper-only dir as the real one,
+        // which lists it as a char device, while its lookup stops at it; the folder's dump keeps it.
+        let d = RelPath(parsing: "d")!, w = RelPath(parsing: "d/w")!
+        var deep = model(holder: writable, params: job, lowerFS: "ext4", zero: ["d/w": Node(kind: .whiteout), "d/x": Node(kind: .file(data: "x"))])
+        #expect(deep.unpredicted == nil && deep.listedWhiteouts[0] == [w])
+        if case .ok(.dirents(let e)) = deep.apply(.readdir(d)) { #expect(e["w"]?.type == .chardev) } else { Issue.record("no listing") }
+        #expect(deep.apply(.stat(w)) == .failed(.ENOENT))
+        #expect(deep.lowerView(0)[w]?.rdev == "0:0")
+        #expect(LayerSet(model: deep).lowers[0][w]?.kind == .whiteout)
         // Another private xattr (X.impure would turn the holder's uuid=auto to null) is the holder's to act on.
         #expect(model(holder: writable, params: job, lowerFS: "ext4", zero: ["o": Node(kind: .dir, xattrs: [XattrPrefix.trusted[.impure]: "y"])]).unpredicted != nil)
     }

@@ -40,11 +40,42 @@ import Testing
         #expect(model([l], kernel: KernelVersion(6, 1)).lowers[0].entries[RelPath(parsing: "o")!]?.xattrs == ["user.k": "v"])
     }
 
-    @Test func deepWhiteoutsAndUnescapedPrivateXattrsAreUnpredicted() {
-        #expect(layer(["d/w": Node(kind: .whiteout)]).seenThroughOverlay(escapes: true).unpredicted != nil)
+    @Test func unescapedPrivateXattrsAreUnpredicted() {
         let opaque = layer(["o": Node(kind: .dir, xattrs: ["trusted.overlay.opaque": "y"])])
         #expect(opaque.seenThroughOverlay(escapes: true).unpredicted != nil)
         #expect(model([opaque]).unpredicted != nil)
+    }
+
+    @Test("R30, R91: a whiteout below an overlay lower's root is listed as a char device and hides nothing")
+    func deepWhiteoutsAreListedButHideNothing() {
+        let d = RelPath(parsing: "d")!, w = RelPath(parsing: "d/w")!
+        let phantom = layer(["d/w": Node(kind: .whiteout), "d/x": Node(kind: .file(data: "x"))])
+        let seen = phantom.seenThroughOverlay(escapes: true)
+        #expect(seen.unpredicted == nil && seen.listedWhiteouts == [w] && seen.layer.entries[w] == nil)
+        let fs = FSConfig(lower: "overlay", upper: "ext4", layers: ["overlay", "ext4"])
+        for xino in ["off", "on"] {
+            // Over a lower file `d/w`: readdir takes the name from the overlay layer (DT_CHR), stat
+            // finds the lower's file, and a write copies that up.
+            var m = LayerFixture.mounted([phantom, layer(["d/w": Node(kind: .file(data: "below"))])], fs: fs,
+                                         options: [MountOption(key: "xino", value: xino)])
+            #expect(m.unpredicted == nil)
+            guard case .ok(.dirents(let e)) = m.apply(.readdir(d)) else { Issue.record("no listing"); continue }
+            #expect(e["w"]?.type == .chardev && e["x"]?.type == .file)
+            guard case .ok(.stat(let s)) = m.apply(.stat(w)) else { Issue.record("no stat"); continue }
+            #expect(s.type == .file)
+            #expect(m.apply(.write(w, data: "new")) == .ok(.none))
+            guard case .ok(.dirents(let after)) = m.apply(.readdir(d)) else { Issue.record("no listing"); continue }
+            #expect(after["w"]?.type == .file)
+            // The lower view is read through the inner overlay: listed, not found.
+            #expect(m.lowerView(0)[w] == EntryView(type: .chardev, errno: .ENOENT))
+        }
+        // Alone in its dir: read as the real dir, it is listed; lookup finds nothing; rmdir sees an entry.
+        var alone = model([phantom])
+        guard case .ok(.dirents(let e)) = alone.apply(.readdir(d)) else { Issue.record("no listing"); return }
+        #expect(e["w"]?.type == .chardev)
+        #expect(alone.apply(.stat(w)) == .failed(.ENOENT))
+        #expect(alone.apply(.unlink(RelPath(parsing: "d/x")!)) == .ok(.none))
+        #expect(alone.apply(.rmdir(d)) == .failed(.ENOTEMPTY))
     }
 
     @Test func anOverlayLowerOverXfsPassesXfsAnswersThrough() {

@@ -87,10 +87,12 @@ extension OverlayModel {
     }
 
     /// The lower layers as they are on disk, as the layer checker reads them: a lower that holds
-    /// the upper or the workdir holds what the overlay wrote there (``withFoldersInside(_:_:)``).
+    /// the upper or the workdir holds what the overlay wrote there (``withFoldersInside(_:_:)``), and
+    /// a held lower 0 is its folder (``heldFolder``: whiteouts the holder hides or lists are there).
     public var lowersOnDisk: [Layer] {
         lowers.indices.map { k in
-            upperInLower?.host == k || workInLower?.host == k ? Layer(dump: withFoldersInside(k, layerView(lowers[k]))) : lowers[k]
+            if k == 0, let folder = heldFolder { return folder }
+            return upperInLower?.host == k || workInLower?.host == k ? Layer(dump: withFoldersInside(k, layerView(lowers[k]))) : lowers[k]
         }
     }
 }

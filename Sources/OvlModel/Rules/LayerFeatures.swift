@@ -193,7 +193,7 @@ extension OverlayModel {
     /// `ovl_same_dev` — samefs or xino — and then a whiteout's lookup is negative and drops it).
     /// - Parameter listed: the names and d_types the generic rules list.
     func unknownTypes(_ path: RelPath, of dir: Resolution, _ listed: [String: FileType]) -> [String: FileType] {
-        let fromLowers = lowerUnknownTypes(path, of: dir, listed)
+        let fromLowers = lowerUnknownTypes(path, of: dir, listedWhiteoutTypes(path, of: dir, listed))
         guard upperLacksDType, dir.inUpper, let u = upper else { return fromLowers }
         var out = fromLowers
         let merged = !readsReal(path, dir)
@@ -204,21 +204,71 @@ extension OverlayModel {
         return out
     }
 
-    /// R28 for lowers without d_type: a name the listing takes from a lower — the first layer
-    /// that has it (`readdir.c:ovl_cache_entry_add_rb` keeps the first) is not the upper — has
-    /// that fs's DT_UNKNOWN, and a whiteout of such a lower is not recognised (only DT_CHR is, in
-    /// `ovl_cache_entry_new`): it is listed unless readdir looks names up for d_ino (xino).
-    func lowerUnknownTypes(_ path: RelPath, of dir: Resolution, _ listed: [String: FileType]) -> [String: FileType] {
-        var out = listed
-        let merged = !readsReal(path, dir)
-        for (k, (layer, lp)) in dir.lowers.enumerated() where !lowerFilesystem(layer).dType {
-            for name in lowers[layer].children(of: lp) {
-                if dir.inUpper, upper?[path.appending(name)] != nil { continue }
-                if dir.lowers.prefix(k).contains(where: { lowers[$0.layer][$0.path.appending(name)] != nil }) { continue }
-                let whiteout = lowers[layer][lp.appending(name)]?.kind == .whiteout
-                if out[name] != nil || (whiteout && merged && xinoBits == 0) { out[name] = .unknown }
+    /// The names `readdir.c:ovl_dir_read_merged` takes from a lower layer of directory `dir`
+    /// (no upper entry and no earlier lower has the name: `ovl_cache_entry_add_rb` keeps the first),
+    /// each with that layer and its path there; a whiteout a lower's overlay lists
+    /// (``listedWhiteouts``) counts as an entry.
+    func namesFromLowers(_ path: RelPath, of dir: Resolution) -> [(name: String, layer: Int, path: RelPath)] {
+        var out: [(name: String, layer: Int, path: RelPath)] = []
+        var seen = Set<String>()
+        if dir.inUpper, let u = upper { seen.formUnion(u.children(of: path)) }
+        for (layer, lp) in dir.lowers {
+            let listed = (listedWhiteouts[layer] ?? []).filter { $0.parent == lp }.map(\.name)
+            for name in Set(lowers[layer].children(of: lp) + listed).sorted() where !seen.contains(name) {
+                out.append((name, layer, lp.appending(name)))
+                seen.insert(name)
             }
         }
         return out
+    }
+
+    /// R28 for lowers without d_type: a name the listing takes from a lower
+    /// (``namesFromLowers(_:of:)``) has that fs's DT_UNKNOWN, and a whiteout of such a lower is not
+    /// recognised (only DT_CHR is, in `ovl_cache_entry_new`): it is listed unless readdir looks
+    /// names up for d_ino (xino).
+    func lowerUnknownTypes(_ path: RelPath, of dir: Resolution, _ listed: [String: FileType]) -> [String: FileType] {
+        var out = listed
+        let merged = !readsReal(path, dir)
+        for (name, layer, lp) in namesFromLowers(path, of: dir) where !lowerFilesystem(layer).dType {
+            let whiteout = lowers[layer][lp]?.kind == .whiteout
+            if out[name] != nil || (whiteout && merged && xinoBits == 0) { out[name] = .unknown }
+        }
+        return out
+    }
+
+    /// The whiteout of lower layer `layer`'s folder the listing of `dir` takes `name` from: one
+    /// the layer's overlay lists but does not look up (``listedWhiteouts``), or nil.
+    func listedWhiteout(_ name: String, in path: RelPath, of dir: Resolution) -> (layer: Int, path: RelPath)? {
+        namesFromLowers(path, of: dir).first { $0.name == name && listedWhiteouts[$0.layer]?.contains($0.path) == true }
+            .map { ($0.layer, $0.path) }
+    }
+
+    /// R30, R91 for a whiteout below the root of an overlay lower's folder (``listedWhiteouts``),
+    /// shaped like R28's ``lowerUnknownTypes(_:of:_:)``: the inner overlay lists it as DT_CHR
+    /// but its lookup is negative. The job's merged readdir (`readdir.c:ovl_dir_read_merged` →
+    /// `ovl_fill_merge` → `ovl_cache_entry_new`) takes a DT_CHR entry as a maybe-whiteout, and
+    /// `ovl_check_whiteouts` looks it up in the inner overlay: a negative dentry is no
+    /// `ovl_is_whiteout`, so the entry stays, with the type of the first layer that has the name.
+    /// Readdir looks it up again only for d_ino (``readdirLooksUp(_:in:of:)``: `ovl_cache_update`
+    /// needs `ovl_same_dev`, and an overlay lower is never samefs with the upper, so xino bits):
+    /// a failed lookup marks it stale and drops it, a lower below that has the name keeps it. A
+    /// dir the job reads as the real one (``readsReal(_:_:)``) lists it as the inner overlay does.
+    /// The same on 6.1 (`ovl_cache_update_ino`, `ovl_is_whiteout` in `ovl_lookup_single`).
+    /// - Parameter listed: the names and d_types the generic rules list (lookups that succeeded).
+    func listedWhiteoutTypes(_ path: RelPath, of dir: Resolution, _ listed: [String: FileType]) -> [String: FileType] {
+        guard !listedWhiteouts.isEmpty else { return listed }
+        var out = listed
+        let merged = !readsReal(path, dir)
+        for (name, layer, lp) in namesFromLowers(path, of: dir) where listedWhiteouts[layer]?.contains(lp) == true {
+            if !merged || out[name] != nil || !readdirLooksUp(name, in: path, of: dir) { out[name] = .chardev }
+        }
+        return out
+    }
+
+    /// rmdir of, or a rename over, a directory whose listing takes a name from a whiteout an overlay
+    /// lower lists (``listedWhiteoutTypes(_:of:_:)``): `readdir.c:ovl_check_empty_dir` reads it
+    /// merged, `ovl_check_whiteouts` finds no whiteout, and the entry makes it ENOTEMPTY.
+    func listedWhiteoutBlocksRemoval(_ path: RelPath, of dir: Resolution) -> Bool {
+        !listedWhiteouts.isEmpty && namesFromLowers(path, of: dir).contains { listedWhiteouts[$0.layer]?.contains($0.path) == true }
     }
 }

@@ -21,14 +21,23 @@ extension Layer {
     ///   on a dir there is the inner overlay's and only hides the empty lower
     ///   (`namei.c:ovl_lookup_single` stops at it; `ovl_get_root` does not read it), so it is gone
     ///   without a trace.
+    ///   A whiteout below the root is different: its dir is in the folder only, so
+    ///   `inode.c:ovl_get_inode` does not set `OVL_WHITEOUTS` (only for a dir with upper and
+    ///   lower, more lowers or an origin) and `readdir.c:ovl_dir_open` reads it as the real dir
+    ///   (`is_real`): `ovl_iterate` lists the whiteout as a char device with its real d_ino
+    ///   (`ovl_iterate_real` only remaps with xino bits, which a one-fs inner overlay has none
+    ///   of), while `namei.c:ovl_lookup_single` stops at it (`ovl_path_is_whiteout`, 6.1:
+    ///   `ovl_is_whiteout`) and the inner lookup is negative. Such a whiteout is
+    ///   ``listedWhiteouts``: gone from the layer the job looks names up in (so it hides nothing
+    ///   below), but still listed (``OverlayModel/listedWhiteoutTypes(_:of:_:)``).
     /// - Parameters:
     ///   - escapes: the kernel unescapes `trusted.overlay.overlay.*`.
     ///   - asUpper: the folder is the inner overlay's upper over an empty lower.
-    /// - Returns: the layer, and why the model cannot follow it: a whiteout below the root (a
-    ///   one-layer dir is read as the real dir, `readdir.c:ovl_dir_open` `is_real`, so readdir
-    ///   lists a name lookup does not find), or an unescaped `trusted.overlay.*` xattr (the inner
-    ///   overlay acts on it itself).
-    func seenThroughOverlay(escapes: Bool, asUpper: Bool = false) -> (layer: Layer, unpredicted: String?) {
+    /// - Returns: the layer, the whiteouts below its root the inner overlay lists but does not
+    ///   look up, and why the model cannot follow it: an unescaped `trusted.overlay.*` xattr (the
+    ///   inner overlay acts on it itself).
+    func seenThroughOverlay(escapes: Bool, asUpper: Bool = false)
+        -> (layer: Layer, listedWhiteouts: Set<RelPath>, unpredicted: String?) {
         let prefix = XattrPrefix.trusted.rawValue
         var why: String?
         func seen(_ xattrs: [String: String], at path: RelPath, dir: Bool) -> [String: String] {
@@ -46,17 +55,16 @@ extension Layer {
             return out
         }
         var out = self
+        var listed = Set<RelPath>()
         out.root.xattrs = seen(root.xattrs, at: .root, dir: true)
         for (path, node) in entries {
             if node.kind == .whiteout {
                 out.entries[path] = nil
-                if path.parent?.isRoot != true {
-                    why = why ?? "whiteout \(path) below the root of a folder under an overlay lower: its dir is read as the real one, which lists it, while lookup finds nothing"
-                }
+                if path.parent?.isRoot != true { listed.insert(path) }
                 continue
             }
             out.entries[path]?.xattrs = seen(node.xattrs, at: path, dir: node.kind.isDir)
         }
-        return (out, why)
+        return (out, listed, why)
     }
 }

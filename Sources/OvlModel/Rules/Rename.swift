@@ -64,9 +64,10 @@ extension OverlayModel {
         if (srcMovesLower || dstMovesLower) && options.redirect != .on { return .failed(.EXDEV) }
         // dir.c:ovl_rename checks a directory target that is not ovl_pure_upper itself
         // (ovl_check_empty_dir): merged, or upper only with an origin (OVL_WHITEOUTS) — lower
-        // entries count, upper whiteouts do not (R34) unless the upper has no d_type (R28).
+        // entries count, upper whiteouts do not (R34) unless the upper has no d_type (R28), and a
+        // whiteout an overlay lower lists does (R30, R91).
         if !exchange, let t = target, t.node.kind.isDir, !isPureUpperDir(to, t),
-           !entriesBlockingRemoval(to, of: t).isEmpty || unknownTypeBlocksRmdir(to) {
+           !entriesBlockingRemoval(to, of: t).isEmpty || unknownTypeBlocksRmdir(to) || listedWhiteoutBlocksRemoval(to, of: t) {
             return .failed(.ENOTEMPTY)
         }
         let leaveWhiteout = !exchange && lowerPositive(from)

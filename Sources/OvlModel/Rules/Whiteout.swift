@@ -27,7 +27,8 @@ extension OverlayModel {
             // rmdir, which also counts whiteouts a case left inside it.
             if isPureUpperDir(path, r), !lowerPositive(path) {
                 if !(upper?.children(of: path).isEmpty ?? true) { return .failed(.ENOTEMPTY) }
-            } else if !entriesBlockingRemoval(path, of: r).isEmpty || unknownTypeBlocksRmdir(path) {
+            } else if !entriesBlockingRemoval(path, of: r).isEmpty || unknownTypeBlocksRmdir(path)
+                || listedWhiteoutBlocksRemoval(path, of: r) {
                 return .failed(.ENOTEMPTY)
             }
             return remove(path)
