@@ -28,8 +28,7 @@ extension MountSpec {
         switch values.map({ String($0[0]) }) {
         case ["lowerdir"]:
             let value = values[0][1]
-            return free.contains(where: { k in ["{s\(k)}", "{s\(k):e}"].contains { value.hasSuffix(":" + $0) && isLowerZero(value.dropLast($0.count + 1)) } })
-                ? .readOnly : nil
+            return ["{l0}", "{l0:e}"].contains { value.hasPrefix($0 + ":") && spare(value.dropFirst($0.count + 1)) != nil } ? .readOnly : nil
         case ["lowerdir", "upperdir", "workdir"]:
             guard let lower = spare(values[0][1]), let work = spare(values[2][1]), lower != work, isLowerZero(values[1][1]) else { return nil }
             return .upper

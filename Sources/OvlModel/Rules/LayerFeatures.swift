@@ -239,7 +239,8 @@ extension OverlayModel {
     /// The whiteout of lower layer `layer`'s folder the listing of `dir` takes `name` from: one
     /// the layer's overlay lists but does not look up (``listedWhiteouts``), or nil.
     func listedWhiteout(_ name: String, in path: RelPath, of dir: Resolution) -> (layer: Int, path: RelPath)? {
-        namesFromLowers(path, of: dir).first { $0.name == name && listedWhiteouts[$0.layer]?.contains($0.path) == true }
+        guard !listedWhiteouts.isEmpty else { return nil }
+        return namesFromLowers(path, of: dir).first { $0.name == name && listedWhiteouts[$0.layer]?.contains($0.path) == true }
             .map { ($0.layer, $0.path) }
     }
 

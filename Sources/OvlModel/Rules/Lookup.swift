@@ -135,7 +135,7 @@ extension OverlayModel {
                 // unless it is the first entry of the cache, which lists the lowest layer's names
                 // first, in that layer's order (`ovl_dir_read_merged`, `ovl_fill_lowest`): then
                 // getdents fails with the lookup's errno.
-                if looksUp, dir.lowers.count + (dir.inUpper ? 1 : 0) > 1, let lowest = dir.lowers.last,
+                if looksUp, dir.isMergedDir, let lowest = dir.lowers.last,
                    lowers[lowest.layer][lowest.path.appending(name)] != nil, !lowerFilesystem(lowest.layer).listsDotsFirst {
                     unpredicted = unpredicted ?? "readdir of \(path) looks up \(name), which fails; whether getdents skips it or fails depends on where the hash order of the lowest layer's fs puts it"
                 }
@@ -220,6 +220,14 @@ extension OverlayModel {
     func entriesBlockingRemoval(_ path: RelPath, of dir: Resolution) -> [String: Resolution] {
         var probe = self
         return probe.mergedChildren(path, of: dir)
+    }
+
+    /// True when `readdir.c:ovl_check_empty_dir` finds directory `path` not empty (ENOTEMPTY for
+    /// rmdir and a rename over it): a name it resolves (R34), an upper whiteout it cannot tell on an
+    /// upper without d_type (R28, ``unknownTypeBlocksRmdir(_:)``), or a whiteout an overlay lower
+    /// lists (R30, R91, ``listedWhiteoutBlocksRemoval(_:of:)``).
+    mutating func emptyDirCheckFails(_ path: RelPath, of dir: Resolution) -> Bool {
+        !entriesBlockingRemoval(path, of: dir).isEmpty || unknownTypeBlocksRmdir(path) || listedWhiteoutBlocksRemoval(path, of: dir)
     }
 
     /// The merged listing of directory `path`: name → resolution (R25: a set; whiteouts hidden).

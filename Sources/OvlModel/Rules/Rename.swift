@@ -64,10 +64,8 @@ extension OverlayModel {
         if (srcMovesLower || dstMovesLower) && options.redirect != .on { return .failed(.EXDEV) }
         // dir.c:ovl_rename checks a directory target that is not ovl_pure_upper itself
         // (ovl_check_empty_dir): merged, or upper only with an origin (OVL_WHITEOUTS) — lower
-        // entries count, upper whiteouts do not (R34) unless the upper has no d_type (R28), and a
-        // whiteout an overlay lower lists does (R30, R91).
-        if !exchange, let t = target, t.node.kind.isDir, !isPureUpperDir(to, t),
-           !entriesBlockingRemoval(to, of: t).isEmpty || unknownTypeBlocksRmdir(to) || listedWhiteoutBlocksRemoval(to, of: t) {
+        // entries count, upper whiteouts do not (R34, ``emptyDirCheckFails(_:of:)``).
+        if !exchange, let t = target, t.node.kind.isDir, !isPureUpperDir(to, t), emptyDirCheckFails(to, of: t) {
             return .failed(.ENOTEMPTY)
         }
         let leaveWhiteout = !exchange && lowerPositive(from)
@@ -172,7 +170,7 @@ extension OverlayModel {
         guard let u = upper?[path] else { return false }
         // A copy-up's inode keeps its lower while it lives, X.origin or not (R10, R57).
         if !u.kind.isDir, u.origin != nil { return true }
-        if let fh = u.xattrs[prefix[.origin]] { return !(fh.isEmpty && !u.kind.isDir && u.origin == nil) }
+        if let fh = u.xattrs[prefix[.origin]] { return u.kind.isDir || !fh.isEmpty }
         guard isMetacopy(u) else { return false }
         var probe = self
         guard case .success(let r) = probe.lookup(path) else { return false }

@@ -27,8 +27,7 @@ extension OverlayModel {
             // rmdir, which also counts whiteouts a case left inside it.
             if isPureUpperDir(path, r), !lowerPositive(path) {
                 if !(upper?.children(of: path).isEmpty ?? true) { return .failed(.ENOTEMPTY) }
-            } else if !entriesBlockingRemoval(path, of: r).isEmpty || unknownTypeBlocksRmdir(path)
-                || listedWhiteoutBlocksRemoval(path, of: r) {
+            } else if emptyDirCheckFails(path, of: r) {
                 return .failed(.ENOTEMPTY)
             }
             return remove(path)
